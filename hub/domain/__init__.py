@@ -1,0 +1,24 @@
+"""The queue rules of a center's day: plain Python, no I/O, no clock reads.
+
+Commands in, events out: `decide(state, command, context) -> [Event]`, and
+`apply(state, event)` folds an event into the state.
+"""
+
+from hub.domain.commands import Context
+from hub.domain.config import CenterConfig, ConfigError, parse_config
+from hub.domain.decide import decide
+from hub.domain.errors import DomainError
+from hub.domain.fold import apply, replay
+from hub.domain.state import CenterState
+
+__all__ = [
+    "CenterConfig",
+    "CenterState",
+    "ConfigError",
+    "Context",
+    "DomainError",
+    "apply",
+    "decide",
+    "parse_config",
+    "replay",
+]

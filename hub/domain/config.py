@@ -1,0 +1,481 @@
+"""The center's configuration as typed, validated, immutable data.
+
+A configuration arrives as a plain mapping (parsed TOML, a JSON body from the
+dashboard, or the payload of a `ConfigChanged` event) and is checked whole:
+the first thing wrong is refused with a `ConfigError` naming the field, e.g.
+`services[2].prefix`. Nothing here reads files or the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; `field` names the offending entry."""
+
+    code = "invalid_config"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text shown to people, Chinese first, English optional."""
+
+    zh: str
+    en: str = ""
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.zh
+
+    def to_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Guide:
+    """办事指南: what a citizen must know before queueing (一次性告知)."""
+
+    materials: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    time_limit: str = ""
+    fees: str = ""
+    basis: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "materials": list(self.materials),
+            "conditions": list(self.conditions),
+            "time_limit": self.time_limit,
+            "fees": self.fees,
+            "basis": self.basis,
+        }
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    prefix: str
+    name: Text
+    category: Text
+    guide: Guide
+    daily_cap: int = 999
+    cutoff_minutes: int = 30
+    appointment_capacity: int = 0
+    wait_alert_minutes: int = 30
+    handling_minutes: float = 8.0
+
+
+@dataclass(frozen=True)
+class Window:
+    id: int
+    name: Text
+    services: tuple[tuple[str, float], ...]
+    comprehensive: bool = False
+
+    def weight(self, service: str) -> float | None:
+        for service_id, weight in self.services:
+            if service_id == service:
+                return weight
+        return None
+
+    @property
+    def service_ids(self) -> tuple[str, ...]:
+        return tuple(service_id for service_id, _ in self.services)
+
+
+@dataclass(frozen=True)
+class PriorityClass:
+    id: str
+    name: Text
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Opening hours of a working day, with the lunch break between the spans."""
+
+    spans: tuple[tuple[time, time], ...]
+    issue_early_minutes: int = 30
+    calendar: str = "china"
+    extra_holidays: tuple[date, ...] = ()
+    extra_workdays: tuple[date, ...] = ()
+
+    @property
+    def opening(self) -> time:
+        return self.spans[0][0]
+
+    @property
+    def closing(self) -> time:
+        return self.spans[-1][1]
+
+
+@dataclass(frozen=True)
+class QueueRules:
+    priority_ratio: int = 3
+    transfer_place: str = "front"
+    auto_no_show_after_recalls: int = 0
+    appointment_early_minutes: int = 15
+    appointment_late_minutes: int = 15
+    late_appointment: str = "walk_in"
+    pause_reasons: tuple[str, ...] = ("午休", "会议", "临时离开", "请假", "外出办事")
+
+
+@dataclass(frozen=True)
+class CenterConfig:
+    id: str
+    name: Text
+    timezone: str
+    services: tuple[Service, ...]
+    windows: tuple[Window, ...]
+    priority_classes: tuple[PriorityClass, ...]
+    hours: Hours
+    queue: QueueRules
+    appointment_slots: tuple[tuple[time, time], ...]
+    complaint_phone: str = ""
+    promises: tuple[str, ...] = ()
+    staff: tuple[Mapping[str, str], ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def service(self, service_id: str) -> Service | None:
+        return self._services.get(service_id)
+
+    def window(self, window_id: int) -> Window | None:
+        return self._windows.get(window_id)
+
+    def priority(self, class_id: str) -> PriorityClass | None:
+        for priority in self.priority_classes:
+            if priority.id == class_id:
+                return priority
+        return None
+
+    def windows_serving(self, service_id: str) -> tuple[Window, ...]:
+        return tuple(w for w in self.windows if w.weight(service_id) is not None)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    # cached_property writes to the instance __dict__ directly, which a frozen
+    # dataclass allows; the lookups are derived, so they take no part in equality.
+    @cached_property
+    def _services(self) -> dict[str, Service]:
+        return {service.id: service for service in self.services}
+
+    @cached_property
+    def _windows(self) -> dict[int, Window]:
+        return {window.id: window for window in self.windows}
+
+
+# --------------------------------------------------------------------------- parsing
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+
+class _Reader:
+    """Reads one mapping, naming every field by its path for the error."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError(path or "config", "must be a table/object")
+        self.data = data
+        self.path = path
+        self.seen: set[str] = set()
+
+    def name(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def get(self, key: str, default: Any = ...) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            if default is ...:
+                raise ConfigError(self.name(key), "is required")
+            return default
+        return self.data[key]
+
+    def string(self, key: str, default: Any = ..., *, allow_empty: bool = False) -> str:
+        value = self.get(key, default)
+        if not isinstance(value, str) or (not allow_empty and not value.strip()):
+            raise ConfigError(self.name(key), "must be a non-empty string")
+        return value.strip()
+
+    def whole(self, key: str, default: Any = ..., *, low: int = 0, high: int = 10**6) -> int:
+        value = self.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(self.name(key), "must be a whole number")
+        if not low <= value <= high:
+            raise ConfigError(self.name(key), f"must be between {low} and {high}")
+        return value
+
+    def number(self, key: str, default: Any = ..., *, low: float = 0.0) -> float:
+        value = self.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(self.name(key), "must be a number")
+        if value <= low:
+            raise ConfigError(self.name(key), f"must be greater than {low}")
+        return float(value)
+
+    def strings(self, key: str, default: Any = ()) -> tuple[str, ...]:
+        value = self.get(key, default)
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(item, str) and item.strip() for item in value
+        ):
+            raise ConfigError(self.name(key), "must be a list of non-empty strings")
+        return tuple(item.strip() for item in value)
+
+    def text(self, key: str, default: Any = ...) -> Text:
+        value = self.get(key, default)
+        if isinstance(value, str) and value.strip():
+            return Text(zh=value.strip())
+        inner = _Reader(value, self.name(key))
+        text = Text(zh=inner.string("zh"), en=inner.string("en", "", allow_empty=True))
+        inner.done()
+        return text
+
+    def items(self, key: str, default: Any = ...) -> list[Any]:
+        value = self.get(key, default)
+        if not isinstance(value, list | tuple):
+            raise ConfigError(self.name(key), "must be a list")
+        return list(value)
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise ConfigError(self.name(unknown[0]), "is not a known setting")
+
+
+def _span(value: Any, path: str) -> tuple[time, time]:
+    match = _SPAN.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ConfigError(path, 'must look like "08:30-12:00"')
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        raise ConfigError(path, "is not a time of day")
+    start, end = time(h1, m1), time(h2, m2)
+    if start >= end:
+        raise ConfigError(path, "must end after it starts")
+    return start, end
+
+
+def _spans(values: list[Any], path: str) -> tuple[tuple[time, time], ...]:
+    spans = tuple(_span(value, f"{path}[{i}]") for i, value in enumerate(values))
+    for i in range(1, len(spans)):
+        if spans[i][0] < spans[i - 1][1]:
+            raise ConfigError(f"{path}[{i}]", "overlaps the span before it")
+    return spans
+
+
+def _date(value: Any, path: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ConfigError(path, "must be a date like 2026-10-01") from None
+
+
+def _service(data: Any, path: str) -> Service:
+    r = _Reader(data, path)
+    service_id = r.string("id")
+    if not _ID.match(service_id):
+        raise ConfigError(r.name("id"), "must be lowercase letters, digits, - or _")
+    prefix = r.string("prefix")
+    if not re.fullmatch(r"[A-Z]", prefix):
+        raise ConfigError(r.name("prefix"), "must be one capital letter A-Z")
+    name = r.text("name")
+    guide_reader = _Reader(r.get("guide", {}), r.name("guide"))
+    guide = Guide(
+        materials=guide_reader.strings("materials"),
+        conditions=guide_reader.strings("conditions"),
+        time_limit=guide_reader.string("time_limit", "", allow_empty=True),
+        fees=guide_reader.string("fees", "", allow_empty=True),
+        basis=guide_reader.string("basis", "", allow_empty=True),
+    )
+    guide_reader.done()
+    service = Service(
+        id=service_id,
+        prefix=prefix,
+        name=name,
+        category=r.text("category", name.to_dict()),
+        guide=guide,
+        daily_cap=r.whole("daily_cap", 999, low=1, high=999),
+        cutoff_minutes=r.whole("cutoff_minutes", 30, high=600),
+        appointment_capacity=r.whole("appointment_capacity", 0, high=1000),
+        wait_alert_minutes=r.whole("wait_alert_minutes", 30, low=1, high=1440),
+        handling_minutes=r.number("handling_minutes", 8.0),
+    )
+    r.done()
+    return service
+
+
+def _window(data: Any, path: str, services: set[str]) -> Window:
+    r = _Reader(data, path)
+    window_id = r.whole("id", low=1, high=999)
+    name = r.text("name", f"{window_id}号窗口")
+    served = r.get("services")
+    pairs: list[tuple[str, float]] = []
+    if isinstance(served, list):  # a plain list of ids: every service weighs 1
+        if not all(isinstance(service_id, str) for service_id in served):
+            raise ConfigError(r.name("services"), "must list service ids")
+        served = dict.fromkeys(served, 1)
+    if not isinstance(served, Mapping) or not served:
+        raise ConfigError(r.name("services"), "must name at least one service")
+    for service_id, weight in served.items():
+        where = f"{r.name('services')}.{service_id}"
+        if service_id not in services:
+            raise ConfigError(where, "is not a configured service")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+            raise ConfigError(where, "weight must be a number greater than 0")
+        pairs.append((service_id, float(weight)))
+    window = Window(
+        id=window_id,
+        name=name,
+        services=tuple(pairs),
+        comprehensive=bool(r.get("comprehensive", len(pairs) > 2)),
+    )
+    r.done()
+    return window
+
+
+def parse_config(data: Mapping[str, Any]) -> CenterConfig:
+    """Validate a whole configuration mapping and build the typed object."""
+    r = _Reader(data, "")
+    center = _Reader(r.get("center"), "center")
+    center_id = center.string("id")
+    if not _ID.match(center_id):
+        raise ConfigError("center.id", "must be lowercase letters, digits, - or _")
+    timezone = center.string("timezone", "Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("center.timezone", f"unknown time zone {timezone!r}") from None
+    name = center.text("name")
+    complaint_phone = center.string("complaint_phone", "", allow_empty=True)
+    promises = center.strings("promises")
+    staff = tuple(_staff(item, f"center.staff[{i}]") for i, item in
+                  enumerate(center.items("staff", [])))
+    center.done()
+
+    services = tuple(
+        _service(item, f"services[{i}]") for i, item in enumerate(r.items("services"))
+    )
+    if not services:
+        raise ConfigError("services", "must list at least one service")
+    _unique(services, "services", "id", lambda s: s.id)
+    _unique(services, "services", "prefix", lambda s: s.prefix)
+    service_ids = {s.id for s in services}
+
+    windows = tuple(
+        _window(item, f"windows[{i}]", service_ids) for i, item in enumerate(r.items("windows"))
+    )
+    if not windows:
+        raise ConfigError("windows", "must list at least one window")
+    _unique(windows, "windows", "id", lambda w: w.id)
+
+    priorities = []
+    for i, item in enumerate(r.items("priority_classes", [])):
+        p = _Reader(item, f"priority_classes[{i}]")
+        class_id = p.string("id")
+        if not _ID.match(class_id):
+            raise ConfigError(p.name("id"), "must be lowercase letters, digits, - or _")
+        priorities.append(PriorityClass(class_id, p.text("name"), p.number("weight", 1.0)))
+        p.done()
+    _unique(priorities, "priority_classes", "id", lambda p: p.id)
+
+    h = _Reader(r.get("hours", {}), "hours")
+    hours = Hours(
+        spans=_spans(h.items("spans", ["08:30-12:00", "13:30-17:30"]), "hours.spans"),
+        issue_early_minutes=h.whole("issue_early_minutes", 30, high=240),
+        calendar=h.string("calendar", "china"),
+        extra_holidays=tuple(
+            _date(v, f"hours.extra_holidays[{i}]")
+            for i, v in enumerate(h.items("extra_holidays", []))
+        ),
+        extra_workdays=tuple(
+            _date(v, f"hours.extra_workdays[{i}]")
+            for i, v in enumerate(h.items("extra_workdays", []))
+        ),
+    )
+    if not hours.spans:
+        raise ConfigError("hours.spans", "must list at least one opening span")
+    if hours.calendar not in ("china", "weekdays", "every_day"):
+        raise ConfigError("hours.calendar", 'must be "china", "weekdays" or "every_day"')
+    h.done()
+
+    q = _Reader(r.get("queue", {}), "queue")
+    queue = QueueRules(
+        priority_ratio=q.whole("priority_ratio", 3, low=1, high=100),
+        transfer_place=q.string("transfer_place", "front"),
+        auto_no_show_after_recalls=q.whole("auto_no_show_after_recalls", 0, high=10),
+        appointment_early_minutes=q.whole("appointment_early_minutes", 15, high=240),
+        appointment_late_minutes=q.whole("appointment_late_minutes", 15, high=240),
+        late_appointment=q.string("late_appointment", "walk_in"),
+        pause_reasons=q.strings("pause_reasons", list(QueueRules.pause_reasons)),
+    )
+    if queue.transfer_place not in ("front", "arrival"):
+        raise ConfigError("queue.transfer_place", 'must be "front" or "arrival"')
+    if queue.late_appointment not in ("walk_in", "refuse"):
+        raise ConfigError("queue.late_appointment", 'must be "walk_in" or "refuse"')
+    q.done()
+
+    slots = _spans(r.items("appointment_slots", []), "appointment_slots")
+    r.done()
+    return CenterConfig(
+        id=center_id,
+        name=name,
+        timezone=timezone,
+        services=services,
+        windows=windows,
+        priority_classes=tuple(priorities),
+        hours=hours,
+        queue=queue,
+        appointment_slots=slots,
+        complaint_phone=complaint_phone,
+        promises=promises,
+        staff=staff,
+        raw=_plain(data),
+    )
+
+
+def _staff(data: Any, path: str) -> Mapping[str, str]:
+    r = _Reader(data, path)
+    entry = {
+        "name": r.string("name"),
+        "post": r.string("post", "", allow_empty=True),
+        "window": str(r.whole("window", 0, high=999)),
+        "username": r.string("username", "", allow_empty=True),
+        "photo": r.string("photo", "", allow_empty=True),
+    }
+    r.done()
+    return entry
+
+
+def _unique(items: Any, path: str, attribute: str, key: Any) -> None:
+    seen: set[Any] = set()
+    for i, item in enumerate(items):
+        value = key(item)
+        if value in seen:
+            raise ConfigError(f"{path}[{i}].{attribute}", f"{value!r} is used twice")
+        seen.add(value)
+
+
+def _plain(value: Any) -> Any:
+    """The mapping as JSON-safe data, so it can travel in a ConfigChanged event."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

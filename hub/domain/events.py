@@ -1,0 +1,217 @@
+"""Events: the facts of a center's day, in the past tense.
+
+Every event carries the center's gapless sequence number, the moment it
+happened (from the injected clock) and the actor (a user or device name)
+that caused it. Its wire name is the snake_case of its class name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    seq: int
+    at: datetime
+    actor: str
+    type: ClassVar[str] = "event"
+
+
+REGISTRY: dict[str, type[Event]] = {}
+
+
+def event(cls: type[Event]) -> type[Event]:
+    """Register an event class under its snake_case wire name."""
+    cls.type = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+    REGISTRY[cls.type] = cls
+    return cls
+
+
+# --------------------------------------------------------------- center and day
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class ConfigChanged(Event):
+    config: dict[str, Any]
+    source: str = "dashboard"
+    summary: str = ""
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class DayStarted(Event):
+    business_day: date
+
+
+# --------------------------------------------------------------- tickets
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketIssued(Event):
+    ticket: str
+    number: str
+    service: str
+    channel: str
+    priority: str | None = None
+    appointment: str | None = None
+    due_at: datetime | None = None
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketCalled(Event):
+    ticket: str
+    number: str
+    service: str
+    window: int
+    window_name: str
+    clerk: str
+    recall_count: int = 0
+    chosen: bool = False  # called by number rather than by routing
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketRecalled(Event):
+    ticket: str
+    number: str
+    service: str
+    window: int
+    window_name: str
+    recall_count: int
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class ServiceStarted(Event):
+    ticket: str
+    number: str
+    window: int
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketCompleted(Event):
+    ticket: str
+    number: str
+    service: str
+    window: int
+    clerk: str
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketNoShow(Event):
+    ticket: str
+    number: str
+    window: int
+    automatic: bool = False
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketReinstated(Event):
+    ticket: str
+    number: str
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketTransferred(Event):
+    ticket: str
+    number: str
+    from_service: str
+    to_service: str
+    from_window: int
+    to_window: int | None = None
+    place: str = "front"
+    note: str = ""
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketSuspended(Event):
+    ticket: str
+    number: str
+    window: int
+    reason: str = ""
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketResumed(Event):
+    ticket: str
+    number: str
+    window: int
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketRated(Event):
+    ticket: str
+    number: str
+    service: str
+    window: int
+    clerk: str
+    level: int
+    aspects: tuple[str, ...] = ()
+    reason: str = ""
+
+
+# --------------------------------------------------------------- windows and clerks
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class ClerkSignedIn(Event):
+    window: int
+    clerk: str
+    replaced: str | None = None
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class ClerkSignedOut(Event):
+    window: int
+    clerk: str
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class WindowPaused(Event):
+    window: int
+    reason: str
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class WindowOpened(Event):
+    window: int
+
+
+# --------------------------------------------------------------- appointments
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class AppointmentBooked(Event):
+    appointment: str
+    code: str
+    service: str
+    day: date
+    slot_start: time
+    slot_end: time
+    phone: str = field(default="", repr=False)  # needed for check-in by phone; masked on the wire
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class AppointmentCancelled(Event):
+    appointment: str
+    code: str

@@ -1,0 +1,114 @@
+"""The state of a center: a fold of its events.
+
+`apply` (in fold.py) is the only writer of these objects; everything else
+reads them. Day-scoped parts (tickets, windows, counters) start afresh on
+each `DayStarted`; the configuration and future appointments carry over.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from hub.domain.config import CenterConfig
+
+WAITING = "waiting"
+CALLED = "called"
+SERVING = "serving"
+SUSPENDED = "suspended"
+DONE = "done"
+NO_SHOW = "no_show"
+
+WINDOW_CLOSED = "closed"
+WINDOW_OPEN = "open"
+WINDOW_PAUSED = "paused"
+
+# How many handling times per service the wait estimator looks back on.
+HANDLING_SAMPLE = 20
+# How many recent calls a snapshot carries for the hall display.
+RECENT_CALLS = 12
+
+
+@dataclass
+class Ticket:
+    id: str
+    number: str
+    service: str
+    channel: str
+    issued_at: datetime
+    order: int  # the seq that put it in the queue: ties in routing go by it
+    priority: str | None = None
+    appointment: str | None = None
+    due_at: datetime | None = None
+    status: str = WAITING
+    queue_at: datetime | None = None  # its place in the queue (arrival, or as a rule moved it)
+    front: bool = False  # put at the front of its queue by a transfer or a resume
+    target_window: int | None = None
+    window: int | None = None
+    clerk: str | None = None
+    first_clerk: str | None = None  # 首问负责: the first clerk who received the citizen
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    recall_count: int = 0
+    transfers: int = 0
+    rating: int | None = None
+
+
+@dataclass
+class WindowState:
+    id: int
+    state: str = WINDOW_CLOSED
+    clerk: str | None = None
+    reason: str | None = None
+    ticket: str | None = None  # the ticket called to or served at this window
+    since: datetime | None = None
+    priority_streak: int = 0
+    last_completed: str | None = None
+
+
+@dataclass
+class Appointment:
+    id: str
+    code: str
+    service: str
+    day: date
+    slot_start: time
+    slot_end: time
+    phone: str = field(default="", repr=False)
+    status: str = "booked"  # booked | cancelled | checked_in
+    ticket: str | None = None
+
+
+@dataclass
+class CenterState:
+    seq: int = 0
+    config: CenterConfig | None = None
+    business_day: date | None = None
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    by_number: dict[str, str] = field(default_factory=dict)
+    issued: dict[str, int] = field(default_factory=dict)  # per service, today
+    waiting: dict[str, dict[str, None]] = field(default_factory=dict)  # service -> ordered ids
+    windows: dict[int, WindowState] = field(default_factory=dict)
+    clerk_window: dict[str, int] = field(default_factory=dict)
+    appointments: dict[str, Appointment] = field(default_factory=dict)
+    appointment_codes: dict[str, str] = field(default_factory=dict)
+    handling: dict[str, deque[float]] = field(default_factory=dict)  # seconds, per service
+    recent_calls: deque[dict[str, object]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_CALLS)
+    )
+
+    def ticket_by_number(self, number: str) -> Ticket | None:
+        ticket_id = self.by_number.get(number.strip().upper())
+        return self.tickets.get(ticket_id) if ticket_id else None
+
+    def waiting_in(self, service: str) -> list[Ticket]:
+        return [self.tickets[ticket_id] for ticket_id in self.waiting.get(service, ())]
+
+    def waiting_count(self, service: str) -> int:
+        return len(self.waiting.get(service, ()))
+
+    def clerk_of(self, window: int) -> str | None:
+        state = self.windows.get(window)
+        return state.clerk if state else None

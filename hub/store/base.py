@@ -1,0 +1,89 @@
+"""The event journal protocol that every store keeps.
+
+One journal per center: an append-only list of events with a gapless
+sequence. `append` is atomic and succeeds *only if* the journal is still at
+`expected_seq` (optimistic concurrency), so two writers can never both add
+event N. Snapshots are an optimisation: opaque bytes tagged with the seq
+they include, so start-up replays only the tail.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+
+from hub.domain.codec import decode, encode
+from hub.domain.events import Event
+
+
+class StoreError(Exception):
+    """The journal could not be read or written."""
+
+
+class ConcurrencyError(StoreError):
+    """The journal moved past `expected_seq`: decide again on fresh state."""
+
+    def __init__(self, center: str, expected: int, actual: int) -> None:
+        super().__init__(f"journal of {center} is at {actual}, expected {expected}")
+        self.center = center
+        self.expected = expected
+        self.actual = actual
+
+
+def dumps(event: Event) -> str:
+    return json.dumps(encode(event), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | bytes) -> Event:
+    return decode(json.loads(text))
+
+
+def check_batch(events: Sequence[Event], expected_seq: int) -> None:
+    for offset, event in enumerate(events, start=1):
+        if event.seq != expected_seq + offset:
+            raise StoreError(
+                f"events must continue the journal gaplessly from {expected_seq + 1}"
+            )
+
+
+class EventStore(ABC):
+    """A journal of events per center. Subclasses keep the bytes somewhere."""
+
+    page_size = 5000
+
+    @abstractmethod
+    def append(self, center: str, events: Sequence[Event], expected_seq: int) -> None:
+        """Add `events` (seqs expected_seq+1 …) atomically, or raise ConcurrencyError."""
+
+    @abstractmethod
+    def load_page(self, center: str, since: int, limit: int) -> list[Event]:
+        """Up to `limit` events with seq > since, in order."""
+
+    @abstractmethod
+    def last_seq(self, center: str) -> int:
+        """The seq of the newest event of `center`, 0 when there is none."""
+
+    @abstractmethod
+    def centers(self) -> list[str]:
+        """Every center that has a journal."""
+
+    @abstractmethod
+    def save_snapshot(self, center: str, seq: int, data: bytes) -> None:
+        """Keep `data` as the state of `center` after event `seq` (replacing older ones)."""
+
+    @abstractmethod
+    def load_snapshot(self, center: str) -> tuple[int, bytes] | None:
+        """The newest snapshot of `center` as (seq, data), if any."""
+
+    def load(self, center: str, since: int = 0) -> Iterator[Event]:
+        """Every event with seq > since, in order, read page by page."""
+        while True:
+            page = self.load_page(center, since, self.page_size)
+            yield from page
+            if len(page) < self.page_size:
+                return
+            since = page[-1].seq
+
+    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
+        """Release connections. The store must not be used afterwards."""
