@@ -134,11 +134,19 @@ class Center:
                 return events
         raise ConcurrencyError(self.id, self.state.seq, -1)
 
-    def configure(self, config: Mapping[str, Any], actor: str, source: str) -> list[Event]:
-        """Apply a configuration unless it is already the current one."""
-        if self.state.config is not None and dict(self.state.config.raw) == dict(config):
+    def configure(
+        self, config: Mapping[str, Any], actor: str, source: str, digest: str = ""
+    ) -> list[Event]:
+        """Apply a configuration unless it is already the current one.
+
+        `digest` identifies a configuration file's content, so a restart with
+        an unchanged file does not undo what managers changed in the dashboard.
+        """
+        current = self.state.config
+        if current is not None and dict(current.raw) == dict(config):
             return []
-        return self.execute(cmd.ChangeConfig(config=config, source=source), actor)
+        command = cmd.ChangeConfig(config=config, source=source, summary=digest)
+        return self.execute(command, actor)
 
     def _snapshot(self) -> None:
         data = pickle.dumps((SNAPSHOT_VERSION, self.state), protocol=pickle.HIGHEST_PROTOCOL)

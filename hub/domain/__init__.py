@@ -4,6 +4,7 @@ Commands in, events out: `decide(state, command, context) -> [Event]`, and
 `apply(state, event)` folds an event into the state.
 """
 
+from hub.domain import accounts as accounts  # registers the account rules
 from hub.domain.commands import Context
 from hub.domain.config import CenterConfig, ConfigError, parse_config
 from hub.domain.decide import decide

@@ -100,6 +100,8 @@ def _remember_call(
 @_on(ev.ConfigChanged)
 def _config_changed(state: CenterState, event: ev.ConfigChanged) -> None:
     state.config = parse_config(event.config)
+    if event.source == "file":
+        state.config_file_digest = event.summary
     windows = {}
     for window in state.config.windows:
         windows[window.id] = state.windows.get(window.id) or WindowState(id=window.id)

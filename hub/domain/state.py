@@ -82,9 +82,23 @@ class Appointment:
 
 
 @dataclass
+class Account:
+    """A staff login (admin, manager, clerk) or a device (kiosk, display, caller, pad)."""
+
+    name: str
+    role: str
+    secret_hash: str = field(repr=False)  # password hash (users) or token hash (devices)
+    display_name: str = ""
+    windows: tuple[int, ...] = ()  # windows a clerk may serve; () means every window
+    active: bool = True
+    version: int = 1  # bumped on every change, so old login tokens stop working
+
+
+@dataclass
 class CenterState:
     seq: int = 0
     config: CenterConfig | None = None
+    config_file_digest: str = ""  # digest of the last configuration taken from a file
     business_day: date | None = None
     tickets: dict[str, Ticket] = field(default_factory=dict)
     by_number: dict[str, str] = field(default_factory=dict)
@@ -94,6 +108,8 @@ class CenterState:
     clerk_window: dict[str, int] = field(default_factory=dict)
     appointments: dict[str, Appointment] = field(default_factory=dict)
     appointment_codes: dict[str, str] = field(default_factory=dict)
+    users: dict[str, Account] = field(default_factory=dict)
+    devices: dict[str, Account] = field(default_factory=dict)
     handling: dict[str, deque[float]] = field(default_factory=dict)  # seconds, per service
     recent_calls: deque[dict[str, object]] = field(
         default_factory=lambda: deque(maxlen=RECENT_CALLS)

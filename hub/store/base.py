@@ -76,6 +76,11 @@ class EventStore(ABC):
     def load_snapshot(self, center: str) -> tuple[int, bytes] | None:
         """The newest snapshot of `center` as (seq, data), if any."""
 
+    @abstractmethod
+    def secret(self) -> bytes:
+        """The deployment's signing key: made once, kept with the journal, shared by
+        every hub process on it, so logins survive a restart."""
+
     def load(self, center: str, since: int = 0) -> Iterator[Event]:
         """Every event with seq > since, in order, read page by page."""
         while True:

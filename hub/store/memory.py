@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ class MemoryStore(EventStore):
         self._journals: dict[str, list[Event]] = {}
         self._snapshots: dict[str, tuple[int, bytes]] = {}
         self._lock = threading.Lock()
+        self._secret = secrets.token_bytes(32)
 
     def append(self, center: str, events: Sequence[Event], expected_seq: int) -> None:
         check_batch(events, expected_seq)
@@ -38,3 +40,6 @@ class MemoryStore(EventStore):
 
     def load_snapshot(self, center: str) -> tuple[int, bytes] | None:
         return self._snapshots.get(center)
+
+    def secret(self) -> bytes:
+        return self._secret

@@ -9,6 +9,7 @@ lock (which a green-thread monkey patch would change under it).
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -25,6 +26,10 @@ CREATE TABLE IF NOT EXISTS events (
     body TEXT NOT NULL,
     PRIMARY KEY (center, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS snapshots (
     center TEXT PRIMARY KEY,
     seq INTEGER NOT NULL,
@@ -111,6 +116,15 @@ class SQLiteStore(EventStore):
             "SELECT seq, data FROM snapshots WHERE center = ?", (center,)
         ).fetchone()
         return (int(row[0]), bytes(row[1])) if row else None
+
+    def secret(self) -> bytes:
+        connection = self._connect()
+        connection.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('secret', ?)",
+            (secrets.token_bytes(32),),
+        )
+        (value,) = connection.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+        return bytes(value)
 
     def close(self) -> None:
         with self._connections_lock:

@@ -1,0 +1,104 @@
+"""The app factory: `create_app(settings)` wires store, clock, runtime and sockets.
+
+Nothing connects at import time; everything is built here, once.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, request, send_from_directory
+from flask_socketio import SocketIO
+from werkzeug.exceptions import HTTPException
+
+from hub.api import api
+from hub.clock import Clock, make_clock
+from hub.core import Hub
+from hub.live import NAMESPACE, Live
+from hub.openapi import openapi_document
+from hub.pages import pages
+from hub.runtime import Runtime, runtime_for
+from hub.settings import Settings
+from hub.store import EventStore, open_store
+from hub.validation import ApiError
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: EventStore | None = None,
+    clock: Clock | None = None,
+    runtime: Runtime | None = None,
+) -> tuple[Flask, SocketIO, Hub]:
+    """Build the hub's Flask app, its Socket.IO server and the Hub behind them."""
+    runtime = runtime or runtime_for(settings.async_mode)
+    store = store or open_store(settings.store)
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    socketio = SocketIO(
+        app,
+        async_mode=settings.async_mode,
+        message_queue=settings.message_queue or None,
+        cors_allowed_origins=list(settings.cors_origins) or None,
+        ping_interval=10,
+        ping_timeout=10,
+        max_http_buffer_size=64 * 1024,
+    )
+    live = Live.__new__(Live)
+    hub = Hub(
+        settings, store, clock=clock or make_clock(settings.clock), runtime=runtime,
+        publish=lambda center, events: live.publish(center, events),
+    )
+    Live.__init__(live, hub)
+    socketio.on_namespace(live)
+    app.extensions["jiaohao"] = hub
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    hub.open()
+
+    assets = Path(settings.assets_dir)
+
+    @app.get("/assets/<path:name>")
+    def asset(name: str) -> Any:
+        return send_from_directory(assets, name, max_age=300)
+
+    @app.get("/api/v1/openapi.json")
+    def openapi() -> Any:
+        return jsonify(openapi_document())
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> Any:
+        response = jsonify(error.body())
+        response.status_code = error.status
+        if error.status == 429 and error.extra.get("retry_after"):
+            response.headers["Retry-After"] = str(error.extra["retry_after"])
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+                 413: "body_too_large", 415: "unsupported_media_type"}
+        code = error.code or 500
+        if not request.path.startswith("/api/"):
+            return error
+        response = jsonify({"error": codes.get(code, "http_error"),
+                            "message": error.description or error.name})
+        response.status_code = code
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        response = jsonify({"error": "internal_error", "message": "the hub failed; see its log"})
+        response.status_code = 500
+        return response
+
+    app.extensions["jiaohao.socketio"] = socketio
+    app.extensions["jiaohao.namespace"] = NAMESPACE
+    return app, socketio, hub

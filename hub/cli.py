@@ -1,0 +1,253 @@
+"""`jiaohao`: the one command line of the hub and its device agents.
+
+Imports stay inside the subcommands: a green-thread server must monkey-patch
+the standard library before Flask, sockets or threads are imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+
+class CliError(Exception):
+    """A problem to report in one line, with a non-zero exit."""
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Any:
+    from hub.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(
+            getattr(args, "config", None),
+            store=getattr(args, "store", None),
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
+            async_mode=getattr(args, "async_mode", None),
+            **extra,
+        )
+    except SettingsError as error:
+        raise CliError(str(error)) from None
+
+
+def _offline_hub(settings: Any) -> Any:
+    """A Hub on the configured store for administrative commands (no server)."""
+    from hub.clock import make_clock
+    from hub.core import Hub
+    from hub.store import open_store
+
+    try:
+        return Hub(settings, open_store(settings.store), clock=make_clock(settings.clock)).open()
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot open the hub's journal: {error}") from None
+
+
+def _pick_center(hub: Any, center_id: str | None) -> Any:
+    center = hub.center(center_id)
+    if center is None:
+        known = ", ".join(sorted(hub.centers)) or "none (start the hub with --config first)"
+        raise CliError(f"name a center with --center (known: {known})")
+    return center
+
+
+# ------------------------------------------------------------------ hub
+
+
+def cmd_hub(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from hub.runtime import patch
+
+    patch(settings.async_mode)
+    from hub.server import serve
+
+    return serve(settings)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from hub.demo import run_demo
+
+    return run_demo(args)
+
+
+# ------------------------------------------------------------------ accounts
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from hub.auth import hash_password
+    from hub.domain.accounts import SaveUser
+    from hub.domain.errors import DomainError
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise CliError("the passwords differ")
+    if len(password) < 8:
+        raise CliError("the password must have at least 8 characters")
+    windows = _windows(args.windows)
+    hub = _offline_hub(_settings(args))
+    center = _pick_center(hub, args.center)
+    command = SaveUser(args.name, args.role, hash_password(password), args.display_name or "",
+                       windows)
+    try:
+        center.execute(command, actor="cli")
+    except DomainError as error:
+        raise CliError(error.message) from None
+    print(f"user {args.name} ({args.role}) added to center {center.id}")
+    return 0
+
+
+def _windows(text: str | None) -> tuple[int, ...]:
+    if not text:
+        return ()
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise CliError("--windows takes window numbers like 1,3,5") from None
+
+
+def cmd_device_add(args: argparse.Namespace) -> int:
+    from hub.auth import new_device_token, token_hash
+    from hub.domain.accounts import AddDevice
+    from hub.domain.errors import DomainError
+
+    hub = _offline_hub(_settings(args))
+    center = _pick_center(hub, args.center)
+    token = new_device_token(center.id)
+    try:
+        center.execute(AddDevice(args.name, args.role, token_hash(token)), actor="cli")
+    except DomainError as error:
+        raise CliError(error.message) from None
+    print(f"device {args.name} ({args.role}) added to center {center.id}; its token "
+          "(shown once, keep it on the device):", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    from hub.domain.accounts import RevokeDevice
+    from hub.domain.errors import DomainError
+
+    hub = _offline_hub(_settings(args))
+    center = _pick_center(hub, args.center)
+    try:
+        center.execute(RevokeDevice(args.name), actor="cli")
+    except DomainError as error:
+        raise CliError(error.message) from None
+    print(f"device {args.name} revoked")
+    return 0
+
+
+# ------------------------------------------------------------------ agents and tools
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    import importlib
+
+    module = importlib.import_module(f"{args.command}.agent")
+    code: int = module.main(args)
+    return code
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from hub.bench import main as bench_main
+
+    code: int = bench_main(args)
+    return code
+
+
+# ------------------------------------------------------------------ parser
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="TOML file: a center configuration or hub settings")
+    parser.add_argument("--store", help="sqlite:///path.db (default) or redis://host:port/0")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default 8600)")
+    parser.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet"),
+                        help="green-thread server (default gevent)")
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="the center's TOML file")
+    parser.add_argument("--store", help="sqlite:///path.db or redis://host:port/0")
+    parser.add_argument("--center", help="center id (when the hub serves several)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jiaohao", description="叫号: queue, kiosk and hall display for service centers")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    hub = sub.add_parser("hub", help="run the hub server")
+    _server_options(hub)
+    hub.set_defaults(run=cmd_hub)
+
+    demo = sub.add_parser("demo", help="run a demo center and print its page URLs and logins")
+    demo.add_argument("--port", type=int, default=8600)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--store", help="journal (default: a temporary SQLite file)")
+    demo.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet"),
+                      default="gevent")
+    demo.set_defaults(run=cmd_demo)
+
+    user = sub.add_parser("user", help="staff accounts").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    add = user.add_parser("add", help="add a staff account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("admin", "manager", "clerk"))
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.add_argument("--windows", help="windows a clerk may serve, e.g. 1,3,5 (default: all)")
+    add.add_argument("--display-name", help="name shown to managers")
+    _store_options(add)
+    add.set_defaults(run=cmd_user_add)
+
+    device = sub.add_parser("device", help="device tokens").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    dadd = device.add_parser("add", help="add a device; prints its token once")
+    dadd.add_argument("name")
+    dadd.add_argument("--role", required=True, choices=("kiosk", "display", "caller", "pad"))
+    _store_options(dadd)
+    dadd.set_defaults(run=cmd_device_add)
+    drevoke = device.add_parser("revoke", help="revoke a device's token")
+    drevoke.add_argument("name")
+    _store_options(drevoke)
+    drevoke.set_defaults(run=cmd_device_revoke)
+
+    bench = sub.add_parser("bench", help="measure the hub and print figures")
+    bench.add_argument("--json", help="also write the figures to this JSON file")
+    bench.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    bench.add_argument("--only", help="comma-separated parts: domain,issue,fanout,restart")
+    bench.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet", "both"),
+                       default="both")
+    bench.set_defaults(run=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        code: int = args.run(args)
+        return code
+    except CliError as error:
+        print(f"jiaohao {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

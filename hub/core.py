@@ -1,0 +1,218 @@
+"""The hub: every center it serves, their journals, and who may do what.
+
+`Hub` is built once by the app factory (or a CLI command) with the store,
+the clock and the runtime injected; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from hub.auth import (
+    LoginTokens,
+    Principal,
+    RateLimit,
+    Throttle,
+    device_center,
+    device_matches,
+    verify_password,
+)
+from hub.center import Center
+from hub.clock import Clock, new_id
+from hub.domain.events import Event
+from hub.runtime import Runtime, runtime_for
+from hub.settings import Settings
+from hub.store import EventStore
+
+log = logging.getLogger(__name__)
+Publisher = Callable[[str, Sequence[Event]], None]
+
+
+class AuthError(Exception):
+    def __init__(self, code: str, message: str, status: int = 401, retry_after: float = 0):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass
+class DeviceHealth:
+    device: str
+    role: str
+    at: datetime
+    report: dict[str, Any]
+
+
+def read_center_file(path: str | Path) -> tuple[dict[str, Any], str]:
+    """A center configuration file as a mapping, with a digest of its bytes."""
+    raw = Path(path).read_bytes()
+    return tomllib.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()[:16]
+
+
+class Hub:
+    def __init__(
+        self,
+        settings: Settings,
+        store: EventStore,
+        *,
+        clock: Clock,
+        runtime: Runtime | None = None,
+        publish: Publisher | None = None,
+        ids: Callable[[], str] = new_id,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.runtime = runtime or runtime_for("threading")
+        self.publish = publish
+        self.ids = ids
+        self.centers: dict[str, Center] = {}
+        self.tokens = LoginTokens(store.secret(), settings.token_hours)
+        self.throttle = Throttle(settings.login_max_failures, settings.login_lock_minutes * 60)
+        self.mobile_limit = RateLimit(settings.mobile_tickets_per_hour, 3600)
+        self.health: dict[tuple[str, str], DeviceHealth] = {}
+        self.health_listeners: list[Callable[[str, DeviceHealth], None]] = []
+
+    # ------------------------------------------------------------------ centers
+
+    def open(self) -> Hub:
+        """Load every center: those in configuration files and those in the journal."""
+        for path in self.settings.centers:
+            config, digest = read_center_file(path)
+            center = self._center(str(config.get("center", {}).get("id", "")))
+            if center.state.config_file_digest != digest:
+                center.configure(config, actor="system", source="file", digest=digest)
+        for center_id in self.run(self.store.centers):
+            self._center(center_id)
+        return self
+
+    def _center(self, center_id: str) -> Center:
+        center = self.centers.get(center_id)
+        if center is None:
+            center = Center(
+                center_id,
+                self.store,
+                self.clock,
+                self.ids,
+                publish=self.publish,
+                run_blocking=self.runtime.run_blocking,
+                lock=self.runtime.make_lock(),
+                snapshot_every=self.settings.snapshot_every,
+            ).load()
+            self.centers[center_id] = center
+        return center
+
+    def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        return self.runtime.run_blocking(function, *args)
+
+    def center(self, center_id: str | None = None) -> Center | None:
+        """A configured center by id; with no id, the only one (None if several)."""
+        if center_id is None:
+            configured = [c for c in self.centers.values() if c.state.config is not None]
+            return configured[0] if len(configured) == 1 else None
+        center = self.centers.get(center_id)
+        return center if center is not None and center.state.config is not None else None
+
+    # ------------------------------------------------------------------ authentication
+
+    def authenticate(self, token: str) -> Principal:
+        """The principal behind a bearer token, or AuthError."""
+        if token.startswith("dev."):
+            return self._device(token)
+        found = self.tokens.read(token)
+        if found is None:
+            raise AuthError("invalid_token", "the token is invalid or has expired")
+        center_id, username, version = found
+        center = self.centers.get(center_id)
+        if center is None:
+            raise AuthError("invalid_token", "the token names an unknown center")
+        account = center.state.users.get(username)
+        if account is None or account.version < version:
+            center.sync()  # another process may have added or changed the account
+            account = center.state.users.get(username)
+        if account is None or not account.active or account.version != version:
+            raise AuthError("invalid_token", "the token is no longer valid; sign in again")
+        return Principal(
+            "user", username, account.role, center_id, account.windows, account.display_name
+        )
+
+    def _device(self, token: str) -> Principal:
+        center_id = device_center(token)
+        center = self.centers.get(center_id or "")
+        if center is None:
+            raise AuthError("invalid_token", "unknown device token")
+        for attempt in range(2):
+            for device in center.state.devices.values():
+                if device_matches(device, token):
+                    return Principal("device", device.name, device.role, center.id)
+            if attempt == 0:
+                center.sync()
+        raise AuthError("invalid_token", "unknown or revoked device token")
+
+    def login(self, center_id: str | None, username: str, password: str, remote: str) -> tuple[
+        str, Principal, datetime
+    ]:
+        key = f"{remote}|{username}"
+        locked = self.throttle.locked_for(key)
+        if locked > 0:
+            raise AuthError(
+                "login_locked",
+                f"too many failed sign-ins; try again in {int(locked // 60) + 1} minutes",
+                status=429,
+                retry_after=locked,
+            )
+        center = self._user_center(center_id, username)
+        account = center.state.users.get(username) if center else None
+        ok = (
+            account is not None
+            and account.active
+            and self.run(verify_password, account.secret_hash, password)
+        )
+        if not ok or center is None or account is None:
+            self.throttle.failed(key)
+            raise AuthError("bad_credentials", "wrong username or password")
+        self.throttle.succeeded(key)
+        token = self.tokens.issue(center.id, account)
+        principal = Principal(
+            "user", username, account.role, center.id, account.windows, account.display_name
+        )
+        expires = self.clock() + timedelta(seconds=self.tokens.max_age)
+        return token, principal, expires
+
+    def login_delay(self, username: str, remote: str) -> float:
+        return self.throttle.delay(f"{remote}|{username}")
+
+    def _user_center(self, center_id: str | None, username: str) -> Center | None:
+        if center_id is not None:
+            center = self.center(center_id)
+            if center is not None and username not in center.state.users:
+                center.sync()
+            return center
+        for center in self.centers.values():
+            if username in center.state.users:
+                return center
+        for center in self.centers.values():
+            center.sync()
+            if username in center.state.users:
+                return center
+        return None
+
+    # ------------------------------------------------------------------ device health
+
+    def report_health(self, principal: Principal, report: dict[str, Any]) -> DeviceHealth:
+        health = DeviceHealth(principal.name, principal.role, self.clock(), report)
+        self.health[(principal.center, principal.name)] = health
+        log.info("device %s health: %s", principal.name, json.dumps(report, ensure_ascii=False))
+        for listener in self.health_listeners:
+            listener(principal.center, health)
+        return health

@@ -1,0 +1,135 @@
+"""`jiaohao demo`: a living demo center on a temporary journal.
+
+Creates the demo center (hub/centers/demo.toml), staff logins with fresh
+random passwords (no default password ships), device tokens, and a few of
+today's appointments, then serves it and prints every page's URL.
+
+The demo's clock starts at 09:00 of the nearest working day and runs at
+real speed, so the hall is open whenever you try it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import tempfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hub.settings import ROOT
+
+DEMO_CONFIG = ROOT / "hub" / "centers" / "demo.toml"
+
+
+def demo_day(config: Any, today: date) -> date:
+    from hub.domain.calendar import is_working_day
+
+    day = today
+    while not is_working_day(config.hours, day):
+        day += timedelta(days=1)
+    return day
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from hub.runtime import patch
+
+    patch(args.async_mode)
+    import tomllib
+
+    from hub.domain.config import parse_config
+    from hub.server import serve
+    from hub.settings import load_settings
+
+    config = parse_config(tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8")))
+    tz = ZoneInfo(config.timezone)
+    day = demo_day(config, datetime.now(tz).date())
+    start = datetime.combine(day, time(9, 0), tzinfo=tz)
+    speed = 1
+    store = args.store
+    if not store:
+        folder = Path(tempfile.mkdtemp(prefix="jiaohao-demo-"))
+        store = f"sqlite:///{folder / 'demo.db'}"
+    settings = load_settings(
+        None, environ={}, store=store, host=args.host, port=args.port,
+        async_mode=args.async_mode, centers=str(DEMO_CONFIG),
+        clock=f"fast:{speed}@{start.isoformat()}",
+    )
+    credentials = prepare(settings)
+
+    def banner(hub: Any) -> None:
+        print_banner(settings, credentials, day)
+
+    return serve(settings, banner=banner)
+
+
+def prepare(settings: Any) -> dict[str, Any]:
+    """Accounts, devices and appointments of the demo, written to its journal."""
+    from hub.auth import hash_password, new_device_token, token_hash
+    from hub.clock import make_clock
+    from hub.core import Hub
+    from hub.domain import commands as cmd
+    from hub.domain.accounts import AddDevice, SaveUser
+    from hub.store import open_store
+
+    hub = Hub(settings, open_store(settings.store), clock=make_clock(settings.clock)).open()
+    center = hub.center("demo")
+    assert center is not None and center.state.config is not None
+    config = center.state.config
+    users: dict[str, tuple[str, str]] = {}
+    for username, role in [("admin", "admin"), ("director", "manager")] + [
+        (s["username"], "clerk") for s in config.staff if s.get("username")
+    ]:
+        password = secrets.token_urlsafe(6)
+        center.execute(SaveUser(username, role, hash_password(password)), actor="demo")
+        users[username] = (role, password)
+    devices: dict[str, str] = {}
+    names = [("kiosk-1", "kiosk"), ("hall-1", "display")]
+    names += [(f"window-{w.id}", "display") for w in config.windows]
+    names += [(f"pad-{w.id}", "pad") for w in config.windows]
+    for name, role in names:
+        token = new_device_token(center.id)
+        center.execute(AddDevice(name, role, token_hash(token)), actor="demo")
+        devices[name] = token
+    appointments = []
+    now = center.clock()
+    for service, slot, phone in [
+        ("social-security", time(9, 0), "13800138001"),
+        ("real-estate", time(10, 0), "13800138002"),
+        ("household", time(14, 0), "13800138003"),
+    ]:
+        events = center.execute(
+            cmd.BookAppointment(service, now.astimezone(config.tz).date(), slot, phone),
+            actor="demo",
+        )
+        appointments.append((service, slot, getattr(events[-1], "code")))  # noqa: B009
+    hub.store.close()
+    return {"users": users, "devices": devices, "appointments": appointments}
+
+
+def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
+    base = settings.base_url
+    devices = credentials["devices"]
+    out = sys.stdout
+    print("\n叫号 jiaohao demo — 清河县政务服务中心", file=out)
+    print(f"journal: {settings.store}   clock: {day} from 09:00 ({settings.clock.split('@')[0]})",
+          file=out)
+    print("\nPages (device pages carry their token after #):", file=out)
+    print(f"  kiosk 取号机          {base}/kiosk#token={devices['kiosk-1']}", file=out)
+    print(f"  hall display 综合屏   {base}/display/hall#token={devices['hall-1']}", file=out)
+    print(f"  window display 窗口屏 {base}/display/window/1#token={devices['window-1']}",
+          file=out)
+    print(f"  rating pad 评价器     {base}/pad/window/1#token={devices['pad-1']}", file=out)
+    print(f"  caller 窗口叫号       {base}/caller", file=out)
+    print(f"  dashboard 管理        {base}/manage", file=out)
+    print(f"  phone page 手机查询   {base}/t/<ticket id> (from a ticket's QR code)", file=out)
+    print(f"  API                   {base}/api/v1/openapi.json", file=out)
+    print("\nLogins (fresh passwords for this run):", file=out)
+    for username, (role, password) in credentials["users"].items():
+        print(f"  {role:8} {username:10} {password}", file=out)
+    print("\nToday's appointments (check in at the kiosk with the code):", file=out)
+    for service, slot, code in credentials["appointments"]:
+        print(f"  {code}  {service} {slot:%H:%M}", file=out)
+    print("\nStop with Ctrl+C.\n", file=out, flush=True)

@@ -1,0 +1,160 @@
+"""Socket.IO namespace `/live`: subscribe with `since`, then hear events live.
+
+Subscribing joins the rooms first and reads second, under the center's lock
+(the same lock under which events are published), so every event is either
+in the acknowledgement or arrives live after it — the client drops any seq it
+already has. The ack carries the missed events, or a snapshot when `since` is
+null, from another business day, or further back than memory holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import request
+from flask_socketio import Namespace, SocketIO, join_room, leave_room
+
+from hub import views
+from hub.auth import MANAGERS, STAFF, Principal
+from hub.core import AuthError, Hub
+from hub.domain.events import Event
+from hub.wire import HALL, MANAGER, hears, payload, rooms_for
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/live"
+MAX_REPLAY = 5000
+ROOM = re.compile(r"^(hall|manager|window:[1-9][0-9]{0,2}|ticket:[A-Za-z0-9_-]{8,40})$")
+
+
+@dataclass
+class Client:
+    principal: Principal | None
+    center: str
+    rooms: set[str] = field(default_factory=set)
+
+
+def socket_room(center: str, room: str) -> str:
+    return f"{center}|{room}"
+
+
+def may_join(who: Principal | None, room: str) -> bool:
+    if room.startswith("ticket:"):
+        return True  # holding the unguessable id is the permission
+    if who is None:
+        return False
+    if room == MANAGER:
+        return who.role in MANAGERS
+    if room == HALL:
+        return True
+    return who.role in ("display", "pad", "caller") + STAFF  # window:N
+
+
+class Live(Namespace):
+    def __init__(self, hub: Hub) -> None:
+        super().__init__(NAMESPACE)
+        self.hub = hub
+        self.clients: dict[str, Client] = {}
+
+    # ------------------------------------------------------------------ publishing
+
+    def publish(self, center: str, events: Sequence[Event]) -> None:
+        """Send durable events to the rooms that hear them (called under the center lock)."""
+        socketio: SocketIO = self.socketio
+        for event in events:
+            rooms = rooms_for(event)
+            public = [socket_room(center, r) for r in rooms if r != MANAGER]
+            if public:
+                socketio.emit("event", payload(event), to=public, namespace=NAMESPACE)
+            socketio.emit(
+                "event", payload(event, manager=True), to=socket_room(center, MANAGER),
+                namespace=NAMESPACE,
+            )
+
+    # ------------------------------------------------------------------ handlers
+
+    def on_connect(self, auth: Any = None) -> None:
+        auth = auth if isinstance(auth, dict) else {}
+        token = auth.get("token")
+        who = None
+        if token is not None:
+            if not isinstance(token, str) or not token:
+                raise ConnectionRefusedError("invalid_token")
+            try:
+                who = self.hub.authenticate(token)
+            except AuthError as error:
+                raise ConnectionRefusedError(error.code) from None
+        center_id = who.center if who else auth.get("center")
+        if center_id is not None and not isinstance(center_id, str):
+            raise ConnectionRefusedError("invalid_center")
+        center = self.hub.center(center_id)
+        if center is None:
+            raise ConnectionRefusedError("unknown_center")
+        self.clients[request.sid] = Client(who, center.id)  # type: ignore[attr-defined]
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    def on_subscribe(self, data: Any) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        client = self.clients.get(sid)
+        if client is None:
+            return {"error": "not_connected", "message": "connect first"}
+        if not isinstance(data, dict) or set(data) - {"rooms", "since"}:
+            return _error("invalid_body", "send {rooms: [...], since: SEQ|null}")
+        rooms, since = data.get("rooms"), data.get("since")
+        if not isinstance(rooms, list) or not rooms or len(rooms) > 10:
+            return _error("invalid_field", "rooms must list 1 to 10 rooms", "rooms")
+        for room in rooms:
+            if not isinstance(room, str) or not ROOM.match(room):
+                return _error("invalid_field", f"unknown room {room!r}", "rooms")
+            if not may_join(client.principal, room):
+                return _error("forbidden", f"you may not join {room}", "rooms")
+        if since is not None and (isinstance(since, bool) or not isinstance(since, int)
+                                  or since < 0):
+            return _error("invalid_field", "since must be a seq number or null", "since")
+        center = self.hub.centers[client.center]
+        ticket_ids = [room.split(":", 1)[1] for room in rooms if room.startswith("ticket:")]
+        if ticket_ids and not all(t in center.state.tickets for t in ticket_ids):
+            return _error("unknown_ticket", "no such ticket today", "rooms")
+        for room in set(client.rooms) - set(rooms):
+            leave_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
+        for room in rooms:
+            join_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
+        client.rooms = set(rooms)
+        manager = MANAGER in rooms
+        return center.read(lambda state: self._ack(center, state, rooms, since, manager))
+
+    def _ack(self, center: Any, state: Any, rooms: list[str], since: int | None,
+             manager: bool) -> dict[str, Any]:
+        now = center.clock()
+        if since is not None and since <= state.seq and views.is_today(state, state.config, now):
+            missed = state.seq - since
+            if missed <= MAX_REPLAY:
+                events = center.events_since(since) or []
+                if len(events) == missed and not any(e.type == "day_started" for e in events):
+                    return {
+                        "seq": state.seq,
+                        "events": [
+                            payload(e, manager=manager)
+                            for e in events
+                            if any(hears(room, e) for room in rooms)
+                        ],
+                    }
+        snapshot = views.snapshot(state, now)
+        tickets = [r.split(":", 1)[1] for r in rooms if r.startswith("ticket:")]
+        if tickets:
+            snapshot["tickets"] = {
+                t: views.public_ticket(state, state.config, state.tickets[t]) for t in tickets
+            }
+        return {"seq": state.seq, "snapshot": snapshot}
+
+
+def _error(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    answer = {"error": code, "message": message}
+    if field:
+        answer["field"] = field
+    return answer

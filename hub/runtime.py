@@ -1,0 +1,91 @@
+"""The async mode's primitives, chosen once at start-up.
+
+Flask-SocketIO runs on gevent (default) or eventlet green threads, or on
+plain threads (tests with the Flask test client). The journal is blocking
+I/O, so it runs through `run_blocking` on a real OS thread: the event loop
+keeps serving while SQLite waits for fsync.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Runtime:
+    mode: str
+    run_blocking: Callable[..., Any]
+    make_lock: Callable[[], Any]
+
+
+def patch(mode: str) -> None:
+    """Monkey-patch the standard library for a green-thread mode. Call first thing."""
+    if mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    elif mode == "eventlet":
+        import warnings
+
+        # eventlet warns on import that new projects should prefer other
+        # servers; we support it on purpose, so the warning is filtered here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import eventlet
+
+        eventlet.monkey_patch()
+
+
+def runtime_for(mode: str) -> Runtime:
+    if mode == "gevent":
+        import gevent
+        import gevent.lock
+
+        def run_gevent(function: Callable[..., Any], *args: Any) -> Any:
+            return gevent.get_hub().threadpool.apply(function, args)
+
+        return Runtime(mode, run_gevent, gevent.lock.RLock)
+    if mode == "eventlet":
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from eventlet import semaphore, tpool
+
+        class GreenRLock:
+            """A re-entrant lock for green threads (eventlet has no RLock of its own)."""
+
+            def __init__(self) -> None:
+                self._semaphore = semaphore.Semaphore(1)
+                self._owner: Any = None
+                self._depth = 0
+
+            def __enter__(self) -> GreenRLock:
+                import eventlet
+
+                me = eventlet.getcurrent()
+                if self._owner is me:
+                    self._depth += 1
+                    return self
+                self._semaphore.acquire()
+                self._owner, self._depth = me, 1
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    self._semaphore.release()
+
+        def run_eventlet(function: Callable[..., Any], *args: Any) -> Any:
+            return tpool.execute(function, *args)
+
+        return Runtime(mode, run_eventlet, GreenRLock)
+
+    def run_direct(function: Callable[..., Any], *args: Any) -> Any:
+        return function(*args)
+
+    return Runtime("threading", run_direct, threading.RLock)

@@ -1,0 +1,111 @@
+"""The hub's settings: one typed, frozen object built once at start-up.
+
+Read from a TOML file (`[hub]` table, or top-level keys) and `JIAOHAO_*`
+environment variables (which win), then from command-line flags (which win
+over both). Nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ASYNC_MODES = ("gevent", "eventlet", "threading")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used, naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = "sqlite:///var/jiaohao.db"
+    host: str = "127.0.0.1"
+    port: int = 8600
+    async_mode: str = "gevent"
+    centers: tuple[str, ...] = ()  # center configuration TOML files
+    public_url: str = ""  # how phones reach the hub (QR codes); defaults to http://host:port
+    message_queue: str = ""  # redis:// URL to fan out broadcasts across hub processes
+    assets_dir: str = str(ROOT / "assets")
+    token_hours: int = 12
+    login_max_failures: int = 5
+    login_lock_minutes: int = 10
+    mobile_tickets_per_hour: int = 6
+    max_body_bytes: int = 16 * 1024
+    snapshot_every: int = 10_000
+    clock: str = ""  # "" = real time; "fast:60@2026-11-27T08:25" for demos and simulation
+    cors_origins: tuple[str, ...] = field(default=())
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str):
+                return value.strip().lower() in ("1", "true", "yes", "on")
+            return bool(value)
+        if isinstance(default, int):
+            if isinstance(value, bool):
+                raise ValueError
+            return int(value)
+        if isinstance(default, tuple):
+            if isinstance(value, str):
+                return tuple(part.strip() for part in value.split(",") if part.strip())
+            return tuple(str(part) for part in value)
+        if not isinstance(value, str):
+            raise ValueError
+        return value
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting {name}: {value!r} is not a valid value") from None
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings from a TOML file, JIAOHAO_* variables and overrides, in that order."""
+    environ = os.environ if environ is None else environ
+    defaults = Settings()
+    known = {f.name: getattr(defaults, f.name) for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    if config_file:
+        path = Path(config_file)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise SettingsError(f"cannot read {path}: {error}") from None
+        table = data.get("hub", {})
+        for key, value in table.items():
+            if key not in known:
+                raise SettingsError(f"{path}: [hub].{key} is not a known setting")
+            values[key] = _coerce(key, value, known[key])
+        if "center" in data:  # the file is itself a center configuration
+            values.setdefault("centers", (str(path),))
+    for key in known:
+        env = environ.get(f"JIAOHAO_{key.upper()}")
+        if env is not None and env != "":
+            values[key] = _coerce(key, env, known[key])
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if key not in known:
+            raise SettingsError(f"{key} is not a known setting")
+        values[key] = _coerce(key, value, known[key])
+    settings = replace(defaults, **values)
+    if settings.async_mode not in ASYNC_MODES:
+        raise SettingsError(f"async_mode must be one of {', '.join(ASYNC_MODES)}")
+    if not 0 < settings.port < 65536:
+        raise SettingsError("port must be between 1 and 65535")
+    return settings

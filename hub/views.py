@@ -1,0 +1,184 @@
+"""Read models: what pages and devices see of a center's state, as JSON-ready dicts.
+
+Pure functions of the state and the moment. Nothing here shows a full name
+or an ID number; phone numbers are masked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hub.domain.calendar import availability, business_day
+from hub.domain.config import CenterConfig, Service
+from hub.domain.estimate import service_eta
+from hub.domain.routing import ahead_of, candidates, position_key
+from hub.domain.state import CenterState, Ticket, WindowState
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: enough to recognise, not enough to misuse."""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_name(name: str) -> str:
+    """张* / 欧阳** : the family name only."""
+    if not name:
+        return ""
+    return name[0] + "*" * (len(name) - 1)
+
+
+def is_today(state: CenterState, config: CenterConfig, now: datetime) -> bool:
+    return state.business_day == business_day(config, now)
+
+
+def staff_card(config: CenterConfig, username: str | None, window: int) -> dict[str, str]:
+    """The 政务公开 card of the clerk on duty: name and post, as configured for display."""
+    for entry in config.staff:
+        if username and entry.get("username") == username:
+            return {"name": entry["name"], "post": entry["post"], "photo": entry["photo"]}
+    if username is None:
+        return {}
+    for entry in config.staff:
+        if entry.get("window") == str(window) and not entry.get("username"):
+            return {"name": entry["name"], "post": entry["post"], "photo": entry["photo"]}
+    return {"name": "", "post": "", "photo": ""}
+
+
+def ticket_view(state: CenterState, config: CenterConfig, ticket: Ticket) -> dict[str, Any]:
+    ahead = ahead_of(state, config, ticket) if ticket.status == "waiting" else 0
+    window = config.window(ticket.window) if ticket.window else None
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service": ticket.service,
+        "status": ticket.status,
+        "ahead": ahead,
+        "eta_minutes": service_eta(state, config, ticket.service, ahead)
+        if ticket.status == "waiting"
+        else 0,
+        "window": ticket.window if ticket.status in ("called", "serving", "done") else None,
+        "window_name": window.name.zh if window else None,
+        "issued_at": ticket.issued_at.isoformat(),
+        "priority": ticket.priority,
+        "appointment": ticket.appointment is not None,
+        "recall_count": ticket.recall_count,
+        "transferred": ticket.transfers > 0,
+        "target_window": ticket.target_window,
+    }
+
+
+def public_ticket(state: CenterState, config: CenterConfig, ticket: Ticket) -> dict[str, Any]:
+    """What the phone page of a ticket may show: no personal data."""
+    view = ticket_view(state, config, ticket)
+    service = config.service(ticket.service)
+    return {
+        "id": view["id"],
+        "number": view["number"],
+        "status": view["status"],
+        "ahead": view["ahead"],
+        "eta_minutes": view["eta_minutes"],
+        "window": view["window"],
+        "window_name": view["window_name"],
+        "service": ticket.service,
+        "service_name": service.name.to_dict() if service else None,
+        "guide": service.guide.to_dict() if service else None,
+        "issued_at": view["issued_at"],
+        "center": config.id,
+        "center_name": config.name.to_dict(),
+        "seq": state.seq,
+    }
+
+
+def service_view(
+    state: CenterState, config: CenterConfig, service: Service, now: datetime
+) -> dict[str, Any]:
+    today = is_today(state, config, now)
+    waiting = state.waiting_count(service.id) if today else 0
+    open_now = availability(config, service, now)
+    reason: str | None = open_now.reason
+    is_open, opens_at = open_now.open, open_now.opens_at
+    if is_open and today and state.issued.get(service.id, 0) >= service.daily_cap:
+        reason, is_open, opens_at = "daily_cap_reached", False, None
+    return {
+        "id": service.id,
+        "prefix": service.prefix,
+        "name": service.name.to_dict(),
+        "category": service.category.to_dict(),
+        "open": is_open,
+        "closed_reason": reason,
+        "opens_at": opens_at.isoformat() if opens_at else None,
+        "guide": service.guide.to_dict(),
+        "waiting": waiting,
+        "eta_minutes": service_eta(state, config, service.id, waiting) if today else 0,
+        "appointments": service.appointment_capacity > 0,
+    }
+
+
+def services_view(state: CenterState, now: datetime) -> list[dict[str, Any]]:
+    config = state.config
+    assert config is not None
+    return [service_view(state, config, service, now) for service in config.services]
+
+
+def window_view(
+    state: CenterState, config: CenterConfig, window: WindowState, today: bool
+) -> dict[str, Any]:
+    configured = config.window(window.id)
+    assert configured is not None
+    ticket = state.tickets.get(window.ticket) if today and window.ticket else None
+    clerk = window.clerk if today else None
+    return {
+        "id": window.id,
+        "name": configured.name.to_dict(),
+        "services": list(configured.service_ids),
+        "state": window.state if today else "closed",
+        "reason": window.reason if today else None,
+        "since": window.since.isoformat() if today and window.since else None,
+        "clerk": clerk,
+        "staff": staff_card(config, clerk, window.id),
+        "ticket": ticket_view(state, config, ticket) if ticket else None,
+    }
+
+
+def snapshot(state: CenterState, now: datetime) -> dict[str, Any]:
+    """The whole public picture of a center: the `/state` answer and a resync snapshot."""
+    config = state.config
+    assert config is not None
+    today = is_today(state, config, now)
+    return {
+        "seq": state.seq,
+        "center": config.id,
+        "center_name": config.name.to_dict(),
+        "business_day": business_day(config, now).isoformat(),
+        "services": [
+            {
+                "id": s["id"],
+                "prefix": s["prefix"],
+                "name": s["name"],
+                "waiting": s["waiting"],
+                "eta_minutes": s["eta_minutes"],
+                "open": s["open"],
+            }
+            for s in services_view(state, now)
+        ],
+        "windows": [
+            window_view(state, config, window, today) for window in state.windows.values()
+        ],
+        "recent_calls": list(state.recent_calls) if today else [],
+        "display": {
+            "complaint_phone": config.complaint_phone,
+            "promises": list(config.promises),
+        },
+    }
+
+
+def waiting_list(state: CenterState, config: CenterConfig, window_id: int) -> list[dict[str, Any]]:
+    """The tickets a window could call, in the order it would call them (roughly)."""
+    window = config.window(window_id)
+    if window is None:
+        return []
+    tickets = sorted(candidates(state, window), key=lambda t: position_key(config, t))
+    return [ticket_view(state, config, t) for t in tickets]
