@@ -1,0 +1,281 @@
+"""Ticket printing, the printer-neutral part: the slip, its layout, printer status.
+
+``TicketSlip`` is what the kiosk prints once the hub has confirmed a ticket.
+``slip_layout`` decides what the slip says, line by line; the ESC/POS renderer
+(``kiosk.escpos_ticket``) and the PNG preview (``kiosk.preview``) both draw from
+that one layout, so the preview shows what the printer prints. ``TicketPrinter``,
+``PrinterStatus`` and ``PrinterError`` are what the kiosk sees of a printer;
+``kiosk.printers.open_printer`` makes one from a spec string. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Literal, Protocol
+from urllib.parse import urlsplit
+
+NUMBER_SCALE = 4
+SERVICE_SCALE = 2
+MATERIALS_SHOWN = 3
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NUMBER = re.compile(r"[A-Za-z0-9-]{1,12}")
+_PHONE = re.compile(r"[0-9+()\- ]{3,30}")
+
+
+class SlipError(ValueError):
+    """A ticket slip field is missing or invalid; ``field`` names it."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    """Everything printed on one ticket. Construction validates every field."""
+
+    center_name: str
+    number: str
+    service_name: str
+    service_name_en: str | None
+    ahead: int
+    eta_minutes: int | None
+    issued_at: datetime
+    track_url: str
+    materials: tuple[str, ...]
+    complaint_phone: str
+    priority_label: str | None
+    appointment: bool
+
+    def __post_init__(self) -> None:
+        _check_text("center_name", self.center_name, max_length=40)
+        if not isinstance(self.number, str) or not _NUMBER.fullmatch(self.number):
+            raise SlipError("number", "must be 1-12 letters, digits or '-', e.g. 'A012'")
+        _check_text("service_name", self.service_name, max_length=40)
+        if self.service_name_en is not None:
+            _check_text("service_name_en", self.service_name_en, max_length=80)
+        _check_count("ahead", self.ahead, maximum=100_000)
+        if self.eta_minutes is not None:
+            _check_count("eta_minutes", self.eta_minutes, maximum=10_000)
+        if not isinstance(self.issued_at, datetime):
+            raise SlipError("issued_at", "must be a datetime")
+        if self.issued_at.utcoffset() is None:
+            raise SlipError("issued_at", "must carry a UTC offset (an aware local time)")
+        _check_url("track_url", self.track_url)
+        if not isinstance(self.materials, tuple) or len(self.materials) > 50:
+            raise SlipError("materials", "must be a list of at most 50 strings")
+        for index, material in enumerate(self.materials):
+            _check_text(f"materials[{index}]", material, max_length=60)
+        _check_text("complaint_phone", self.complaint_phone, max_length=30)
+        if not _PHONE.fullmatch(self.complaint_phone) or not any(
+            c.isdigit() for c in self.complaint_phone
+        ):
+            raise SlipError("complaint_phone", "must be a phone number such as '12345'")
+        if self.priority_label is not None:
+            _check_text("priority_label", self.priority_label, max_length=16)
+        if not isinstance(self.appointment, bool):
+            raise SlipError("appointment", "must be true or false")
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> TicketSlip:
+        """Build a slip from a decoded JSON object, as a page hands it over a JS bridge.
+
+        ``issued_at`` is an ISO 8601 string with an offset, ``materials`` a list.
+        Optional fields (``service_name_en``, ``eta_minutes``, ``materials``,
+        ``priority_label``, ``appointment``) may be missing or null. Unknown keys
+        are ignored, so a newer hub page does not stop an older kiosk printing.
+        Raises ``SlipError`` (a ``ValueError``) naming the first bad field.
+        """
+        if not isinstance(data, Mapping):
+            raise SlipError("slip", "must be a JSON object")
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            value = data.get(field.name)
+            if value is None and field.name not in _OPTIONAL_DEFAULTS:
+                raise SlipError(field.name, "is required")
+            values[field.name] = _OPTIONAL_DEFAULTS[field.name] if value is None else value
+        values["issued_at"] = _parse_time(values["issued_at"])
+        materials = values["materials"]
+        if not isinstance(materials, list | tuple):
+            raise SlipError("materials", "must be a list of strings")
+        values["materials"] = tuple(materials)
+        return cls(**values)  # type: ignore[arg-type]  # each field is checked in __post_init__
+
+
+_OPTIONAL_DEFAULTS: dict[str, object] = {
+    "service_name_en": None,
+    "eta_minutes": None,
+    "materials": (),
+    "priority_label": None,
+    "appointment": False,
+}
+
+
+def _check_text(field: str, value: object, *, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise SlipError(field, "must be a string")
+    if not value.strip():
+        raise SlipError(field, "must not be empty")
+    if len(value) > max_length:
+        raise SlipError(field, f"must be at most {max_length} characters")
+    # Control bytes would reach the printer as commands (cut, drawer kick, ...).
+    if _CONTROL_CHARACTERS.search(value):
+        raise SlipError(field, "must not contain control characters")
+    return value
+
+
+def _check_count(field: str, value: object, *, maximum: int) -> None:
+    # bool is an int subclass; true/false from a page is a bug, not a count.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise SlipError(field, "must be a whole number")
+    if not 0 <= value <= maximum:
+        raise SlipError(field, f"must be between 0 and {maximum}")
+
+
+def _check_url(field: str, value: object) -> None:
+    url = _check_text(field, value, max_length=300)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+        raise SlipError(field, "must be an http(s) URL")
+
+
+def _parse_time(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise SlipError("issued_at", "must be an ISO 8601 time string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise SlipError("issued_at", f"is not an ISO 8601 time: {value!r}") from None
+    if parsed.utcoffset() is None:
+        raise SlipError("issued_at", "must include a UTC offset, e.g. '+08:00'")
+    return parsed
+
+
+# -- layout ------------------------------------------------------------------
+
+Align = Literal["left", "center"]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One paragraph of text; ``scale`` multiplies width and height (1-8)."""
+
+    text: str
+    scale: int = 1
+    bold: bool = False
+    align: Align = "center"
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code holding ``data``."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal separator."""
+
+
+Block = TextLine | QrCode | Rule
+
+
+def eta_text(eta_minutes: int | None) -> str:
+    """The waiting-time line: an estimate in minutes, or a dash when unknown."""
+    if eta_minutes is None:
+        return "预计等待：—"
+    return f"预计等待约 {eta_minutes} 分钟"
+
+
+def materials_hint(materials: tuple[str, ...]) -> str | None:
+    """A short "bring these" line naming the first few materials, or None."""
+    if not materials:
+        return None
+    hint = "请携带：" + "、".join(materials[:MATERIALS_SHOWN])
+    if len(materials) > MATERIALS_SHOWN:
+        hint += f"等{len(materials)}项"
+    return hint
+
+
+def slip_layout(slip: TicketSlip) -> tuple[Block, ...]:
+    """What the slip says, top to bottom, shared by the printer and the preview."""
+    tags = [label for label in ("预约" if slip.appointment else None, slip.priority_label) if label]
+    hint = materials_hint(slip.materials)
+    blocks: list[Block | None] = [
+        TextLine(slip.center_name, bold=True),
+        TextLine("  ".join(tags), bold=True) if tags else None,
+        TextLine(slip.number, scale=NUMBER_SCALE, bold=True),
+        TextLine(slip.service_name, scale=SERVICE_SCALE),
+        TextLine(slip.service_name_en) if slip.service_name_en else None,
+        Rule(),
+        TextLine(f"前面还有 {slip.ahead} 人"),
+        TextLine(eta_text(slip.eta_minutes)),
+        TextLine(f"取号时间：{slip.issued_at:%Y-%m-%d %H:%M}"),
+        QrCode(slip.track_url),
+        TextLine("扫码查看排队进度 Scan to follow your turn"),
+        TextLine(hint, align="left") if hint else None,
+        Rule(),
+        TextLine("请留意叫号", bold=True),
+        TextLine("Please wait for your number to be called"),
+        TextLine(f"投诉电话：{slip.complaint_phone}"),
+    ]
+    return tuple(block for block in blocks if block is not None)
+
+
+# -- the printer, as the kiosk sees it ------------------------------------------
+
+# What the kiosk screen and the dashboard show: Chinese first, then English.
+OFFLINE = "打印机离线 / printer offline"
+PAPER_OUT = "缺纸 / out of paper"
+COVER_OPEN = "纸仓盖打开 / cover open"
+PRINTER_FAULT = "打印机故障 / printer error"
+NO_PRINTER = "未配置打印机 / no printer"
+WRITE_FAILED = "打印中断 / printing interrupted"
+DRIVER_MISSING = "打印机驱动未安装 / printer driver missing"
+NOT_RESPONDING = "打印机无响应 / printer not responding"
+
+Paper = Literal["ok", "low", "out", "unknown"]
+
+
+@dataclass(frozen=True)
+class PrinterStatus:
+    """How the printer is; ``error`` is a plain sentence when it cannot print."""
+
+    online: bool
+    paper: Paper
+    cover_open: bool | None
+    error: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        """The status as a JSON-ready dict (for the hub and the dashboard)."""
+        return {
+            "online": self.online,
+            "paper": self.paper,
+            "cover_open": self.cover_open,
+            "error": self.error,
+        }
+
+
+class PrinterError(Exception):
+    """The ticket was not printed; ``str(error)`` is fit to show on the kiosk screen."""
+
+    def __init__(self, message: str, status: PrinterStatus) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TicketPrinter(Protocol):
+    """What the kiosk needs from a printer."""
+
+    def print_slip(self, slip: TicketSlip) -> None:
+        """Print one ticket, or raise ``PrinterError`` with a message for the screen."""
+
+    def status(self) -> PrinterStatus:
+        """Report whether the printer can print now; printer faults come back as a status."""

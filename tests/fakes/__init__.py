@@ -1,0 +1,1 @@
+"""Fakes of the hardware and services jiaohao talks to, for tests."""
