@@ -147,14 +147,6 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ agents and tools
 
 
-def cmd_agent(args: argparse.Namespace) -> int:
-    import importlib
-
-    module = importlib.import_module(f"{args.command}.agent")
-    code: int = module.main(args)
-    return code
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     from hub.bench import main as bench_main
 

@@ -338,11 +338,14 @@ def _window(data: Any, path: str, services: set[str]) -> Window:
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
             raise ConfigError(where, "weight must be a number greater than 0")
         pairs.append((service_id, float(weight)))
+    comprehensive = r.get("comprehensive", len(pairs) > 2)
+    if not isinstance(comprehensive, bool):  # bool("no") would be True
+        raise ConfigError(r.name("comprehensive"), "must be true or false")
     window = Window(
         id=window_id,
         name=name,
         services=tuple(pairs),
-        comprehensive=bool(r.get("comprehensive", len(pairs) > 2)),
+        comprehensive=comprehensive,
     )
     r.done()
     return window

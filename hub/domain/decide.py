@@ -528,6 +528,8 @@ def _transfer(d: Decision, c: cmd.Transfer) -> None:
 def _suspend(d: Decision, c: cmd.Suspend) -> None:
     window, state = _serving_window(d, c.window)
     ticket = _current(d, state)
+    if ticket.status != SERVING:  # 挂起 is for a citizen at the window; an absent one is 过号
+        raise errors.TicketNotServing(f"{ticket.number} is called, not being served")
     reason = c.reason.strip()
     if len(reason) > MAX_TEXT:
         raise errors.InvalidReason(f"the reason is longer than {MAX_TEXT}", field="reason")

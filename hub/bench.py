@@ -1,0 +1,331 @@
+"""`jiaohao bench`: the hub's speed and memory, measured and printed as figures.
+
+Parts: `domain` (rules in memory, SQLite appends), `issue` (tickets/s over HTTP
+with 8 concurrent kiosks), `fanout` (call → every connected display, 100 and
+1,000 Socket.IO clients), `restart` (start-up with a 1,000,000-event journal),
+and the hub's RSS idle and with 1,000 clients. Each against a real hub process,
+in each async mode. Figures are medians/percentiles of what was measured here;
+nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+import requests
+
+from hub.process import HubProcess
+
+SERVICES = ["social-security", "medical-insurance", "household", "real-estate"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def rss_mb(pid: int) -> float:
+    return psutil.Process(pid).memory_info().rss / 1e6
+
+
+# ------------------------------------------------------------------ issuing
+
+
+def bench_config(folder: Path) -> str:
+    """The demo center with 26 services (A-Z) of 999 tickets a day each, so a
+    benchmark of issuing is not stopped by the daily caps."""
+    import tomllib
+
+    from hub.process import DEMO_CONFIG
+
+    config = tomllib.loads(Path(DEMO_CONFIG).read_text(encoding="utf-8"))
+    template = config["services"][0]
+    config["services"] = [
+        {**template, "id": f"bench-{letter.lower()}", "prefix": letter, "daily_cap": 999,
+         "name": {"zh": f"测试业务{letter}", "en": f"Bench {letter}"}}
+        for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    ]
+    every = {service["id"]: 1 for service in config["services"]}
+    config["windows"] = [{"id": n, "services": every} for n in range(1, 9)]
+    config["center"]["staff"] = []
+    path = folder / "bench-center.toml"
+    path.write_text(_toml(config), encoding="utf-8")
+    return str(path)
+
+
+def _toml(value: Any, prefix: str = "") -> str:
+    """Just enough TOML writing for a center configuration (via JSON-compatible inline values)."""
+    lines = []
+    tables = []
+    for key, item in value.items():
+        if isinstance(item, dict):
+            tables.append((key, item))
+        elif isinstance(item, list) and item and isinstance(item[0], dict):
+            tables.extend((f"[{key}]", entry) for entry in item)
+        else:
+            lines.append(f"{json.dumps(key)} = {_inline(item)}")
+    out = "\n".join(lines) + "\n"
+    for key, item in tables:
+        if key.startswith("["):
+            out += f"\n[[{prefix}{key[1:-1]}]]\n" + _body(item)
+        else:
+            out += f"\n[{prefix}{key}]\n" + _body(item)
+    return out
+
+
+def _body(table: dict[str, Any]) -> str:
+    return "".join(f"{json.dumps(k)} = {_inline(v)}\n" for k, v in table.items())
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_inline(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def bench_issue(hub: HubProcess, token: str, clients: int, seconds: float) -> dict[str, Any]:
+    import http.client
+    from urllib.parse import urlparse
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    address = urlparse(hub.url)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def kiosk(index: int) -> None:
+        # http.client rather than requests: the client's own CPU must not be
+        # what is measured on a two-core machine.
+        connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
+        mine = []
+        n = 0
+        while time.monotonic() < stop_at:
+            service = f"bench-{'abcdefghijklmnopqrstuvwxyz'[(index * 3 + n) % 26]}"
+            n += 1
+            started = time.perf_counter()
+            connection.request("POST", "/api/v1/tickets", json.dumps({"service": service}),
+                               headers)
+            answer = connection.getresponse()
+            text = answer.read()
+            mine.append(time.perf_counter() - started)
+            if answer.status != 201:
+                with lock:
+                    errors.append(text[:200].decode(errors="replace"))
+                break
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "clients": clients,
+        "tickets": len(latencies),
+        "tickets_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+        "errors": errors[:3],
+    }
+
+
+# ------------------------------------------------------------------ fan-out
+
+
+def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients: int,
+                 calls: int) -> dict[str, Any]:
+    crowd = subprocess.Popen(
+        [sys.executable, "-m", "hub.bench_fanout", hub.url, display_token, str(clients)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert crowd.stdout is not None and crowd.stdin is not None
+    ready = crowd.stdout.readline()
+    if not ready.startswith("ready"):
+        crowd.kill()
+        raise RuntimeError(f"fan-out clients failed to connect: {ready!r}")
+    rss_with_clients = rss_mb(hub.pid())
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {clerk_token}"
+    kiosk = requests.Session()
+    kiosk.headers["Authorization"] = f"Bearer {hub.tokens['bench-kiosk']}"
+    sent: dict[int, float] = {}
+    window = f"{hub.url}/api/v1/windows/4"
+    for _ in range(calls):
+        kiosk.post(f"{hub.url}/api/v1/tickets", json={"service": "bench-z"}, timeout=30)
+        time.sleep(0.05)
+        before = time.time()
+        answer = session.post(f"{window}/call-next", timeout=30).json()
+        sent[answer["seq"]] = before
+        session.post(f"{window}/complete", timeout=30)
+        time.sleep(0.1)
+    time.sleep(1.0)
+    out, _ = crowd.communicate("done\n", timeout=120)
+    received = {int(k): v for k, v in json.loads(out.strip().splitlines()[-1]).items()}
+    latencies: list[float] = []
+    missing = 0
+    for seq, at in sent.items():
+        times = received.get(seq, [])
+        missing += clients - len(times)
+        latencies.extend(t - at for t in times)
+    return {
+        "clients": clients,
+        "calls": calls,
+        "deliveries": len(latencies),
+        "missing": missing,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "hub_rss_mb_with_clients": round(rss_with_clients, 1),
+    }
+
+
+# ------------------------------------------------------------------ restart
+
+
+def build_journal(path: Path, events: int) -> None:
+    """A journal of `events` events made by the real rules (a long run of days)."""
+    import itertools
+    import tomllib
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from hub.center import Center
+    from hub.domain import commands as cmd
+    from hub.process import DEMO_CONFIG
+    from hub.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(path)
+    tz = ZoneInfo("Asia/Shanghai")
+    now = [datetime(2026, 11, 26, 9, 0, tzinfo=tz)]
+    ids = (f"t{i}" for i in itertools.count())
+    batch: list[Any] = []
+
+    center = Center("demo", store, lambda: now[0], lambda: next(ids), snapshot_every=10**9)
+    config = tomllib.loads(Path(DEMO_CONFIG).read_text(encoding="utf-8"))
+    center.configure(config, "bench", "file")
+    # Appending one event per transaction would take minutes: decide and fold
+    # through the rules in memory, and write the events in large transactions.
+    appended = center.state.seq
+
+    def flush() -> None:
+        nonlocal appended
+        if batch:
+            store.append("demo", batch, appended)
+            appended += len(batch)
+            batch.clear()
+
+    center.store = _Collector(batch, flush)  # type: ignore[assignment]
+    for window in (1, 2, 3, 4):
+        center.execute(cmd.SignIn(window), f"clerk{window}")
+    while center.state.seq < events:
+        for service in SERVICES:
+            center.execute(cmd.IssueTicket(service), "kiosk")
+        for window in (1, 2, 3, 4):
+            if center.execute(cmd.CallNext(window), f"clerk{window}"):
+                center.execute(cmd.Complete(window), f"clerk{window}")
+        now[0] += timedelta(seconds=20)
+        if len(batch) > 20000:
+            flush()
+    flush()
+    store.close()
+
+
+class _Collector:
+    """Stands in for the store while building a journal: collects appends in a batch."""
+
+    def __init__(self, batch: list[Any], flush: Any) -> None:
+        self.batch = batch
+        self.flush = flush
+
+    def append(self, center: str, events: Any, expected_seq: int) -> None:
+        self.batch.extend(events)
+
+
+def bench_restart(events: int, async_mode: str) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="jiaohao-restart-"))
+    started = time.perf_counter()
+    build_journal(folder / "journal.db", events)
+    built = time.perf_counter() - started
+    hub = HubProcess(async_mode, folder=str(folder))
+    results: dict[str, Any] = {"events": events, "build_s": round(built, 1)}
+    for label in ("first_start_s", "start_with_snapshot_s"):
+        began = time.perf_counter()
+        hub.start(timeout=600)
+        results[label] = round(time.perf_counter() - began, 2)
+        hub.stop()
+        if label == "first_start_s":
+            _snapshot(folder / "journal.db")
+    return results
+
+
+def _snapshot(path: Path) -> None:
+    from hub.center import Center
+    from hub.clock import new_id, real_clock
+    from hub.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(path)
+    Center("demo", store, real_clock, new_id).load().snapshot_now()
+    store.close()
+
+
+# ------------------------------------------------------------------ main
+
+
+def run_mode(mode: str, parts: list[str], quick: bool) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    folder = Path(tempfile.mkdtemp(prefix="jiaohao-bench-"))
+    with HubProcess(mode, folder=str(folder), config=bench_config(folder)) as hub:
+        hub.add_user("bench-clerk", "clerk")
+        hub.add_device("bench-kiosk", "kiosk")
+        hub.add_device("bench-hall", "display")
+        hub.start()
+        results["hub_rss_mb_idle"] = round(rss_mb(hub.pid()), 1)
+        if "issue" in parts:
+            results["issue"] = bench_issue(hub, hub.tokens["bench-kiosk"], 8,
+                                           2.0 if quick else 10.0)
+        if "fanout" in parts:
+            clerk = hub.login("bench-clerk")
+            requests.post(f"{hub.url}/api/v1/windows/4/sign-in", timeout=10,
+                          headers={"Authorization": f"Bearer {clerk}"})
+            for clients in ((20,) if quick else (100, 1000)):
+                results[f"fanout_{clients}"] = bench_fanout(
+                    hub, hub.tokens["bench-hall"], clerk, clients, 5 if quick else 30)
+    return results
+
+
+def main(args: Any) -> int:
+    parts = (args.only or "domain,issue,fanout,restart").split(",")
+    modes = ["gevent", "eventlet"] if args.async_mode == "both" else [args.async_mode]
+    results: dict[str, Any] = {"machine": {"cpus": psutil.cpu_count(),
+                                           "python": sys.version.split()[0]}}
+    if "domain" in parts:
+        from hub import bench_domain  # type: ignore[attr-defined,unused-ignore]
+
+        results["domain"] = bench_domain.run(2.0 if args.quick else 10.0)
+        print("domain", json.dumps(results["domain"], ensure_ascii=False), flush=True)
+    for mode in modes:
+        results[mode] = run_mode(mode, parts, args.quick)
+        if "restart" in parts:
+            results[mode]["restart"] = bench_restart(20_000 if args.quick else 1_000_000, mode)
+        print(mode, json.dumps(results[mode], ensure_ascii=False), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0

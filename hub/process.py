@@ -1,0 +1,126 @@
+"""Start a real hub process on a fresh SQLite journal (for `jiaohao bench` and tests).
+
+Accounts and devices are made with the CLI, exactly as an operator would,
+then `jiaohao hub` runs as a child process until `stop()`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from hub.settings import ROOT
+
+DEMO_CONFIG = str(ROOT / "hub" / "centers" / "demo.toml")
+# A fixed working day (Thursday), the center open from 09:00, so runs do not
+# depend on the real date or hour.
+DEMO_CLOCK = "fast:1@2026-11-26T09:00:00+08:00"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def jiaohao(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    """Run the CLI, returning its stdout; raise with its stderr when it fails."""
+    result = subprocess.run(
+        [sys.executable, "-m", "hub.cli", *args], input=stdin, capture_output=True, text=True,
+        env=env, timeout=120,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"jiaohao {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+class HubProcess:
+    def __init__(self, async_mode: str = "gevent", folder: str | None = None,
+                 env: dict[str, str] | None = None, config: str = DEMO_CONFIG) -> None:
+        self.async_mode = async_mode
+        self.folder = Path(folder or tempfile.mkdtemp(prefix="jiaohao-hub-"))
+        self.store = f"sqlite:///{self.folder / 'journal.db'}"
+        self.config = config
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "JIAOHAO_CLOCK": DEMO_CLOCK, **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = self.folder / "hub.log"
+        self.passwords: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}
+
+    def add_user(self, name: str, role: str, windows: str = "") -> str:
+        password = f"pw-{name}-secret"
+        extra = ["--windows", windows] if windows else []
+        jiaohao("user", "add", name, "--role", role, "--password-stdin", "--config",
+                self.config, "--store", self.store, *extra, stdin=password + "\n", env=self.env)
+        self.passwords[name] = password
+        return password
+
+    def add_device(self, name: str, role: str) -> str:
+        token = jiaohao("device", "add", name, "--role", role, "--config", self.config,
+                        "--store", self.store, env=self.env).strip()
+        self.tokens[name] = token
+        return token
+
+    def start(self, timeout: float = 30.0) -> HubProcess:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", self.config, "--store",
+             self.store, "--port", str(self.port), "--async-mode", self.async_mode],
+            stdout=log, stderr=subprocess.STDOUT, env=self.env,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"hub exited: {self.log()}")
+            try:
+                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"hub did not answer in {timeout} s: {self.log()}")
+
+    def login(self, name: str) -> str:
+        answer = requests.post(f"{self.url}/api/v1/auth/token", timeout=10,
+                               json={"username": name, "password": self.passwords[name]})
+        answer.raise_for_status()
+        token: str = answer.json()["token"]
+        return token
+
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
+
+    def __enter__(self) -> HubProcess:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
