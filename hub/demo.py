@@ -116,20 +116,35 @@ def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
     print("\n叫号 jiaohao demo — 清河县政务服务中心", file=out)
     print(f"journal: {settings.store}   clock: {day} from 09:00 ({settings.clock.split('@')[0]})",
           file=out)
+    from hub.pages import available
+
+    pages = [
+        ("kiosk", "kiosk 取号机         ", f"/kiosk#token={devices['kiosk-1']}"),
+        ("display_hall", "hall display 综合屏  ", f"/display/hall#token={devices['hall-1']}"),
+        ("display_window", "window display 窗口屏",
+         f"/display/window/1#token={devices['window-1']}"),
+        ("pad", "rating pad 评价器    ", f"/pad/window/1#token={devices['pad-1']}"),
+        ("caller", "caller 窗口叫号      ", "/caller"),
+        ("manage", "dashboard 管理       ", "/manage"),
+        ("ticket", "phone page 手机查询  ", "/t/<ticket id> (from a ticket's QR code)"),
+    ]
     print("\nPages (device pages carry their token after #):", file=out)
-    print(f"  kiosk 取号机          {base}/kiosk#token={devices['kiosk-1']}", file=out)
-    print(f"  hall display 综合屏   {base}/display/hall#token={devices['hall-1']}", file=out)
-    print(f"  window display 窗口屏 {base}/display/window/1#token={devices['window-1']}",
-          file=out)
-    print(f"  rating pad 评价器     {base}/pad/window/1#token={devices['pad-1']}", file=out)
-    print(f"  caller 窗口叫号       {base}/caller", file=out)
-    print(f"  dashboard 管理        {base}/manage", file=out)
-    print(f"  phone page 手机查询   {base}/t/<ticket id> (from a ticket's QR code)", file=out)
+    for name, label, path in pages:
+        if available(settings.assets_dir, name):
+            print(f"  {label} {base}{path}", file=out)
     print(f"  API                   {base}/api/v1/openapi.json", file=out)
+    print("\nDevice tokens (for the kiosk, display and pad agents):", file=out)
+    for name, token in devices.items():
+        print(f"  {name:10} {token}", file=out)
     print("\nLogins (fresh passwords for this run):", file=out)
     for username, (role, password) in credentials["users"].items():
         print(f"  {role:8} {username:10} {password}", file=out)
     print("\nToday's appointments (check in at the kiosk with the code):", file=out)
     for service, slot, code in credentials["appointments"]:
         print(f"  {code}  {service} {slot:%H:%M}", file=out)
+    kiosk = devices["kiosk-1"]
+    print("\nTry it from a shell:", file=out)
+    print(f"  curl -s {base}/api/v1/services", file=out)
+    print(f"  curl -s -X POST {base}/api/v1/tickets -H 'Authorization: Bearer {kiosk}' "
+          "-H 'Content-Type: application/json' -d '{\"service\": \"household\"}'", file=out)
     print("\nStop with Ctrl+C.\n", file=out, flush=True)

@@ -26,9 +26,14 @@ PAGES = {
 }
 
 
+def available(assets_dir: str, name: str) -> bool:
+    """Whether the page `name` exists in this installation."""
+    return (Path(assets_dir) / "pages" / PAGES[name]).is_file()
+
+
 def _page(name: str) -> Any:
     folder = Path(current_app.extensions["jiaohao"].settings.assets_dir) / "pages"
-    if not (folder / PAGES[name]).is_file():
+    if not available(str(folder.parent), name):
         abort(404)
     response = send_from_directory(folder, PAGES[name], max_age=0)
     response.headers["Cache-Control"] = "no-cache"
@@ -86,11 +91,15 @@ def index() -> Any:
     center = hub.center()
     name = center.state.config.name.zh if center else "叫号系统"
     links = [
-        ("/kiosk", "取号机 Kiosk"),
-        ("/display/hall", "综合屏 Hall display"),
-        ("/display/window/1", "窗口屏 Window display (1号)"),
-        ("/caller", "窗口叫号 Caller"),
-        ("/pad/window/1", "评价器 Rating pad (1号)"),
-        ("/manage", "管理 Dashboard"),
+        (href, label)
+        for name, href, label in (
+            ("kiosk", "/kiosk", "取号机 Kiosk"),
+            ("display_hall", "/display/hall", "综合屏 Hall display"),
+            ("display_window", "/display/window/1", "窗口屏 Window display (1号)"),
+            ("caller", "/caller", "窗口叫号 Caller"),
+            ("pad", "/pad/window/1", "评价器 Rating pad (1号)"),
+            ("manage", "/manage", "管理 Dashboard"),
+        )
+        if available(hub.settings.assets_dir, name)
     ]
     return render_template_string(INDEX, name=name, links=links)

@@ -9,6 +9,7 @@ keeps serving while SQLite waits for fsync.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,15 +29,18 @@ def patch(mode: str) -> None:
 
         monkey.patch_all()
     elif mode == "eventlet":
-        import warnings
-
         # eventlet warns on import that new projects should prefer other
         # servers; we support it on purpose, so the warning is filtered here.
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
+            _quiet_eventlet()
             import eventlet
 
         eventlet.monkey_patch()
+
+
+def _quiet_eventlet() -> None:
+    # EventletDeprecationWarning derives from Warning, not DeprecationWarning.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=Warning)
 
 
 def runtime_for(mode: str) -> Runtime:
@@ -49,10 +53,8 @@ def runtime_for(mode: str) -> Runtime:
 
         return Runtime(mode, run_gevent, gevent.lock.RLock)
     if mode == "eventlet":
-        import warnings
-
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
+            _quiet_eventlet()
             from eventlet import semaphore, tpool
 
         class GreenRLock:
