@@ -147,6 +147,20 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ agents and tools
 
 
+def cmd_agent(args: argparse.Namespace) -> int:
+    """Run a device agent (kiosk, display, caller): its module's main(args)."""
+    import importlib
+
+    from hub.agent import AgentError
+
+    module = importlib.import_module(f"{args.command}.agent")
+    try:
+        code: int = module.main(args)
+    except AgentError as error:
+        raise CliError(str(error)) from None
+    return code
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from hub.bench import main as bench_main
 
@@ -212,6 +226,35 @@ def build_parser() -> argparse.ArgumentParser:
     drevoke.add_argument("name")
     _store_options(drevoke)
     drevoke.set_defaults(run=cmd_device_revoke)
+
+    kiosk = sub.add_parser("kiosk", help="run the kiosk agent: the kiosk page and its printer")
+    kiosk.add_argument("--hub", required=True, help="the hub's URL, e.g. http://10.0.0.2:8600")
+    kiosk.add_argument("--token", required=True, help="this kiosk's device token")
+    kiosk.add_argument("--printer", default="none",
+                       help="tcp:HOST:9100 | usb:VID:PID | serial:/dev/ttyS0 | file:/dev/usb/lp0 "
+                            "| cups:NAME | none")
+    kiosk.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    kiosk.set_defaults(run=cmd_agent)
+
+    display = sub.add_parser("display", help="run a hall or window display, optionally speaking")
+    display.add_argument("--hub", required=True, help="the hub's URL")
+    display.add_argument("--token", required=True, help="this display's device token")
+    display.add_argument("--window", type=int, help="show the window screen of window N")
+    display.add_argument("--speak", action="store_true", help="also speak every call")
+    display.add_argument("--no-window", dest="no_window", action="store_true",
+                         help="speak only, without a screen (with --speak)")
+    display.add_argument("--voice", default="sit/cmn-latn-pinyin", help="espeak-ng voice")
+    display.add_argument("--clips", help="folder of recorded WAV clips instead of espeak-ng")
+    display.add_argument("--repeat", type=int, default=2, help="times each call is said")
+    display.add_argument("--english", action="store_true", help="add an English line")
+    display.add_argument("--max-age", type=float, default=120.0,
+                         help="calls older than this many seconds are shown, not spoken")
+    display.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    display.set_defaults(run=cmd_agent)
+
+    caller = sub.add_parser("caller", help="run the clerk's caller in a small window on top")
+    caller.add_argument("--hub", required=True, help="the hub's URL")
+    caller.set_defaults(run=cmd_agent)
 
     bench = sub.add_parser("bench", help="measure the hub and print figures")
     bench.add_argument("--json", help="also write the figures to this JSON file")

@@ -73,6 +73,19 @@ class HubProcess:
         self.tokens[name] = token
         return token
 
+    def prepare_demo(self) -> dict[str, Any]:
+        """The demo's staff logins, device tokens and appointments, in this hub's journal."""
+        from hub.demo import prepare
+        from hub.settings import load_settings
+
+        settings = load_settings(None, environ={}, store=self.store, centers=self.config,
+                                 clock=self.env["JIAOHAO_CLOCK"])
+        credentials = prepare(settings)
+        for name, (_role, password) in credentials["users"].items():
+            self.passwords[name] = password
+        self.tokens.update(credentials["devices"])
+        return credentials
+
     def start(self, timeout: float = 30.0) -> HubProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
         self.process = subprocess.Popen(

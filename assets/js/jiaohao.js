@@ -1,0 +1,195 @@
+/* jiaohao page library: token, REST calls, the /live subscription, i18n.
+ *
+ * Plain script (no modules, no build step) so it runs the same in pywebview's
+ * WebKit and in any browser. Load after /assets/vendor/socket.io/socket.io.min.js.
+ *
+ *   const token = Jiaohao.token();            // from #token=… (kept in localStorage)
+ *   const data = await Jiaohao.api("/api/v1/services", {token});
+ *   const live = Jiaohao.live({rooms: ["hall"], token, onSnapshot, onEvent, onStatus});
+ *
+ * The live subscription applies every event exactly once: it subscribes with the
+ * last seq it applied, takes the missed events (or a snapshot) from the ack, and
+ * drops anything it already has. With several hub processes, events may arrive
+ * slightly out of seq order, so pages order what they show by seq.
+ */
+(function () {
+  "use strict";
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super((body && body.message) || `HTTP ${status}`);
+      this.status = status;
+      this.code = (body && body.error) || "http_error";
+      this.field = body && body.field;
+      this.body = body || {};
+    }
+  }
+
+  class Unreachable extends Error {
+    constructor(cause) {
+      super("hub unreachable");
+      this.code = "unreachable";
+      this.cause = cause;
+    }
+  }
+
+  /** The device or login token: from the URL fragment (then hidden), else storage. */
+  function token(key) {
+    const storageKey = "jiaohao.token." + (key || location.pathname);
+    const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (match) {
+      const value = decodeURIComponent(match[1]);
+      try { localStorage.setItem(storageKey, value); } catch (e) { /* private mode */ }
+      history.replaceState(null, "", location.pathname + location.search);
+      return value;
+    }
+    try { return localStorage.getItem(storageKey) || ""; } catch (e) { return ""; }
+  }
+
+  function saveToken(value, key) {
+    const storageKey = "jiaohao.token." + (key || location.pathname);
+    try {
+      if (value) localStorage.setItem(storageKey, value); else localStorage.removeItem(storageKey);
+    } catch (e) { /* private mode */ }
+  }
+
+  /** The center named in ?center= (hubs serving several centers need it). */
+  function center() {
+    return new URLSearchParams(location.search).get("center") || "";
+  }
+
+  /** A JSON call to the hub. Throws ApiError (4xx/5xx) or Unreachable (network). */
+  async function api(path, options) {
+    const opts = options || {};
+    const headers = {"Accept": "application/json"};
+    if (opts.token) headers["Authorization"] = "Bearer " + opts.token;
+    let body;
+    if (opts.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(opts.body);
+    }
+    const c = center();
+    const url = c && !/[?&]center=/.test(path) ? path + (path.includes("?") ? "&" : "?") + "center=" + encodeURIComponent(c) : path;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), opts.timeout || 10000);
+    let response;
+    try {
+      response = await fetch(url, {method: opts.method || (body ? "POST" : "GET"), headers, body, signal: controller.signal});
+    } catch (error) {
+      throw new Unreachable(error);
+    } finally {
+      clearTimeout(timer);
+    }
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    if (!response.ok) throw new ApiError(response.status, data);
+    return data;
+  }
+
+  /**
+   * Subscribe to rooms of /live and keep in step with the hub.
+   * options: rooms, token, center, onSnapshot(snapshot, seq), onEvent(event),
+   *          onStatus("connecting" | "live" | "lost" | "refused", detail)
+   */
+  function live(options) {
+    const state = {seq: null, applied: new Set(), pending: null, socket: null};
+    const status = options.onStatus || function () {};
+    const auth = {};
+    if (options.token) auth.token = options.token;
+    if (options.center || center()) auth.center = options.center || center();
+
+    function remember(seq) {
+      state.applied.add(seq);
+      if (state.applied.size > 5000) {
+        const oldest = Array.from(state.applied).sort((a, b) => a - b).slice(0, 1000);
+        oldest.forEach((s) => state.applied.delete(s));
+      }
+    }
+
+    function apply(event) {
+      if (state.applied.has(event.seq)) return;
+      if (state.seq !== null && event.seq <= state.floor) return;  // covered by a snapshot
+      remember(event.seq);
+      if (state.seq === null || event.seq > state.seq) state.seq = event.seq;
+      try { options.onEvent && options.onEvent(event); } catch (e) { console.error(e); }
+    }
+
+    function subscribe() {
+      state.pending = [];
+      state.socket.timeout(15000).emit("subscribe", {rooms: options.rooms, since: state.seq}, (err, ack) => {
+        const buffered = state.pending || [];
+        state.pending = null;
+        if (err) { status("lost", "subscribe timed out"); state.socket.disconnect().connect(); return; }
+        if (ack.error) { status("refused", ack); return; }
+        if (ack.snapshot) {
+          state.applied.clear();
+          state.floor = ack.seq;
+          state.seq = ack.seq;
+          try { options.onSnapshot && options.onSnapshot(ack.snapshot, ack.seq); } catch (e) { console.error(e); }
+        } else {
+          (ack.events || []).forEach(apply);
+          if (state.seq === null || ack.seq > state.seq) state.seq = ack.seq;
+          state.floor = state.floor || 0;
+        }
+        buffered.sort((a, b) => a.seq - b.seq).forEach(apply);
+        status("live");
+      });
+    }
+
+    status("connecting");
+    state.floor = 0;
+    state.socket = io("/live", {auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5000});
+    state.socket.on("connect", subscribe);
+    state.socket.on("event", (event) => {
+      if (state.pending) state.pending.push(event); else apply(event);
+    });
+    state.socket.on("disconnect", () => status("lost"));
+    state.socket.on("connect_error", (error) => {
+      const code = error && error.message;
+      if (code === "invalid_token" || code === "unknown_center") status("refused", {error: code});
+      else status("lost", code);
+    });
+    return {
+      get seq() { return state.seq; },
+      socket: state.socket,
+      close() { state.socket.close(); },
+    };
+  }
+
+  /* ------------------------------------------------------------------ i18n */
+
+  const i18n = {lang: "zh", strings: {zh: {}, en: {}}};
+
+  function addStrings(strings) {
+    for (const lang of Object.keys(strings)) Object.assign(i18n.strings[lang] = i18n.strings[lang] || {}, strings[lang]);
+  }
+
+  function t(key, values) {
+    let text = (i18n.strings[i18n.lang] || {})[key];
+    if (text === undefined) text = i18n.strings.zh[key];
+    if (text === undefined) text = key;
+    if (values) text = text.replace(/\{(\w+)\}/g, (m, name) => (values[name] !== undefined ? values[name] : m));
+    return text;
+  }
+
+  /** Fill every [data-i18n] element of `root` in the current language. */
+  function translate(root) {
+    (root || document).querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    document.documentElement.lang = i18n.lang === "zh" ? "zh-CN" : "en";
+  }
+
+  function setLang(lang) {
+    i18n.lang = lang === "en" ? "en" : "zh";
+    translate();
+  }
+
+  /** A service or window name object {zh, en} in the current language. */
+  function name(text) {
+    if (!text) return "";
+    if (typeof text === "string") return text;
+    return (i18n.lang === "en" && text.en) ? text.en : text.zh;
+  }
+
+  window.Jiaohao = {ApiError, Unreachable, token, saveToken, center, api, live,
+                    addStrings, t, translate, setLang, name, get lang() { return i18n.lang; }};
+})();

@@ -1,0 +1,1 @@
+"""Shared test fixtures: real hub processes and a headless browser."""

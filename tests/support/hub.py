@@ -1,0 +1,32 @@
+"""A real hub process with the demo center, its staff and devices, for page tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from hub.process import HubProcess
+
+
+@pytest.fixture(scope="module")
+def demo_hub(tmp_path_factory: Any) -> Iterator[HubProcess]:
+    """The demo center served by `jiaohao hub` (gevent) on a fresh SQLite journal.
+
+    Logins are in `.passwords`, device tokens in `.tokens` (kiosk-1, hall-1,
+    window-1…8 displays, pad-1…8). The clock starts 09:00 on a working day.
+    """
+    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hub")))
+    hub.prepare_demo()
+    hub.start()
+    yield hub
+    hub.stop()
+    assert "Traceback" not in hub.log(), hub.log()
+
+
+def api(hub: HubProcess, method: str, path: str, token: str | None = None,
+        **kwargs: Any) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.request(method, f"{hub.url}{path}", headers=headers, timeout=10, **kwargs)
