@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from hub import views
 from hub.auth import MANAGERS, STAFF, Principal
 from hub.core import AuthError, Hub
 from hub.domain.events import Event
-from hub.wire import HALL, MANAGER, hears, payload, rooms_for
+from hub.wire import HALL, MANAGER, affected_services, hears, payload, rooms_for, ticket_room
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/live"
@@ -62,16 +62,55 @@ class Live(Namespace):
     # ------------------------------------------------------------------ publishing
 
     def publish(self, center: str, events: Sequence[Event]) -> None:
-        """Send durable events to the rooms that hear them (called under the center lock)."""
+        """Send durable events to the rooms that hear them (called under the center lock).
+
+        An event that changes a service's queue carries that queue's waiting count
+        and estimated wait (`data.queue`), so screens never recount the rules; and
+        the phones following a waiting ticket of that queue get a `progress`
+        message with its people ahead.
+        """
+        try:
+            self._publish(center, events)
+        except Exception:  # noqa: BLE001 - the events are durable; a failed push must not undo the answer
+            log.exception("center %s: publishing events %s failed", center,
+                          [event.seq for event in events])
+
+    def _publish(self, center: str, events: Sequence[Event]) -> None:
         socketio: SocketIO = self.socketio
+        state = self.hub.centers[center].state
+        touched: set[str] = set()
         for event in events:
             rooms = rooms_for(event)
+            services = affected_services(event)
+            touched |= services
+            queue = views.queue_summary(state, services) if services else None
             public = [socket_room(center, r) for r in rooms if r != MANAGER]
             if public:
-                socketio.emit("event", payload(event), to=public, namespace=NAMESPACE)
-            socketio.emit(
-                "event", payload(event, manager=True), to=socket_room(center, MANAGER),
-                namespace=NAMESPACE,
+                message = payload(event)
+                if queue:
+                    message["data"]["queue"] = queue
+                socketio.emit("event", message, to=public, namespace=NAMESPACE)
+            message = payload(event, manager=True)
+            if queue:
+                message["data"]["queue"] = queue
+            socketio.emit("event", message, to=socket_room(center, MANAGER), namespace=NAMESPACE)
+        if touched and events:
+            self._progress(center, state, touched, events[-1].seq)
+
+    def _progress(self, center: str, state: Any, services: set[str], seq: int) -> None:
+        prefix = socket_room(center, "ticket:")
+        rooms = self.socketio.server.manager.rooms.get(NAMESPACE, {})
+        wanted = {
+            room[len(prefix):]
+            for room in rooms
+            if isinstance(room, str) and room.startswith(prefix)
+        }
+        if not wanted:
+            return
+        for update in views.progress(state, services, wanted):
+            self.socketio.emit(
+                "progress", {"seq": seq, "data": update},
+                to=socket_room(center, ticket_room(update["id"])), namespace=NAMESPACE,
             )
 
     # ------------------------------------------------------------------ handlers
@@ -120,13 +159,19 @@ class Live(Namespace):
         ticket_ids = [room.split(":", 1)[1] for room in rooms if room.startswith("ticket:")]
         if ticket_ids and not all(t in center.state.tickets for t in ticket_ids):
             return _error("unknown_ticket", "no such ticket today", "rooms")
-        for room in set(client.rooms) - set(rooms):
-            leave_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
-        for room in rooms:
-            join_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
-        client.rooms = set(rooms)
         manager = MANAGER in rooms
-        return center.read(lambda state: self._ack(center, state, rooms, since, manager))
+
+        def join_and_ack(state: Any) -> dict[str, Any]:
+            # Joining and reading under the center's lock, under which events are
+            # published: each event is in the ack or heard live, never both.
+            for room in _listening(client.rooms) - _listening(rooms):
+                leave_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
+            for room in _listening(rooms):
+                join_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
+            client.rooms = set(rooms)
+            return self._ack(center, state, rooms, since, manager)
+
+        return center.read(join_and_ack)
 
     def _ack(self, center: Any, state: Any, rooms: list[str], since: int | None,
              manager: bool) -> dict[str, Any]:
@@ -151,6 +196,13 @@ class Live(Namespace):
                 t: views.public_ticket(state, state.config, state.tickets[t]) for t in tickets
             }
         return {"seq": state.seq, "snapshot": snapshot}
+
+
+def _listening(rooms: Iterable[str]) -> set[str]:
+    """The socket rooms to be in: the manager room alone hears every event, so a
+    manager who also names other rooms would otherwise hear events twice."""
+    rooms = set(rooms)
+    return {MANAGER} if MANAGER in rooms else rooms
 
 
 def _error(code: str, message: str, field: str | None = None) -> dict[str, Any]:

@@ -89,8 +89,20 @@ class WsgiServer:
         else:
             from gevent import pywsgi
 
+            class Handler(pywsgi.WSGIHandler):  # type: ignore[misc]
+                """Ends the connection with its websocket. simple-websocket talks on the
+                socket itself; without this, pywsgi would read the client's last
+                frames as the next HTTP request and log them as garbage."""
+
+                def run_application(self) -> None:
+                    try:
+                        super().run_application()
+                    finally:
+                        if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                            self.close_connection = True
+
             self._gevent_server = pywsgi.WSGIServer(self.sock, self.app, log=None,
-                                                    error_log=log)
+                                                    error_log=log, handler_class=Handler)
             self._gevent_server.serve_forever()
 
     def stop(self, socketio: Any) -> None:

@@ -182,3 +182,37 @@ def waiting_list(state: CenterState, config: CenterConfig, window_id: int) -> li
         return []
     tickets = sorted(candidates(state, window), key=lambda t: position_key(config, t))
     return [ticket_view(state, config, t) for t in tickets]
+
+
+def queue_summary(state: CenterState, services: set[str]) -> dict[str, dict[str, int]]:
+    """Waiting count and estimated wait of each of `services`, for a pushed event."""
+    config = state.config
+    assert config is not None
+    summary = {}
+    for service_id in sorted(services):
+        if config.service(service_id) is None:
+            continue
+        waiting = state.waiting_count(service_id)
+        summary[service_id] = {
+            "waiting": waiting,
+            "eta_minutes": service_eta(state, config, service_id, waiting),
+        }
+    return summary
+
+
+def progress(state: CenterState, services: set[str], wanted: set[str]) -> list[dict[str, Any]]:
+    """Where each wanted ticket of `services` now stands: its number, status, people
+    ahead and estimated wait (for the phone pages following those tickets)."""
+    config = state.config
+    assert config is not None
+    answers = []
+    for service_id in services:
+        queue = sorted(state.waiting_in(service_id), key=lambda t: position_key(config, t))
+        for ahead, ticket in enumerate(queue):
+            if ticket.id in wanted:
+                answers.append({
+                    "id": ticket.id, "number": ticket.number, "status": ticket.status,
+                    "ahead": ahead,
+                    "eta_minutes": service_eta(state, config, service_id, ahead),
+                })
+    return answers

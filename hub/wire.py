@@ -87,3 +87,13 @@ def payload(event: Event, *, manager: bool = False) -> dict[str, Any]:
     if manager:
         message["actor"] = event.actor
     return message
+
+
+def affected_services(event: Event) -> set[str]:
+    """The services whose queues `event` may have changed."""
+    found = set()
+    for attribute in ("service", "from_service", "to_service"):
+        value = getattr(event, attribute, None)
+        if isinstance(value, str):
+            found.add(value)
+    return found

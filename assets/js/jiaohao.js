@@ -89,6 +89,7 @@
   /**
    * Subscribe to rooms of /live and keep in step with the hub.
    * options: rooms, token, center, onSnapshot(snapshot, seq), onEvent(event),
+   *          onProgress({seq, data: {id, number, status, ahead, eta_minutes}}),
    *          onStatus("connecting" | "live" | "lost" | "refused", detail)
    */
   function live(options) {
@@ -142,6 +143,10 @@
     state.socket.on("connect", subscribe);
     state.socket.on("event", (event) => {
       if (state.pending) state.pending.push(event); else apply(event);
+    });
+    // Where a followed ticket stands now (people ahead, wait): derived, not journal events.
+    state.socket.on("progress", (message) => {
+      try { options.onProgress && options.onProgress(message); } catch (e) { console.error(e); }
     });
     state.socket.on("disconnect", () => status("lost"));
     state.socket.on("connect_error", (error) => {
