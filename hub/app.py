@@ -99,6 +99,8 @@ def create_app(
         response.status_code = 500
         return response
 
+    if hub.follows():
+        socketio.start_background_task(hub.follow_forever, live.followed)
     app.extensions["jiaohao.socketio"] = socketio
     app.extensions["jiaohao.namespace"] = NAMESPACE
     return app, socketio, hub

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -122,6 +123,31 @@ class Hub:
             return configured[0] if len(configured) == 1 else None
         center = self.centers.get(center_id)
         return center if center is not None and center.state.config is not None else None
+
+    def follows(self) -> bool:
+        """Whether other hub processes may append to this journal (so we follow it)."""
+        return hasattr(self.store, "wait_many")
+
+    def follow_forever(self, on_followed: Callable[[str, list[Event]], None]) -> None:
+        """Keep every center's state current with what other hub processes append.
+
+        Blocks on the store (Redis XREAD) in a real thread; each center with new
+        events catches up under its lock, and `on_followed` hears them (to update
+        what this process's own clients follow). Runs until the process ends.
+        """
+        wait_many = getattr(self.store, "wait_many")  # noqa: B009 - only stores that have it
+        while True:
+            since = {center_id: c.state.seq for center_id, c in self.centers.items()}
+            try:
+                changed = self.run(wait_many, since, 5.0)
+            except Exception:  # noqa: BLE001 - a dropped connection must not end following
+                log.exception("following the journal failed; retrying")
+                time.sleep(1.0)
+                continue
+            for center_id in changed:
+                events = self.centers[center_id].sync()
+                if events:
+                    on_followed(center_id, events)
 
     # ------------------------------------------------------------------ authentication
 

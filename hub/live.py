@@ -97,6 +97,16 @@ class Live(Namespace):
         if touched and events:
             self._progress(center, state, touched, events[-1].seq)
 
+    def followed(self, center: str, events: Sequence[Event]) -> None:
+        """Events another hub process appended (and published): update the phones
+        connected here that follow tickets of the queues they changed."""
+        touched: set[str] = set()
+        for event in events:
+            touched |= affected_services(event)
+        if touched:
+            with self.hub.centers[center]._lock:
+                self._progress(center, self.hub.centers[center].state, touched, events[-1].seq)
+
     def _progress(self, center: str, state: Any, services: set[str], seq: int) -> None:
         prefix = socket_room(center, "ticket:")
         rooms = self.socketio.server.manager.rooms.get(NAMESPACE, {})

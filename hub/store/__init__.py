@@ -23,9 +23,9 @@ def open_store(url: str) -> EventStore:
 
         return SQLiteStore(path)
     if parsed.scheme in ("redis", "rediss", "unix"):
-        from hub.store.redis import RedisStore  # type: ignore[import-not-found,unused-ignore]
+        from hub.store.redis import RedisStore
 
-        return RedisStore(url)  # type: ignore[no-any-return,unused-ignore]
+        return RedisStore(url)
     raise ValueError(f"unknown store {url!r}: use sqlite:///path.db or redis://host:port/0")
 
 

@@ -10,6 +10,7 @@ they include, so start-up replays only the tail.
 from __future__ import annotations
 
 import json
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 
@@ -80,6 +81,15 @@ class EventStore(ABC):
     def secret(self) -> bytes:
         """The deployment's signing key: made once, kept with the journal, shared by
         every hub process on it, so logins survive a restart."""
+
+    def wait(self, center: str, since: int, timeout: float) -> bool:
+        """Block until the journal has an event after `since` or `timeout` passes.
+
+        The default polls; a store that can block on the server (Redis) does so.
+        Hub processes sharing a journal follow each other's appends with it.
+        """
+        time.sleep(timeout)
+        return self.last_seq(center) > since
 
     def load(self, center: str, since: int = 0) -> Iterator[Event]:
         """Every event with seq > since, in order, read page by page."""
