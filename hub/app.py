@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
 from hub.api import api
+from hub.api_kiosk import api_kiosk
 from hub.clock import Clock, make_clock
 from hub.core import Hub
 from hub.live import NAMESPACE, Live
@@ -21,7 +22,7 @@ from hub.openapi import openapi_document
 from hub.pages import pages
 from hub.runtime import Runtime, runtime_for
 from hub.settings import Settings
-from hub.store import EventStore, open_store
+from hub.store import EventStore, StoreError, open_store
 from hub.validation import ApiError
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def create_app(
     socketio.on_namespace(live)
     app.extensions["jiaohao"] = hub
     app.register_blueprint(api)
+    app.register_blueprint(api_kiosk)
     app.register_blueprint(pages)
     hub.open()
 
@@ -78,6 +80,15 @@ def create_app(
         response.status_code = error.status
         if error.status == 429 and error.extra.get("retry_after"):
             response.headers["Retry-After"] = str(error.extra["retry_after"])
+        return response
+
+    @app.errorhandler(StoreError)
+    def store_error(error: StoreError) -> Any:
+        log.error("journal unavailable on %s %s: %s", request.method, request.path, error)
+        response = jsonify({"error": "journal_unavailable",
+                            "message": "the hub cannot reach its journal right now; try again"})
+        response.status_code = 503
+        response.headers["Retry-After"] = "2"
         return response
 
     @app.errorhandler(HTTPException)

@@ -106,7 +106,7 @@ class Hub:
                 self.clock,
                 self.ids,
                 publish=self.publish,
-                run_blocking=self.runtime.run_blocking,
+                run_blocking=self.run,
                 lock=self.runtime.make_lock(),
                 snapshot_every=self.settings.snapshot_every,
             ).load()
@@ -114,7 +114,10 @@ class Hub:
         return center
 
     def run(self, function: Callable[..., Any], *args: Any) -> Any:
-        return self.runtime.run_blocking(function, *args)
+        """Call the store: on a real thread when its I/O blocks, else right here."""
+        if self.store.blocking_io:
+            return self.runtime.run_blocking(function, *args)
+        return function(*args)
 
     def center(self, center_id: str | None = None) -> Center | None:
         """A configured center by id; with no id, the only one (None if several)."""
@@ -140,8 +143,8 @@ class Hub:
             since = {center_id: c.state.seq for center_id, c in self.centers.items()}
             try:
                 changed = self.run(wait_many, since, 5.0)
-            except Exception:  # noqa: BLE001 - a dropped connection must not end following
-                log.exception("following the journal failed; retrying")
+            except Exception as error:  # noqa: BLE001 - a dropped connection must not end it
+                log.warning("following the journal failed (%s); retrying", error)
                 time.sleep(1.0)
                 continue
             for center_id in changed:

@@ -46,10 +46,11 @@ def jiaohao(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
 
 class HubProcess:
     def __init__(self, async_mode: str = "gevent", folder: str | None = None,
-                 env: dict[str, str] | None = None, config: str = DEMO_CONFIG) -> None:
+                 env: dict[str, str] | None = None, config: str = DEMO_CONFIG,
+                 store: str | None = None) -> None:
         self.async_mode = async_mode
         self.folder = Path(folder or tempfile.mkdtemp(prefix="jiaohao-hub-"))
-        self.store = f"sqlite:///{self.folder / 'journal.db'}"
+        self.store = store or f"sqlite:///{self.folder / 'journal.db'}"
         self.config = config
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -87,12 +88,12 @@ class HubProcess:
         return credentials
 
     def start(self, timeout: float = 30.0) -> HubProcess:
-        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", self.config, "--store",
-             self.store, "--port", str(self.port), "--async-mode", self.async_mode],
-            stdout=log, stderr=subprocess.STDOUT, env=self.env,
-        )
+        with open(self.log_path, "ab") as log:  # the child keeps its own copy of the fd
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "hub.cli", "hub", "--config", self.config, "--store",
+                 self.store, "--port", str(self.port), "--async-mode", self.async_mode],
+                stdout=log, stderr=subprocess.STDOUT, env=self.env,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -52,6 +52,10 @@ class EventStore(ABC):
     """A journal of events per center. Subclasses keep the bytes somewhere."""
 
     page_size = 5000
+    # Whether calls block the OS thread (SQLite's disk I/O): the hub then runs them
+    # on a real thread. A network store on monkey-patched sockets (Redis) already
+    # yields to the event loop, and its connections must stay on the loop's thread.
+    blocking_io = True
 
     @abstractmethod
     def append(self, center: str, events: Sequence[Event], expected_seq: int) -> None:

@@ -11,6 +11,8 @@ from hub.store.base import ConcurrencyError, EventStore, check_batch
 
 
 class MemoryStore(EventStore):
+    blocking_io = False
+
     def __init__(self) -> None:
         self._journals: dict[str, list[Event]] = {}
         self._snapshots: dict[str, tuple[int, bytes]] = {}

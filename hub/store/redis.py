@@ -43,6 +43,8 @@ return {'ok', seq}
 
 
 class RedisStore(EventStore):
+    blocking_io = False
+
     def __init__(self, url: str) -> None:
         self.url = url
         try:
