@@ -50,6 +50,7 @@ class HubProcess:
                  store: str | None = None) -> None:
         self.async_mode = async_mode
         self.folder = Path(folder or tempfile.mkdtemp(prefix="jiaohao-hub-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.store = store or f"sqlite:///{self.folder / 'journal.db'}"
         self.config = config
         self.port = free_port()
