@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -163,6 +164,8 @@ def cmd_agent(args: argparse.Namespace) -> int:
 
     from hub.agent import AgentError
 
+    if hasattr(args, "token") and not args.token:
+        raise CliError("give the device token with --token or $JIAOHAO_TOKEN")
     module = importlib.import_module(f"{args.command}.agent")
     try:
         code: int = module.main(args)
@@ -276,7 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     kiosk = sub.add_parser("kiosk", help="run the kiosk agent: the kiosk page and its printer")
     kiosk.add_argument("--hub", required=True, help="the hub's URL, e.g. http://10.0.0.2:8600")
-    kiosk.add_argument("--token", required=True, help="this kiosk's device token")
+    kiosk.add_argument("--token", default=os.environ.get("JIAOHAO_TOKEN"),
+                       help="this kiosk's device token (default: $JIAOHAO_TOKEN)")
     kiosk.add_argument("--printer", default="none",
                        help="tcp:HOST:9100 | usb:VID:PID | serial:/dev/ttyS0 | file:/dev/usb/lp0 "
                             "| cups:NAME | none")
@@ -285,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     display = sub.add_parser("display", help="run a hall or window display, optionally speaking")
     display.add_argument("--hub", required=True, help="the hub's URL")
-    display.add_argument("--token", required=True, help="this display's device token")
+    display.add_argument("--token", default=os.environ.get("JIAOHAO_TOKEN"),
+                         help="this display's device token (default: $JIAOHAO_TOKEN)")
     display.add_argument("--window", type=int, help="show the window screen of window N")
     display.add_argument("--speak", action="store_true", help="also speak every call")
     display.add_argument("--no-window", dest="no_window", action="store_true",
