@@ -123,9 +123,16 @@ def execute(center: Center, command: cmd.Command, actor: str) -> list[Event]:
 
 
 def body(schema: dict[str, Field]) -> dict[str, Any]:
-    data = request.get_json(silent=True) if request.data else {}
-    if request.data and data is None:
-        raise ApiError(400, "malformed_json", "the body is not valid JSON")
+    """The JSON object in the request body, checked against `schema`; no body is {}."""
+    raw = request.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH
+    if not raw:
+        return check_body({}, schema)
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    try:
+        data = current_app.json.loads(raw)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+        raise ApiError(400, "malformed_json", "the body is not valid JSON") from None
     return check_body(data, schema)
 
 
@@ -426,11 +433,7 @@ def get_config() -> Any:
 def put_config() -> Any:
     who = require(*MANAGERS)
     center = center_for(who)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("config"), dict):
-        raise ApiError(422, "invalid_field", "send {config: {...}}", "config")
+    data = body({"config": Field(dict, required=True), "summary": Field(str, max_length=200)})
     summary = data.get("summary") or ""
-    if not isinstance(summary, str) or len(summary) > 200:
-        raise ApiError(422, "invalid_field", "summary must be a short text", "summary")
     events = execute(center, cmd.ChangeConfig(data["config"], "dashboard", summary), who.name)
     return jsonify({"seq": events[-1].seq if events else center.state.seq})

@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
 from hub.api import api
+from hub.api_caller import caller_api
 from hub.api_kiosk import api_kiosk
 from hub.clock import Clock, make_clock
 from hub.core import Hub
@@ -60,6 +61,7 @@ def create_app(
     socketio.on_namespace(live)
     app.extensions["jiaohao"] = hub
     app.register_blueprint(api)
+    app.register_blueprint(caller_api)
     app.register_blueprint(api_kiosk)
     app.register_blueprint(pages)
     hub.open()

@@ -3,8 +3,9 @@
 Parts: `domain` (rules in memory, SQLite appends), `issue` (tickets/s over HTTP
 with 8 concurrent kiosks), `fanout` (call → every connected display, 100 and
 1,000 Socket.IO clients), `restart` (start-up with a 1,000,000-event journal),
-and the hub's RSS idle and with 1,000 clients. Each against a real hub process,
-in each async mode. Figures are medians/percentiles of what was measured here;
+the hub's RSS idle and with 1,000 clients, and `scale` (1, 2 and 4 hub processes
+on one redis-server: tickets/s, call → display, the 1 → 2 scaling ratio). Each
+against real hub processes, in each async mode. Figures are medians/percentiles of what was measured here;
 nothing is asserted.
 """
 
@@ -98,7 +99,9 @@ def _inline(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def bench_issue(hub: HubProcess, token: str, clients: int, seconds: float) -> dict[str, Any]:
+def bench_issue(hub: HubProcess | list[HubProcess], token: str, clients: int,
+                seconds: float) -> dict[str, Any]:
+    """Tickets/s with `clients` concurrent kiosks, spread over one or several hub processes."""
     import http.client
     from urllib.parse import urlparse
 
@@ -106,12 +109,13 @@ def bench_issue(hub: HubProcess, token: str, clients: int, seconds: float) -> di
     errors: list[str] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
-    address = urlparse(hub.url)
+    hubs = hub if isinstance(hub, list) else [hub]
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def kiosk(index: int) -> None:
         # http.client rather than requests: the client's own CPU must not be
         # what is measured on a two-core machine.
+        address = urlparse(hubs[index % len(hubs)].url)
         connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
         mine = []
         n = 0
@@ -152,7 +156,10 @@ def bench_issue(hub: HubProcess, token: str, clients: int, seconds: float) -> di
 
 
 def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients: int,
-                 calls: int) -> dict[str, Any]:
+                 calls: int, caller: HubProcess | None = None) -> dict[str, Any]:
+    """Call → every display: `clients` listen on `hub`; the clerk calls through `caller`
+    (another process, when scaled out) or `hub`."""
+    caller = caller or hub
     crowd = subprocess.Popen(
         [sys.executable, "-m", "hub.bench_fanout", hub.url, display_token, str(clients)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
@@ -168,9 +175,9 @@ def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients:
     kiosk = requests.Session()
     kiosk.headers["Authorization"] = f"Bearer {hub.tokens['bench-kiosk']}"
     sent: dict[int, float] = {}
-    window = f"{hub.url}/api/v1/windows/4"
+    window = f"{caller.url}/api/v1/windows/4"
     for _ in range(calls):
-        kiosk.post(f"{hub.url}/api/v1/tickets", json={"service": "bench-z"}, timeout=30)
+        kiosk.post(f"{caller.url}/api/v1/tickets", json={"service": "bench-z"}, timeout=30)
         time.sleep(0.05)
         before = time.time()
         answer = session.post(f"{window}/call-next", timeout=30).json()
@@ -311,8 +318,45 @@ def run_mode(mode: str, parts: list[str], quick: bool) -> dict[str, Any]:
     return results
 
 
+def bench_scale(quick: bool) -> dict[str, Any]:
+    """Tickets/s and call → display p99 with 1, 2 and 4 hub processes on one Redis."""
+    from hub.process import RedisServer
+
+    results: dict[str, Any] = {}
+    for count in (1, 2, 4):
+        folder = Path(tempfile.mkdtemp(prefix=f"jiaohao-scale{count}-"))
+        server = RedisServer(folder).start()
+        env = {"JIAOHAO_MESSAGE_QUEUE": server.url}
+        config = bench_config(folder)
+        hubs = [HubProcess("gevent", folder=str(folder / f"hub{i}"), config=config,
+                           store=server.url, env=env) for i in range(count)]
+        try:
+            first = hubs[0]
+            first.add_user("bench-clerk", "clerk")
+            first.add_device("bench-kiosk", "kiosk")
+            first.add_device("bench-hall", "display")
+            for hub in hubs:
+                hub.passwords, hub.tokens = first.passwords, first.tokens
+                hub.start()
+            issue = bench_issue(hubs, first.tokens["bench-kiosk"], 8, 2.0 if quick else 10.0)
+            clerk = first.login("bench-clerk")
+            requests.post(f"{first.url}/api/v1/windows/4/sign-in", timeout=10,
+                          headers={"Authorization": f"Bearer {clerk}"})
+            fanout = bench_fanout(hubs[-1], first.tokens["bench-hall"], clerk,
+                                  20 if quick else 100, 5 if quick else 20, caller=first)
+            results[f"processes_{count}"] = {"issue": issue, "fanout": fanout}
+        finally:
+            for hub in hubs:
+                hub.stop()
+            server.stop()
+    one = results["processes_1"]["issue"]["tickets_per_s"]
+    two = results["processes_2"]["issue"]["tickets_per_s"]
+    results["scaling_1_to_2"] = round(two / one, 2) if one else None
+    return results
+
+
 def main(args: Any) -> int:
-    parts = (args.only or "domain,issue,fanout,restart").split(",")
+    parts = (args.only or "domain,issue,fanout,restart,scale").split(",")
     modes = ["gevent", "eventlet"] if args.async_mode == "both" else [args.async_mode]
     results: dict[str, Any] = {"machine": {"cpus": psutil.cpu_count(),
                                            "python": sys.version.split()[0]}}
@@ -321,7 +365,12 @@ def main(args: Any) -> int:
 
         results["domain"] = bench_domain.run(2.0 if args.quick else 10.0)
         print("domain", json.dumps(results["domain"], ensure_ascii=False), flush=True)
+    if "scale" in parts:
+        results["redis_scale"] = bench_scale(args.quick)
+        print("redis_scale", json.dumps(results["redis_scale"], ensure_ascii=False), flush=True)
     for mode in modes:
+        if not set(parts) & {"issue", "fanout", "restart"}:
+            break
         results[mode] = run_mode(mode, parts, args.quick)
         if "restart" in parts:
             results[mode]["restart"] = bench_restart(20_000 if args.quick else 1_000_000, mode)

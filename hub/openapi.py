@@ -93,6 +93,18 @@ def openapi_document() -> dict[str, Any]:
             "put": _op("Replace the configuration (validated, recorded as an event)",
                        "manager, admin", body={"config": {"type": "object"}, "summary": S}),
         },
+        "/api/v1/me": {"get": _op(
+            "Who I am; my center's windows (which I may serve, who is at each), services, "
+            "priority classes, pause reasons; the window I am signed in to", "staff")},
+        "/api/v1/me/window": {"get": _op(
+            "My window in detail: state, current ticket with its times, tickets suspended "
+            "or absent at it (window null when not signed in)", "staff")},
+        "/api/v1/me/today": {"get": _op(
+            "Today's own counters: served, no-shows, transferred, average handling, ratings",
+            "staff")},
+        "/api/v1/me/transfers": {"get": _op(
+            "Tickets I received first and transferred on today, and where each is now "
+            "(首问负责)", "staff")},
         "/api/v1/openapi.json": {"get": _op("This document", "anyone")},
     }
     return {

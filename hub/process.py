@@ -1,4 +1,4 @@
-"""Start a real hub process on a fresh SQLite journal (for `jiaohao bench` and tests).
+"""Start real hub processes and redis-servers (for `jiaohao bench` and the tests).
 
 Accounts and devices are made with the CLI, exactly as an operator would,
 then `jiaohao hub` runs as a child process until `stop()`.
@@ -7,6 +7,7 @@ then `jiaohao hub` runs as a child process until `stop()`.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import redis
 import requests
 
 from hub.settings import ROOT
@@ -139,3 +141,52 @@ class HubProcess:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+class RedisServer:
+    """redis-server in a folder of its own; `restart()` keeps its AOF file."""
+
+    def __init__(self, folder: Path, appendfsync: str = "always") -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.appendfsync = appendfsync
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> RedisServer:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed: run scripts/setup")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
+             "--save", "", "--appendonly", "yes", "--appendfsync", self.appendfsync,
+             "--protected-mode", "yes", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if client.ping():
+                    break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        client.close()
+        return self
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is not None and self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            self.process.wait(10)
+
+    def restart(self, kill: bool = True) -> None:
+        self.stop(kill=kill)
+        self.start()
+
+    def client(self) -> Any:
+        return redis.Redis.from_url(self.url)

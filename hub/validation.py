@@ -85,9 +85,7 @@ def invalid(field: str, message: str) -> ApiError:
 
 def check_body(body: Any, schema: Mapping[str, Field]) -> dict[str, Any]:
     """The body, checked against `schema`: no unknown fields, right types, required present."""
-    if body is None:
-        body = {}
-    if not isinstance(body, dict):
+    if not isinstance(body, dict):  # JSON null, a list, a string…: no object, no fields
         raise ApiError(400, "invalid_body", "the body must be a JSON object")
     unknown = sorted(set(body) - set(schema))
     if unknown:
