@@ -5,8 +5,8 @@ with 8 concurrent kiosks), `fanout` (call → every connected display, 100 and
 1,000 Socket.IO clients), `restart` (start-up with a 1,000,000-event journal),
 the hub's RSS idle and with 1,000 clients, and `scale` (1, 2 and 4 hub processes
 on one redis-server: tickets/s, call → display, the 1 → 2 scaling ratio). Each
-against real hub processes, in each async mode. Figures are medians/percentiles of what was measured here;
-nothing is asserted.
+against real hub processes, in each async mode. Figures are medians and
+percentiles of what was measured here; nothing is asserted.
 """
 
 from __future__ import annotations
