@@ -89,7 +89,7 @@ class WsgiServer:
         else:
             from gevent import pywsgi
 
-            class Handler(pywsgi.WSGIHandler):  # type: ignore[misc]
+            class Handler(pywsgi.WSGIHandler):
                 """Ends the connection with its websocket. simple-websocket talks on the
                 socket itself; without this, pywsgi would read the client's last
                 frames as the next HTTP request and log them as garbage."""
