@@ -7,8 +7,9 @@ chime and hands one file to an AudioSink, so announcements cannot interleave.
 What pyttsx3 2.99 does over espeak-ng (checked on Debian 12, espeak-ng 1.51):
 
 - ``save_to_file`` + ``runAndWait`` works headless and can be reused from one
-  thread for many phrases; synthesis is synchronous inside ``runAndWait``
-  (about 10-20 ms per phrase) and the WAV matches
+  thread for many phrases; synthesis (about 10-20 ms per phrase) runs in
+  espeak-ng's own thread and usually, not always, ends inside ``runAndWait``
+  (the worker waits for "finished-utterance"), and the WAV matches
   ``espeak-ng -v cmn-latn-pinyin -s RATE -w`` (same voice, same length).
 - espeak-ng is initialised once per process and its synthesis callback is one
   process-wide global, so there must be exactly one pyttsx3 engine per process
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ZH_VOICE = "sit/cmn-latn-pinyin"
 DEFAULT_EN_VOICE = "gmw/en-us"
 DEFAULT_RATE = 160  # words per minute; espeak-ng's own default is 175
+FINISH_TIMEOUT = 30.0  # seconds for espeak-ng to finish one phrase
 
 
 class SpeechError(RuntimeError):
@@ -131,11 +133,19 @@ class _Pyttsx3Thread:
             return
         errors: list[BaseException] = []
         engine.connect("error", lambda exception=None, **_: errors.append(exception))
+        finished = threading.Event()
+        engine.connect("finished-utterance", lambda **_: finished.set())
         while True:
             job = self._jobs.get()
             errors.clear()
+            finished.clear()
             try:
                 self._speak(engine, job)
+                # espeak-ng writes the phrase from a thread of its own (retrieval mode
+                # is asynchronous): runAndWait() can return before the WAV exists, as
+                # it does now and then for the first phrase of a process. Wait for it.
+                if not errors and not finished.wait(FINISH_TIMEOUT):
+                    raise SpeechError(f"pyttsx3 did not finish {job.text!r} in {FINISH_TIMEOUT}s")
                 if errors:
                     raise SpeechError(f"pyttsx3 reported: {errors[0]!r}")
                 _check_written(job.out_path, "pyttsx3")

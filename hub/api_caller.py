@@ -32,8 +32,8 @@ def _answer(data: Any) -> Response:
 
 @caller_api.get("/me")
 def me() -> Any:
-    """Who I am, the windows of my center (and which I may serve), its services,
-    priority classes and pause reasons, and the window I am signed in to."""
+    """Who I am, the windows of my center (and which I may serve, who is at each), its
+    services, priority classes, pause reasons and staff names, and my window."""
     who, center = _clerk()
     now = center.clock()
 
@@ -66,6 +66,9 @@ def me() -> Any:
                 {"id": p.id, "name": p.name.to_dict()} for p in config.priority_classes
             ],
             "pause_reasons": list(config.queue.pause_reasons),
+            # Colleagues' published names (政务公开 cards), to say who took over a window.
+            "staff": {entry["username"]: entry["name"] for entry in config.staff
+                      if entry.get("username")},
             "now": now.isoformat(),
             "seq": state.seq,
         }

@@ -13,12 +13,14 @@ from flask import Flask, jsonify, request, send_from_directory
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
+from hub.alerts import AlertMonitor
 from hub.api import api
 from hub.api_caller import caller_api
 from hub.api_kiosk import api_kiosk
+from hub.api_manage import manage_api
 from hub.clock import Clock, make_clock
 from hub.core import Hub
-from hub.live import NAMESPACE, Live
+from hub.live import NAMESPACE, Live, guard_packets
 from hub.openapi import openapi_document
 from hub.pages import pages
 from hub.runtime import Runtime, runtime_for
@@ -59,8 +61,10 @@ def create_app(
     )
     Live.__init__(live, hub)
     socketio.on_namespace(live)
+    guard_packets(socketio)
     app.extensions["jiaohao"] = hub
     app.register_blueprint(api)
+    app.register_blueprint(manage_api)
     app.register_blueprint(caller_api)
     app.register_blueprint(api_kiosk)
     app.register_blueprint(pages)
@@ -115,5 +119,7 @@ def create_app(
     if hub.follows():
         socketio.start_background_task(hub.follow_forever, live.followed)
     app.extensions["jiaohao.socketio"] = socketio
+    # Dashboard alerts: recomputed each second, pushed to the manager room on change.
+    app.extensions["jiaohao.alerts"] = AlertMonitor(hub, socketio, live).start()
     app.extensions["jiaohao.namespace"] = NAMESPACE
     return app, socketio, hub

@@ -315,6 +315,12 @@ def run_mode(mode: str, parts: list[str], quick: bool) -> dict[str, Any]:
             for clients in ((20,) if quick else (100, 1000)):
                 results[f"fanout_{clients}"] = bench_fanout(
                     hub, hub.tokens["bench-hall"], clerk, clients, 5 if quick else 30)
+            # The announcer: from the clerk's call to the phrase starting to be synthesized.
+            from display.latency import measure_call_to_speech
+
+            results["call_to_speech"] = measure_call_to_speech(
+                hub.url, hub.tokens["bench-hall"], clerk, 5 if quick else 30,
+                kiosk_token=hub.tokens["bench-kiosk"], window=4)
     return results
 
 

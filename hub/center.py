@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from hub.domain import commands as cmd
 from hub.domain.commands import Context
+from hub.domain.config import parse_config
 from hub.domain.decide import decide
 from hub.domain.events import Event
 from hub.domain.fold import apply
@@ -37,7 +38,7 @@ RunBlocking = Callable[..., Any]
 
 # Bump when CenterState's shape changes: older snapshots are then ignored and
 # the journal is replayed instead.
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: CenterState.supervision
 MAX_ATTEMPTS = 20
 
 
@@ -143,7 +144,9 @@ class Center:
         an unchanged file does not undo what managers changed in the dashboard.
         """
         current = self.state.config
-        if current is not None and dict(current.raw) == dict(config):
+        # Compare in the stored (JSON-ready) form: a TOML file gives dates where
+        # the journal keeps ISO strings, and they must still count as unchanged.
+        if current is not None and current.raw == parse_config(config).raw:
             return []
         command = cmd.ChangeConfig(config=config, source=source, summary=digest)
         return self.execute(command, actor)

@@ -211,6 +211,20 @@ def cmd_store_copy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from hub.agent import AgentError, check_hub_url, wait_for_hub
+    from hub.simulate import SimulationError
+    from hub.simulate import main as simulate_main
+
+    try:
+        args.hub = check_hub_url(args.hub)
+        wait_for_hub(args.hub)
+        code: int = simulate_main(args)
+    except (AgentError, SimulationError) as error:
+        raise CliError(str(error)) from None
+    return code
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from hub.bench import main as bench_main
 
@@ -252,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--store", help="journal (default: a temporary SQLite file)")
     demo.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet"),
                       default="gevent")
+    demo.add_argument("--simulate", action="store_true",
+                      help="run a simulated day (clock 30× from 08:20) so the hall lives")
     demo.set_defaults(run=cmd_demo)
 
     user = sub.add_parser("user", help="staff accounts").add_subparsers(
@@ -285,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="tcp:HOST:9100 | usb:VID:PID | serial:/dev/ttyS0 | file:/dev/usb/lp0 "
                             "| cups:NAME | none")
     kiosk.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    kiosk.add_argument("--size", help="window size WxH (default 1080x1920, a portrait kiosk)")
+    kiosk.add_argument("--status-every", dest="status_every", type=float, default=10.0,
+                       help="seconds between printer status checks (default 10)")
     kiosk.set_defaults(run=cmd_agent)
 
     display = sub.add_parser("display", help="run a hall or window display, optionally speaking")
@@ -299,6 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
     display.add_argument("--clips", help="folder of recorded WAV clips instead of espeak-ng")
     display.add_argument("--repeat", type=int, default=2, help="times each call is said")
     display.add_argument("--english", action="store_true", help="add an English line")
+    display.add_argument("--phrase", default="请{number}号到{window}号窗口办理",
+                         help="the Chinese call phrase; may use {number} (read digit by digit), "
+                              "{window}, {window_name} and {service}")
+    display.add_argument("--speak-to", dest="speak_to", metavar="DIR",
+                         help="write each announcement as a numbered WAV file into DIR instead "
+                              "of playing it (a record, or a PC without speakers); implies --speak")
     display.add_argument("--max-age", type=float, default=120.0,
                          help="calls older than this many seconds are shown, not spoken")
     display.add_argument("--windowed", action="store_true", help="a window instead of full screen")
@@ -306,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     caller = sub.add_parser("caller", help="run the clerk's caller in a small window on top")
     caller.add_argument("--hub", required=True, help="the hub's URL")
+    caller.add_argument("--size", default="460x720",
+                        help="the window's WIDTHxHEIGHT in pixels (default 460x720)")
     caller.set_defaults(run=cmd_agent)
 
     store = sub.add_parser("store", help="journal maintenance").add_subparsers(
@@ -315,6 +342,17 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", required=True, help="e.g. redis://127.0.0.1:6379/0")
     copy.add_argument("--center", help="only this center (default: every center)")
     copy.set_defaults(run=cmd_store_copy)
+
+    simulate = sub.add_parser(
+        "simulate", help="drive a realistic day against a running hub (demo, tests)")
+    simulate.add_argument("--hub", required=True, help="the hub's URL")
+    simulate.add_argument("--credentials", required=True,
+                          help='JSON file {"users": {name: password}, "devices": {name: token}} '
+                               "with a manager, the clerks, a kiosk and the rating pads")
+    simulate.add_argument("--tickets", type=int, default=300, help="about how many arrive")
+    simulate.add_argument("--until", help="stop at this hub time HH:MM (default: closing)")
+    simulate.add_argument("--seed", type=int, help="random seed, to repeat a day")
+    simulate.set_defaults(run=cmd_simulate)
 
     bench = sub.add_parser("bench", help="measure the hub and print figures")
     bench.add_argument("--json", help="also write the figures to this JSON file")

@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 Publisher = Callable[[str, Sequence[Event]], None]
 
 
+# Seconds an account change made outside the hub (by the CLI) may take to apply.
+ACCOUNTS_FRESH = 2.0
+
+
 class AuthError(Exception):
     def __init__(self, code: str, message: str, status: int = 401, retry_after: float = 0):
         super().__init__(message)
@@ -83,6 +87,7 @@ class Hub:
         self.mobile_limit = RateLimit(settings.mobile_tickets_per_hour, 3600)
         self.health: dict[tuple[str, str], DeviceHealth] = {}
         self.health_listeners: list[Callable[[str, DeviceHealth], None]] = []
+        self._accounts_checked: dict[str, float] = {}
 
     # ------------------------------------------------------------------ centers
 
@@ -165,6 +170,7 @@ class Hub:
         center = self.centers.get(center_id)
         if center is None:
             raise AuthError("invalid_token", "the token names an unknown center")
+        self._check_accounts(center)
         account = center.state.users.get(username)
         if account is None or account.version < version:
             center.sync()  # another process may have added or changed the account
@@ -180,6 +186,7 @@ class Hub:
         center = self.centers.get(center_id or "")
         if center is None:
             raise AuthError("invalid_token", "unknown device token")
+        self._check_accounts(center)
         for attempt in range(2):
             for device in center.state.devices.values():
                 if device_matches(device, token):
@@ -187,6 +194,21 @@ class Hub:
             if attempt == 0:
                 center.sync()
         raise AuthError("invalid_token", "unknown or revoked device token")
+
+    def _check_accounts(self, center: Center) -> None:
+        """Catch up with the journal every few seconds while tokens are checked.
+
+        `jiaohao device revoke` and `jiaohao user add` write to the journal this
+        hub serves, outside it: a revoked device or a changed password must stop
+        the old token within seconds, not at the next restart. (A journal that
+        other hub processes share is followed continuously instead.)
+        """
+        if self.follows():
+            return
+        now = time.monotonic()
+        if now - self._accounts_checked.get(center.id, -ACCOUNTS_FRESH) >= ACCOUNTS_FRESH:
+            self._accounts_checked[center.id] = now
+            center.sync()
 
     def login(self, center_id: str | None, username: str, password: str, remote: str) -> tuple[
         str, Principal, datetime

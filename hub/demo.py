@@ -5,7 +5,8 @@ random passwords (no default password ships), device tokens, and a few of
 today's appointments, then serves it and prints every page's URL.
 
 The demo's clock starts at 09:00 of the nearest working day and runs at
-real speed, so the hall is open whenever you try it.
+real speed, so the hall is open whenever you try it. With --simulate it starts
+at 08:20 and runs 30× fast while `jiaohao simulate` plays a day in the hall.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 from hub.settings import ROOT
 
 DEMO_CONFIG = ROOT / "hub" / "centers" / "demo.toml"
+SIMULATE_SPEED = 30
 
 
 def demo_day(config: Any, today: date) -> date:
@@ -48,6 +50,9 @@ def run_demo(args: argparse.Namespace) -> int:
     day = demo_day(config, datetime.now(tz).date())
     start = datetime.combine(day, time(9, 0), tzinfo=tz)
     speed = 1
+    simulate = getattr(args, "simulate", False)
+    if simulate:  # a whole day in about 20 minutes, from before the doors open
+        start, speed = datetime.combine(day, time(8, 20), tzinfo=tz), SIMULATE_SPEED
     store = args.store
     if not store:
         folder = Path(tempfile.mkdtemp(prefix="jiaohao-demo-"))
@@ -61,8 +66,37 @@ def run_demo(args: argparse.Namespace) -> int:
 
     def banner(hub: Any) -> None:
         print_banner(settings, credentials, day)
+        if simulate:
+            start_simulation(settings, credentials)
 
     return serve(settings, banner=banner)
+
+
+def start_simulation(settings: Any, credentials: dict[str, Any]) -> None:
+    """Run `jiaohao simulate` against this demo in the background (a green thread under
+    gevent/eventlet); its logins are written to a file so it can be run again by hand."""
+    import json
+    import logging
+    import threading
+
+    from hub.agent import wait_for_hub
+    from hub.simulate import Credentials, Simulation
+
+    path = Path(tempfile.mkdtemp(prefix="jiaohao-sim-")) / "credentials.json"
+    path.write_text(json.dumps({"users": {u: p for u, (_r, p) in credentials["users"].items()},
+                                "devices": credentials["devices"]}), encoding="utf-8")
+    path.chmod(0o600)
+    print(f"Simulating a day at {SIMULATE_SPEED}× (again by hand: jiaohao simulate --hub "
+          f"{settings.base_url} --credentials {path})\n", flush=True)
+
+    def run() -> None:
+        try:
+            wait_for_hub(settings.base_url, timeout=30)
+            Simulation(settings.base_url, Credentials.load(str(path))).run()
+        except Exception:  # noqa: BLE001 - the demo keeps serving without its simulation
+            logging.getLogger(__name__).exception("the simulation stopped")
+
+    threading.Thread(target=run, name="simulate", daemon=True).start()
 
 
 def prepare(settings: Any) -> dict[str, Any]:
@@ -114,8 +148,8 @@ def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
     devices = credentials["devices"]
     out = sys.stdout
     print("\n叫号 jiaohao demo — 清河县政务服务中心", file=out)
-    print(f"journal: {settings.store}   clock: {day} from 09:00 ({settings.clock.split('@')[0]})",
-          file=out)
+    start, kind = settings.clock.split("@")[1][11:16], settings.clock.split("@")[0]
+    print(f"journal: {settings.store}   clock: {day} from {start} ({kind})", file=out)
     from hub.pages import available
 
     pages = [

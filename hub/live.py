@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request
+from flask_socketio import ConnectionRefusedError as Refused
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 
 from hub import views
@@ -125,23 +126,34 @@ class Live(Namespace):
 
     # ------------------------------------------------------------------ handlers
 
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        # Socket.IO hands a client's own event named "connect" or "disconnect" to the
+        # handlers of the connection's lifecycle. Those run only while the connection
+        # is being made or closed; an event from a connected client is not one of them.
+        if event in ("connect", "disconnect") and args and \
+                self.socketio.server.manager.is_connected(args[0], self.namespace):
+            return None
+        return super().trigger_event(event, *args)
+
     def on_connect(self, auth: Any = None) -> None:
+        # Refused(code): the client's connect_error gets {"message": code}; the
+        # built-in ConnectionRefusedError would tell it only "refused".
         auth = auth if isinstance(auth, dict) else {}
         token = auth.get("token")
         who = None
         if token is not None:
             if not isinstance(token, str) or not token:
-                raise ConnectionRefusedError("invalid_token")
+                raise Refused("invalid_token")
             try:
                 who = self.hub.authenticate(token)
             except AuthError as error:
-                raise ConnectionRefusedError(error.code) from None
+                raise Refused(error.code) from None
         center_id = who.center if who else auth.get("center")
         if center_id is not None and not isinstance(center_id, str):
-            raise ConnectionRefusedError("invalid_center")
+            raise Refused("invalid_center")
         center = self.hub.center(center_id)
         if center is None:
-            raise ConnectionRefusedError("unknown_center")
+            raise Refused("unknown_center")
         self.clients[request.sid] = Client(who, center.id)  # type: ignore[attr-defined]
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -206,6 +218,26 @@ class Live(Namespace):
                 t: views.public_ticket(state, state.config, state.tickets[t]) for t in tickets
             }
         return {"seq": state.seq, "snapshot": snapshot}
+
+
+def guard_packets(socketio: SocketIO) -> None:
+    """Drop a connection that sends a Socket.IO packet the hub cannot decode (broken
+    JSON, or nested past the parser's depth), with one log line: python-socketio
+    would log a traceback for each such packet and keep the connection."""
+    server = socketio.server
+    handle = server._handle_eio_message
+
+    def decoded_first(eio_sid: str, data: Any) -> Any:
+        if isinstance(data, str):  # binary attachments arrive as bytes
+            try:
+                server.packet_class(encoded_packet=data)
+            except (ValueError, RecursionError):
+                log.warning("closing a Socket.IO connection that sent an unreadable packet")
+                server.eio.disconnect(eio_sid)
+                return None
+        return handle(eio_sid, data)
+
+    server.eio.on("message", decoded_first)
 
 
 def _listening(rooms: Iterable[str]) -> set[str]:

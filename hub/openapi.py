@@ -43,6 +43,72 @@ WINDOW_ACTIONS = ["sign-in", "sign-out", "open", "pause", "call-next", "call", "
                   "start", "complete", "no-show", "reinstate", "transfer", "suspend", "resume"]
 
 
+def manage_paths() -> dict[str, Any]:
+    """The manager's dashboard (hub/api_manage.py): managers and admins only."""
+    who = "manager, admin"
+    report_range = [_query("day"), _query("month"), _query("from"), _query("to")]
+    item = [_path("item")]
+    return {
+        "/api/v1/clock": {"get": _op(
+            "The hub's time, business day and clock speed (jiaohao simulate paces by it)",
+            "anyone", params=CENTER)},
+        "/api/v1/manage/overview": {"get": _op(
+            "Live overview: per service waiting, longest wait, eta, served; per window state, "
+            "clerk, current ticket and for how long; today's figures and charts", who)},
+        "/api/v1/manage/alerts": {"get": _op(
+            "Current alerts (long waits, 无人顶岗, late appointments, device faults and "
+            "offline displays, overdue complaints and follow-ups) and recently cleared", who)},
+        "/api/v1/manage/reports": {"get": _op(
+            "Report of a day, a month or a range: per service, window, clerk; attendance; "
+            "ranking (优秀窗口); charts", who, params=report_range)},
+        "/api/v1/manage/reports/export": {"get": _op(
+            "The report as CSV (one table) or XLSX (every table)", who,
+            params=[*report_range, _query("format"), _query("table")])},
+        "/api/v1/manage/complaints": {
+            "get": _op("Complaints (投诉), newest first, complainant included", who),
+            "post": _op("Record a complaint; its class sets the deadline in working days", who,
+                        body={"channel": {"type": "string", "enum": ["on_site", "phone",
+                                                                     "letter"]},
+                              "text": S, "deadline_class": {"type": "string", "enum": [
+                                  "on_spot", "next_day", "multi_unit"]},
+                              "window": I, "clerk": S, "ticket": S, "complainant": S,
+                              "phone": S}, ok=201)},
+        "/api/v1/manage/{kind}/{item}/{action}": {"post": _op(
+            "Assign, answer or close a complaint or a 差评 follow-up (回访/整改)", who,
+            body={"assignee": S, "answer": S, "call_back": S, "rectification": S, "note": S},
+            params=[{**_path("kind"), "schema": {"type": "string",
+                                                 "enum": ["complaints", "follow-ups"]}},
+                    *item, {**_path("action"), "schema": {"type": "string", "enum": [
+                        "assign", "answer", "close"]}}])},
+        "/api/v1/manage/follow-ups": {"get": _op(
+            "Follow-ups of every 不满意/非常不满意 rating, due in 15 working days", who)},
+        "/api/v1/manage/call-backs": {
+            "get": _op("Call-back samples (抽样回访) with their outcomes", who),
+            "post": _op("Draw a random sample of today's other completed tickets", who,
+                        body={"size": I}, ok=201)},
+        "/api/v1/manage/call-backs/{sample}/record": {"post": _op(
+            "Record the outcome of one call-back", who,
+            body={"ticket": S, "outcome": {"type": "string", "enum": [
+                "satisfied", "dissatisfied", "unreachable"]}, "note": S},
+            params=[_path("sample")])},
+        "/api/v1/manage/audit": {"get": _op(
+            "Audit trail of a ticket: every event, who and when", who,
+            params=[_query("ticket"), _query("number"), _query("day")])},
+        "/api/v1/manage/users": {
+            "get": _op("Staff accounts", who),
+            "post": _op("Add or change a staff account (only an admin touches admins)", who,
+                        body={"username": S, "role": S, "password": S, "display_name": S,
+                              "windows": {"type": "array", "items": I},
+                              "active": {"type": "boolean"}, "create": {"type": "boolean"}})},
+        "/api/v1/manage/devices": {
+            "get": _op("Devices with their health and whether they are connected", who),
+            "post": _op("Add a device (or re-issue a revoked one): its token, shown once", who,
+                        body={"name": S, "role": S}, ok=201)},
+        "/api/v1/manage/devices/{name}/revoke": {"post": _op(
+            "Revoke a device's token", who, params=[_path("name")])},
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/v1/auth/token": {"post": _op(
@@ -105,8 +171,18 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/me/transfers": {"get": _op(
             "Tickets I received first and transferred on today, and where each is now "
             "(首问负责)", "staff")},
+        "/api/v1/kiosk": {"get": _op(
+            "What a kiosk shows besides the services: center name, complaint phone, "
+            "promises, priority classes, appointment slots, hours, the hub's clock",
+            "anyone", params=CENTER)},
+        "/api/v1/tickets/{ticket_id}/qr.svg": {"get": _op(
+            "The QR code of a ticket's phone page (image/svg+xml)", "anyone holding the id",
+            params=[_path("ticket_id"), *CENTER])},
+        "/api/v1/devices": {"get": _op(
+            "The last health report of each device of the center", "manager, admin")},
         "/api/v1/openapi.json": {"get": _op("This document", "anyone")},
     }
+    paths.update(manage_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "jiaohao hub", "version": "1",

@@ -37,9 +37,16 @@ def serve(settings: Settings, *, banner: Any = None) -> int:
 
     def stop(signum: int, frame: Any) -> None:
         log.info("hub stopping (signal %s)", signum)
-        server.stop(socketio)
+        server.stop()
 
-    signal.signal(signal.SIGTERM, stop)
+    if settings.async_mode == "gevent":
+        import gevent
+
+        # In a greenlet of its own: a plain signal handler may run inside gevent's
+        # loop, where stopping the server (which waits) raises BlockingSwitchOutError.
+        gevent.signal_handler(signal.SIGTERM, stop, signal.SIGTERM, None)
+    else:
+        signal.signal(signal.SIGTERM, stop)
     try:
         server.serve()
     finally:
@@ -66,9 +73,7 @@ def listener(settings: Settings) -> socket.socket:
 class WsgiServer:
     """The green-thread WSGI server of the async mode (after `runtime.patch`), stoppable.
 
-    Stopping closes every Socket.IO connection first, so that long-lived
-    websocket handlers end and the server returns instead of waiting for them;
-    requests in flight finish.
+    Stopping ends the accept loop; long-lived websocket connections are dropped.
     """
 
     def __init__(self, sock: socket.socket, app: Any, async_mode: str) -> None:
@@ -78,14 +83,25 @@ class WsgiServer:
         self.app = app
         self.async_mode = async_mode
         self._gevent_server: Any = None
+        self._stopping: Any = None  # eventlet: an Event that `stop` sends
 
     def serve(self) -> None:
         """Serve until `stop`."""
         if self.async_mode == "eventlet":
+            import eventlet
+            import eventlet.event
             import eventlet.wsgi
 
-            # Returns after SystemExit reaches it (see `stop`) and its requests finish.
-            eventlet.wsgi.server(self.sock, self.app, log_output=False, max_size=10_000)
+            self._stopping = eventlet.event.Event()
+            pool = eventlet.GreenPool(10_000)
+            server = eventlet.spawn(eventlet.wsgi.server, self.sock, self.app,
+                                    log_output=False, custom_pool=pool)
+            server.link(lambda _: self._stopping.ready() or self._stopping.send())
+            self._stopping.wait()
+            server.kill()  # no more accepting
+            eventlet.sleep(1)  # requests in flight get a second
+            for connection in list(pool.coroutines_running):
+                connection.kill()  # websockets end here, or they would never
         else:
             from gevent import pywsgi
 
@@ -105,24 +121,18 @@ class WsgiServer:
                                                     error_log=log, handler_class=Handler)
             self._gevent_server.serve_forever()
 
-    def stop(self, socketio: Any) -> None:
-        """Called from the SIGTERM handler."""
+    def stop(self) -> None:
+        """Stop serving; called from the SIGTERM handler.
+
+        The clients' connections are dropped, not closed with a Socket.IO
+        disconnect: a client told "server disconnect" does not reconnect by
+        itself, and the displays must come back when the hub does.
+        """
         if self.async_mode == "eventlet":
-            import eventlet
-
-            # The handler may run inside eventlet's hub, where nothing may block:
-            # close the clients in a green thread, and end the accept loop by
-            # raising SystemExit, which eventlet.wsgi.server turns into a return.
-            eventlet.spawn(_close_clients, socketio)
-            raise SystemExit(0)
-        # gevent runs signal handlers in a greenlet of their own: block freely.
-        _close_clients(socketio)
+            # Only wake `serve`: the handler may run inside any green thread, even
+            # eventlet's hub, where nothing may block and an exception may be lost.
+            if self._stopping is not None and not self._stopping.ready():
+                self._stopping.send()
+            return
         if self._gevent_server is not None:
-            self._gevent_server.stop(timeout=5)
-
-
-def _close_clients(socketio: Any) -> None:
-    try:
-        socketio.server.eio.disconnect()
-    except Exception:  # noqa: BLE001 - stopping goes on whatever a client did
-        log.warning("closing the Socket.IO clients failed", exc_info=True)
+            self._gevent_server.stop(timeout=1)  # requests in flight get a second

@@ -131,6 +131,25 @@ class QueueRules:
     pause_reasons: tuple[str, ...] = ("午休", "会议", "临时离开", "请假", "外出办事")
 
 
+COMPLAINT_CLASSES = ("on_spot", "next_day", "multi_unit")
+
+
+@dataclass(frozen=True)
+class SupervisionRules:
+    """督查 deadlines in working days: a complaint's by its class (answered on the
+    spot, by the next working day, within a week when several units are involved)
+    and the call-back and rectification of a bad rating (回访, 整改)."""
+
+    complaint_days: tuple[tuple[str, int], ...] = (("on_spot", 0), ("next_day", 1),
+                                                   ("multi_unit", 5))
+    follow_up_days: int = 15
+    call_back_sample: int = 5  # tickets drawn for a phone call-back, by default
+
+    def complaint_deadline(self, deadline_class: str) -> int | None:
+        """Working days to answer a complaint of `deadline_class` (None: no such class)."""
+        return dict(self.complaint_days).get(deadline_class)
+
+
 @dataclass(frozen=True)
 class CenterConfig:
     id: str
@@ -145,6 +164,7 @@ class CenterConfig:
     complaint_phone: str = ""
     promises: tuple[str, ...] = ()
     staff: tuple[Mapping[str, str], ...] = ()
+    supervision: SupervisionRules = SupervisionRules()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, service_id: str) -> Service | None:
@@ -433,6 +453,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
     q.done()
 
     slots = _spans(r.items("appointment_slots", []), "appointment_slots")
+    supervision = _supervision(r.get("supervision", {}))
     r.done()
     return CenterConfig(
         id=center_id,
@@ -447,8 +468,27 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
         complaint_phone=complaint_phone,
         promises=promises,
         staff=staff,
+        supervision=supervision,
         raw=_plain(data),
     )
+
+
+def _supervision(data: Any) -> SupervisionRules:
+    """The optional [supervision] table; every key has a default."""
+    r = _Reader(data, "supervision")
+    days = _Reader(r.get("complaint_days", {}), "supervision.complaint_days")
+    defaults = dict(SupervisionRules.complaint_days)
+    complaint_days = tuple(
+        (name, days.whole(name, defaults[name], high=30)) for name in COMPLAINT_CLASSES
+    )
+    days.done()
+    rules = SupervisionRules(
+        complaint_days=complaint_days,
+        follow_up_days=r.whole("follow_up_days", 15, low=1, high=60),
+        call_back_sample=r.whole("call_back_sample", 5, low=1, high=50),
+    )
+    r.done()
+    return rules
 
 
 def _staff(data: Any, path: str) -> Mapping[str, str]:

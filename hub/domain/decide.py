@@ -24,7 +24,7 @@ from hub.domain.calendar import (
 )
 from hub.domain.config import CenterConfig, ConfigError, Window, parse_config
 from hub.domain.fold import apply
-from hub.domain.routing import next_ticket
+from hub.domain.routing import next_ticket, window_queue_key
 from hub.domain.state import (
     CALLED,
     DONE,
@@ -120,7 +120,8 @@ def _change_config(state: CenterState, command: cmd.ChangeConfig, emit: Emitter)
         raise ConfigError("center.id", "cannot be changed")
     new_windows = {w.id for w in new.windows}
     for window in state.windows.values():
-        if window.id not in new_windows and (window.clerk or window.ticket):
+        sent_here = state.waiting.get(window_queue_key(window.id))  # only it would call them
+        if window.id not in new_windows and (window.clerk or window.ticket or sent_here):
             raise errors.DomainError(
                 f"window {window.id} is in use and cannot be removed", field="windows"
             )

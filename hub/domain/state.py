@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from hub.domain.config import CenterConfig
+
+if TYPE_CHECKING:
+    from hub.domain.supervision import SupervisionState
 
 WAITING = "waiting"
 CALLED = "called"
@@ -114,6 +118,8 @@ class CenterState:
     recent_calls: deque[dict[str, object]] = field(
         default_factory=lambda: deque(maxlen=RECENT_CALLS)
     )
+    # 督查: complaints, 差评 follow-ups and call-back samples; they outlive the day.
+    supervision: SupervisionState = field(default_factory=lambda: _new_supervision())
 
     def ticket_by_number(self, number: str) -> Ticket | None:
         ticket_id = self.by_number.get(number.strip().upper())
@@ -128,3 +134,10 @@ class CenterState:
     def clerk_of(self, window: int) -> str | None:
         state = self.windows.get(window)
         return state.clerk if state else None
+
+
+def _new_supervision() -> SupervisionState:
+    # Imported late: hub.domain.supervision registers rules, so it imports this module.
+    from hub.domain.supervision import SupervisionState
+
+    return SupervisionState()

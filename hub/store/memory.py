@@ -22,10 +22,11 @@ class MemoryStore(EventStore):
     def append(self, center: str, events: Sequence[Event], expected_seq: int) -> None:
         check_batch(events, expected_seq)
         with self._lock:
-            journal = self._journals.setdefault(center, [])
-            if len(journal) != expected_seq:
-                raise ConcurrencyError(center, expected_seq, len(journal))
-            journal.extend(events)
+            current = len(self._journals.get(center, ()))
+            if current != expected_seq:
+                raise ConcurrencyError(center, expected_seq, current)
+            if events:  # a journal exists once it holds an event, as in every store
+                self._journals.setdefault(center, []).extend(events)
 
     def load_page(self, center: str, since: int, limit: int) -> list[Event]:
         journal = self._journals.get(center, [])

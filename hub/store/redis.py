@@ -60,6 +60,11 @@ class RedisStore(EventStore):
 
     def append(self, center: str, events: Sequence[Event], expected_seq: int) -> None:
         check_batch(events, expected_seq)
+        if not events:  # nothing to add; still refuse a stale expectation, as every store does
+            current = self.last_seq(center)
+            if current != expected_seq:
+                raise ConcurrencyError(center, expected_seq, current)
+            return
         stream, seq_key = self._keys(center)
         argv: list[str | int] = [center, expected_seq]
         for event in events:

@@ -77,10 +77,14 @@ class SQLiteStore(EventStore):
                 connection.executemany(
                     "INSERT INTO events (center, seq, type, body) VALUES (?, ?, ?, ?)", rows
                 )
+                connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                # Also when COMMIT itself fails (disk full, I/O error): otherwise the
+                # thread's connection stays inside the transaction, sees rows that
+                # were never acknowledged, and can never begin another.
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
                 raise
-            connection.execute("COMMIT")
         except sqlite3.Error as error:
             raise StoreError(f"cannot append to {self.path}: {error}") from error
 

@@ -1,0 +1,397 @@
+"""REST of the manager's dashboard, under /api/v1/manage (managers and admins only).
+
+Translators like `hub.api`: check who asks and the input, build a command or read
+a model (`hub.manage_views`, `hub.reports`, `hub.alerts`), answer. The rules of
+complaints, follow-ups and call-backs live in `hub.domain.supervision`; accounts
+and devices use `hub.domain.accounts`. `GET /api/v1/clock` is public: it lets
+`jiaohao simulate` pace itself by the hub's (possibly accelerated) clock.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from hub import manage_views, reports, reports_export
+from hub.alerts import compute_alerts
+from hub.api import body, center_for, execute, hub, no_store, require
+from hub.auth import MANAGERS, Principal, hash_password, new_device_token, token_hash
+from hub.center import Center
+from hub.domain import supervision as sv
+from hub.domain.accounts import DEVICE_ROLES, USER_ROLES, AddDevice, RevokeDevice, SaveUser
+from hub.domain.calendar import business_day
+from hub.domain.commands import Command
+from hub.domain.events import TicketIssued
+from hub.domain.state import CenterState
+from hub.validation import ApiError, Field
+from hub.wire import payload
+
+manage_api = Blueprint("manage_api", __name__, url_prefix="/api/v1")
+MAX_RANGE_DAYS = 366
+
+
+def _manager() -> tuple[Principal, Center]:
+    who = require(*MANAGERS)
+    return who, center_for(who)
+
+
+def _read(center: Center, function: Callable[[CenterState, Any], Any]) -> Response:
+    now = center.clock()
+    return no_store(jsonify(center.read(lambda state: function(state, now))))
+
+
+def _run(center: Center, who: Principal, command: Command) -> int:
+    events = execute(center, command, who.name)
+    return events[-1].seq if events else center.state.seq
+
+
+@manage_api.get("/clock")
+def clock() -> Any:
+    """The hub's time and how fast its clock runs (1 = real time)."""
+    center = hub().center(request.args.get("center"))
+    now = hub().clock()
+    spec = hub().settings.clock
+    speed = float(spec.split(":", 1)[1].split("@", 1)[0]) if spec.startswith("fast:") else 1.0
+    day = business_day(center.state.config, now).isoformat() \
+        if center and center.state.config else None
+    return no_store(jsonify({"now": now.isoformat(), "speed": speed, "business_day": day}))
+
+
+@manage_api.get("/manage/overview")
+def overview() -> Any:
+    _, center = _manager()
+    return _read(center, manage_views.overview)
+
+
+@manage_api.get("/manage/alerts")
+def alerts() -> Any:
+    _, center = _manager()
+    monitor = current_app.extensions.get("jiaohao.alerts")
+    if monitor is not None:
+        return no_store(jsonify(monitor.current(center.id)))
+    return _read(center, lambda state, now: {
+        "seq": state.seq, "at": now.isoformat(), "cleared": [],
+        "alerts": compute_alerts(state, now)})
+
+
+# ------------------------------------------------------------------ reports
+
+
+def _range() -> tuple[date, date]:
+    """The days a report covers: ?day=, ?month=YYYY-MM or ?from=&to= (default today)."""
+    args = request.args
+    try:
+        if args.get("month"):
+            return reports.month_range(args["month"])
+        if args.get("from") or args.get("to"):
+            start = date.fromisoformat(args.get("from") or args.get("to") or "")
+            end = date.fromisoformat(args.get("to") or args.get("from") or "")
+        elif args.get("day"):
+            start = end = date.fromisoformat(args["day"])
+        else:
+            _, center = _manager()
+            start = end = business_day(center.state.config, center.clock())  # type: ignore[arg-type]
+    except ValueError:
+        raise ApiError(422, "invalid_field", "give day=, month=YYYY-MM or from=&to= as dates",
+                       "from") from None
+    if end < start or (end - start) > timedelta(days=MAX_RANGE_DAYS):
+        raise ApiError(422, "invalid_field", f"from must not be after to, at most "
+                       f"{MAX_RANGE_DAYS} days", "to")
+    return start, end
+
+
+def _report(center: Center) -> dict[str, Any]:
+    start, end = _range()
+    today = business_day(center.state.config, center.clock())  # type: ignore[arg-type]
+    # The journal is read, and the report computed, off the event loop.
+    found: dict[str, Any] = hub().run(
+        lambda: reports.build_report(center.journal(0), start, end, today))
+    return found
+
+
+@manage_api.get("/manage/reports")
+def report() -> Any:
+    _, center = _manager()
+    return no_store(jsonify(_report(center)))
+
+
+@manage_api.get("/manage/reports/export")
+def export() -> Any:
+    _, center = _manager()
+    kind = request.args.get("format", "xlsx")
+    name = request.args.get("table", "windows")
+    if kind not in ("csv", "xlsx"):
+        raise ApiError(422, "invalid_field", "format must be csv or xlsx", "format")
+    if kind == "csv" and name not in reports_export.TABLES:
+        raise ApiError(422, "invalid_field",
+                       f"table must be one of {', '.join(reports_export.TABLES)}", "table")
+    found = _report(center)
+    stem = f"jiaohao-{center.id}-{found['from']}_{found['to']}"
+    if kind == "csv":
+        data, mimetype, filename = (reports_export.to_csv(found, name), "text/csv; charset=utf-8",
+                                    f"{stem}-{name}.csv")
+    else:
+        data = reports_export.to_xlsx(found)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        filename = f"{stem}.xlsx"
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return no_store(response)
+
+
+# ------------------------------------------------------------------ complaints
+
+
+@manage_api.get("/manage/complaints")
+def complaints() -> Any:
+    _, center = _manager()
+    return _read(center, lambda state, now: {"seq": state.seq, "complaints": [
+        manage_views.complaint_view(state, c, now)
+        for c in sorted(state.supervision.complaints.values(), key=lambda c: c.received_at,
+                        reverse=True)]})
+
+
+@manage_api.post("/manage/complaints")
+def record_complaint() -> Any:
+    who, center = _manager()
+    data = body({
+        "channel": Field(str, required=True, choices=sv.CHANNELS),
+        "text": Field(str, required=True, max_length=sv.MAX_TEXT),
+        "deadline_class": Field(str, required=True, max_length=20),
+        "window": Field(int, minimum=1, maximum=999),
+        "clerk": Field(str, max_length=40),
+        "ticket": Field(str, max_length=40),
+        "complainant": Field(str, max_length=40),
+        "phone": Field(str, max_length=20, pattern=r"[0-9+ -]{7,20}"),
+    })
+    events = execute(center, sv.RecordComplaint(
+        data["channel"], data["text"], data["deadline_class"], data.get("window"),
+        data.get("clerk") or None, data.get("ticket") or None,
+        data.get("complainant") or "", data.get("phone") or ""), who.name)
+    complaint_id = getattr(events[-1], "complaint")  # noqa: B009 - the last is ComplaintRecorded
+    response = _read(center, lambda state, now: manage_views.complaint_view(
+        state, state.supervision.complaints[complaint_id], now))
+    response.status_code = 201
+    return response
+
+
+SUPERVISION_ACTIONS: dict[str, dict[str, tuple[Callable[[str, dict[str, Any]], Command],
+                                               dict[str, Field]]]] = {
+    "complaints": {
+        "assign": (lambda i, b: sv.AssignComplaint(i, b["assignee"]),
+                   {"assignee": Field(str, required=True, max_length=40)}),
+        "answer": (lambda i, b: sv.AnswerComplaint(i, b["answer"]),
+                   {"answer": Field(str, required=True, max_length=sv.MAX_TEXT)}),
+        "close": (lambda i, b: sv.CloseComplaint(i, b.get("note") or ""),
+                  {"note": Field(str, max_length=200)}),
+    },
+    "follow-ups": {
+        "assign": (lambda i, b: sv.AssignFollowUp(i, b["assignee"]),
+                   {"assignee": Field(str, required=True, max_length=40)}),
+        "answer": (lambda i, b: sv.AnswerFollowUp(i, b["call_back"],
+                                                  b.get("rectification") or ""),
+                   {"call_back": Field(str, required=True, max_length=sv.MAX_TEXT),
+                    "rectification": Field(str, max_length=sv.MAX_TEXT)}),
+        "close": (lambda i, b: sv.CloseFollowUp(i, b.get("note") or ""),
+                  {"note": Field(str, max_length=200)}),
+    },
+}
+
+
+@manage_api.post("/manage/<any(complaints, 'follow-ups'):kind>/<item>/<action>")
+def supervision_action(kind: str, item: str, action: str) -> Any:
+    who, center = _manager()
+    if action not in SUPERVISION_ACTIONS[kind]:
+        raise ApiError(404, "unknown_action", f"no action {action!r}", "action")
+    make, schema = SUPERVISION_ACTIONS[kind][action]
+    seq = _run(center, who, make(item, body(schema)))
+
+    def read(state: CenterState, now: Any) -> dict[str, Any]:
+        if kind == "complaints":
+            return manage_views.complaint_view(state, state.supervision.complaints[item], now)
+        return manage_views.follow_up_view(state, state.supervision.follow_ups[item], now)
+
+    response = _read(center, read)
+    response.headers["X-Seq"] = str(seq)
+    return response
+
+
+@manage_api.get("/manage/follow-ups")
+def follow_ups() -> Any:
+    _, center = _manager()
+    return _read(center, lambda state, now: {"seq": state.seq, "follow_ups": [
+        manage_views.follow_up_view(state, f, now)
+        for f in sorted(state.supervision.follow_ups.values(), key=lambda f: f.rated_at,
+                        reverse=True)]})
+
+
+@manage_api.get("/manage/call-backs")
+def call_backs() -> Any:
+    _, center = _manager()
+    return _read(center, lambda state, now: {"seq": state.seq, "samples": [
+        manage_views.sample_view(state, s)
+        for s in sorted(state.supervision.samples.values(), key=lambda s: s.drawn_at,
+                        reverse=True)]})
+
+
+@manage_api.post("/manage/call-backs")
+def draw_call_backs() -> Any:
+    who, center = _manager()
+    data = body({"size": Field(int, minimum=1, maximum=50)})
+    assert center.state.config is not None
+    size = data.get("size") or center.state.config.supervision.call_back_sample
+    events = execute(center, sv.DrawCallBackSample(size, secrets.randbits(32)), who.name)
+    sample = getattr(events[-1], "sample")  # noqa: B009 - the last is CallBackSampleDrawn
+    response = _read(center, lambda state, now: manage_views.sample_view(
+        state, state.supervision.samples[sample]))
+    response.status_code = 201
+    return response
+
+
+@manage_api.post("/manage/call-backs/<sample>/record")
+def record_call_back(sample: str) -> Any:
+    who, center = _manager()
+    data = body({"ticket": Field(str, required=True, max_length=40),
+                 "outcome": Field(str, required=True, choices=sv.OUTCOMES),
+                 "note": Field(str, max_length=200)})
+    _run(center, who, sv.RecordCallBack(sample, data["ticket"], data["outcome"],
+                                        data.get("note") or ""))
+    return _read(center, lambda state, now: manage_views.sample_view(
+        state, state.supervision.samples[sample]))
+
+
+# ------------------------------------------------------------------ audit trail
+
+
+AUDIT_FIELDS = ("ticket", "follow_up", "subject_ticket", "sampled")
+
+
+@manage_api.get("/manage/audit")
+def audit() -> Any:
+    """Every event of one ticket (who and when): by ?ticket=ID or ?number=A012&day=."""
+    _, center = _manager()
+    ticket_id = request.args.get("ticket", "").strip()
+    number = request.args.get("number", "").strip().upper()
+    if not ticket_id and not number:
+        raise ApiError(422, "missing_field", "give ticket= or number=", "ticket")
+    try:
+        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else \
+            business_day(center.state.config, center.clock())  # type: ignore[arg-type]
+    except ValueError:
+        raise ApiError(422, "invalid_field", "day must be a date", "day") from None
+    config = center.state.config
+    assert config is not None
+
+    def find() -> list[Any]:
+        wanted, found = ticket_id, []
+        for event in center.journal(0):
+            if not wanted and isinstance(event, TicketIssued) and event.number == number \
+                    and business_day(config, event.at) == day:
+                wanted = event.ticket
+            if wanted and (any(getattr(event, f, None) == wanted for f in AUDIT_FIELDS) or any(
+                    e.get("ticket") == wanted for e in getattr(event, "entries", ()))):
+                found.append(event)
+        return found
+
+    events = hub().run(find)
+    if not events:
+        raise ApiError(404, "unknown_ticket", "no such ticket in the journal", "ticket")
+    issued = events[0]
+    return no_store(jsonify({
+        "ticket": getattr(issued, "ticket", ticket_id), "number": getattr(issued, "number", number),
+        "day": business_day(config, issued.at).isoformat(),
+        "events": [payload(e, manager=True) for e in events]}))
+
+
+# ------------------------------------------------------------------ users and devices
+
+
+@manage_api.get("/manage/users")
+def users() -> Any:
+    _, center = _manager()
+    return _read(center, lambda state, now: {"seq": state.seq, "users": [
+        {"username": u.name, "role": u.role, "display_name": u.display_name,
+         "name": _person(state, u.name, u.display_name), "windows": list(u.windows),
+         "active": u.active}
+        for u in sorted(state.users.values(), key=lambda u: (USER_ROLES.index(u.role), u.name))
+    ]})
+
+
+def _person(state: CenterState, username: str, display_name: str) -> str:
+    """The name people know: the staff card's, else the account's display name."""
+    card = reports.staff_name(state.config, username)
+    return card if card != username else (display_name or username)
+
+
+@manage_api.post("/manage/users")
+def save_user() -> Any:
+    """Add a user (create: true, with a password) or change one."""
+    who, center = _manager()
+    data = body({
+        "username": Field(str, required=True, max_length=40),
+        "role": Field(str, required=True, choices=USER_ROLES),
+        "password": Field(str, max_length=200),
+        "display_name": Field(str, max_length=40),
+        "windows": Field(list, items=int),
+        "active": Field(bool),
+        "create": Field(bool),
+    })
+    existing = center.state.users.get(data["username"])
+    if who.role != "admin" and "admin" in (data["role"], existing.role if existing else None):
+        raise ApiError(403, "forbidden", "only an admin may create or change an admin", "role")
+    if data["username"] == who.name and (data["role"] != who.role or
+                                        data.get("active") is False):
+        raise ApiError(409, "forbidden", "you may not demote or disable yourself", "role")
+    password = data.get("password") or ""
+    if password and len(password) < 8:
+        raise ApiError(422, "invalid_field", "the password must have at least 8 characters",
+                       "password")
+    seq = _run(center, who, SaveUser(
+        data["username"], data["role"], hash_password(password) if password else "",
+        data.get("display_name") or (existing.display_name if existing else ""),
+        tuple(data.get("windows") or ()), data.get("active", True),
+        create=data.get("create", existing is None)))
+    return jsonify({"username": data["username"], "seq": seq})
+
+
+@manage_api.get("/manage/devices")
+def devices() -> Any:
+    _, center = _manager()
+    monitor = current_app.extensions.get("jiaohao.alerts")
+    online = {d.name for d in monitor.devices(center.id) if d.online} if monitor else set()
+
+    def read(state: CenterState, now: Any) -> dict[str, Any]:
+        found = []
+        for device in sorted(state.devices.values(),
+                             key=lambda d: (DEVICE_ROLES.index(d.role), d.name)):
+            health = hub().health.get((center.id, device.name))
+            found.append({"name": device.name, "role": device.role, "active": device.active,
+                          "online": device.name in online,
+                          "health": health.report if health else None,
+                          "health_at": health.at.isoformat() if health else None})
+        return {"seq": state.seq, "devices": found}
+
+    return _read(center, read)
+
+
+@manage_api.post("/manage/devices")
+def add_device() -> Any:
+    """Add a device (or issue a revoked one a new token): the token is shown this once."""
+    who, center = _manager()
+    data = body({"name": Field(str, required=True, max_length=40),
+                 "role": Field(str, required=True, choices=DEVICE_ROLES)})
+    token = new_device_token(center.id)
+    seq = _run(center, who, AddDevice(data["name"], data["role"], token_hash(token)))
+    response = jsonify({"name": data["name"], "role": data["role"], "token": token, "seq": seq})
+    response.status_code = 201
+    return no_store(response)
+
+
+@manage_api.post("/manage/devices/<name>/revoke")
+def revoke_device(name: str) -> Any:
+    who, center = _manager()
+    return jsonify({"name": name, "seq": _run(center, who, RevokeDevice(name))})

@@ -1,0 +1,549 @@
+"""督查: complaints (投诉), 差评 follow-ups (回访, 整改) and call-back samples.
+
+The rules of the center's supervision, kept in the journal like every other fact:
+- a complaint is recorded with its channel, its subject (window, clerk, ticket) and
+  a deadline class; the class sets the deadline in working days (configurable in
+  `[supervision]`); it is assigned, answered and then closed;
+- every 不满意 / 非常不满意 rating opens a follow-up (回访 and 整改) due within
+  `follow_up_days` working days: the fold of `TicketRated` opens it, so no bad
+  rating can escape it, whoever rated and however;
+- a random sample of other completed tickets is drawn for a phone call-back and
+  each outcome recorded. The randomness is a seed handed in from the edge, so
+  deciding stays a pure function.
+
+Events here never carry a field named `window` or `ticket`: the wire module would
+route them to window screens and phone pages, and these are for managers only.
+The complainant's name and phone are kept out of reprs (logs).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from hub.domain import decide as rules
+from hub.domain import errors, fold
+from hub.domain import events as ev
+from hub.domain.calendar import add_working_days, business_day
+from hub.domain.commands import Command
+from hub.domain.config import COMPLAINT_CLASSES
+from hub.domain.state import DONE, CenterState
+
+CHANNELS = ("on_site", "phone", "letter")
+BAD_LEVELS = (1, 2)  # 非常不满意, 不满意
+OUTCOMES = ("satisfied", "dissatisfied", "unreachable")
+OPEN, ASSIGNED, ANSWERED, CLOSED = "open", "assigned", "answered", "closed"
+MAX_TEXT = 1000
+
+
+class InvalidSupervision(errors.DomainError):
+    code = "invalid_field"
+    status = 422
+
+
+UnknownComplaint = errors._error("unknown_complaint", 404)
+UnknownFollowUp = errors._error("unknown_follow_up", 404)
+UnknownSample = errors._error("unknown_sample", 404)
+AlreadyClosed = errors._error("already_closed")
+NotAnswered = errors._error("not_answered")
+NothingToSample = errors._error("nothing_to_sample")
+
+
+# --------------------------------------------------------------------------- state
+
+
+@dataclass
+class Complaint:
+    id: str
+    code: str  # 投诉编号 for people: TS20261126-01
+    channel: str
+    text: str
+    deadline_class: str
+    received_at: datetime
+    due_on: date
+    subject_window: int | None = None
+    subject_clerk: str | None = None
+    subject_ticket: str | None = None
+    subject_number: str | None = None
+    complainant: str = field(default="", repr=False)
+    phone: str = field(default="", repr=False)
+    status: str = OPEN
+    assignee: str | None = None
+    answer: str = ""
+    answered_on: date | None = None
+    closed_at: datetime | None = None
+    note: str = ""
+
+
+@dataclass
+class FollowUp:
+    """The 回访 and 整改 of one bad rating; keyed by the rated ticket's id."""
+
+    id: str
+    number: str
+    service: str
+    window: int
+    clerk: str
+    level: int
+    aspects: tuple[str, ...]
+    reason: str
+    rated_at: datetime
+    due_on: date
+    status: str = OPEN
+    assignee: str | None = None
+    call_back: str = ""  # what the citizen said when called back
+    rectification: str = ""  # what was changed (整改措施)
+    answered_on: date | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass
+class CallBackSample:
+    id: str
+    drawn_at: datetime
+    business_day: date
+    entries: tuple[dict[str, Any], ...]
+    # ticket id -> (outcome, note, who called)
+    outcomes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class SupervisionState:
+    complaints: dict[str, Complaint] = field(default_factory=dict)
+    follow_ups: dict[str, FollowUp] = field(default_factory=dict)
+    samples: dict[str, CallBackSample] = field(default_factory=dict)
+
+
+def complaint_overdue(complaint: Complaint, today: date) -> bool:
+    """Not answered and past its deadline day."""
+    return complaint.status in (OPEN, ASSIGNED) and today > complaint.due_on
+
+
+def follow_up_overdue(follow_up: FollowUp, today: date) -> bool:
+    return follow_up.status in (OPEN, ASSIGNED) and today > follow_up.due_on
+
+
+def followed_up_in_time(follow_up: FollowUp) -> bool:
+    """Called back and answered on or before its deadline day."""
+    return follow_up.answered_on is not None and follow_up.answered_on <= follow_up.due_on
+
+
+# --------------------------------------------------------------------------- events
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class ComplaintRecorded(ev.Event):
+    complaint: str
+    code: str
+    channel: str
+    text: str
+    deadline_class: str
+    due_on: date
+    subject_window: int | None = None
+    subject_clerk: str | None = None
+    subject_ticket: str | None = None
+    subject_number: str | None = None
+    complainant: str = field(default="", repr=False)
+    phone: str = field(default="", repr=False)  # masked on the wire (wire.payload)
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class ComplaintAssigned(ev.Event):
+    complaint: str
+    assignee: str
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class ComplaintAnswered(ev.Event):
+    complaint: str
+    answer: str
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class ComplaintClosed(ev.Event):
+    complaint: str
+    note: str = ""
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class FollowUpAssigned(ev.Event):
+    follow_up: str
+    assignee: str
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class FollowUpAnswered(ev.Event):
+    follow_up: str
+    call_back: str
+    rectification: str = ""
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class FollowUpClosed(ev.Event):
+    follow_up: str
+    note: str = ""
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class CallBackSampleDrawn(ev.Event):
+    sample: str
+    business_day: date
+    entries: tuple[dict[str, Any], ...]
+
+
+@ev.event
+@dataclass(frozen=True, kw_only=True)
+class CallBackRecorded(ev.Event):
+    sample: str
+    sampled: str  # the ticket id called back
+    outcome: str
+    note: str = ""
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@dataclass(frozen=True)
+class RecordComplaint(Command):
+    channel: str
+    text: str
+    deadline_class: str
+    window: int | None = None
+    clerk: str | None = None
+    ticket: str | None = None  # today's ticket number (A012) or id; kept as given otherwise
+    complainant: str = field(default="", repr=False)
+    phone: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class AssignComplaint(Command):
+    complaint: str
+    assignee: str
+
+
+@dataclass(frozen=True)
+class AnswerComplaint(Command):
+    complaint: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class CloseComplaint(Command):
+    complaint: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AssignFollowUp(Command):
+    follow_up: str
+    assignee: str
+
+
+@dataclass(frozen=True)
+class AnswerFollowUp(Command):
+    follow_up: str
+    call_back: str
+    rectification: str = ""
+
+
+@dataclass(frozen=True)
+class CloseFollowUp(Command):
+    follow_up: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DrawCallBackSample(Command):
+    size: int
+    seed: int  # from the edge's random source: deciding stays pure and repeatable
+
+
+@dataclass(frozen=True)
+class RecordCallBack(Command):
+    sample: str
+    ticket: str
+    outcome: str
+    note: str = ""
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _text(value: str, name: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise InvalidSupervision(f"{name} must not be empty", field=name)
+    if len(text) > limit:
+        raise InvalidSupervision(f"{name} is longer than {limit} characters", field=name)
+    return text
+
+
+def _assignee(d: rules.Decision, name: str) -> str:
+    user = d.state.users.get(name.strip()) if isinstance(name, str) else None
+    if user is None or not user.active:
+        raise InvalidSupervision(f"no active user {name!r}", field="assignee")
+    return user.name
+
+
+@rules._on(RecordComplaint)
+def _record_complaint(d: rules.Decision, c: RecordComplaint) -> None:
+    if c.channel not in CHANNELS:
+        raise InvalidSupervision(f"channel must be one of {', '.join(CHANNELS)}", field="channel")
+    days = d.config.supervision.complaint_deadline(c.deadline_class)
+    if days is None:
+        raise InvalidSupervision(
+            f"deadline_class must be one of {', '.join(COMPLAINT_CLASSES)}", field="deadline_class"
+        )
+    text = _text(c.text, "text")
+    if c.window is not None and d.config.window(c.window) is None:
+        raise errors.UnknownWindow(f"no window {c.window}", field="window")
+    if c.clerk and c.clerk not in d.state.users:
+        raise InvalidSupervision(f"no user {c.clerk!r}", field="clerk")
+    ticket_id = number = None
+    if c.ticket:
+        reference = _text(c.ticket, "ticket", limit=40)
+        found = d.state.ticket_by_number(reference) or d.state.tickets.get(reference)
+        ticket_id, number = (found.id, found.number) if found else (None, reference.upper())
+    phone = "".join(ch for ch in c.phone if ch.isdigit())
+    if c.phone.strip() and not 7 <= len(phone) <= 15:
+        raise InvalidSupervision("phone number is not valid", field="phone")
+    today = business_day(d.config, d.now)
+    same_day = sum(
+        1 for complaint in d.state.supervision.complaints.values()
+        if business_day(d.config, complaint.received_at) == today
+    )
+    d.emit(
+        ComplaintRecorded,
+        complaint=d.context.new_id(),
+        code=f"TS{today:%Y%m%d}-{same_day + 1:02d}",
+        channel=c.channel,
+        text=text,
+        deadline_class=c.deadline_class,
+        due_on=add_working_days(d.config.hours, today, days),
+        subject_window=c.window,
+        subject_clerk=c.clerk or None,
+        subject_ticket=ticket_id,
+        subject_number=number,
+        complainant=_text(c.complainant, "complainant", required=False, limit=40),
+        phone=phone,
+    )
+
+
+def _complaint(d: rules.Decision, complaint_id: str) -> Any:
+    found = d.state.supervision.complaints.get(complaint_id)
+    if found is None:
+        raise UnknownComplaint(f"no complaint {complaint_id!r}", field="complaint")
+    if found.status == CLOSED:
+        raise AlreadyClosed(f"complaint {found.code} is closed")
+    return found
+
+
+@rules._on(AssignComplaint)
+def _assign_complaint(d: rules.Decision, c: AssignComplaint) -> None:
+    complaint = _complaint(d, c.complaint)
+    d.emit(ComplaintAssigned, complaint=complaint.id, assignee=_assignee(d, c.assignee))
+
+
+@rules._on(AnswerComplaint)
+def _answer_complaint(d: rules.Decision, c: AnswerComplaint) -> None:
+    complaint = _complaint(d, c.complaint)
+    d.emit(ComplaintAnswered, complaint=complaint.id, answer=_text(c.answer, "answer"))
+
+
+@rules._on(CloseComplaint)
+def _close_complaint(d: rules.Decision, c: CloseComplaint) -> None:
+    complaint = _complaint(d, c.complaint)
+    if complaint.status != ANSWERED:
+        raise NotAnswered(f"answer complaint {complaint.code} before closing it")
+    d.emit(ComplaintClosed, complaint=complaint.id,
+           note=_text(c.note, "note", required=False, limit=200))
+
+
+def _follow_up(d: rules.Decision, follow_up_id: str) -> FollowUp:
+    found = d.state.supervision.follow_ups.get(follow_up_id)
+    if found is None:
+        raise UnknownFollowUp(f"no follow-up {follow_up_id!r}", field="follow_up")
+    if found.status == CLOSED:
+        raise AlreadyClosed(f"the follow-up of {found.number} is closed")
+    return found
+
+
+@rules._on(AssignFollowUp)
+def _assign_follow_up(d: rules.Decision, c: AssignFollowUp) -> None:
+    follow_up = _follow_up(d, c.follow_up)
+    d.emit(FollowUpAssigned, follow_up=follow_up.id, assignee=_assignee(d, c.assignee))
+
+
+@rules._on(AnswerFollowUp)
+def _answer_follow_up(d: rules.Decision, c: AnswerFollowUp) -> None:
+    follow_up = _follow_up(d, c.follow_up)
+    d.emit(FollowUpAnswered, follow_up=follow_up.id, call_back=_text(c.call_back, "call_back"),
+           rectification=_text(c.rectification, "rectification", required=False))
+
+
+@rules._on(CloseFollowUp)
+def _close_follow_up(d: rules.Decision, c: CloseFollowUp) -> None:
+    follow_up = _follow_up(d, c.follow_up)
+    if follow_up.status != ANSWERED:
+        raise NotAnswered(f"record the call-back of {follow_up.number} before closing it")
+    d.emit(FollowUpClosed, follow_up=follow_up.id,
+           note=_text(c.note, "note", required=False, limit=200))
+
+
+def call_back_candidates(state: CenterState) -> list[Any]:
+    """Today's completed tickets that no follow-up or earlier sample covers, in order."""
+    sampled = {
+        entry["ticket"] for sample in state.supervision.samples.values()
+        for entry in sample.entries
+    }
+    return sorted(
+        (t for t in state.tickets.values()
+         if t.status == DONE and t.id not in state.supervision.follow_ups
+         and t.id not in sampled),
+        key=lambda t: (t.completed_at or t.issued_at, t.id),
+    )
+
+
+@rules._on(DrawCallBackSample)
+def _draw_sample(d: rules.Decision, c: DrawCallBackSample) -> None:
+    if isinstance(c.size, bool) or not isinstance(c.size, int) or not 1 <= c.size <= 50:
+        raise InvalidSupervision("size must be 1 to 50", field="size")
+    candidates = call_back_candidates(d.state)
+    if not candidates:
+        raise NothingToSample("no completed ticket today is left to call back")
+    chosen = random.Random(c.seed).sample(candidates, min(c.size, len(candidates)))
+    chosen.sort(key=lambda t: (t.completed_at or t.issued_at, t.id))
+    entries = tuple(
+        {"ticket": t.id, "number": t.number, "service": t.service, "window": t.window,
+         "clerk": t.clerk, "completed_at": t.completed_at.isoformat() if t.completed_at else None,
+         "rating": t.rating}
+        for t in chosen
+    )
+    assert d.state.business_day is not None
+    d.emit(CallBackSampleDrawn, sample=d.context.new_id(), business_day=d.state.business_day,
+           entries=entries)
+
+
+@rules._on(RecordCallBack)
+def _record_call_back(d: rules.Decision, c: RecordCallBack) -> None:
+    sample = d.state.supervision.samples.get(c.sample)
+    if sample is None:
+        raise UnknownSample(f"no call-back sample {c.sample!r}", field="sample")
+    if c.ticket not in {entry["ticket"] for entry in sample.entries}:
+        raise errors.UnknownTicket("the ticket is not in this sample", field="ticket")
+    if c.outcome not in OUTCOMES:
+        raise InvalidSupervision(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
+    d.emit(CallBackRecorded, sample=sample.id, sampled=c.ticket, outcome=c.outcome,
+           note=_text(c.note, "note", required=False, limit=200))
+
+
+# --------------------------------------------------------------------------- fold
+
+
+def _day(state: CenterState, at: datetime) -> date:
+    assert state.config is not None
+    return business_day(state.config, at)
+
+
+_fold_rating = fold._HANDLERS[ev.TicketRated]
+
+
+@fold._on(ev.TicketRated)
+def _ticket_rated(state: CenterState, event: ev.TicketRated) -> None:
+    """The rating itself, then the rule: every bad rating opens a follow-up."""
+    _fold_rating(state, event)
+    if event.level not in BAD_LEVELS or state.config is None:
+        return
+    due = add_working_days(state.config.hours, _day(state, event.at),
+                           state.config.supervision.follow_up_days)
+    state.supervision.follow_ups[event.ticket] = FollowUp(
+        id=event.ticket, number=event.number, service=event.service, window=event.window,
+        clerk=event.clerk, level=event.level, aspects=tuple(event.aspects), reason=event.reason,
+        rated_at=event.at, due_on=due,
+    )
+
+
+@fold._on(ComplaintRecorded)
+def _complaint_recorded(state: CenterState, event: ComplaintRecorded) -> None:
+    state.supervision.complaints[event.complaint] = Complaint(
+        id=event.complaint, code=event.code, channel=event.channel, text=event.text,
+        deadline_class=event.deadline_class, received_at=event.at, due_on=event.due_on,
+        subject_window=event.subject_window, subject_clerk=event.subject_clerk,
+        subject_ticket=event.subject_ticket, subject_number=event.subject_number,
+        complainant=event.complainant, phone=event.phone,
+    )
+
+
+@fold._on(ComplaintAssigned)
+def _complaint_assigned(state: CenterState, event: ComplaintAssigned) -> None:
+    complaint = state.supervision.complaints[event.complaint]
+    complaint.assignee = event.assignee
+    if complaint.status == OPEN:
+        complaint.status = ASSIGNED
+
+
+@fold._on(ComplaintAnswered)
+def _complaint_answered(state: CenterState, event: ComplaintAnswered) -> None:
+    complaint = state.supervision.complaints[event.complaint]
+    complaint.answer = event.answer
+    complaint.status = ANSWERED
+    if complaint.answered_on is None:  # the first answer counts for the deadline
+        complaint.answered_on = _day(state, event.at)
+
+
+@fold._on(ComplaintClosed)
+def _complaint_closed(state: CenterState, event: ComplaintClosed) -> None:
+    complaint = state.supervision.complaints[event.complaint]
+    complaint.status = CLOSED
+    complaint.closed_at = event.at
+    complaint.note = event.note
+
+
+@fold._on(FollowUpAssigned)
+def _follow_up_assigned(state: CenterState, event: FollowUpAssigned) -> None:
+    follow_up = state.supervision.follow_ups[event.follow_up]
+    follow_up.assignee = event.assignee
+    if follow_up.status == OPEN:
+        follow_up.status = ASSIGNED
+
+
+@fold._on(FollowUpAnswered)
+def _follow_up_answered(state: CenterState, event: FollowUpAnswered) -> None:
+    follow_up = state.supervision.follow_ups[event.follow_up]
+    follow_up.call_back = event.call_back
+    follow_up.rectification = event.rectification
+    follow_up.status = ANSWERED
+    if follow_up.answered_on is None:
+        follow_up.answered_on = _day(state, event.at)
+
+
+@fold._on(FollowUpClosed)
+def _follow_up_closed(state: CenterState, event: FollowUpClosed) -> None:
+    follow_up = state.supervision.follow_ups[event.follow_up]
+    follow_up.status = CLOSED
+    follow_up.closed_at = event.at
+
+
+@fold._on(CallBackSampleDrawn)
+def _sample_drawn(state: CenterState, event: CallBackSampleDrawn) -> None:
+    state.supervision.samples[event.sample] = CallBackSample(
+        id=event.sample, drawn_at=event.at, business_day=event.business_day,
+        entries=tuple(dict(entry) for entry in event.entries),
+    )
+
+
+@fold._on(CallBackRecorded)
+def _call_back_recorded(state: CenterState, event: CallBackRecorded) -> None:
+    state.supervision.samples[event.sample].outcomes[event.sampled] = (
+        event.outcome, event.note, event.actor,
+    )

@@ -1,0 +1,77 @@
+"""Fixtures shared by the whole suite: the demo configuration, a clock the test
+moves by hand, and a predictable id source. Keep this file small and general;
+layer-specific fixtures live in the layer's own conftest.py."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_TOML = ROOT / "hub" / "centers" / "demo.toml"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Tuesday 14 October 2025, 09:00 in the center: an ordinary working day
+# (chinese-calendar knows 2025; the demo center opens 08:30-12:00, 13:30-17:30).
+WORKDAY_MORNING = datetime(2025, 10, 14, 9, 0, tzinfo=SHANGHAI)
+
+
+class ManualClock:
+    """A clock that stands still until the test moves it. Call it to read it."""
+
+    def __init__(self, start: datetime = WORKDAY_MORNING) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the clock reads aware datetimes only")
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+    def set(self, moment: datetime) -> datetime:
+        self.now = moment
+        return self.now
+
+
+class SequentialIds:
+    """Ids "id-0001", "id-0002", … in order, so tests can name what they made."""
+
+    def __init__(self, prefix: str = "id") -> None:
+        self.prefix = prefix
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"{self.prefix}-{self.count:04d}"
+
+
+@pytest.fixture(scope="session")
+def _demo_config_data() -> dict[str, Any]:
+    with DEMO_TOML.open("rb") as file:
+        return tomllib.load(file)
+
+
+@pytest.fixture
+def demo_config(_demo_config_data: dict[str, Any]) -> dict[str, Any]:
+    """The demo center's configuration mapping, a fresh copy each test may change."""
+    return copy.deepcopy(_demo_config_data)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock standing at 09:00 on a working Tuesday in Asia/Shanghai."""
+    return ManualClock()
+
+
+@pytest.fixture
+def ids() -> SequentialIds:
+    return SequentialIds()

@@ -1,0 +1,79 @@
+"""Fixtures of the end-to-end tests: a real `jiaohao hub` process per test module and
+async mode (gevent and eventlet), on a SQLite journal whose accounts the CLI made.
+
+A module that needs another configuration or environment overrides `hub_options`.
+After every test and when its hub stops, the hub's stderr must hold no traceback
+and no ERROR line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hubkit import HubProcess, Journal, copy_journal, prepare_journal
+
+MODES = ("gevent", "eventlet")
+
+
+@pytest.fixture(scope="session")
+def journal_template(tmp_path_factory: pytest.TempPathFactory) -> Journal:
+    """Accounts and devices made once with `jiaohao user add` / `device add`; every hub
+    gets its own copy of this journal."""
+    folder = tmp_path_factory.mktemp("journal-template")
+    return prepare_journal(folder / "template.db")
+
+
+@pytest.fixture(scope="module", params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    found: str = request.param
+    return found
+
+
+@pytest.fixture(scope="module")
+def hub_options() -> dict[str, Any]:
+    """{"config": Path, "env": {JIAOHAO_...: value}} for this module's hub."""
+    return {}
+
+
+def start_hub(mode: str, options: dict[str, Any], template: Journal, folder: Path) -> HubProcess:
+    path = folder / "journal.db"
+    copy_journal(template.path, path)
+    process = HubProcess(mode, folder, Journal(path, template.tokens), **options)
+    process.start()
+    return process
+
+
+def check_log(process: HubProcess, since_mark: bool) -> None:
+    problems = process.problems(since_mark)
+    if problems:
+        pytest.fail(f"the hub ({process.mode}) logged problems:\n" + "\n".join(problems[:40])
+                    + f"\n--- full log: {process.stderr_path}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def hub(mode: str, hub_options: dict[str, Any], journal_template: Journal,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
+    """A running hub of the demo center at 09:00 on a working day, in `mode`."""
+    process = start_hub(mode, hub_options, journal_template, tmp_path_factory.mktemp(f"hub-{mode}"))
+    try:
+        yield process
+    finally:
+        if process.running:
+            code = process.stop()
+            assert code == 0, f"the hub exited with {code} on SIGTERM:\n{process.log()[-3000:]}"
+    check_log(process, since_mark=False)
+
+
+@pytest.fixture(autouse=True)
+def _hub_log_stays_clean(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test after which the hub logged a traceback or an ERROR."""
+    if "hub" not in request.fixturenames:
+        yield
+        return
+    process: HubProcess = request.getfixturevalue("hub")
+    process.mark_log()
+    yield
+    check_log(process, since_mark=True)

@@ -1,0 +1,489 @@
+"""What the end-to-end tests drive: a real `jiaohao hub` process, a REST client and a
+Socket.IO `/live` client. Fixtures built from these live in this folder's conftest.py."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import engineio
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_TOML = ROOT / "hub" / "centers" / "demo.toml"
+NAMESPACE = "/live"
+CHINA = timezone(timedelta(hours=8))
+# Thursday 26 November 2026: a working day in chinese-calendar's data, so the
+# demo center is open whenever the tests run. The hub's clock starts at 09:00
+# of that day and runs at real speed; accounts are made at 08:00 of it.
+OPENING = datetime(2026, 11, 26, 9, 0, tzinfo=CHINA)
+PREPARED_AT = datetime(2026, 11, 26, 8, 0, tzinfo=CHINA)
+PASSWORD = "e2e-Passw0rd-42"
+
+# Accounts every test hub has: name -> (role, windows the clerk may serve or "").
+USERS = {
+    "admin": ("admin", ""),
+    "director": ("manager", ""),
+    **{f"clerk{n}": ("clerk", "") for n in range(1, 9)},
+    "narrow": ("clerk", "1"),  # may serve window 1 only
+}
+DEVICES = {
+    **{f"kiosk-{n}": "kiosk" for n in range(1, 9)},
+    "hall-1": "display",
+    "window-3": "display",
+    "pad-1": "pad",
+    "caller-1": "caller",
+    "old-kiosk": "kiosk",  # revoked after it is added
+}
+REVOKED = ("old-kiosk",)
+
+
+# --------------------------------------------------------------------- processes
+
+
+def jiaohao_command() -> list[str]:
+    """The `jiaohao` console script of the interpreter running the tests."""
+    script = Path(sys.executable).with_name("jiaohao")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "hub.cli"]
+
+
+def sqlite_url(path: Path) -> str:
+    """sqlite:////abs/path.db (four slashes: an absolute path)."""
+    return f"sqlite:///{path.resolve()}"
+
+
+def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The test's environment without any JIAOHAO_* setting it may carry, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIAOHAO_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def fast_clock(start: datetime) -> str:
+    return f"fast:1@{start.isoformat()}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    """Run `jiaohao ARGS`; its stdout, or AssertionError with its stderr."""
+    done = subprocess.run(
+        [*jiaohao_command(), *args], input=stdin, capture_output=True, text=True,
+        env=env or clean_environment(), cwd=ROOT, timeout=120, check=False,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"jiaohao {' '.join(args)} exited {done.returncode}: {done.stderr}")
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class Journal:
+    """A prepared journal file and the device tokens the CLI printed for it."""
+
+    path: Path
+    tokens: dict[str, str]
+
+
+def prepare_journal(path: Path, config: Path = DEMO_TOML) -> Journal:
+    """Accounts and devices made with the CLI, as an installer would."""
+    store = sqlite_url(path)
+    where = ["--config", str(config), "--store", store]
+    env = clean_environment({"JIAOHAO_CLOCK": fast_clock(PREPARED_AT)})
+    run_cli("user", "add", "admin", "--role", "admin", "--password-stdin", *where,
+            stdin=PASSWORD + "\n", env=env)  # the first configures the center
+
+    def add_user(name: str) -> None:
+        role, windows = USERS[name]
+        extra = ["--windows", windows] if windows else []
+        run_cli("user", "add", name, "--role", role, "--password-stdin", *extra, *where,
+                stdin=PASSWORD + "\n", env=env)
+
+    def add_device(name: str) -> tuple[str, str]:
+        printed = run_cli("device", "add", name, "--role", DEVICES[name], *where, env=env)
+        assert re.fullmatch(r"dev\.demo\.[A-Za-z0-9_-]{20,}\n", printed), printed
+        return name, printed.strip()
+
+    # Several CLI processes at once append to one journal, as operators might.
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(add_user, [name for name in USERS if name != "admin"]))
+        tokens = dict(pool.map(add_device, DEVICES))
+    for name in REVOKED:
+        run_cli("device", "revoke", name, *where, env=env)
+    return Journal(path, tokens)
+
+
+def busy_config(folder: Path, daily_cap: int = 999) -> Path:
+    """The demo center with the highest daily caps (the demo's add up to 1,000 tickets
+    a day, fewer than the issuing tests need)."""
+    text = DEMO_TOML.read_text(encoding="utf-8")
+    raised = re.sub(r"(?m)^daily_cap = \d+$", f"daily_cap = {daily_cap}", text)
+    assert raised != text
+    path = folder / "busy.toml"
+    path.write_text(raised, encoding="utf-8")
+    return path
+
+
+def copy_journal(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite journal (WAL included), via SQLite's backup API."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+PROBLEM = re.compile(r"Traceback|\b(ERROR|CRITICAL)\b")
+
+
+class HubProcess:
+    """One `jiaohao hub` subprocess on a journal: start, kill -9, restart, stop, its log."""
+
+    def __init__(
+        self,
+        mode: str,
+        workdir: Path,
+        journal: Journal,
+        *,
+        config: Path = DEMO_TOML,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.mode = mode
+        self.workdir = workdir
+        self.journal = journal
+        self.config = config
+        self.extra_env = dict(env or {})
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stderr_path = workdir / "hub.stderr"
+        self.stdout_path = workdir / "hub.stdout"
+        self.starts = 0
+        self._first_start = 0.0
+        self._log_mark = 0
+        self._user_tokens: dict[str, str] = {}
+
+    # ---------------------------------------------------------------- life
+
+    @property
+    def store(self) -> str:
+        return sqlite_url(self.journal.path)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        assert not self.running, "the hub is already running"
+        if self.starts == 0:
+            self._first_start = time.monotonic()
+        # The clock goes on across restarts instead of jumping back to 09:00.
+        env = clean_environment({"JIAOHAO_CLOCK": fast_clock(self.now()), **self.extra_env})
+        command = [*jiaohao_command(), "hub", "--config", str(self.config), "--store",
+                   self.store, "--port", str(self.port), "--async-mode", self.mode]
+        with self.stdout_path.open("ab") as out, self.stderr_path.open("ab") as err:
+            self.process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=ROOT)
+        self.starts += 1
+        self.wait_ready()
+
+    def now(self) -> datetime:
+        """The moment the hub's clock reads (09:00 at its first start, then real time)."""
+        return OPENING + timedelta(seconds=time.monotonic() - self._first_start)
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        """`jiaohao ARGS` on this hub's journal, with the hub's clock (so its events
+        happen on the hub's business day)."""
+        env = clean_environment({"JIAOHAO_CLOCK": fast_clock(self.now())})
+        return run_cli(*args, "--config", str(self.config), "--store", self.store,
+                       stdin=stdin, env=env)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(
+                    f"the hub exited with {self.process.returncode}:\n{self.log()[-3000:]}")
+            try:
+                if requests.get(self.url("/api/v1/health"), timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"the hub did not answer /health in {timeout}s:\n{self.log()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to flush or close anything."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self, timeout: float = 20) -> int:
+        """SIGTERM, as systemd stops it; its exit code."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=30)
+                raise AssertionError(f"the hub ignored SIGTERM for {timeout}s") from None
+        return self.process.returncode
+
+    def restart(self) -> None:
+        if self.running:
+            self.stop()
+        self.start()
+
+    # ---------------------------------------------------------------- its log
+
+    def log(self) -> str:
+        if not self.stderr_path.exists():
+            return ""
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def mark_log(self) -> None:
+        self._log_mark = len(self.log())
+
+    def problems(self, since_mark: bool = True) -> list[str]:
+        """Tracebacks and ERROR lines the hub wrote (since the mark)."""
+        text = self.log()[self._log_mark if since_mark else 0:]
+        return [line for line in text.splitlines() if PROBLEM.search(line)]
+
+    # ---------------------------------------------------------------- clients
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def device(self, name: str) -> str:
+        return self.journal.tokens[name]
+
+    def user(self, name: str, *, fresh: bool = False) -> str:
+        """A bearer token of a user, from POST /auth/token (cached)."""
+        if fresh or name not in self._user_tokens:
+            answer = Api(self.base_url).ok(
+                "POST", "/auth/token", json={"username": name, "password": PASSWORD})
+            self._user_tokens[name] = answer["token"]
+        return self._user_tokens[name]
+
+    def api(self, token: str | None = None) -> Api:
+        return Api(self.base_url, token)
+
+    def manager(self) -> Api:
+        return self.api(self.user("director"))
+
+    def seq(self) -> int:
+        """The center's journal position, as a manager reads it."""
+        found: int = self.manager().ok("GET", "/state")["seq"]
+        return found
+
+    def events(self, since: int = 0) -> list[dict[str, Any]]:
+        """The journal after `since`, as a manager reads it (page by page)."""
+        found: list[dict[str, Any]] = []
+        manager = self.manager()
+        while True:
+            page = manager.ok("GET", "/events", params={"since": since, "limit": 10000})
+            found.extend(page["events"])
+            if not page["events"]:
+                return found
+            since = page["events"][-1]["seq"]
+
+    def live(self, token: str | None = None, **options: Any) -> LiveClient:
+        return LiveClient(self.base_url, token, **options)
+
+
+# --------------------------------------------------------------------- REST
+
+_UNSET: Any = object()
+
+
+class Api:
+    """A small REST client of /api/v1 with a bearer token."""
+
+    def __init__(self, base_url: str, token: str | None = None) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.session = requests.Session()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = _UNSET,
+        data: str | bytes | None = None,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        token: Any = _UNSET,
+    ) -> requests.Response:
+        sent = {}
+        bearer = self.token if token is _UNSET else token
+        if bearer:
+            sent["Authorization"] = f"Bearer {bearer}"
+        sent.update(headers or {})
+        extra: dict[str, Any] = {} if json is _UNSET else {"json": json}
+        return self.session.request(method, f"{self.base_url}/api/v1{path}", headers=sent,
+                                    data=data, params=params, timeout=60, **extra)
+
+    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
+        """The JSON answer of a request that must succeed with `status`."""
+        response = self.request(method, path, **kwargs)
+        assert response.status_code == status, (
+            f"{method} {path} -> {response.status_code} {response.text[:500]}")
+        return response.json()
+
+    def window(self, window: int, action: str, body: dict[str, Any] | None = None,
+               status: int = 200) -> Any:
+        return self.ok("POST", f"/windows/{window}/{action}", status, json=body or {})
+
+    def issue(self, service: str, **body: Any) -> dict[str, Any]:
+        found: dict[str, Any] = self.ok("POST", "/tickets", 201, json={"service": service, **body})
+        return found
+
+
+def expect_error(response: requests.Response, status: int, code: str,
+                 field: str | None = None) -> dict[str, Any]:
+    """Check a refusal: the status, and the documented body {error, message, field?}."""
+    where = f"{response.request.method} {response.request.url}"
+    assert response.status_code == status, (
+        f"{where}: expected {status} {code}, got {response.status_code} {response.text[:500]}")
+    assert response.headers.get("Content-Type", "").startswith("application/json"), (
+        f"{where}: not JSON: {response.headers.get('Content-Type')} {response.text[:200]}")
+    body: dict[str, Any] = response.json()
+    assert body.get("error") == code, f"{where}: expected error {code}, got {body}"
+    assert isinstance(body.get("message"), str) and body["message"], f"{where}: {body}"
+    if field is not None:
+        assert body.get("field") == field, f"{where}: expected field {field}, got {body}"
+    elif "field" in body:
+        assert isinstance(body["field"], str) and body["field"], f"{where}: {body}"
+    return body
+
+
+# --------------------------------------------------------------------- Socket.IO
+
+
+class _OrderedEngineIO(engineio.Client):  # type: ignore[misc]
+    """python-engineio hands every message to a new thread, so handlers can run out of
+    order; these tests check the order the hub sent events in, so this client handles
+    each message on the reading thread, in the order it arrived."""
+
+    def _trigger_event(self, event: str, *args: Any, **kwargs: Any) -> Any:
+        if event == "message":
+            kwargs["run_async"] = False
+        return super()._trigger_event(event, *args, **kwargs)
+
+
+class _OrderedClient(socketio.Client):  # type: ignore[misc]
+    def _engineio_client_class(self) -> type[engineio.Client]:
+        return _OrderedEngineIO
+
+
+@dataclass
+class Ack:
+    """A subscribe acknowledgement and where it fell among the live events."""
+
+    data: dict[str, Any]
+    position: int  # how many live events had arrived before it
+
+
+@dataclass
+class LiveClient:
+    """A python-socketio client of the hub's /live namespace that records what it hears."""
+
+    base_url: str
+    token: str | None = None
+    center: str | None = None
+    reconnect: bool = False  # as pages do: come back by themselves after a drop
+    received: list[dict[str, Any]] = field(default_factory=list)
+    acks: list[Ack] = field(default_factory=list)
+    refused: list[Any] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._condition = threading.Condition()
+        self.sio = _OrderedClient(reconnection=self.reconnect, reconnection_delay=0.5,
+                                  reconnection_delay_max=2)
+        self.sio.on("event", self._on_event, namespace=NAMESPACE)
+        self.sio.on("connect_error", self._on_refused, namespace=NAMESPACE)
+
+    def _on_event(self, data: Any) -> None:
+        with self._condition:
+            self.received.append(data)
+            self._condition.notify_all()
+
+    def _on_refused(self, data: Any = None) -> None:
+        self.refused.append(data)
+
+    def connect(self) -> LiveClient:
+        auth: dict[str, Any] = {}
+        if self.token is not None:
+            auth["token"] = self.token
+        if self.center is not None:
+            auth["center"] = self.center
+        self.sio.connect(self.base_url, namespaces=[NAMESPACE], auth=auth,
+                         transports=["websocket"], wait_timeout=20)
+        return self
+
+    def disconnect(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+
+    def call(self, event: str, data: Any, timeout: float = 30) -> Any:
+        return self.sio.call(event, data, namespace=NAMESPACE, timeout=timeout)
+
+    def subscribe(self, rooms: list[str], since: int | None = None,
+                  timeout: float = 30) -> dict[str, Any]:
+        """Emit `subscribe` and wait for its ack; errors come back as {error, ...}."""
+        done = threading.Event()
+
+        def acked(data: Any = None) -> None:
+            with self._condition:
+                self.acks.append(Ack(data, len(self.received)))
+            done.set()
+
+        self.sio.emit("subscribe", {"rooms": rooms, "since": since}, namespace=NAMESPACE,
+                      callback=acked)
+        assert done.wait(timeout), f"no ack to subscribe {rooms} in {timeout}s"
+        answer: dict[str, Any] = self.acks[-1].data
+        return answer
+
+    def wait_for(self, predicate: Callable[[list[dict[str, Any]]], bool],
+                 timeout: float = 60) -> bool:
+        with self._condition:
+            return self._condition.wait_for(lambda: predicate(self.received), timeout)
+
+    def wait_seq(self, seq: int, timeout: float = 60) -> bool:
+        """Wait until an event with `seq` (or later) arrived."""
+        return self.wait_for(lambda got: bool(got) and got[-1]["seq"] >= seq, timeout)
+
+    def events(self) -> list[dict[str, Any]]:
+        with self._condition:
+            return list(self.received)
+
+
+def seqs(events: Iterable[dict[str, Any]]) -> list[int]:
+    return [event["seq"] for event in events]
+
+
+def of_type(events: Iterable[dict[str, Any]], *types: str) -> list[dict[str, Any]]:
+    return [event for event in events if event["type"] in types]

@@ -1,0 +1,57 @@
+"""The hub goes away and comes back: the kiosk says so plainly and recovers by itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from hub.process import HubProcess
+from tests.support.browser import screenshot
+from tests.support.hub import api
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def own_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
+    """A demo hub of this module's own, to kill and restart on the same port and journal."""
+    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hubdown")))
+    hub.prepare_demo()
+    hub.start()
+    yield hub
+    hub.stop()
+    assert "Traceback" not in hub.log(), hub.log()
+
+
+def test_hub_down_banner_and_recovery(
+    own_hub: HubProcess, open_kiosk: Callable[..., Any],
+) -> None:
+    page = open_kiosk(own_hub, {"width": 1080, "height": 1920})
+    assert not page.is_visible("#banner")
+    page.locator("[data-category='公安户政']").tap()
+    before = api(own_hub, "POST", "/api/v1/tickets", own_hub.tokens["kiosk-1"],
+                 json={"service": "household"}).json()
+
+    own_hub.kill()  # as a power cut would: no goodbye to the clients
+    page.wait_for_selector("#banner.show", timeout=30000)
+    assert "暂时无法连接服务器" in page.inner_text("#banner")
+    screenshot(page, "kiosk_portrait_hub_down")
+
+    # Taking a number now fails in plain words; nothing is shown as issued.
+    page.locator("[data-service='household']").tap()
+    page.locator("[data-priority='']").tap()
+    page.wait_for_selector("#notice:not([hidden])", timeout=20000)
+    assert page.inner_text("#notice-text") == "暂时无法连接服务器，请稍后再试"
+    page.locator("[data-action='close-notice']").tap()
+    assert not page.is_visible("#ticket")
+
+    own_hub.start()  # same port, same journal
+    page.wait_for_selector("#banner", state="hidden", timeout=30000)
+    page.locator("[data-priority='']").tap()
+    page.wait_for_selector("#ticket:not([hidden])")
+    # The journal survived: numbering goes on after the ticket issued before the cut.
+    assert page.inner_text("#t-number") == f"C{int(before['number'][1:]) + 1:03d}"
+    page.wait_for_function("document.querySelector('#t-qr').naturalWidth > 0")
+    screenshot(page, "kiosk_portrait_hub_back")
