@@ -19,10 +19,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from hub import manage_views, reports, reports_export
 from hub.alerts import compute_alerts
 from hub.api import body, center_for, execute, hub, no_store, require
-from hub.auth import MANAGERS, Principal, hash_password, new_device_token, token_hash
+from hub.auth import MANAGERS, Principal
 from hub.center import Center
 from hub.domain import supervision as sv
-from hub.domain.accounts import DEVICE_ROLES, USER_ROLES, AddDevice, RevokeDevice, SaveUser
 from hub.domain.calendar import business_day
 from hub.domain.commands import Command
 from hub.domain.events import TicketIssued
@@ -34,17 +33,20 @@ manage_api = Blueprint("manage_api", __name__, url_prefix="/api/v1")
 MAX_RANGE_DAYS = 366
 
 
-def _manager() -> tuple[Principal, Center]:
+def manager_and_center() -> tuple[Principal, Center]:
+    """The manager or admin asking (401/403 for anyone else) and their center."""
     who = require(*MANAGERS)
     return who, center_for(who)
 
 
-def _read(center: Center, function: Callable[[CenterState, Any], Any]) -> Response:
+def read_answer(center: Center, function: Callable[[CenterState, Any], Any]) -> Response:
+    """`function(state, now)` read under the center's lock, as an uncached JSON answer."""
     now = center.clock()
     return no_store(jsonify(center.read(lambda state: function(state, now))))
 
 
-def _run(center: Center, who: Principal, command: Command) -> int:
+def run_command(center: Center, who: Principal, command: Command) -> int:
+    """Execute `command` as `who`; the seq it reached."""
     events = execute(center, command, who.name)
     return events[-1].seq if events else center.state.seq
 
@@ -63,17 +65,17 @@ def clock() -> Any:
 
 @manage_api.get("/manage/overview")
 def overview() -> Any:
-    _, center = _manager()
-    return _read(center, manage_views.overview)
+    _, center = manager_and_center()
+    return read_answer(center, manage_views.overview)
 
 
 @manage_api.get("/manage/alerts")
 def alerts() -> Any:
-    _, center = _manager()
+    _, center = manager_and_center()
     monitor = current_app.extensions.get("jiaohao.alerts")
     if monitor is not None:
         return no_store(jsonify(monitor.current(center.id)))
-    return _read(center, lambda state, now: {
+    return read_answer(center, lambda state, now: {
         "seq": state.seq, "at": now.isoformat(), "cleared": [],
         "alerts": compute_alerts(state, now)})
 
@@ -93,7 +95,7 @@ def _range() -> tuple[date, date]:
         elif args.get("day"):
             start = end = date.fromisoformat(args["day"])
         else:
-            _, center = _manager()
+            _, center = manager_and_center()
             start = end = business_day(center.state.config, center.clock())  # type: ignore[arg-type]
     except ValueError:
         raise ApiError(422, "invalid_field", "give day=, month=YYYY-MM or from=&to= as dates",
@@ -115,13 +117,13 @@ def _report(center: Center) -> dict[str, Any]:
 
 @manage_api.get("/manage/reports")
 def report() -> Any:
-    _, center = _manager()
+    _, center = manager_and_center()
     return no_store(jsonify(_report(center)))
 
 
 @manage_api.get("/manage/reports/export")
 def export() -> Any:
-    _, center = _manager()
+    _, center = manager_and_center()
     kind = request.args.get("format", "xlsx")
     name = request.args.get("table", "windows")
     if kind not in ("csv", "xlsx"):
@@ -148,8 +150,8 @@ def export() -> Any:
 
 @manage_api.get("/manage/complaints")
 def complaints() -> Any:
-    _, center = _manager()
-    return _read(center, lambda state, now: {"seq": state.seq, "complaints": [
+    _, center = manager_and_center()
+    return read_answer(center, lambda state, now: {"seq": state.seq, "complaints": [
         manage_views.complaint_view(state, c, now)
         for c in sorted(state.supervision.complaints.values(), key=lambda c: c.received_at,
                         reverse=True)]})
@@ -157,7 +159,7 @@ def complaints() -> Any:
 
 @manage_api.post("/manage/complaints")
 def record_complaint() -> Any:
-    who, center = _manager()
+    who, center = manager_and_center()
     data = body({
         "channel": Field(str, required=True, choices=sv.CHANNELS),
         "text": Field(str, required=True, max_length=sv.MAX_TEXT),
@@ -173,7 +175,7 @@ def record_complaint() -> Any:
         data.get("clerk") or None, data.get("ticket") or None,
         data.get("complainant") or "", data.get("phone") or ""), who.name)
     complaint_id = getattr(events[-1], "complaint")  # noqa: B009 - the last is ComplaintRecorded
-    response = _read(center, lambda state, now: manage_views.complaint_view(
+    response = read_answer(center, lambda state, now: manage_views.complaint_view(
         state, state.supervision.complaints[complaint_id], now))
     response.status_code = 201
     return response
@@ -204,26 +206,26 @@ SUPERVISION_ACTIONS: dict[str, dict[str, tuple[Callable[[str, dict[str, Any]], C
 
 @manage_api.post("/manage/<any(complaints, 'follow-ups'):kind>/<item>/<action>")
 def supervision_action(kind: str, item: str, action: str) -> Any:
-    who, center = _manager()
+    who, center = manager_and_center()
     if action not in SUPERVISION_ACTIONS[kind]:
         raise ApiError(404, "unknown_action", f"no action {action!r}", "action")
     make, schema = SUPERVISION_ACTIONS[kind][action]
-    seq = _run(center, who, make(item, body(schema)))
+    seq = run_command(center, who, make(item, body(schema)))
 
     def read(state: CenterState, now: Any) -> dict[str, Any]:
         if kind == "complaints":
             return manage_views.complaint_view(state, state.supervision.complaints[item], now)
         return manage_views.follow_up_view(state, state.supervision.follow_ups[item], now)
 
-    response = _read(center, read)
+    response = read_answer(center, read)
     response.headers["X-Seq"] = str(seq)
     return response
 
 
 @manage_api.get("/manage/follow-ups")
 def follow_ups() -> Any:
-    _, center = _manager()
-    return _read(center, lambda state, now: {"seq": state.seq, "follow_ups": [
+    _, center = manager_and_center()
+    return read_answer(center, lambda state, now: {"seq": state.seq, "follow_ups": [
         manage_views.follow_up_view(state, f, now)
         for f in sorted(state.supervision.follow_ups.values(), key=lambda f: f.rated_at,
                         reverse=True)]})
@@ -231,8 +233,8 @@ def follow_ups() -> Any:
 
 @manage_api.get("/manage/call-backs")
 def call_backs() -> Any:
-    _, center = _manager()
-    return _read(center, lambda state, now: {"seq": state.seq, "samples": [
+    _, center = manager_and_center()
+    return read_answer(center, lambda state, now: {"seq": state.seq, "samples": [
         manage_views.sample_view(state, s)
         for s in sorted(state.supervision.samples.values(), key=lambda s: s.drawn_at,
                         reverse=True)]})
@@ -240,13 +242,13 @@ def call_backs() -> Any:
 
 @manage_api.post("/manage/call-backs")
 def draw_call_backs() -> Any:
-    who, center = _manager()
+    who, center = manager_and_center()
     data = body({"size": Field(int, minimum=1, maximum=50)})
     assert center.state.config is not None
     size = data.get("size") or center.state.config.supervision.call_back_sample
     events = execute(center, sv.DrawCallBackSample(size, secrets.randbits(32)), who.name)
     sample = getattr(events[-1], "sample")  # noqa: B009 - the last is CallBackSampleDrawn
-    response = _read(center, lambda state, now: manage_views.sample_view(
+    response = read_answer(center, lambda state, now: manage_views.sample_view(
         state, state.supervision.samples[sample]))
     response.status_code = 201
     return response
@@ -254,13 +256,13 @@ def draw_call_backs() -> Any:
 
 @manage_api.post("/manage/call-backs/<sample>/record")
 def record_call_back(sample: str) -> Any:
-    who, center = _manager()
+    who, center = manager_and_center()
     data = body({"ticket": Field(str, required=True, max_length=40),
                  "outcome": Field(str, required=True, choices=sv.OUTCOMES),
                  "note": Field(str, max_length=200)})
-    _run(center, who, sv.RecordCallBack(sample, data["ticket"], data["outcome"],
+    run_command(center, who, sv.RecordCallBack(sample, data["ticket"], data["outcome"],
                                         data.get("note") or ""))
-    return _read(center, lambda state, now: manage_views.sample_view(
+    return read_answer(center, lambda state, now: manage_views.sample_view(
         state, state.supervision.samples[sample]))
 
 
@@ -273,7 +275,7 @@ AUDIT_FIELDS = ("ticket", "follow_up", "subject_ticket", "sampled")
 @manage_api.get("/manage/audit")
 def audit() -> Any:
     """Every event of one ticket (who and when): by ?ticket=ID or ?number=A012&day=."""
-    _, center = _manager()
+    _, center = manager_and_center()
     ticket_id = request.args.get("ticket", "").strip()
     number = request.args.get("number", "").strip().upper()
     if not ticket_id and not number:
@@ -307,91 +309,5 @@ def audit() -> Any:
         "events": [payload(e, manager=True) for e in events]}))
 
 
-# ------------------------------------------------------------------ users and devices
-
-
-@manage_api.get("/manage/users")
-def users() -> Any:
-    _, center = _manager()
-    return _read(center, lambda state, now: {"seq": state.seq, "users": [
-        {"username": u.name, "role": u.role, "display_name": u.display_name,
-         "name": _person(state, u.name, u.display_name), "windows": list(u.windows),
-         "active": u.active}
-        for u in sorted(state.users.values(), key=lambda u: (USER_ROLES.index(u.role), u.name))
-    ]})
-
-
-def _person(state: CenterState, username: str, display_name: str) -> str:
-    """The name people know: the staff card's, else the account's display name."""
-    card = reports.staff_name(state.config, username)
-    return card if card != username else (display_name or username)
-
-
-@manage_api.post("/manage/users")
-def save_user() -> Any:
-    """Add a user (create: true, with a password) or change one."""
-    who, center = _manager()
-    data = body({
-        "username": Field(str, required=True, max_length=40),
-        "role": Field(str, required=True, choices=USER_ROLES),
-        "password": Field(str, max_length=200),
-        "display_name": Field(str, max_length=40),
-        "windows": Field(list, items=int),
-        "active": Field(bool),
-        "create": Field(bool),
-    })
-    existing = center.state.users.get(data["username"])
-    if who.role != "admin" and "admin" in (data["role"], existing.role if existing else None):
-        raise ApiError(403, "forbidden", "only an admin may create or change an admin", "role")
-    if data["username"] == who.name and (data["role"] != who.role or
-                                        data.get("active") is False):
-        raise ApiError(409, "forbidden", "you may not demote or disable yourself", "role")
-    password = data.get("password") or ""
-    if password and len(password) < 8:
-        raise ApiError(422, "invalid_field", "the password must have at least 8 characters",
-                       "password")
-    seq = _run(center, who, SaveUser(
-        data["username"], data["role"], hash_password(password) if password else "",
-        data.get("display_name") or (existing.display_name if existing else ""),
-        tuple(data.get("windows") or ()), data.get("active", True),
-        create=data.get("create", existing is None)))
-    return jsonify({"username": data["username"], "seq": seq})
-
-
-@manage_api.get("/manage/devices")
-def devices() -> Any:
-    _, center = _manager()
-    monitor = current_app.extensions.get("jiaohao.alerts")
-    online = {d.name for d in monitor.devices(center.id) if d.online} if monitor else set()
-
-    def read(state: CenterState, now: Any) -> dict[str, Any]:
-        found = []
-        for device in sorted(state.devices.values(),
-                             key=lambda d: (DEVICE_ROLES.index(d.role), d.name)):
-            health = hub().health.get((center.id, device.name))
-            found.append({"name": device.name, "role": device.role, "active": device.active,
-                          "online": device.name in online,
-                          "health": health.report if health else None,
-                          "health_at": health.at.isoformat() if health else None})
-        return {"seq": state.seq, "devices": found}
-
-    return _read(center, read)
-
-
-@manage_api.post("/manage/devices")
-def add_device() -> Any:
-    """Add a device (or issue a revoked one a new token): the token is shown this once."""
-    who, center = _manager()
-    data = body({"name": Field(str, required=True, max_length=40),
-                 "role": Field(str, required=True, choices=DEVICE_ROLES)})
-    token = new_device_token(center.id)
-    seq = _run(center, who, AddDevice(data["name"], data["role"], token_hash(token)))
-    response = jsonify({"name": data["name"], "role": data["role"], "token": token, "seq": seq})
-    response.status_code = 201
-    return no_store(response)
-
-
-@manage_api.post("/manage/devices/<name>/revoke")
-def revoke_device(name: str) -> Any:
-    who, center = _manager()
-    return jsonify({"name": name, "seq": _run(center, who, RevokeDevice(name))})
+# Staff accounts and devices: routes on this same blueprint, in their own module.
+from hub import api_manage_accounts as _accounts  # noqa: E402,F401

@@ -152,6 +152,8 @@ class Simulation:
         self.sync_clock()
         managers = [u for u in self.credentials.users if u in ("director", "admin")] or \
             list(self.credentials.users)
+        if not managers:
+            raise SimulationError("the credentials name no user (a manager and the clerks)")
         config = self.call("GET", "/api/v1/config", self.login(managers[0]))
         if config is None:
             raise SimulationError(f"{managers[0]} may not read the configuration")

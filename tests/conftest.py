@@ -13,6 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+# Real components every layer may need, registered once for the whole suite (a
+# fixture imported into several conftest files would start one browser per folder).
+pytest_plugins = ["tests.support.browser", "tests.support.hub", "tests.support.redis"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOML = ROOT / "hub" / "centers" / "demo.toml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -282,6 +282,7 @@
     model.token = "";
     model.me = null;
     model.windowId = null;
+    Object.assign(model, {detail: null, queue: [], today: null, transfers: [], notes: {}});
     J.saveToken("", TOKEN_KEY);
     show("login");
     $("username").focus();
@@ -351,11 +352,13 @@
     return true;
   }
 
-  /** Read the given parts again, a moment later, once for a burst of events. */
+  /** Read the given parts again, a moment later, once for a burst of events (a busy
+   * hall never postpones it: the first event of a burst starts the clock). */
   function refresh(parts) {
     parts.forEach((part) => model.due.add(part));
-    clearTimeout(model.timer);
+    if (model.timer) return;
     model.timer = setTimeout(async () => {
+      model.timer = null;
       const due = Array.from(model.due);
       model.due.clear();
       const results = await Promise.allSettled(due.map((part) => READERS[part] && READERS[part]()));
@@ -431,8 +434,9 @@
     if (current && current.id === d.id) return;
     model.detail.window.ticket = {id: d.id, number: d.number, service: d.service, status: "called",
       recall_count: d.recall_count || 0, called_at: event.at, issued_at: null};
+    model.queue = model.queue.filter((t) => t.id !== d.id);  // no longer waiting
     renderCurrent();
-    renderActions();
+    renderQueue();
   }
 
   function touchesMyQueue(data) {
@@ -521,12 +525,15 @@
       if (ticket.status === "serving" && !ticket.started_at) ticket.started_at = new Date(hubNow()).toISOString();
     }
     model.detail.window = Object.assign({}, model.detail.window, answer.window);
+    if (ticket) model.queue = model.queue.filter((t) => t.id !== ticket.id);  // no longer waiting
     renderAll();
   }
 
   function success(action, answer, body) {
     const t = answer.ticket || {};
-    const number = t.number || (body && body.ticket) || "";
+    // The answer's ticket is the window's current one when it has one: a ticket named
+    // in the request (reinstated, resumed) is named by the request.
+    const number = (body && body.ticket) || t.number || "";
     switch (action) {
       case "call-next": return t.number ? J.t("ok_called", {number}) : J.t("ok_nobody");
       case "call": return J.t("ok_called", {number});
@@ -568,6 +575,8 @@
   }
 
   function closeDialog() {
+    // Focus leaves the hidden field, or the next shortcut would be typed into it.
+    if (document.activeElement && $("dialog").contains(document.activeElement)) document.activeElement.blur();
     $("dialog").hidden = true;
     model.dialog = null;
   }
@@ -895,7 +904,8 @@
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     if (model.dialog) { dialogKey(event); return; }
     const target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT")) return;
+    const typing = target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) && target.offsetParent !== null;
+    if (typing) return;  // a letter typed in a visible field is a letter, not a shortcut
     const key = event.key.length === 1 ? event.key.toUpperCase() : event.key;
     if (model.view === "windows" && /^[1-9]$/.test(key)) {
       const button = document.querySelector(`[data-sign-in="${key}"]`);

@@ -307,9 +307,13 @@
     render();
   }
 
+  // What is typed into the "add" forms outlives a redraw (the lists load after the first one).
+  const blankUser = () => ({username: "", role: "clerk", display_name: "", windows: "", password: "", active: true});
+  let newUser = blankUser();
+  const newDevice = {name: "", role: "display"};
+
   function userForm(user) {
-    const u = user ? Object.assign({}, user, {windows: user.windows.join(","), password: ""})
-      : {username: "", role: "clerk", display_name: "", windows: "", password: "", active: true};
+    const u = user ? Object.assign({}, user, {windows: user.windows.join(","), password: ""}) : newUser;
     const error = h("p", {class: "error"});
     const input = (key, attrs) => h("input", Object.assign({value: u[key], oninput: (e) => { u[key] = e.target.value; }}, attrs));
     const submit = async () => {
@@ -319,6 +323,7 @@
       if (u.password) body.password = u.password;
       try {
         await M.api("/api/v1/manage/users", {body});
+        if (!user) newUser = blankUser();
         M.toast(t("us_added", {name: body.username}));
         await loadAccounts();
       } catch (e) { error.textContent = M.errorText(e); }
@@ -356,11 +361,12 @@
 
   function devices() {
     const error = h("p", {class: "error"});
-    const add = {name: "", role: "display"};
+    const add = newDevice;
     const issue = async (name, role) => {
       error.textContent = "";
       try {
         newToken = await M.api("/api/v1/manage/devices", {body: {name, role}});
+        if (name === add.name) add.name = "";
         await loadAccounts();
       } catch (e) { error.textContent = M.errorText(e); }
     };
@@ -382,7 +388,7 @@
           : h("button", {class: "small", onclick: () => issue(d.name, d.role)}, t("dv_reissue")))],
       ], deviceList, {class: "devices"})),
       h("div", {class: "card"}, h("h2", {}, t("dv_add")), h("div", {class: "toolbar"},
-        M.field(t("dv_name"), h("input", {id: "dv-name", maxlength: 40, placeholder: "window-9", oninput: (e) => { add.name = e.target.value.trim(); }})),
+        M.field(t("dv_name"), h("input", {id: "dv-name", maxlength: 40, placeholder: "window-9", value: add.name, oninput: (e) => { add.name = e.target.value.trim(); }})),
         M.field(t("dv_role"), M.select(["kiosk", "display", "pad", "caller"].map((r) => [r, t("role_" + r)]), add.role,
           {id: "dv-role", onchange: (e) => { add.role = e.target.value; }})),
         h("button", {class: "primary", id: "dv-add", onclick: () => issue(add.name, add.role)}, t("dv_add")), error))];

@@ -152,7 +152,7 @@
             ? M.charts.bars({labels: report.charts.per_day.map((d) => d.day.slice(5)),
               series: [{name: t("rp_tickets"), values: report.charts.per_day.map((d) => d.tickets)},
                 {name: t("rp_served"), values: report.charts.per_day.map((d) => d.served), color: "#1e7d32"}]})
-            : M.charts.bars({labels: report.charts.per_hour.map((p) => p.hour + "时"),
+            : M.charts.bars({labels: report.charts.per_hour.map((p) => t("hour_label", {h: p.hour})),
               series: [{name: t("rp_tickets"), values: report.charts.per_hour.map((p) => p.tickets)}]})),
           h("div", {class: "card"}, h("h2", {}, t("rp_levels")), M.charts.bars({
             labels: ["5", "4", "3", "2", "1"].map((l) => t("level_" + l)),

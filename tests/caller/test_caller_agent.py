@@ -55,7 +55,8 @@ def x(display: str, *args: str) -> str:
 
 def pixel(display: str, left: int, top: int) -> tuple[int, int, int]:
     """The colour of one screen pixel, read with ImageMagick."""
-    text = x(display, "import", "-window", "root", "-crop", f"1x1+{left}+{top}", "txt:-")
+    text = x(display, "import", "-window", "root", "-crop", f"1x1+{left}+{top}", "-depth", "8",
+             "txt:-")
     found = re.search(r"\((\d+),(\d+),(\d+)", text.splitlines()[-1] if text else "")
     return (int(found[1]), int(found[2]), int(found[3])) if found else (0, 0, 0)
 
@@ -75,10 +76,12 @@ def test_the_agent_opens_a_compact_window_on_top(display: str, demo_hub: Any,
     try:
         window = until(lambda: x(display, "xdotool", "search", "--name", TITLE).split(), 40,
                        "the caller window")[0]
-        geometry = x(display, "xdotool", "getwindowgeometry", window)
-        assert "Geometry: 460x720" in geometry, geometry
-        state = x(display, "xprop", "-id", window, "_NET_WM_STATE")
-        assert "_NET_WM_STATE_ABOVE" in state, state  # kept on top of the clerk's other work
+        # GTK sets the size and the "above" state as the window is mapped: wait for both.
+        geometry = until(lambda: (lambda text: "Geometry: 460x720" in text and text)(
+            x(display, "xdotool", "getwindowgeometry", window)), 20, "a 460x720 window")
+        until(lambda: "_NET_WM_STATE_ABOVE" in x(display, "xprop", "-id", window,
+                                                  "_NET_WM_STATE"),
+              20, "the window kept on top of the clerk's other work")
 
         # Log in and sign in to window 4 with the keyboard, as a clerk would, once the
         # page is drawn (its red header shows) and has focused the username field.

@@ -21,8 +21,6 @@ import requests
 
 from display.wavs import write_mono16
 from hub.process import HubProcess
-from tests.support.browser import browser  # noqa: F401 - a fixture
-from tests.support.hub import demo_hub  # noqa: F401 - a fixture
 
 CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 27, 9, 41, 10, tzinfo=CHINA)

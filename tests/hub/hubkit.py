@@ -418,6 +418,8 @@ class LiveClient:
     received: list[dict[str, Any]] = field(default_factory=list)
     acks: list[Ack] = field(default_factory=list)
     refused: list[Any] = field(default_factory=list)
+    drops: list[str] = field(default_factory=list)  # why the connection ended, each time
+    connects: int = 0
 
     def __post_init__(self) -> None:
         self._condition = threading.Condition()
@@ -425,6 +427,8 @@ class LiveClient:
                                   reconnection_delay_max=2)
         self.sio.on("event", self._on_event, namespace=NAMESPACE)
         self.sio.on("connect_error", self._on_refused, namespace=NAMESPACE)
+        self.sio.on("connect", self._on_connect, namespace=NAMESPACE)
+        self.sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
 
     def _on_event(self, data: Any) -> None:
         with self._condition:
@@ -433,6 +437,21 @@ class LiveClient:
 
     def _on_refused(self, data: Any = None) -> None:
         self.refused.append(data)
+
+    def _on_connect(self) -> None:
+        with self._condition:
+            self.connects += 1
+            self._condition.notify_all()
+
+    def _on_disconnect(self, reason: str = "") -> None:
+        with self._condition:
+            self.drops.append(reason)
+            self._condition.notify_all()
+
+    def wait_state(self, predicate: Callable[[LiveClient], bool], timeout: float = 60) -> bool:
+        """Wait until `predicate(self)` holds (connects, drops…)."""
+        with self._condition:
+            return self._condition.wait_for(lambda: predicate(self), timeout)
 
     def connect(self) -> LiveClient:
         auth: dict[str, Any] = {}

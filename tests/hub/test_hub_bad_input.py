@@ -342,7 +342,8 @@ def test_an_unreadable_packet_closes_only_its_own_connection(hub: HubProcess,
                        + "[" * 20_000 + "]" * 20_000 + "]"]:
             sender = hub.live(hub.device("hall-1")).connect()
             sender.sio.eio.send(packet)  # an EVENT packet written by hand
-            sender.sio.wait()  # returns when the hub closed the connection
+            assert sender.wait_state(lambda client: bool(client.drops)), "still connected"
+            assert sender.drops == ["server disconnect"]
         assert bystander.subscribe(["hall"], since=scene.seq) == {"seq": scene.seq,
                                                                   "events": []}
         assert hub.seq() == scene.seq

@@ -11,8 +11,6 @@ import pytest
 from hub.process import HubProcess
 from kiosk.printing import TicketSlip
 from tests.fakes.fake_printer import FakeEscposPrinter
-from tests.support.browser import browser  # noqa: F401
-from tests.support.hub import demo_hub  # noqa: F401
 
 CHINA = timezone(timedelta(hours=8))
 

@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 
 from tests.manage.kit import Book
-from tests.support.browser import browser  # noqa: F401
-from tests.support.hub import demo_hub  # noqa: F401
 
 
 @pytest.fixture

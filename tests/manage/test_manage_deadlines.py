@@ -287,3 +287,30 @@ def test_supervision_survives_a_new_day_and_a_replay(book: Book) -> None:
     assert rebuilt.supervision == book.state.supervision
     assert rebuilt.seq == book.state.seq
     _ = cmd  # commands module used by the kit
+
+
+def test_supervision_events_survive_the_journal_codec(book: Book) -> None:
+    import json
+
+    from hub.domain.codec import decode, encode
+    from hub.domain.fold import replay
+
+    book.at(at(date(2026, 11, 26), 9))
+    book.sign_in(4)
+    for level in (1, 5, 2):
+        book.issue("household")
+        book.serve(4, rating=level)
+    rated = next(iter(book.state.supervision.follow_ups))
+    book.run(AssignFollowUp(rated, "director"))
+    book.run(AnswerFollowUp(rated, "已回访", "整改"))
+    book.run(CloseFollowUp(rated, "完成"))
+    complaint = book.run(RecordComplaint("letter", "信件投诉", "multi_unit", window=4,
+                                         complainant="李四", phone="13700001111"))[-1]
+    book.run(AssignComplaint(complaint.complaint, "director"))
+    drawn = book.run(DrawCallBackSample(1, seed=3))[-1]
+    entry = book.state.supervision.samples[drawn.sample].entries[0]
+    book.run(RecordCallBack(drawn.sample, entry["ticket"], "unreachable"))
+    events = book.events
+    decoded = [decode(json.loads(json.dumps(encode(e), ensure_ascii=False))) for e in events]
+    assert decoded == events
+    assert replay(decoded).supervision == book.state.supervision

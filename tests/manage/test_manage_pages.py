@@ -220,7 +220,7 @@ def test_a_priority_weight_change_is_saved(page: Any, sim_hub: Simulated) -> Non
 def test_staff_accounts_and_devices_in_the_browser(page: Any, sim_hub: Simulated) -> None:
     sign_in(page, sim_hub)
     page.goto(f"{sim_hub.url}/manage#config/users")
-    page.wait_for_selector("table.users tbody tr")
+    page.locator("table.users tbody tr", has_text="wangli").wait_for()
     page.locator(".us-username").last.fill("xiaoli")
     page.locator(".us-windows").last.fill("7,8")
     page.locator(".us-password").last.fill("xiaoli-pass-1")

@@ -12,7 +12,6 @@ from hub.store.base import EventStore
 from hub.store.memory import MemoryStore
 from hub.store.redis import RedisStore
 from hub.store.sqlite import SQLiteStore
-from tests.support.redis import redis_server  # noqa: F401 - the real redis-server fixture
 
 StoreFactory = Callable[[pytest.FixtureRequest, Path], EventStore]
 

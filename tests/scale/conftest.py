@@ -1,1 +1,0 @@
-from tests.support.redis import redis_server  # noqa: F401
