@@ -55,6 +55,9 @@ def ticket_detail(state: CenterState, config: CenterConfig, ticket: Ticket) -> d
         "rating": ticket.rating,
         # The window it was last at (kept for suspended and absent tickets too).
         "last_window": ticket.window,
+        # Staff-only texts (never on public screens): the transfer note, why it is held.
+        "note": ticket.note,
+        "hold_reason": ticket.hold_reason,
     })
     return view
 

@@ -145,17 +145,15 @@ class Hub:
         """
         wait_many = getattr(self.store, "wait_many")  # noqa: B009 - only stores that have it
         while True:
-            since = {center_id: c.state.seq for center_id, c in self.centers.items()}
             try:
-                changed = self.run(wait_many, since, 5.0)
+                since = {center_id: c.state.seq for center_id, c in self.centers.items()}
+                for center_id in self.run(wait_many, since, 5.0):
+                    events = self.centers[center_id].sync()
+                    if events:
+                        on_followed(center_id, events)
             except Exception as error:  # noqa: BLE001 - a dropped connection must not end it
                 log.warning("following the journal failed (%s); retrying", error)
                 time.sleep(1.0)
-                continue
-            for center_id in changed:
-                events = self.centers[center_id].sync()
-                if events:
-                    on_followed(center_id, events)
 
     # ------------------------------------------------------------------ authentication
 

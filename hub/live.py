@@ -23,7 +23,17 @@ from hub import views
 from hub.auth import MANAGERS, STAFF, Principal
 from hub.core import AuthError, Hub
 from hub.domain.events import Event
-from hub.wire import HALL, MANAGER, affected_services, hears, payload, rooms_for, ticket_room
+from hub.wire import (
+    ALL_WINDOWS,
+    HALL,
+    MANAGER,
+    affected_services,
+    hears,
+    payload,
+    rooms_for,
+    ticket_room,
+    window_room,
+)
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/live"
@@ -86,6 +96,8 @@ class Live(Namespace):
             touched |= services
             queue = views.queue_summary(state, services) if services else None
             public = [socket_room(center, r) for r in rooms if r != MANAGER]
+            if event.type in ALL_WINDOWS:  # window screens and pads hear these too
+                public += [socket_room(center, window_room(w)) for w in state.windows]
             if public:
                 message = payload(event)
                 if queue:

@@ -60,7 +60,9 @@ def ticket_view(state: CenterState, config: CenterConfig, ticket: Ticket) -> dic
         if ticket.status == "waiting"
         else 0,
         "window": ticket.window if ticket.status in ("called", "serving", "done") else None,
-        "window_name": window.name.zh if window else None,
+        "window_name": window.name.zh
+        if window and ticket.status in ("called", "serving", "done")
+        else None,
         "issued_at": ticket.issued_at.isoformat(),
         "priority": ticket.priority,
         "appointment": ticket.appointment is not None,
@@ -181,7 +183,8 @@ def waiting_list(state: CenterState, config: CenterConfig, window_id: int) -> li
     if window is None:
         return []
     tickets = sorted(candidates(state, window), key=lambda t: position_key(config, t))
-    return [ticket_view(state, config, t) for t in tickets]
+    # Staff only (the route checks): the transfer note travels with the ticket here.
+    return [{**ticket_view(state, config, t), "note": t.note} for t in tickets]
 
 
 def queue_summary(state: CenterState, services: set[str]) -> dict[str, dict[str, int]]:

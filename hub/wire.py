@@ -71,9 +71,16 @@ def hears(room: str, event: Event) -> bool:
     return room in rooms_for(event)
 
 
+# Free text a clerk typed about a citizen's matter (转办说明, 挂起原因): staff read it
+# through their own REST views; public screens and phones never get it.
+STAFF_TEXT = {"ticket_transferred": "note", "ticket_suspended": "reason"}
+
+
 def payload(event: Event, *, manager: bool = False) -> dict[str, Any]:
     """The wire form of `event` for a public or a manager audience."""
     data = {k: v for k, v in event_data(event).items() if k not in SECRET_FIELDS}
+    if not manager and event.type in STAFF_TEXT:
+        data.pop(STAFF_TEXT[event.type], None)
     if "phone" in data:
         data["phone"] = mask_phone(data["phone"])
     if "ticket" in data:

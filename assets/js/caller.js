@@ -790,7 +790,7 @@
         `<div class="big-text">${J.t("waiting_n", {n: model.queue.length})}</div><div class="hint">${J.t("idle_hint")}</div>`;
     } else {
       box.className = "card current " + t.status;
-      const note = model.notes[t.id];
+      const note = model.notes[t.id] || t.note;
       box.innerHTML = `<div class="state-line"><span class="status ${esc(t.status)}">${J.t("st_" + t.status)}</span>` +
         `${marks(t)}${t.recall_count ? `<span class="mark recalled">${J.t("mark_recalled", {n: t.recall_count})}</span>` : ""}</div>` +
         `<div class="number" id="current-number">${esc(t.number)}</div>` +

@@ -222,6 +222,7 @@ def _ticket_transferred(state: CenterState, event: ev.TicketTransferred) -> None
     ticket.service = event.to_service
     ticket.target_window = event.to_window
     ticket.transfers += 1
+    ticket.note = event.note
     ticket.front = event.place == "front"
     if ticket.front:
         ticket.queue_at = event.at
@@ -233,6 +234,7 @@ def _ticket_transferred(state: CenterState, event: ev.TicketTransferred) -> None
 def _ticket_suspended(state: CenterState, event: ev.TicketSuspended) -> None:
     ticket = state.tickets[event.ticket]
     ticket.status = SUSPENDED
+    ticket.hold_reason = event.reason
     _release_window(state, event.window, ticket.id)
 
 

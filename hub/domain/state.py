@@ -58,6 +58,8 @@ class Ticket:
     recall_count: int = 0
     transfers: int = 0
     rating: int | None = None
+    note: str = ""  # the clerk's note with the last transfer: for staff, never public
+    hold_reason: str = ""  # why it was suspended (挂起): for staff, never public
 
 
 @dataclass

@@ -153,7 +153,8 @@ def copy_journal(source: Path, target: Path) -> None:
         dst.close()
 
 
-PROBLEM = re.compile(r"Traceback|\b(ERROR|CRITICAL)\b")
+# A traceback anywhere, or a log record at ERROR or above ("<date> <time> LEVEL name: …").
+PROBLEM = re.compile(r"Traceback|^\S+ \S+ (ERROR|CRITICAL) ")
 
 
 class HubProcess:

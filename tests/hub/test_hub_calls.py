@@ -21,9 +21,15 @@ TICKETS = 120
 CALLED_FIELDS = {"id", "number", "service", "window", "window_name", "recall_count"}
 
 
+# Free text a clerk typed about a citizen's matter: for staff, never for public screens.
+STAFF_TEXT = {"ticket_transferred": "note", "ticket_suspended": "reason"}
+
+
 def public(event: dict[str, Any]) -> dict[str, Any]:
-    """A manager's copy of an event as the hall hears it (without the actor)."""
-    return {k: v for k, v in event.items() if k != "actor"}
+    """A manager's copy of an event as the hall hears it: no actor, no staff notes."""
+    hidden = STAFF_TEXT.get(event["type"])
+    data = {k: v for k, v in event["data"].items() if k != hidden}
+    return {**{k: v for k, v in event.items() if k != "actor"}, "data": data}
 
 
 def fact(event: dict[str, Any]) -> dict[str, Any]:
@@ -269,6 +275,8 @@ def test_every_window_action_answers_window_ticket_and_seq(hub: HubProcess) -> N
         journal = hub.events(start)
         assert journal[-1]["type"] == "ticket_rated"  # for managers, not for the hall
         heard = [public(e) for e in journal[:-1]]
+        notes = {(e["type"], e["data"].get(STAFF_TEXT.get(e["type"], ""))) for e in journal}
+        assert {("ticket_suspended", "缺少户口簿"), ("ticket_transferred", "户口迁移")} <= notes
         assert display.wait_seq(heard[-1]["seq"])
         assert [fact(e) for e in display.events()] == heard
         assert [e["type"] for e in heard] == [

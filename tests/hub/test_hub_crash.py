@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from collections import defaultdict
 from typing import Any
 
@@ -89,10 +88,11 @@ def test_kill_9_while_issuing_loses_no_acknowledged_ticket(hub: HubProcess) -> N
     display.subscribe(["hall"], since=None)
     try:
         for _round in range(ROUNDS):
+            # Kill at a random moment of the issuing: after 20 to 240 of its tickets
+            # (of the 480 the kiosks would issue), whatever the machine's speed.
+            kill_at = len(display.events()) + randomness.randint(20, 240)
             issuing = Issuing(hub).start()
-            # Kill at a random moment, once some tickets were issued.
-            assert display.wait_for(lambda got: len(got) >= 20, timeout=60)
-            time.sleep(randomness.uniform(0.0, 0.4))
+            assert display.wait_for(lambda got, at=kill_at: len(got) >= at, timeout=60)
             hub.kill()
             issuing.join()
             assert not issuing.refused, issuing.refused[:3]
