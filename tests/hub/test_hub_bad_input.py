@@ -344,6 +344,7 @@ def test_an_unreadable_packet_closes_only_its_own_connection(hub: HubProcess,
             sender.sio.eio.send(packet)  # an EVENT packet written by hand
             assert sender.wait_state(lambda client: bool(client.drops)), "still connected"
             assert sender.drops == ["server disconnect"]
+            sender.disconnect()
         assert bystander.subscribe(["hall"], since=scene.seq) == {"seq": scene.seq,
                                                                   "events": []}
         assert hub.seq() == scene.seq
