@@ -122,13 +122,13 @@ def _change_config(state: CenterState, command: cmd.ChangeConfig, emit: Emitter)
     for window in state.windows.values():
         sent_here = state.waiting.get(window_queue_key(window.id))  # only it would call them
         if window.id not in new_windows and (window.clerk or window.ticket or sent_here):
-            raise errors.DomainError(
+            raise errors.InUse(
                 f"window {window.id} is in use and cannot be removed", field="windows"
             )
     new_services = {s.id for s in new.services}
     for service_id, queue in state.waiting.items():
         if queue and not service_id.startswith("window:") and service_id not in new_services:
-            raise errors.DomainError(
+            raise errors.InUse(
                 f"service {service_id} has people waiting and cannot be removed",
                 field="services",
             )
@@ -169,7 +169,7 @@ def _number(d: Decision, service: Any) -> str:
 @_on(cmd.IssueTicket)
 def _issue(d: Decision, c: cmd.IssueTicket) -> None:
     if c.channel not in CHANNELS or c.channel == "appointment":
-        raise errors.DomainError(f"unknown channel {c.channel!r}", field="channel")
+        raise errors.InvalidChannel(f"unknown channel {c.channel!r}", field="channel")
     service = _check_can_issue(d, c.service)
     if c.priority is not None and d.config.priority(c.priority) is None:
         raise errors.UnknownPriority(f"no priority class {c.priority!r}", field="priority")
@@ -233,11 +233,11 @@ def _book(d: Decision, c: cmd.BookAppointment) -> None:
         raise errors.ServiceClosed(f"{service.name.zh}不接受预约", field="service")
     slot = next((s for s in d.config.appointment_slots if s[0] == c.slot_start), None)
     if slot is None:
-        raise errors.DomainError("no such appointment slot", field="slot")
+        raise errors.InvalidSlot("no such appointment slot", field="slot")
     if c.day < business_day(d.config, d.now) or not is_working_day(d.config.hours, c.day):
-        raise errors.DomainError("the day is past or not a working day", field="day")
+        raise errors.InvalidDay("the day is past or not a working day", field="day")
     if at_local(d.config, c.day, slot[1]) <= d.now:
-        raise errors.DomainError("the slot is already over", field="slot")
+        raise errors.InvalidSlot("the slot is already over", field="slot")
     booked = sum(
         1
         for a in d.state.appointments.values()
@@ -248,7 +248,7 @@ def _book(d: Decision, c: cmd.BookAppointment) -> None:
         raise errors.SlotFull("这个时段已约满", field="slot")
     phone = "".join(ch for ch in c.phone if ch.isdigit())
     if c.phone and not 7 <= len(phone) <= 15:
-        raise errors.DomainError("phone number is not valid", field="phone")
+        raise errors.InvalidPhone("phone number is not valid", field="phone")
     appointment_id = d.context.new_id()
     code = _appointment_code(d, appointment_id)
     d.emit(
@@ -499,7 +499,7 @@ def _transfer(d: Decision, c: cmd.Transfer) -> None:
     window, state = _serving_window(d, c.window)
     ticket = _current(d, state)
     if (c.to_service is None) == (c.to_window is None):
-        raise errors.DomainError("name either to_service or to_window", field="to_service")
+        raise errors.InvalidTransfer("name either to_service or to_window", field="to_service")
     to_service = ticket.service
     if c.to_service is not None:
         to_service = _service(d, c.to_service).id

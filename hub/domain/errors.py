@@ -28,6 +28,14 @@ UnknownTicket = _error("unknown_ticket", 404)
 UnknownAppointment = _error("unknown_appointment", 404)
 UnknownPriority = _error("unknown_priority", 422)
 
+# Inputs the rules cannot use (422) and things still in use (409).
+InvalidChannel = _error("invalid_channel", 422)
+InvalidSlot = _error("invalid_slot", 422)
+InvalidDay = _error("invalid_day", 422)
+InvalidPhone = _error("invalid_phone", 422)
+InvalidTransfer = _error("invalid_transfer", 422)
+InUse = _error("in_use")
+
 # Ticket issuing.
 ServiceClosed = _error("service_closed")
 DailyCapReached = _error("daily_cap_reached")

@@ -71,20 +71,20 @@ def test_book_refusals(day: Day) -> None:
     assert refused(cmd.BookAppointment("passport", TUESDAY, time(14)), "unknown_service") == (
         "service"
     )
-    assert refused(cmd.BookAppointment("social-security", TUESDAY, time(9, 30)), "forbidden") == (
+    assert refused(cmd.BookAppointment("social-security", TUESDAY, time(9, 30)), "invalid_slot") == (
         "slot"
     )
-    assert refused(cmd.BookAppointment("social-security", TUESDAY, time(9)), "forbidden") == (
+    assert refused(cmd.BookAppointment("social-security", TUESDAY, time(9)), "invalid_slot") == (
         "slot"  # that slot is over already
     )
     assert refused(cmd.BookAppointment("social-security", date(2025, 10, 13), time(14)),
-                   "forbidden") == "day"  # yesterday
+                   "invalid_day") == "day"  # yesterday
     assert refused(cmd.BookAppointment("social-security", date(2025, 10, 18), time(14)),
-                   "forbidden") == "day"  # a Saturday
+                   "invalid_day") == "day"  # a Saturday
     assert refused(cmd.BookAppointment("social-security", date(2025, 10, 1), time(14)),
-                   "forbidden") == "day"  # 国庆节
+                   "invalid_day") == "day"  # 国庆节
     assert refused(cmd.BookAppointment("social-security", TUESDAY, time(14), "12"),
-                   "forbidden") == "phone"
+                   "invalid_phone") == "phone"
 
 
 def test_service_without_appointment_capacity_takes_no_bookings(

@@ -39,7 +39,7 @@ def test_center_id_cannot_change(day: Day, demo_config: dict[str, Any]) -> None:
 def test_window_in_use_cannot_be_removed(day: Day, demo_config: dict[str, Any]) -> None:
     day.sign_in(8, "zhoutao")
     error = day.refuse(cmd.ChangeConfig(config=_without_window(demo_config, 8)), ADMIN,
-                       "forbidden")
+                       "in_use")
     assert error.field == "windows"
     day.run(cmd.ChangeConfig(config=_without_window(demo_config, 6)), ADMIN)
     assert 6 not in day.state.windows and 8 in day.state.windows
@@ -55,7 +55,7 @@ def test_window_with_tickets_sent_to_it_cannot_be_removed(
     day.call(1)
     day.at_window(1, cmd.Transfer, to_window=8)
     error = day.refuse(cmd.ChangeConfig(config=_without_window(demo_config, 8)), ADMIN,
-                       "forbidden")
+                       "in_use")
     assert error.field == "windows"
 
 
@@ -67,7 +67,7 @@ def test_service_with_people_waiting_cannot_be_removed(
     changed["services"] = [s for s in changed["services"] if s["id"] != "civil-affairs"]
     for window in changed["windows"]:
         window["services"].pop("civil-affairs", None)
-    error = day.refuse(cmd.ChangeConfig(config=changed), ADMIN, "forbidden")
+    error = day.refuse(cmd.ChangeConfig(config=changed), ADMIN, "in_use")
     assert error.field == "services"
 
 

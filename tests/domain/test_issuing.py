@@ -75,7 +75,7 @@ def test_unknown_priority_class_is_refused(day: Day) -> None:
 @pytest.mark.parametrize("channel", ["fax", "appointment"])
 def test_unknown_channel_and_appointment_channel_are_refused(day: Day, channel: str) -> None:
     # Appointment tickets come only from a check-in, never from a plain issue.
-    error = day.refuse(cmd.IssueTicket("household", channel=channel), "kiosk-1", "forbidden")
+    error = day.refuse(cmd.IssueTicket("household", channel=channel), "kiosk-1", "invalid_channel")
     assert error.field == "channel"
 
 

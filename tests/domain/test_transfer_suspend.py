@@ -104,7 +104,7 @@ def test_transfer_of_a_called_ticket_makes_its_caller_the_first_clerk(day: Day) 
 def test_transfer_needs_exactly_one_destination(day: Day) -> None:
     _serving(day, 1, "wangli", "social-security")
     for command in (cmd.Transfer(1), cmd.Transfer(1, to_service="household", to_window=4)):
-        assert day.refuse(command, "wangli", "forbidden").field == "to_service"
+        assert day.refuse(command, "wangli", "invalid_transfer").field == "to_service"
 
 
 def test_transfer_to_where_it_already_is_is_refused(day: Day) -> None:
