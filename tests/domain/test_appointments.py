@@ -71,9 +71,8 @@ def test_book_refusals(day: Day) -> None:
     assert refused(cmd.BookAppointment("passport", TUESDAY, time(14)), "unknown_service") == (
         "service"
     )
-    assert refused(cmd.BookAppointment("social-security", TUESDAY, time(9, 30)), "invalid_slot") == (
-        "slot"
-    )
+    unknown_slot = cmd.BookAppointment("social-security", TUESDAY, time(9, 30))
+    assert refused(unknown_slot, "invalid_slot") == "slot"
     assert refused(cmd.BookAppointment("social-security", TUESDAY, time(9)), "invalid_slot") == (
         "slot"  # that slot is over already
     )
