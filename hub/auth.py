@@ -121,6 +121,9 @@ class Throttle:
 
     def failed(self, key: str) -> None:
         self._failures.setdefault(key, []).append(self.now())
+        if len(self._failures) > 10_000:  # many names tried: forget the ones whose lock ran out
+            for stale in list(self._failures):
+                self._recent(stale)
 
     def succeeded(self, key: str) -> None:
         self._failures.pop(key, None)
