@@ -240,17 +240,28 @@ def build_journal(path: Path, events: int) -> None:
             batch.clear()
 
     center.store = _Collector(batch, flush)  # type: ignore[assignment]
-    for window in (1, 2, 3, 4):
-        center.execute(cmd.SignIn(window), f"clerk{window}")
+    from hub.domain.calendar import next_working_day
+
+    day = now[0].date()
     while center.state.seq < events:
-        for service in SERVICES:
-            center.execute(cmd.IssueTicket(service), "kiosk")
+        # One business day: clerks sign in, 100 rounds of issue/call/complete (well
+        # under every daily cap), then on to the next working day's 09:00.
+        now[0] = datetime.combine(day, now[0].timetz().replace(hour=9, minute=0, second=0))
         for window in (1, 2, 3, 4):
-            if center.execute(cmd.CallNext(window), f"clerk{window}"):
-                center.execute(cmd.Complete(window), f"clerk{window}")
-        now[0] += timedelta(seconds=20)
+            center.execute(cmd.SignIn(window), f"clerk{window}")
+        for _round in range(100):
+            for service in SERVICES:
+                center.execute(cmd.IssueTicket(service), "kiosk")
+            for window in (1, 2, 3, 4):
+                if center.execute(cmd.CallNext(window), f"clerk{window}"):
+                    center.execute(cmd.Complete(window), f"clerk{window}")
+            now[0] += timedelta(seconds=20)
+            if center.state.seq >= events:
+                break
         if len(batch) > 20000:
             flush()
+        assert center.state.config is not None
+        day = next_working_day(center.state.config.hours, day)
     flush()
     store.close()
 
