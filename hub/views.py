@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hub.domain.calendar import availability, business_day
+from hub.domain.calendar import business_day
 from hub.domain.config import CenterConfig, Service
+from hub.domain.decide import issue_availability
 from hub.domain.estimate import service_eta
 from hub.domain.routing import ahead_of, candidates, position_key
 from hub.domain.state import CenterState, Ticket, WindowState
@@ -99,19 +100,15 @@ def service_view(
 ) -> dict[str, Any]:
     today = is_today(state, config, now)
     waiting = state.waiting_count(service.id) if today else 0
-    open_now = availability(config, service, now)
-    reason: str | None = open_now.reason
-    is_open, opens_at = open_now.open, open_now.opens_at
-    if is_open and today and state.issued.get(service.id, 0) >= service.daily_cap:
-        reason, is_open, opens_at = "daily_cap_reached", False, None
+    open_now = issue_availability(state, config, service, now)
     return {
         "id": service.id,
         "prefix": service.prefix,
         "name": service.name.to_dict(),
         "category": service.category.to_dict(),
-        "open": is_open,
-        "closed_reason": reason,
-        "opens_at": opens_at.isoformat() if opens_at else None,
+        "open": open_now.open,
+        "closed_reason": open_now.reason,
+        "opens_at": open_now.opens_at.isoformat() if open_now.opens_at else None,
         "guide": service.guide.to_dict(),
         "waiting": waiting,
         "eta_minutes": service_eta(state, config, service.id, waiting) if today else 0,

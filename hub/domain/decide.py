@@ -17,6 +17,7 @@ from hub.domain import commands as cmd
 from hub.domain import errors
 from hub.domain import events as ev
 from hub.domain.calendar import (
+    Availability,
     at_local,
     availability,
     business_day,
@@ -145,19 +146,32 @@ def _service(d: Decision, service_id: str) -> Any:
     return service
 
 
+def issue_availability(
+    state: CenterState, config: CenterConfig, service: Any, now: datetime
+) -> Availability:
+    """Whether `service` issues a ticket at `now`: the calendar and the clock, then
+    the daily cap (counted on the state's business day only). The kiosk's greyed
+    tiles and the refusal of IssueTicket both come from here."""
+    open_now = availability(config, service, now)
+    today = state.business_day == business_day(config, now)
+    if open_now.open and today and state.issued.get(service.id, 0) >= service.daily_cap:
+        return Availability(False, "daily_cap_reached")
+    return open_now
+
+
 def _check_can_issue(d: Decision, service_id: str) -> Any:
     service = _service(d, service_id)
-    open_now = availability(d.config, service, d.now)
+    open_now = issue_availability(d.state, d.config, service, d.now)
+    if open_now.reason == "daily_cap_reached":
+        raise errors.DailyCapReached(
+            f"今日{service.name.zh}的号已取完 (daily cap {service.daily_cap})", field="service"
+        )
     if not open_now.open:
         raise errors.ServiceClosed(
             open_now.message(),
             field="service",
             reason=open_now.reason,
             opens_at=open_now.opens_at.isoformat() if open_now.opens_at else None,
-        )
-    if d.state.issued.get(service.id, 0) >= service.daily_cap:
-        raise errors.DailyCapReached(
-            f"今日{service.name.zh}的号已取完 (daily cap {service.daily_cap})", field="service"
         )
     return service
 

@@ -14,7 +14,7 @@ from hub.domain import events as ev
 from hub.domain.calendar import availability, is_open_hour, is_working_day, next_working_day
 from hub.domain.commands import Context
 from hub.domain.config import parse_config
-from hub.domain.decide import decide
+from hub.domain.decide import decide, issue_availability
 from hub.domain.state import WAITING, WINDOW_CLOSED, CenterState
 
 TZ = "Asia/Shanghai"
@@ -185,6 +185,12 @@ def test_daily_cap_stops_issuing_for_that_service_only(
     error = day.refuse(cmd.IssueTicket("social-security"), "kiosk-1", "daily_cap_reached")
     assert error.field == "service"
     assert day.issue("medical-insurance") == "B001"
+    # What the kiosk shows comes from the same rule: greyed, with the reason.
+    config = day.state.config
+    full = issue_availability(day.state, config, config.service("social-security"), day.clock())
+    other = issue_availability(day.state, config, config.service("medical-insurance"), day.clock())
+    assert (full.open, full.reason) == (False, "daily_cap_reached")
+    assert other.open
 
 
 def test_daily_cap_counts_tickets_issued_even_when_served_or_transferred(
