@@ -241,7 +241,7 @@ def build_journal(path: Path, events: int) -> None:
             appended += len(batch)
             batch.clear()
 
-    center.store = _Collector(batch, flush)  # type: ignore[assignment]
+    center.store = _Collector(batch)  # type: ignore[assignment]
     from hub.domain.calendar import next_working_day
 
     day = now[0].date()
@@ -271,9 +271,8 @@ def build_journal(path: Path, events: int) -> None:
 class _Collector:
     """Stands in for the store while building a journal: collects appends in a batch."""
 
-    def __init__(self, batch: list[Any], flush: Any) -> None:
+    def __init__(self, batch: list[Any]) -> None:
         self.batch = batch
-        self.flush = flush
 
     def append(self, center: str, events: Any, expected_seq: int) -> None:
         self.batch.extend(events)

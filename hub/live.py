@@ -117,8 +117,10 @@ class Live(Namespace):
         for event in events:
             touched |= affected_services(event)
         if touched:
-            with self.hub.centers[center]._lock:
-                self._progress(center, self.hub.centers[center].state, touched, events[-1].seq)
+            seq = events[-1].seq
+            self.hub.centers[center].read(
+                lambda state: self._progress(center, state, touched, seq)
+            )
 
     def _progress(self, center: str, state: Any, services: set[str], seq: int) -> None:
         prefix = socket_room(center, "ticket:")
