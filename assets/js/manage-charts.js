@@ -14,6 +14,44 @@
     return el;
   }
 
+  /**
+   * What a screen reader says for a chart (its text alternative): the title, then
+   * each label with its values, e.g. "9时: 取号 7; 10时: 取号 3".
+   */
+  function describe(options) {
+    const rows = options.labels.map((label, i) => {
+      const values = options.series.map((s) => (s.name ? s.name + " " : "") + (s.values[i] || 0));
+      return `${label}: ${values.join(", ")}`;
+    });
+    return (options.title ? options.title + " — " : "") + rows.join("; ");
+  }
+
+  /**
+   * Charts are laid out in the pixels they are shown at, so their text is 12 px on
+   * screen (an SVG scaled into a narrow card would shrink it to 7 px): once the
+   * chart is in the page, it is drawn again for its real width, and again whenever
+   * that width changes.
+   */
+  function fitted(svg, draw, options) {
+    svg.setAttribute("aria-label", describe(options));
+    if (typeof ResizeObserver === "undefined") return svg;
+    const observer = new ResizeObserver(() => {
+      const shown = Math.floor(svg.getBoundingClientRect().width);
+      if (shown <= 0 || Math.abs(shown - svg.viewBox.baseVal.width) < 2) return;
+      observer.disconnect();
+      svg.replaceWith(draw(Object.assign({}, options, {width: shown})));
+    });
+    observer.observe(svg);
+    return svg;
+  }
+
+  /** About how wide `text` is at 12 px (a Chinese character ≈ 12, Latin ≈ 6.6). */
+  function textWidth(text) {
+    let used = 0;
+    for (let i = 0; i < text.length; i++) used += text.charCodeAt(i) > 0x2e80 ? 12 : 6.6;
+    return used;
+  }
+
   /** A round step for about four gridlines (1, 2, 5 × 10^n; whole numbers when counting). */
   function axis(value, whole) {
     const raw = Math.max(value, whole ? 4 : 1e-9) / 4;
@@ -46,6 +84,9 @@
       svg.append(node("text", {x: left - 6, y: y + 4, "text-anchor": "end", class: "axis"}, format(scale.step * i)));
     }
     const slot = plotW / Math.max(labels.length, 1);
+    // Every label when they fit side by side, else every second (third…) one.
+    const widest = Math.max(0, ...labels.map(textWidth));
+    const every = Math.max(1, Math.ceil((widest + 6) / slot));
     const groupW = slot * 0.74, barW = groupW / options.series.length;
     labels.forEach((label, i) => {
       const x0 = left + slot * i + (slot - groupW) / 2;
@@ -59,7 +100,9 @@
           svg.append(node("text", {x: x + barW / 2 - 1, y: y - 3, "text-anchor": "middle", class: "value"}, format(value)));
         }
       });
-      svg.append(node("text", {x: left + slot * i + slot / 2, y: top + plotH + 18, "text-anchor": "middle", class: "axis"}, label));
+      if (i % every === 0) {
+        svg.append(node("text", {x: left + slot * i + slot / 2, y: top + plotH + 18, "text-anchor": "middle", class: "axis"}, label));
+      }
     });
     if (options.series.length > 1) {
       let x = left;
@@ -67,20 +110,19 @@
         svg.append(node("rect", {x, y: height - 14, width: 12, height: 12, fill: series.color || COLORS[s], rx: 2}));
         const text = node("text", {x: x + 16, y: height - 4, class: "axis"}, series.name);
         svg.append(text);
-        x += 28 + series.name.length * 13;
+        x += 28 + textWidth(series.name);
       });
     }
-    return svg;
+    return fitted(svg, bars, options);
   }
 
   /** `text` cut with "…" to about `width` px at 12px (a Chinese character ≈ 12, Latin ≈ 6.6). */
   function fit(text, width) {
-    let used = 0;
-    for (let i = 0; i < text.length; i++) {
-      used += text.charCodeAt(i) > 0x2e80 ? 12 : 6.6;
-      if (used > width) return text.slice(0, Math.max(1, i - 1)) + "…";
+    if (textWidth(text) <= width) return text;
+    for (let i = text.length - 1; i > 0; i--) {
+      if (textWidth(text.slice(0, i)) + 12 <= width) return text.slice(0, i) + "…";
     }
-    return text;
+    return text.slice(0, 1) + "…";
   }
 
   /**
@@ -88,7 +130,8 @@
    * options: labels, series [{name, values, color}], width, rowHeight, labelWidth
    */
   function hbars(options) {
-    const labelWidth = options.labelWidth || 170, width = options.width || 560;
+    const width = options.width || 560;
+    const labelWidth = options.labelWidth || Math.min(170, Math.round(width * 0.36));
     const rowH = options.rowHeight || 30, legend = options.series.length > 1 ? 24 : 0;
     const height = options.labels.length * rowH + legend + 8;
     const plotW = width - labelWidth - 50;
@@ -115,10 +158,10 @@
       options.series.forEach((series, s) => {
         svg.append(node("rect", {x, y: height - 18, width: 12, height: 12, fill: series.color || COLORS[s], rx: 2}));
         svg.append(node("text", {x: x + 16, y: height - 8, class: "axis"}, series.name));
-        x += 28 + series.name.length * 13;
+        x += 28 + textWidth(series.name);
       });
     }
-    return svg;
+    return fitted(svg, hbars, options);
   }
 
   window.Manage.charts = {bars, hbars, COLORS};
