@@ -185,7 +185,10 @@ def clerk_name(state: CenterState, username: str | None) -> str:
             if entry.get("username") == username and entry.get("name"):
                 return str(entry["name"])
     account = state.users.get(username)
-    return account.display_name if account and account.display_name else ""
+    return account.display_name if account and account.display_name else UNNAMED_CLERK
+
+
+UNNAMED_CLERK = "工作人员"  # a clerk the center publishes no name for
 
 
 def public_reason(config: CenterConfig, reason: str | None) -> str | None:
