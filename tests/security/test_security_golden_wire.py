@@ -4,7 +4,8 @@ A demo day is driven through an in-process hub (REST and /live through the test
 clients): issue, call, recall, start, complete, no-show, reinstate, transfer,
 suspend, resume, pause (a configured and a typed reason), open, sign-in/out and
 ratings by the holder and by the window's pad. What the `hall`, `window:1`,
-`window:2` and `ticket:<id>` rooms hear, and the subscribe acknowledgement
+`window:2` and `ticket:<id>` rooms hear (the phone's `progress` updates too), and
+the subscribe acknowledgement
 (snapshot) of each, is written to tests/golden/wire/*.json with times, ticket
 ids and seqs normalised. Any difference fails; JIAOHAO_UPDATE_GOLDEN=1 rewrites
 them (then read the diff before committing it).
@@ -26,7 +27,7 @@ import pytest
 import socketio
 
 from hub.process import HubProcess
-from tests.security.kit import Kit, heard, subscribe
+from tests.security.kit import NAMESPACE, Kit, heard, subscribe
 from tests.support.hub import api
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "wire"
@@ -131,7 +132,11 @@ def demo_day(k: Kit) -> dict[str, Any]:
     k.issue("social-security", kiosk)
     k.window(liqiang, 2, "call-next")  # leaves a called ticket on screens for the snapshots
     k.window(wangli, 1, "sign-out")
+    phone = rooms.pop("ticket").get_received(NAMESPACE)  # events, and `progress` updates
     found: dict[str, Any] = {name: heard(client) for name, client in rooms.items()}
+    found["ticket"] = [m["args"][0] for m in phone if m["name"] == "event"]
+    found["ticket-progress"] = [m["args"][0] for m in phone if m["name"] == "progress"]
+    assert {m["name"] for m in phone} == {"event", "progress"}
     found["hall-snapshot"] = subscribe(k.live(tok(k, "hall-1")), ["hall"])
     found["window-2-snapshot"] = subscribe(k.live(tok(k, "pad-2")), ["window:2"])
     found["ticket-snapshot"] = subscribe(k.live(), [f"ticket:{first['id']}"])
