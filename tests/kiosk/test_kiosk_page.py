@@ -254,7 +254,7 @@ def test_check_in_by_phone_number_also_takes_the_code(
     assert layout_problems(page) == []
     screenshot(page, f"kiosk_{shape}_checkin_phone")
     page.locator("#lang-toggle").tap()
-    page.wait_for_selector("#checkin-hint:text('phone number you booked with')")
+    page.wait_for_selector("#checkin-hint:text('Phone number and 6-digit code')")
     assert page.inner_text("[data-mode='phone']") == "By phone number"
     screenshot(page, f"kiosk_{shape}_checkin_phone_en")
     page.locator("#checkin-go").tap()

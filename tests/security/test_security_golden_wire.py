@@ -199,8 +199,8 @@ def test_a_real_hub_sends_the_hall_what_the_golden_files_say(demo_hub: HubProces
     finally:
         client.disconnect()
     kinds = [e["type"] for e in pushed]
-    assert kinds == ["ticket_issued", "clerk_signed_in", "ticket_called", "ticket_completed",
-                     "clerk_signed_out"], kinds
+    assert kinds == ["ticket_issued", "clerk_signed_in", "ticket_called", "service_started",
+                     "ticket_completed", "clerk_signed_out"], kinds
     text = json.dumps(pushed, ensure_ascii=False) + json.dumps(ack, ensure_ascii=False)
     assert ticket["id"] not in text and login not in text
     for event in pushed:
