@@ -3,7 +3,7 @@
 A payload looks like::
 
     {"seq": 41, "type": "ticket_called", "at": "2026-11-27T09:41:05+08:00",
-     "data": {"id": "...", "number": "A012", "service": "social-security",
+     "data": {"number": "A012", "service": "social-security",
               "window": 3, "window_name": "3号窗口", "recall_count": 0}}
 """
 
@@ -30,7 +30,6 @@ class CallEvent:
     seq: int
     type: str
     at: datetime
-    ticket_id: str
     number: str
     window: int
     window_name: str
@@ -65,7 +64,6 @@ class CallEvent:
             seq=seq,
             type=kind,
             at=_timestamp(event.get("at"), kind, seq),
-            ticket_id=str(data.get("id", "")),
             number=number.strip().upper(),
             window=_integer(data, "window", kind, seq),
             window_name=_text(data, "window_name", kind, seq),

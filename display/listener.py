@@ -90,9 +90,9 @@ class HubClock:
 
 def call_from_recent(call: Mapping[str, Any]) -> Event:
     """A snapshot's ``recent_calls`` entry in the shape of a pushed call event."""
+    # Public: the number and the window, never the ticket's id (screens speak numbers).
     data = {key: call.get(key) for key in ("number", "service", "window", "window_name",
                                            "recall_count")}
-    data["id"] = call.get("ticket")
     return {"seq": call.get("seq"), "type": call.get("type"), "at": call.get("at"), "data": data}
 
 

@@ -21,7 +21,7 @@ from hub.domain.decide import RATING_ASPECTS
 from hub.domain.errors import DomainError
 from hub.domain.events import Event
 from hub.validation import ApiError, Field, check_body
-from hub.wire import payload
+from hub.wire import TO_MANAGERS, payload
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -205,7 +205,11 @@ def issue_ticket() -> Any:
     center = center_for(who)
     actor = who.name if who else f"mobile:{request.remote_addr}"
     command: cmd.Command
-    if data.get("appointment") or data.get("phone"):
+    if data.get("phone") and not data.get("appointment"):
+        # The number alone checks in nobody (it would tell whose appointment it is).
+        raise ApiError(422, "missing_field", "with a phone number, give the appointment code",
+                       "appointment")
+    if data.get("appointment"):
         command = cmd.CheckIn(code=data.get("appointment"), phone=data.get("phone"))
     elif data.get("service"):
         command = cmd.IssueTicket(data["service"], data.get("priority"), channel)
@@ -260,26 +264,54 @@ def get_ticket(ticket_id: str) -> Any:
     return no_store(jsonify(found))
 
 
-@api.post("/tickets/<ticket_id>/rating")
-def rate(ticket_id: str) -> Any:
-    data = body({
-        "level": Field(int, required=True, minimum=1, maximum=5),
-        "aspects": Field(list, items=str),
-        "reason": Field(str, max_length=200),
-    })
-    who = principal()
-    if who is not None and who.role not in ("pad",) + STAFF:
-        raise ApiError(403, "forbidden", f"a {who.role} may not rate")
-    center = center_for(who)
+RATING_BODY = {
+    "level": Field(int, required=True, minimum=1, maximum=5),
+    "aspects": Field(list, items=str),
+    "reason": Field(str, max_length=200),
+}
+
+
+def _rating(data: dict[str, Any]) -> tuple[int, tuple[str, ...], str]:
     aspects = tuple(data.get("aspects") or ())
     for aspect in aspects:
         if aspect not in RATING_ASPECTS:
             raise ApiError(422, "invalid_field", f"aspects must be among {RATING_ASPECTS}",
                            "aspects")
-    actor = who.name if who else f"mobile:{request.remote_addr}"
-    events = execute(center, cmd.Rate(ticket_id, data["level"], aspects,
-                                      data.get("reason") or ""), actor)
-    return jsonify({"ticket": ticket_id, "level": data["level"], "seq": events[-1].seq})
+    return data["level"], aspects, data.get("reason") or ""
+
+
+@api.post("/tickets/<ticket_id>/rating")
+def rate(ticket_id: str) -> Any:
+    """The holder of a ticket rates the visit from their phone: the id is the secret.
+    Nobody rates with a token here (a clerk must not rate their own service; the
+    window's pad rates through /windows/{n}/rating)."""
+    data = body(RATING_BODY)
+    who = principal()
+    if who is not None:
+        raise ApiError(403, "forbidden", f"a {who.role} may not rate a ticket by its id")
+    center = center_for(who)
+    level, aspects, reason = _rating(data)
+    events = execute(center, cmd.Rate(ticket_id, level, aspects, reason, channel="holder"),
+                     f"mobile:{request.remote_addr}")
+    return jsonify({"ticket": ticket_id, "level": level, "seq": events[-1].seq})
+
+
+@api.post("/windows/<int:window>/rating")
+def rate_at_window(window: int) -> Any:
+    """The rating pad of window `window` rates the visit just completed there, by its
+    number; only a pad bound to that window (jiaohao device add --window) may."""
+    data = body({**RATING_BODY, "number": Field(str, required=True, max_length=8)})
+    who = require("pad")
+    center = center_for(who)
+    if window not in who.windows:
+        raise ApiError(403, "window_not_allowed", f"this pad does not stand at window {window}",
+                       "window")
+    level, aspects, reason = _rating(data)
+    events = execute(center, cmd.Rate(data["number"].strip().upper(), level, aspects, reason,
+                                      channel="pad", window=window), who.name)
+    rated = events[-1]
+    return jsonify({"number": getattr(rated, "number"), "window": window,  # noqa: B009
+                    "level": level, "seq": rated.seq})
 
 
 @api.post("/windows/<int:window>/<action>")
@@ -331,7 +363,9 @@ def get_state() -> Any:
     who = require()
     center = center_for(who)
     now = center.clock()
-    return no_store(jsonify(center.read(lambda s: views.snapshot(s, now))))
+    # Staff see ids and logins; a device (kiosk, screen, pad) sees the public picture.
+    read = views.snapshot if who.kind == "user" and who.role in STAFF else views.public_snapshot
+    return no_store(jsonify(center.read(lambda s: read(s, now))))
 
 
 @api.get("/events")
@@ -346,7 +380,7 @@ def get_events() -> Any:
         raise ApiError(422, "invalid_field", "limit must be 1 to 10000", "limit")
     page = hub().run(center.store.load_page, center.id, int(raw), int(limit_raw))
     return jsonify({"seq": center.state.seq,
-                    "events": [payload(e, manager=True) for e in page]})
+                    "events": [payload(e, TO_MANAGERS) for e in page]})
 
 
 @api.get("/health")

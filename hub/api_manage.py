@@ -27,7 +27,7 @@ from hub.domain.commands import Command
 from hub.domain.events import TicketIssued
 from hub.domain.state import CenterState
 from hub.validation import ApiError, Field
-from hub.wire import payload
+from hub.wire import TO_MANAGERS, payload
 
 manage_api = Blueprint("manage_api", __name__, url_prefix="/api/v1")
 MAX_RANGE_DAYS = 366
@@ -306,7 +306,7 @@ def audit() -> Any:
     return no_store(jsonify({
         "ticket": getattr(issued, "ticket", ticket_id), "number": getattr(issued, "number", number),
         "day": business_day(config, issued.at).isoformat(),
-        "events": [payload(e, manager=True) for e in events]}))
+        "events": [payload(e, TO_MANAGERS) for e in events]}))
 
 
 # Staff accounts and devices: routes on this same blueprint, in their own module.

@@ -81,6 +81,7 @@ def devices() -> Any:
                              key=lambda d: (DEVICE_ROLES.index(d.role), d.name)):
             health = hub().health.get((center.id, device.name))
             found.append({"name": device.name, "role": device.role, "active": device.active,
+                          "window": device.windows[0] if device.windows else None,
                           "online": device.name in online,
                           "health": health.report if health else None,
                           "health_at": health.at.isoformat() if health else None})
@@ -94,10 +95,13 @@ def add_device() -> Any:
     """Add a device (or issue a revoked one a new token): the token is shown this once."""
     who, center = manager_and_center()
     data = body({"name": Field(str, required=True, max_length=40),
-                 "role": Field(str, required=True, choices=DEVICE_ROLES)})
+                 "role": Field(str, required=True, choices=DEVICE_ROLES),
+                 "window": Field(int, minimum=1, maximum=999)})
     token = new_device_token(center.id)
-    seq = run_command(center, who, AddDevice(data["name"], data["role"], token_hash(token)))
-    response = jsonify({"name": data["name"], "role": data["role"], "token": token, "seq": seq})
+    seq = run_command(center, who, AddDevice(data["name"], data["role"], token_hash(token),
+                                             data.get("window")))
+    response = jsonify({"name": data["name"], "role": data["role"],
+                        "window": data.get("window"), "token": token, "seq": seq})
     response.status_code = 201
     return no_store(response)
 

@@ -132,10 +132,12 @@ def cmd_device_add(args: argparse.Namespace) -> int:
     center = _pick_center(hub, args.center, args.config)
     token = new_device_token(center.id)
     try:
-        center.execute(AddDevice(args.name, args.role, token_hash(token)), actor="cli")
+        center.execute(AddDevice(args.name, args.role, token_hash(token), args.window),
+                       actor="cli")
     except DomainError as error:
         raise CliError(error.message) from None
-    print(f"device {args.name} ({args.role}) added to center {center.id}; its token "
+    where = f" at window {args.window}" if args.window is not None else ""
+    print(f"device {args.name} ({args.role}){where} added to center {center.id}; its token "
           "(shown once, keep it on the device):", file=sys.stderr)
     print(token)
     return 0
@@ -286,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     dadd = device.add_parser("add", help="add a device; prints its token once")
     dadd.add_argument("name")
     dadd.add_argument("--role", required=True, choices=("kiosk", "display", "caller", "pad"))
+    dadd.add_argument("--window", type=int, default=None, metavar="N",
+                      help="the window the device stands at (a rating pad rates only "
+                           "the visits completed at its window)")
     _store_options(dadd)
     dadd.set_defaults(run=cmd_device_add)
     drevoke = device.add_parser("revoke", help="revoke a device's token")

@@ -188,7 +188,8 @@ class Hub:
         for attempt in range(2):
             for device in center.state.devices.values():
                 if device_matches(device, token):
-                    return Principal("device", device.name, device.role, center.id)
+                    return Principal("device", device.name, device.role, center.id,
+                                     device.windows)
             if attempt == 0:
                 center.sync()
         raise AuthError("invalid_token", "unknown or revoked device token")

@@ -120,12 +120,13 @@ def prepare(settings: Any) -> dict[str, Any]:
         center.execute(SaveUser(username, role, hash_password(password)), actor="demo")
         users[username] = (role, password)
     devices: dict[str, str] = {}
-    names = [("kiosk-1", "kiosk"), ("hall-1", "display")]
-    names += [(f"window-{w.id}", "display") for w in config.windows]
-    names += [(f"pad-{w.id}", "pad") for w in config.windows]
-    for name, role in names:
+    names: list[tuple[str, str, int | None]] = [("kiosk-1", "kiosk", None),
+                                                ("hall-1", "display", None)]
+    names += [(f"window-{w.id}", "display", w.id) for w in config.windows]
+    names += [(f"pad-{w.id}", "pad", w.id) for w in config.windows]  # each at its window
+    for name, role, window in names:
         token = new_device_token(center.id)
-        center.execute(AddDevice(name, role, token_hash(token)), actor="demo")
+        center.execute(AddDevice(name, role, token_hash(token), window), actor="demo")
         devices[name] = token
     appointments = []
     now = center.clock()

@@ -24,21 +24,27 @@ from hub.auth import MANAGERS, STAFF, Principal
 from hub.core import AuthError, Hub
 from hub.domain.events import Event
 from hub.wire import (
-    ALL_WINDOWS,
     HALL,
     MANAGER,
+    STAFF_ROOM,
+    TO_HOLDER,
+    TO_MANAGERS,
+    TO_PUBLIC,
+    TO_STAFF,
     affected_services,
+    audience_of,
     hears,
     payload,
     rooms_for,
     ticket_room,
-    window_room,
 )
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/live"
 MAX_REPLAY = 5000
-ROOM = re.compile(r"^(hall|manager|window:[1-9][0-9]{0,2}|ticket:[A-Za-z0-9_-]{8,40})$")
+ROOM = re.compile(r"hall|manager|staff|window:[1-9][0-9]{0,2}|ticket:[A-Za-z0-9_-]{8,40}")
+# The richest payload a client's rooms entitle it to, most told first.
+RANK = (TO_MANAGERS, TO_STAFF, TO_HOLDER, TO_PUBLIC)
 
 
 @dataclass
@@ -61,6 +67,8 @@ def may_join(who: Principal | None, room: str) -> bool:
         return who.role in MANAGERS
     if room == HALL:
         return True
+    if room == STAFF_ROOM:
+        return who.kind == "user" and who.role in STAFF
     return who.role in ("display", "pad", "caller") + STAFF  # window:N
 
 
@@ -90,23 +98,23 @@ class Live(Namespace):
         socketio: SocketIO = self.socketio
         state = self.hub.centers[center].state
         touched: set[str] = set()
+        clerk_name, pause_reason = _namers(state)
         for event in events:
-            rooms = rooms_for(event)
+            rooms = rooms_for(event, state.windows)
             services = affected_services(event)
             touched |= services
             queue = views.queue_summary(state, services) if services else None
-            public = [socket_room(center, r) for r in rooms if r != MANAGER]
-            if event.type in ALL_WINDOWS:  # window screens and pads hear these too
-                public += [socket_room(center, window_room(w)) for w in state.windows]
-            if public:
-                message = payload(event)
+            by_audience: dict[str, list[str]] = {}
+            for room in rooms:
+                by_audience.setdefault(audience_of(room), []).append(socket_room(center, room))
+            for audience in RANK:  # the most told first: a client in two rooms keeps it
+                if audience not in by_audience:
+                    continue
+                message = payload(event, audience, clerk_name=clerk_name,
+                                  pause_reason=pause_reason)
                 if queue:
                     message["data"]["queue"] = queue
-                socketio.emit("event", message, to=public, namespace=NAMESPACE)
-            message = payload(event, manager=True)
-            if queue:
-                message["data"]["queue"] = queue
-            socketio.emit("event", message, to=socket_room(center, MANAGER), namespace=NAMESPACE)
+                socketio.emit("event", message, to=by_audience[audience], namespace=NAMESPACE)
         if touched and events:
             self._progress(center, state, touched, events[-1].seq)
 
@@ -173,7 +181,7 @@ class Live(Namespace):
     def on_disconnect(self, reason: Any = None) -> None:
         self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
 
-    def on_subscribe(self, data: Any) -> dict[str, Any]:
+    def on_subscribe(self, data: Any = None) -> dict[str, Any]:
         sid = request.sid  # type: ignore[attr-defined]
         client = self.clients.get(sid)
         if client is None:
@@ -184,7 +192,7 @@ class Live(Namespace):
         if not isinstance(rooms, list) or not rooms or len(rooms) > 10:
             return _error("invalid_field", "rooms must list 1 to 10 rooms", "rooms")
         for room in rooms:
-            if not isinstance(room, str) or not ROOM.match(room):
+            if not isinstance(room, str) or not ROOM.fullmatch(room):
                 return _error("invalid_field", f"unknown room {room!r}", "rooms")
             if not may_join(client.principal, room):
                 return _error("forbidden", f"you may not join {room}", "rooms")
@@ -195,7 +203,6 @@ class Live(Namespace):
         ticket_ids = [room.split(":", 1)[1] for room in rooms if room.startswith("ticket:")]
         if ticket_ids and not all(t in center.state.tickets for t in ticket_ids):
             return _error("unknown_ticket", "no such ticket today", "rooms")
-        manager = MANAGER in rooms
 
         def join_and_ack(state: Any) -> dict[str, Any]:
             # Joining and reading under the center's lock, under which events are
@@ -205,33 +212,46 @@ class Live(Namespace):
             for room in _listening(rooms):
                 join_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
             client.rooms = set(rooms)
-            return self._ack(center, state, rooms, since, manager)
+            return self._ack(center, state, rooms, since)
 
         return center.read(join_and_ack)
 
-    def _ack(self, center: Any, state: Any, rooms: list[str], since: int | None,
-             manager: bool) -> dict[str, Any]:
+    def _ack(self, center: Any, state: Any, rooms: list[str], since: int | None
+             ) -> dict[str, Any]:
         now = center.clock()
         if since is not None and since <= state.seq and views.is_today(state, state.config, now):
             missed = state.seq - since
             if missed <= MAX_REPLAY:
                 events = center.events_since(since) or []
                 if len(events) == missed and not any(e.type == "day_started" for e in events):
-                    return {
-                        "seq": state.seq,
-                        "events": [
-                            payload(e, manager=manager)
-                            for e in events
-                            if any(hears(room, e) for room in rooms)
-                        ],
-                    }
-        snapshot = views.snapshot(state, now)
+                    clerk_name, pause_reason = _namers(state)
+                    replay = []
+                    for e in events:
+                        hearing = [room for room in rooms if hears(room, e)]
+                        if hearing:
+                            audience = min((audience_of(r) for r in hearing), key=RANK.index)
+                            replay.append(payload(e, audience, clerk_name=clerk_name,
+                                                  pause_reason=pause_reason))
+                    return {"seq": state.seq, "events": replay}
+        staff = MANAGER in rooms or STAFF_ROOM in rooms
+        snapshot = views.snapshot(state, now) if staff else views.public_snapshot(state, now)
         tickets = [r.split(":", 1)[1] for r in rooms if r.startswith("ticket:")]
         if tickets:
             snapshot["tickets"] = {
                 t: views.public_ticket(state, state.config, state.tickets[t]) for t in tickets
             }
         return {"seq": state.seq, "snapshot": snapshot}
+
+
+def _namers(state: Any) -> tuple[Any, Any]:
+    """How public payloads name a clerk and which pause reasons they may show."""
+    def clerk_name(username: str) -> str:
+        return views.clerk_name(state, username)
+
+    def pause_reason(reason: str) -> str | None:
+        return views.public_reason(state.config, reason)
+
+    return clerk_name, pause_reason
 
 
 def guard_packets(socketio: SocketIO) -> None:
@@ -258,7 +278,11 @@ def _listening(rooms: Iterable[str]) -> set[str]:
     """The socket rooms to be in: the manager room alone hears every event, so a
     manager who also names other rooms would otherwise hear events twice."""
     rooms = set(rooms)
-    return {MANAGER} if MANAGER in rooms else rooms
+    if MANAGER in rooms:
+        return {MANAGER}
+    if STAFF_ROOM in rooms:  # staff hear what the hall and window rooms hear, and more
+        return {STAFF_ROOM} | {r for r in rooms if r.startswith("ticket:")}
+    return rooms
 
 
 def _error(code: str, message: str, field: str | None = None) -> dict[str, Any]:

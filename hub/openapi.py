@@ -103,7 +103,7 @@ def manage_paths() -> dict[str, Any]:
         "/api/v1/manage/devices": {
             "get": _op("Devices with their health and whether they are connected", who),
             "post": _op("Add a device (or re-issue a revoked one): its token, shown once", who,
-                        body={"name": S, "role": S}, ok=201)},
+                        body={"name": S, "role": S, "window": I}, ok=201)},
         "/api/v1/manage/devices/{name}/revoke": {"post": _op(
             "Revoke a device's token", who, params=[_path("name")])},
     }
@@ -118,7 +118,8 @@ def openapi_document() -> dict[str, Any]:
             "Every service, whether it issues now (and why not), waiting, eta", "anyone",
             params=CENTER)},
         "/api/v1/tickets": {"post": _op(
-            "Issue a ticket (or check in an appointment by code or phone)",
+            "Issue a ticket (or check in an appointment by its code; a phone number "
+            "given too must be the one it was booked with)",
             "kiosk device; anyone for channel mobile within rate limits",
             body={"service": S, "priority": S, "appointment": S, "phone": S,
                   "channel": {"type": "string", "enum": ["kiosk", "mobile", "counter"]}},
@@ -127,9 +128,16 @@ def openapi_document() -> dict[str, Any]:
             "A ticket's number, status, people ahead, eta, window: no personal data",
             "anyone holding the id", params=[_path("ticket_id"), *CENTER])},
         "/api/v1/tickets/{ticket_id}/rating": {"post": _op(
-            "Rate a completed ticket once (好差评, 一次一评)", "rating pad, staff, id holder",
+            "The holder rates their completed ticket once (好差评, 一次一评)",
+            "the id holder, without a token",
             body={"level": I, "aspects": {"type": "array", "items": S}, "reason": S},
             params=[_path("ticket_id"), *CENTER])},
+        "/api/v1/windows/{window}/rating": {"post": _op(
+            "The window's rating pad rates the visit completed there, by its number, once",
+            "the pad device bound to that window",
+            body={"number": S, "level": I, "aspects": {"type": "array", "items": S},
+                  "reason": S},
+            params=[_path("window", "integer")])},
         "/api/v1/windows/{window}/{action}": {"post": _op(
             "A clerk's action at a window", "the clerk signed in to that window",
             body={"reason": S, "ticket": S, "to_service": S, "to_window": I, "note": S},

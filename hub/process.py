@@ -71,9 +71,10 @@ class HubProcess:
         self.passwords[name] = password
         return password
 
-    def add_device(self, name: str, role: str) -> str:
+    def add_device(self, name: str, role: str, window: int | None = None) -> str:
+        extra = ["--window", str(window)] if window is not None else []
         token = jiaohao("device", "add", name, "--role", role, "--config", self.config,
-                        "--store", self.store, env=self.env).strip()
+                        "--store", self.store, *extra, env=self.env).strip()
         self.tokens[name] = token
         return token
 

@@ -333,25 +333,26 @@ class Clerk:
                 sim.after(sim.random.uniform(10, 25), functools.partial(self.resume, number))
         elif self.act("complete") is not None:
             sim.stats.completed += 1
-            self.rate(ticket["id"])
+            self.rate(ticket["number"])
         self.ticket = None
         sim.after(sim.random.uniform(0.2, 0.8), self.next)
 
     def resume(self, number: str) -> None:
         self.act("resume", ticket=number)  # back at the front, for this window
 
-    def rate(self, ticket_id: str) -> None:
+    def rate(self, number: str) -> None:
+        """The pad of this window rates the visit it just saw, by its number."""
         sim = self.sim
         pad = sim.credentials.devices.get(f"pad-{self.window}")
         if pad is None or sim.random.random() > 0.75:
             return
         level = sim.rating()
-        body: dict[str, Any] = {"level": level}
+        body: dict[str, Any] = {"number": number, "level": level}
         if level <= 2:
             body["aspects"] = [sim.random.choice(ASPECTS)]
             body["reason"] = sim.random.choice(REASONS)
             sim.stats.bad += 1
-        if sim.call("POST", f"/api/v1/tickets/{ticket_id}/rating", pad, body) is not None:
+        if sim.call("POST", f"/api/v1/windows/{self.window}/rating", pad, body) is not None:
             sim.stats.rated += 1
 
 

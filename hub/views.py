@@ -174,6 +174,63 @@ def snapshot(state: CenterState, now: datetime) -> dict[str, Any]:
     }
 
 
+def clerk_name(state: CenterState, username: str | None) -> str:
+    """The name the center publishes for a clerk (staff card, else the account's display
+    name); never the login, which public screens must not show."""
+    if not username:
+        return ""
+    config = state.config
+    if config is not None:
+        for entry in config.staff:
+            if entry.get("username") == username and entry.get("name"):
+                return str(entry["name"])
+    account = state.users.get(username)
+    return account.display_name if account and account.display_name else UNNAMED_CLERK
+
+
+UNNAMED_CLERK = "工作人员"  # a clerk the center publishes no name for
+
+
+def public_reason(config: CenterConfig, reason: str | None) -> str | None:
+    """A pause reason a public screen may show: only one of the configured reasons
+    (午休, 会议 …); what a clerk typed otherwise stays with staff and managers."""
+    if reason and reason in config.queue.pause_reasons:
+        return reason
+    return None
+
+
+PUBLIC_TICKET_FIELDS = ("number", "service", "status", "recall_count", "window")
+PUBLIC_CALL_FIELDS = ("seq", "type", "at", "number", "service", "window", "window_name",
+                      "recall_count")
+
+
+def public_snapshot(state: CenterState, now: datetime) -> dict[str, Any]:
+    """The picture of a center a public screen or a citizen's phone may have: numbers
+    and windows, never a ticket's id, a clerk's login or free text (a whitelist)."""
+    config = state.config
+    assert config is not None
+    full = snapshot(state, now)
+    windows = []
+    for window in full["windows"]:
+        ticket = window["ticket"]
+        windows.append({
+            "id": window["id"],
+            "name": window["name"],
+            "services": window["services"],
+            "state": window["state"],
+            "reason": public_reason(config, window["reason"]),
+            "since": window["since"],
+            "clerk": clerk_name(state, window["clerk"]) if window["clerk"] else None,
+            "staff": window["staff"],
+            "ticket": {k: ticket[k] for k in PUBLIC_TICKET_FIELDS} if ticket else None,
+        })
+    full["windows"] = windows
+    full["recent_calls"] = [
+        {k: call[k] for k in PUBLIC_CALL_FIELDS if k in call} for call in full["recent_calls"]
+    ]
+    return full
+
+
 def waiting_list(state: CenterState, config: CenterConfig, window_id: int) -> list[dict[str, Any]]:
     """The tickets a window could call, in the order it would call them (roughly)."""
     window = config.window(window_id)

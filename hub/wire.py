@@ -1,13 +1,25 @@
 """Who hears which event, and what it looks like on the wire.
 
-The one place that maps event types to Socket.IO rooms. Rooms are
-`hall`, `window:N`, `manager` and `ticket:<id>`, each scoped to a center.
-Payloads are `{seq, type, at, data}`; `actor` and appointment details go
-to managers only, secrets to nobody, phone numbers always masked.
+The one place that maps event types to Socket.IO rooms and payloads. Each event
+type names its audiences explicitly (`AUDIENCES`); a type not listed is heard by
+managers only. Rooms, each scoped to a center:
+
+- `hall`: hall screens (综合屏), and every public screen's picture of the center;
+- `window:N`: the window screen and rating pad of window N (public);
+- `ticket:<id>`: the phone of the ticket's holder (holding the id is the permission);
+- `staff`: signed-in staff (the clerk's caller page), with ticket ids and logins;
+- `manager`: managers, everything (`actor` too).
+
+Public payloads (hall, window rooms) are whitelists per event type
+(`PUBLIC_FIELDS`): ticket numbers and windows, never a ticket's id, a clerk's
+login or free text. A clerk appears by the name the center publishes for them.
+The holder's room gets its own ticket's id on top. Payloads are
+`{seq, type, at, data}`; secrets go to nobody, phone numbers always masked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hub.domain.accounts import SECRET_FIELDS
@@ -17,30 +29,70 @@ from hub.views import mask_phone
 
 HALL = "hall"
 MANAGER = "manager"
+STAFF_ROOM = "staff"
 
-# Heard by hall screens, window screens' page and clerks' waiting lists.
-HALL_EVENTS = frozenset(
-    {
-        "config_changed",
-        "day_started",
-        "ticket_issued",
-        "ticket_called",
-        "ticket_recalled",
-        "service_started",
-        "ticket_completed",
-        "ticket_no_show",
-        "ticket_reinstated",
-        "ticket_transferred",
-        "ticket_suspended",
-        "ticket_resumed",
-        "clerk_signed_in",
-        "clerk_signed_out",
-        "window_paused",
-        "window_opened",
-    }
-)
-# Also heard by every window:N room, whatever the window.
-ALL_WINDOWS = frozenset({"config_changed", "day_started"})
+# Audiences (besides managers, who hear every event):
+A_HALL = "hall"  # the hall room
+A_WINDOWS = "windows"  # the window:N rooms of the windows the event names
+A_ALL_WINDOWS = "all_windows"  # every window:N room
+A_HOLDER = "holder"  # the ticket:<id> room of the ticket it is about
+A_STAFF = "staff"  # the staff room
+
+_TICKET_PUBLIC = frozenset({A_HALL, A_WINDOWS, A_HOLDER, A_STAFF})
+AUDIENCES: dict[str, frozenset[str]] = {
+    "config_changed": frozenset({A_HALL, A_ALL_WINDOWS, A_STAFF}),
+    "day_started": frozenset({A_HALL, A_ALL_WINDOWS, A_STAFF}),
+    "ticket_issued": _TICKET_PUBLIC,
+    "ticket_called": _TICKET_PUBLIC,
+    "ticket_recalled": _TICKET_PUBLIC,
+    "service_started": _TICKET_PUBLIC,
+    "ticket_completed": _TICKET_PUBLIC,
+    "ticket_no_show": _TICKET_PUBLIC,
+    "ticket_reinstated": _TICKET_PUBLIC,
+    "ticket_transferred": _TICKET_PUBLIC,
+    "ticket_suspended": _TICKET_PUBLIC,
+    "ticket_resumed": _TICKET_PUBLIC,
+    # The window's pad learns its citizen has rated; the hall does not hear ratings.
+    "ticket_rated": frozenset({A_WINDOWS, A_HOLDER, A_STAFF}),
+    "clerk_signed_in": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
+    "clerk_signed_out": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
+    "window_paused": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
+    "window_opened": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
+}
+
+# What a public screen (hall, window:N) may read of each event: nothing else.
+PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
+    "config_changed": (),
+    "day_started": ("business_day",),
+    "ticket_issued": ("number", "service"),
+    "ticket_called": ("number", "service", "window", "window_name", "clerk", "recall_count"),
+    "ticket_recalled": ("number", "service", "window", "window_name", "recall_count"),
+    "service_started": ("number", "window"),
+    "ticket_completed": ("number", "service", "window"),
+    "ticket_no_show": ("number", "window", "automatic"),
+    "ticket_reinstated": ("number",),
+    "ticket_transferred": ("number", "from_service", "to_service", "from_window", "to_window",
+                           "place"),
+    "ticket_suspended": ("number", "window"),
+    "ticket_resumed": ("number", "window"),
+    "ticket_rated": ("number", "window", "level"),
+    "clerk_signed_in": ("window", "clerk"),
+    "clerk_signed_out": ("window",),
+    "window_paused": ("window", "reason"),
+    "window_opened": ("window",),
+}
+# Fields naming a clerk by login: public payloads carry the published name instead.
+CLERK_FIELDS = frozenset({"clerk", "replaced"})
+# Free text a clerk typed about a citizen's matter (转办说明, 挂起原因): staff read it
+# through their own REST views; only managers get it on the wire.
+STAFF_TEXT = {"ticket_transferred": "note", "ticket_suspended": "reason"}
+
+# Audiences of a payload, from the least to the most told.
+TO_PUBLIC, TO_HOLDER, TO_STAFF, TO_MANAGERS = "public", "holder", "staff", "manager"
+ClerkName = Callable[[str], str]
+PauseReason = Callable[[str], str | None]
+
+
 def window_room(window: int) -> str:
     return f"window:{window}"
 
@@ -49,49 +101,88 @@ def ticket_room(ticket: str) -> str:
     return f"ticket:{ticket}"
 
 
-def rooms_for(event: Event) -> set[str]:
-    """The logical rooms (without the center) that hear `event`."""
-    rooms = {MANAGER}
-    kind = event.type
-    if kind in HALL_EVENTS:
-        rooms.add(HALL)
+def _windows(event: Event) -> set[int]:
+    found = set()
     for attribute in ("window", "from_window", "to_window"):
         window = getattr(event, attribute, None)
-        if isinstance(window, int):
-            rooms.add(window_room(window))
+        if isinstance(window, int) and not isinstance(window, bool):
+            found.add(window)
+    return found
+
+
+def rooms_for(event: Event, all_windows: Any = ()) -> set[str]:
+    """The logical rooms (without the center) that hear `event`; `all_windows` are
+    the center's window numbers (for events every window room hears)."""
+    rooms = {MANAGER}
+    audiences = AUDIENCES.get(event.type, frozenset())
+    if A_HALL in audiences:
+        rooms.add(HALL)
+    if A_STAFF in audiences:
+        rooms.add(STAFF_ROOM)
+    if A_WINDOWS in audiences:
+        rooms |= {window_room(w) for w in _windows(event)}
+    if A_ALL_WINDOWS in audiences:
+        rooms |= {window_room(w) for w in all_windows}
     ticket = getattr(event, "ticket", None)
-    if isinstance(ticket, str) and kind != "appointment_booked":
+    if A_HOLDER in audiences and isinstance(ticket, str):
         rooms.add(ticket_room(ticket))
     return rooms
 
 
 def hears(room: str, event: Event) -> bool:
-    if room.startswith("window:") and event.type in ALL_WINDOWS:
+    if room.startswith("window:") and A_ALL_WINDOWS in AUDIENCES.get(event.type, ()):
         return True
     return room in rooms_for(event)
 
 
-# Free text a clerk typed about a citizen's matter (转办说明, 挂起原因): staff read it
-# through their own REST views; public screens and phones never get it.
-STAFF_TEXT = {"ticket_transferred": "note", "ticket_suspended": "reason"}
+def audience_of(room: str) -> str:
+    """Which payload a room gets."""
+    if room == MANAGER:
+        return TO_MANAGERS
+    if room == STAFF_ROOM:
+        return TO_STAFF
+    if room.startswith("ticket:"):
+        return TO_HOLDER
+    return TO_PUBLIC
 
 
-def payload(event: Event, *, manager: bool = False) -> dict[str, Any]:
-    """The wire form of `event` for a public or a manager audience."""
-    data = {k: v for k, v in event_data(event).items() if k not in SECRET_FIELDS}
-    if not manager and event.type in STAFF_TEXT:
-        data.pop(STAFF_TEXT[event.type], None)
-    if "phone" in data:
-        data["phone"] = mask_phone(data["phone"])
-    if "ticket" in data:
-        data["id"] = data["ticket"]
+def payload(event: Event, audience: str = TO_PUBLIC, *, clerk_name: ClerkName | None = None,
+            pause_reason: PauseReason | None = None) -> dict[str, Any]:
+    """The wire form of `event` for `audience` (TO_PUBLIC, TO_HOLDER, TO_STAFF or TO_MANAGERS).
+
+    `clerk_name(login)` gives the name public payloads show for a clerk (default: none);
+    `pause_reason(text)` the pause reason a public screen may show (default: none).
+    """
+    everything = event_data(event)
+    data: dict[str, Any]
+    if audience in (TO_PUBLIC, TO_HOLDER):
+        data = {}
+        for key in PUBLIC_FIELDS.get(event.type, ()):
+            if key not in everything:
+                continue
+            value = everything[key]
+            if key in CLERK_FIELDS:
+                value = clerk_name(value) if clerk_name and value else ""
+            elif event.type == "window_paused" and key == "reason":
+                value = pause_reason(value) if pause_reason else None
+            data[key] = value
+        if audience == TO_HOLDER and isinstance(everything.get("ticket"), str):
+            data["id"] = everything["ticket"]
+    else:
+        data = {k: v for k, v in everything.items() if k not in SECRET_FIELDS}
+        if audience != TO_MANAGERS and event.type in STAFF_TEXT:
+            data.pop(STAFF_TEXT[event.type], None)
+        if "phone" in data:
+            data["phone"] = mask_phone(data["phone"])
+        if "ticket" in data:
+            data["id"] = data["ticket"]
     message: dict[str, Any] = {
         "seq": event.seq,
         "type": event.type,
         "at": event.at.isoformat(),
         "data": data,
     }
-    if manager:
+    if audience == TO_MANAGERS:
         message["actor"] = event.actor
     return message
 

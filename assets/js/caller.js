@@ -308,7 +308,7 @@
   function leaveWindow() {
     model.windowId = null;
     model.detail = null;
-    connect(["hall"]);
+    connect(["staff"]);
     show("windows");
     renderWindows();
   }
@@ -316,7 +316,7 @@
   function enterWindow(id) {
     const changed = model.windowId !== id;
     model.windowId = id;
-    if (changed || !model.live) connect(["hall", "window:" + id]);
+    if (changed || !model.live) connect(["staff"]);  // staff hear ids; public rooms hear numbers
     show("work");
     selectTab(model.tab);
     renderAll();

@@ -4,12 +4,12 @@
  * after a drop (each event applied once). The page keeps a small picture of the
  * hall, updated from each event, and never counts a queue itself: waiting
  * figures come from the snapshot and from the `data.queue` the hub puts on each
- * event. Calls are keyed by ticket and ordered by seq, so two calls made at the
+ * event. Calls are keyed by ticket number and ordered by seq, so two calls made at the
  * same instant both show, a recall moves its ticket to the top and flashes it
  * again, and a call replayed after a reconnect is never listed twice.
  *
  * Add ?lang=en for English. Test hooks: body[data-status], [data-number],
- * .call-row[data-ticket], .window-card[data-window].
+ * .call-row[data-number], .window-card[data-window].
  */
 (function () {
   "use strict";
@@ -80,7 +80,7 @@
   /* ------------------------------------------------------------ the picture */
 
   function windowFrom(w) {
-    const ticket = w.ticket ? {id: w.ticket.id, number: w.ticket.number, status: w.ticket.status,
+    const ticket = w.ticket ? {number: w.ticket.number, status: w.ticket.status,
                                recall_count: w.ticket.recall_count} : null;
     if (w.clerk && w.staff && w.staff.name) view.staffByClerk.set(w.clerk, w.staff);
     return {id: w.id, name: w.name, state: w.state, reason: w.reason, clerk: w.clerk,
@@ -88,13 +88,14 @@
   }
 
   function rememberCall(call, flash) {
-    const known = view.calls.get(call.ticket);
+    // Calls are kept by ticket number: a public screen never learns a ticket's id.
+    const known = view.calls.get(call.number);
     if (known && known.seq >= call.seq) return;
     call.flashAt = flash ? Date.now() : (known ? known.flashAt : 0);
-    view.calls.set(call.ticket, call);
+    view.calls.set(call.number, call);
     if (view.calls.size > KEEP_CALLS) {
       const oldest = Array.from(view.calls.values()).sort((a, b) => a.seq - b.seq)[0];
-      view.calls.delete(oldest.ticket);
+      view.calls.delete(oldest.number);
     }
   }
 
@@ -109,11 +110,11 @@
     const old = view.calls;
     view.calls = new Map();
     (snap.recent_calls || []).slice().sort((a, b) => a.seq - b.seq).forEach((c) => {
-      const call = {seq: c.seq, type: c.type, ticket: c.ticket, number: c.number,
+      const call = {seq: c.seq, type: c.type, number: c.number,
                     window: c.window, recall_count: c.recall_count};
       // After a long drop the hub answers with a snapshot: a call this screen never
       // showed is new to the people in front of it, one it showed is not.
-      const seen = old.get(c.ticket);
+      const seen = old.get(c.number);
       rememberCall(call, resync && c.seq > before && !(seen && seen.seq >= c.seq));
     });
     render();
@@ -132,9 +133,9 @@
     }
   }
 
-  function release(windowId, ticketId) {
+  function release(windowId, number) {
     const w = view.windows.get(windowId);
-    if (w && w.ticket && w.ticket.id === ticketId) w.ticket = null;
+    if (w && w.ticket && w.ticket.number === number) w.ticket = null;
   }
 
   function onEvent(event) {
@@ -147,18 +148,18 @@
     switch (event.type) {
       case "ticket_called":
       case "ticket_recalled":
-        if (w) w.ticket = {id: d.id, number: d.number, status: "called", recall_count: d.recall_count};
-        rememberCall({seq: event.seq, type: event.type, ticket: d.id, number: d.number,
+        if (w) w.ticket = {number: d.number, status: "called", recall_count: d.recall_count};
+        rememberCall({seq: event.seq, type: event.type, number: d.number,
                       window: d.window, recall_count: d.recall_count}, true);
         break;
       case "service_started":
-        if (w && w.ticket && w.ticket.id === d.id) w.ticket.status = "serving";
+        if (w && w.ticket && w.ticket.number === d.number) w.ticket.status = "serving";
         break;
       case "ticket_completed": case "ticket_no_show": case "ticket_suspended":
-        release(d.window, d.id);
+        release(d.window, d.number);
         break;
       case "ticket_transferred":
-        release(d.from_window, d.id);
+        release(d.from_window, d.number);
         break;
       case "clerk_signed_in":
         if (w) Object.assign(w, {clerk: d.clerk, state: "open", reason: null,
@@ -252,14 +253,13 @@
   function renderRecent() {
     const list = $("recent");
     const rows = sortedCalls().slice(1, 1 + RECENT_MAX);
-    const existing = new Map(Array.from(list.children).map((node) => [node.dataset.ticket, node]));
-    const wanted = new Set(rows.map((c) => c.ticket));
-    existing.forEach((node, ticket) => { if (!wanted.has(ticket)) node.remove(); });
+    const existing = new Map(Array.from(list.children).map((node) => [node.dataset.number, node]));
+    const wanted = new Set(rows.map((c) => c.number));
+    existing.forEach((node, number) => { if (!wanted.has(number)) node.remove(); });
     rows.forEach((call, index) => {
-      let row = existing.get(call.ticket);
+      let row = existing.get(call.number);
       if (!row) {
         row = el("li", "call-row");
-        row.dataset.ticket = call.ticket;
         row.append(el("span", "number num"), el("span", "to"));
       }
       row.dataset.number = call.number;

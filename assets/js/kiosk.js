@@ -15,6 +15,7 @@
   const LONG_PRESS_MS = 3000;
   const REFRESH_MS = 30000;
   const CODE_LENGTH = 6;
+  const PHONE_LENGTH = 11;  // a mainland mobile number
 
   J.addStrings({
     zh: {
@@ -26,6 +27,10 @@
       priority_question: "是否需要优先办理？", normal: "普通取号", normal_sub: "不需要优先",
       priority_note: "优先号仅限符合条件的群众（老年人、残疾人、孕妇、军人等），工作人员可能查验相关证件。",
       checkin_title: "预约签到", checkin_hint: "请输入短信中的6位预约码",
+      checkin_by_code: "预约码签到", checkin_by_phone: "手机号签到",
+      checkin_hint_phone: "请输入预约手机号和6位预约码",
+      phone_label: "手机号", code_label: "预约码",
+      err_unknown_appointment_phone: "手机号与预约码不匹配，请核对后重新输入",
       checkin_go: "确认签到", clear: "清空", delete: "删除",
       your_number: "您的号码", ahead_label: "前面还有", ahead_value: "{n} 人",
       eta_label: "预计等待", eta_value: "约 {n} 分钟", eta_now: "马上办理",
@@ -64,6 +69,10 @@
       priority_question: "Do you need priority service?", normal: "Regular ticket", normal_sub: "No priority needed",
       priority_note: "Priority is for eligible people only (elderly, disabled, pregnant, military…). Staff may check.",
       checkin_title: "Appointment check-in", checkin_hint: "Enter the 6-digit code from your text message",
+      checkin_by_code: "By code", checkin_by_phone: "By phone number",
+      checkin_hint_phone: "Phone number and 6-digit code",
+      phone_label: "Phone", code_label: "Code",
+      err_unknown_appointment_phone: "The phone number and code do not match; please check them",
       checkin_go: "Check in", clear: "Clear", delete: "Delete",
       your_number: "Your number", ahead_label: "People ahead", ahead_value: "{n}",
       eta_label: "Estimated wait", eta_value: "about {n} min", eta_now: "You are next",
@@ -101,7 +110,7 @@
   const S = {
     token: J.token(), info: null, services: [], shape: "", category: null, service: null,
     ticket: null, printState: null, printer: null, bridge: null, live: null, online: false, status: "connecting",
-    busy: false, code: "", idleLeft: IDLE, hubOffset: 0, zoneMinutes: 480, pressTimer: null,
+    busy: false, code: "", phone: "", checkinMode: "code", field: "code", idleLeft: IDLE, hubOffset: 0, zoneMinutes: 480, pressTimer: null,
   };
 
   function el(tag, attrs, children) {
@@ -409,7 +418,7 @@
       printTicket(S.ticket);
       loadServices().catch(() => {});
     } catch (error) {
-      (onError || notice)(errorText(error));
+      (onError || notice)(errorText(error), error);
       if (!(error instanceof J.ApiError)) console.error(error);
     } finally {
       S.busy = false;
@@ -542,7 +551,28 @@
     const boxes = [];
     for (let i = 0; i < CODE_LENGTH; i++) boxes.push(el("span", {class: "digit", text: S.code[i] || ""}));
     $("code").replaceChildren(...boxes);
-    $("checkin-go").disabled = S.code.length !== CODE_LENGTH;
+    const byPhone = S.checkinMode === "phone";
+    document.querySelectorAll("#checkin .mode").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.mode === S.checkinMode));
+    });
+    document.querySelector("#checkin .checkin-body").classList.toggle("by-phone", byPhone);
+    $("checkin-hint").textContent = J.t(byPhone ? "checkin_hint_phone" : "checkin_hint");
+    $("phone-field").hidden = !byPhone;
+    $("phone-number").textContent = S.phone.replace(/^(\d{3})(\d{1,4})?(\d{1,4})?$/, (m, a, b, c) =>
+      [a, b, c].filter(Boolean).join(" "));
+    $("phone-field").classList.toggle("active", byPhone && S.field === "phone");
+    $("code-field").classList.toggle("active", byPhone && S.field === "code");
+    $("checkin-go").disabled = S.code.length !== CODE_LENGTH ||
+      (byPhone && S.phone.length !== PHONE_LENGTH);
+  }
+
+  /** Check in by code alone, or by phone number together with the code (DOMAIN.md:
+   *  never by the number alone). The keypad types into the field that is lit. */
+  function setCheckinMode(mode) {
+    S.checkinMode = mode;
+    S.field = mode === "phone" && S.phone.length !== PHONE_LENGTH ? "phone" : "code";
+    $("checkin-error").textContent = "";
+    renderCode();
   }
 
   function buildKeypad() {
@@ -555,14 +585,33 @@
 
   function pressKey(key) {
     $("checkin-error").textContent = "";
-    if (key === "clear") S.code = "";
-    else if (key === "delete") S.code = S.code.slice(0, -1);
-    else if (S.code.length < CODE_LENGTH) S.code += key;
+    const phone = S.checkinMode === "phone" && S.field === "phone";
+    const value = phone ? S.phone : S.code;
+    const length = phone ? PHONE_LENGTH : CODE_LENGTH;
+    let next = value;
+    if (key === "clear") next = "";
+    else if (key === "delete") next = value.slice(0, -1);
+    else if (value.length < length) next = value + key;
+    if (phone) {
+      S.phone = next;
+      if (next.length === PHONE_LENGTH && key.length === 1) S.field = "code";  // on to the code
+    } else {
+      S.code = next;
+      if (S.checkinMode === "phone" && key === "delete" && value === "") S.field = "phone";
+    }
     renderCode();
   }
 
   function checkIn() {
     if (S.code.length !== CODE_LENGTH) return;
+    if (S.checkinMode === "phone") {
+      if (S.phone.length !== PHONE_LENGTH) return;
+      issue({appointment: S.code, phone: S.phone}, (text, error) => {
+        $("checkin-error").textContent = error && error.code === "unknown_appointment"
+          ? J.t("err_unknown_appointment_phone") : text;
+      });
+      return;
+    }
     issue({appointment: S.code}, (text) => { $("checkin-error").textContent = text; });
   }
 
@@ -577,6 +626,8 @@
     else if (data.service) choosePriority(S.services.find((s) => s.id === data.service));
     else if (data.priority !== undefined) issue({service: S.service.id, priority: data.priority || undefined});
     else if (data.key) pressKey(data.key);
+    else if (data.mode) setCheckinMode(data.mode);
+    else if (data.field) { S.field = data.field; renderCode(); }
     else if (target.id === "g-issue") { overlay("guide", false); choosePriority(S.services.find((s) => s.id === S.guideFor)); }
     else if (target.id === "checkin-go") checkIn();
     else if (target.id === "lang-toggle") { J.setLang(J.lang === "zh" ? "en" : "zh"); renderAll(); }
@@ -584,7 +635,9 @@
     else if (target.id === "staff-reprint") reprint();
     else if (data.action === "home") goHome();
     else if (data.action === "services") show("services");
-    else if (data.action === "checkin") { S.code = ""; renderCode(); $("checkin-error").textContent = ""; show("checkin"); }
+    else if (data.action === "checkin") {
+      S.code = ""; S.phone = ""; setCheckinMode("code"); show("checkin");
+    }
     else if (data.action === "close-guide") overlay("guide", false);
     else if (data.action === "close-notice") overlay("notice", false);
     else if (data.action === "close-staff") overlay("staff", false);

@@ -36,7 +36,7 @@
       us_title: "人员账号", us_add: "添加账号", us_username: "用户名", us_role: "角色", us_display: "显示名称",
       us_windows: "可签到窗口（如 1,3；空 = 全部）", us_password: "密码（至少 8 位）", us_new_password: "新密码（不改则留空）",
       us_active: "启用", us_edit: "修改", us_added: "账号 {name} 已保存", us_disabled: "停用",
-      dv_title: "设备", dv_add: "添加设备", dv_name: "设备名称", dv_role: "类型", dv_online: "连接", dv_health: "健康状况",
+      dv_title: "设备", dv_add: "添加设备", dv_name: "设备名称", dv_role: "类型", dv_window: "所在窗口（评价器必填）", dv_online: "连接", dv_health: "健康状况",
       dv_status: "状态", dv_revoke: "吊销令牌", dv_reissue: "重新发放令牌", dv_token: "设备 {name} 的令牌（只显示这一次，请立即配置到设备上）：",
       dv_url: "页面地址", dv_active: "有效", dv_revoked: "已吊销", dv_yes: "在线", dv_no: "离线", dv_revoked_ok: "设备 {name} 的令牌已吊销",
       role_kiosk: "取号机", role_display: "显示屏", role_caller: "叫号器", role_pad: "评价器",
@@ -64,7 +64,7 @@
       us_title: "Staff accounts", us_add: "Add an account", us_username: "Username", us_role: "Role", us_display: "Display name",
       us_windows: "Windows (e.g. 1,3; empty = all)", us_password: "Password (8+ characters)", us_new_password: "New password (empty keeps it)",
       us_active: "Active", us_edit: "Edit", us_added: "Account {name} saved", us_disabled: "disabled",
-      dv_title: "Devices", dv_add: "Add a device", dv_name: "Device name", dv_role: "Kind", dv_online: "Connected", dv_health: "Health",
+      dv_title: "Devices", dv_add: "Add a device", dv_name: "Device name", dv_role: "Kind", dv_window: "At window (rating pads)", dv_online: "Connected", dv_health: "Health",
       dv_status: "Status", dv_revoke: "Revoke token", dv_reissue: "Issue a new token", dv_token: "Token of {name} (shown this once; put it on the device now):",
       dv_url: "Page", dv_active: "active", dv_revoked: "revoked", dv_yes: "online", dv_no: "offline", dv_revoked_ok: "Token of {name} revoked",
       role_kiosk: "Kiosk", role_display: "Display", role_caller: "Caller", role_pad: "Rating pad",
@@ -310,7 +310,7 @@
   // What is typed into the "add" forms outlives a redraw (the lists load after the first one).
   const blankUser = () => ({username: "", role: "clerk", display_name: "", windows: "", password: "", active: true});
   let newUser = blankUser();
-  const newDevice = {name: "", role: "display"};
+  const newDevice = {name: "", role: "display", window: ""};
 
   function userForm(user) {
     const u = user ? Object.assign({}, user, {windows: user.windows.join(","), password: ""}) : newUser;
@@ -362,15 +362,18 @@
   function devices() {
     const error = h("p", {class: "error"});
     const add = newDevice;
-    const issue = async (name, role) => {
+    const issue = async (name, role, window) => {
       error.textContent = "";
+      const body = {name, role};
+      if (window) body.window = Number(window);  // a pad rates only what its window served
       try {
-        newToken = await M.api("/api/v1/manage/devices", {body: {name, role}});
+        newToken = await M.api("/api/v1/manage/devices", {body});
         if (name === add.name) add.name = "";
         await loadAccounts();
       } catch (e) { error.textContent = M.errorText(e); }
     };
-    const pagePath = (d) => ({kiosk: "/kiosk", display: "/display/hall", pad: "/pad/window/1", caller: "/caller"})[d.role];
+    const pagePath = (d) => ({kiosk: "/kiosk", display: d.window ? "/display/window/" + d.window : "/display/hall",
+                              pad: "/pad/window/" + (d.window || 1), caller: "/caller"})[d.role];
     return [
       newToken ? h("div", {class: "card", id: "dv-new-token"}, h("h2", {}, t("dv_token", {name: newToken.name})),
         h("div", {class: "token-box"}, newToken.token),
@@ -378,6 +381,7 @@
       h("div", {class: "card"}, h("h2", {}, t("dv_title")), M.table([
         [t("dv_name"), (d) => h("b", {}, d.name)],
         [t("dv_role"), (d) => t("role_" + d.role)],
+        [t("dv_window"), (d) => (d.window ? String(d.window) : "—")],
         [t("dv_online"), (d) => h("span", {class: "badge " + (d.online ? "ok" : "closed")}, t(d.online ? "dv_yes" : "dv_no"))],
         [t("dv_health"), (d) => health(d.health)],
         [t("dv_status"), (d) => (d.active ? t("dv_active") : h("span", {class: "over"}, t("dv_revoked")))],
@@ -385,13 +389,15 @@
           ? h("button", {class: "small danger", "data-revoke": d.name, onclick: async () => {
             try { await M.api(`/api/v1/manage/devices/${encodeURIComponent(d.name)}/revoke`, {method: "POST"}); M.toast(t("dv_revoked_ok", {name: d.name})); newToken = null; await loadAccounts(); } catch (e) { M.toast(M.errorText(e), "error"); }
           }}, t("dv_revoke"))
-          : h("button", {class: "small", onclick: () => issue(d.name, d.role)}, t("dv_reissue")))],
+          : h("button", {class: "small", onclick: () => issue(d.name, d.role, d.window)}, t("dv_reissue")))],
       ], deviceList, {class: "devices"})),
       h("div", {class: "card"}, h("h2", {}, t("dv_add")), h("div", {class: "toolbar"},
         M.field(t("dv_name"), h("input", {id: "dv-name", maxlength: 40, placeholder: "window-9", value: add.name, oninput: (e) => { add.name = e.target.value.trim(); }})),
         M.field(t("dv_role"), M.select(["kiosk", "display", "pad", "caller"].map((r) => [r, t("role_" + r)]), add.role,
           {id: "dv-role", onchange: (e) => { add.role = e.target.value; }})),
-        h("button", {class: "primary", id: "dv-add", onclick: () => issue(add.name, add.role)}, t("dv_add")), error))];
+        M.field(t("dv_window"), h("input", {id: "dv-window", type: "number", min: 1, max: 999, value: add.window || "",
+          oninput: (e) => { add.window = e.target.value.trim(); }})),
+        h("button", {class: "primary", id: "dv-add", onclick: () => issue(add.name, add.role, add.window)}, t("dv_add")), error))];
   }
 
   /* ------------------------------------------------------------------ page */

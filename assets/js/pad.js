@@ -229,7 +229,10 @@
     let outcome = "failed";
     for (let attempt = 1; attempt <= RETRIES; attempt++) {
       try {
-        await J.api(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/rating`, {token: pad.token, body});
+        // The pad rates by number, through its own window: the hub takes it only from
+        // the pad bound to this window, for a ticket completed here (一次一评).
+        await J.api(`/api/v1/windows/${WINDOW}/rating`, {token: pad.token,
+                                                          body: Object.assign({number: ticket.number}, body)});
         outcome = "thanks";
         break;
       } catch (error) {
@@ -270,10 +273,10 @@
     if (d.window !== WINDOW && event.type !== "config_changed" && event.type !== "day_started") return;
     switch (event.type) {
       case "ticket_completed":
-        ask({id: d.id, number: d.number});
+        ask({number: d.number});
         break;
       case "ticket_rated":  // rated elsewhere (the phone page) while we ask: don't ask twice
-        if (pad.ticket && pad.ticket.id === d.id && !pad.sending) thank("already", d.level);
+        if (pad.ticket && pad.ticket.number === d.number && !pad.sending) thank("already", d.level);
         break;
       case "window_paused":
         if (pad.window) { pad.window.state = "paused"; pad.window.reason = d.reason; renderCard(); }

@@ -45,7 +45,7 @@
   let shownCall = null;
 
   function windowFrom(w) {
-    const ticket = w.ticket ? {id: w.ticket.id, number: w.ticket.number, status: w.ticket.status,
+    const ticket = w.ticket ? {number: w.ticket.number, status: w.ticket.status,
                                recall_count: w.ticket.recall_count} : null;
     return {id: w.id, name: w.name, state: w.state, reason: w.reason, clerk: w.clerk,
             staff: w.staff || {}, ticket, callSeq: null};
@@ -58,7 +58,7 @@
     view.window = found ? windowFrom(found) : null;
     view.known = true;
     if (view.window && before && before.ticket && view.window.ticket &&
-        before.ticket.id === view.window.ticket.id) {
+        before.ticket.number === view.window.ticket.number) {
       view.window.callSeq = before.callSeq;   // the same call: not new, no flash
     }
     render();
@@ -73,11 +73,11 @@
     if (event.type === "config_changed" || event.type === "day_started") { refreshAll(); return; }
     if (!w) return;
     const mine = d.window === number;
-    const current = w.ticket && w.ticket.id === d.id;
+    const current = w.ticket && w.ticket.number === d.number;  // screens know numbers, not ids
     switch (event.type) {
       case "ticket_called": case "ticket_recalled":
         if (!mine) break;
-        w.ticket = {id: d.id, number: d.number, status: "called", recall_count: d.recall_count};
+        w.ticket = {number: d.number, status: "called", recall_count: d.recall_count};
         w.callSeq = event.seq;
         view.flashAt = Date.now();
         break;

@@ -19,6 +19,7 @@ from hub.domain.state import Account, CenterState
 
 USER_ROLES = ("admin", "manager", "clerk")
 DEVICE_ROLES = ("kiosk", "display", "caller", "pad")
+WINDOW_DEVICE_ROLES = ("pad", "display", "caller")  # may be bound to one window
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$")
 
 
@@ -56,6 +57,7 @@ class DeviceAdded(ev.Event):
     device: str
     role: str
     token_hash: str = field(repr=False)
+    window: int | None = None  # the window a pad (or window screen) stands at
 
 
 @ev.event
@@ -85,6 +87,7 @@ class AddDevice(Command):
     device: str
     role: str
     token_hash: str = field(repr=False)
+    window: int | None = None
 
 
 @dataclass(frozen=True)
@@ -123,10 +126,16 @@ def _add_device(d: rules.Decision, c: AddDevice) -> None:
         raise InvalidAccount("device name: 2-40 letters, digits, . _ -", field="name")
     if c.role not in DEVICE_ROLES:
         raise InvalidAccount(f"role must be one of {', '.join(DEVICE_ROLES)}", field="role")
+    if c.window is not None:
+        if c.role not in WINDOW_DEVICE_ROLES:
+            raise InvalidAccount(f"only a {' or '.join(WINDOW_DEVICE_ROLES)} stands at a window",
+                                 field="window")
+        if isinstance(c.window, bool) or d.config.window(c.window) is None:
+            raise InvalidAccount(f"no window {c.window}", field="window")
     current = d.state.devices.get(c.device)
     if current is not None and current.active:
         raise AccountExists(f"device {c.device} exists; revoke it first", field="name")
-    d.emit(DeviceAdded, device=c.device, role=c.role, token_hash=c.token_hash)
+    d.emit(DeviceAdded, device=c.device, role=c.role, token_hash=c.token_hash, window=c.window)
 
 
 @rules._on(RevokeDevice)
@@ -161,6 +170,7 @@ def _device_added(state: CenterState, event: DeviceAdded) -> None:
         name=event.device,
         role=event.role,
         secret_hash=event.token_hash,
+        windows=(event.window,) if event.window is not None else (),
         version=(old.version + 1) if old else 1,
     )
 

@@ -42,7 +42,8 @@ class IssueTicket(Command):
 
 @dataclass(frozen=True)
 class CheckIn(Command):
-    """Check in a booked appointment by its code or by the phone number it was booked with."""
+    """Check in a booked appointment by its code; a phone number given too must be the
+    one it was booked with (the number alone is never enough: DOMAIN.md)."""
 
     code: str | None = None
     phone: str | None = None
@@ -139,9 +140,22 @@ class Resume(Command):
     number: str
 
 
+RATE_CHANNELS = ("holder", "pad")
+
+
 @dataclass(frozen=True)
 class Rate(Command):
+    """A citizen's 好差评 of a completed visit, through one of two channels:
+
+    - "holder": the ticket's holder on their phone, naming the ticket by its id (the
+      id is the holder's secret);
+    - "pad": the rating pad of `window`, naming the ticket by its number; accepted
+      only for a ticket completed at that window.
+    """
+
     ticket: str
     level: int
     aspects: tuple[str, ...] = ()
     reason: str = ""
+    channel: str = "holder"
+    window: int | None = None

@@ -200,21 +200,19 @@ def _issue(d: Decision, c: cmd.IssueTicket) -> None:
 @_on(cmd.CheckIn)
 def _check_in(d: Decision, c: cmd.CheckIn) -> None:
     state = d.state
-    appointment = None
-    if c.code:
-        appointment_id = state.appointment_codes.get(c.code.strip())
-        appointment = state.appointments.get(appointment_id) if appointment_id else None
-    elif c.phone:
+    if not c.code or not c.code.strip():
+        # By phone number, the code must come too (or, once there is a notification
+        # interface, a one-time code sent to that phone): never the number alone.
+        raise errors.MissingField("预约码必填 (the appointment code is required)", field="code")
+    appointment_id = state.appointment_codes.get(c.code.strip())
+    appointment = state.appointments.get(appointment_id) if appointment_id else None
+    if appointment is not None and c.phone is not None:
         digits = "".join(ch for ch in c.phone if ch.isdigit())
-        today = [
-            a
-            for a in state.appointments.values()
-            if a.phone and a.phone == digits and a.day == state.business_day
-            and a.status == "booked"
-        ]
-        appointment = min(today, key=lambda a: a.slot_start) if today else None
+        if not appointment.phone or appointment.phone != digits:
+            appointment = None  # one answer for "no such code" and "not this phone's"
     if appointment is None:
-        raise errors.UnknownAppointment("没有找到这个预约 (no such appointment)", field="code")
+        raise errors.UnknownAppointment(
+            "没有找到这个预约，请核对预约码和手机号 (no appointment matches)", field="code")
     if appointment.status == "cancelled":
         raise errors.AppointmentCancelled("这个预约已取消", field="code")
     if appointment.status == "checked_in":
@@ -568,9 +566,18 @@ def _resume(d: Decision, c: cmd.Resume) -> None:
 
 @_on(cmd.Rate)
 def _rate(d: Decision, c: cmd.Rate) -> None:
-    ticket = d.state.tickets.get(c.ticket)
-    if ticket is None:
-        raise errors.UnknownTicket("no such ticket today", field="ticket")
+    if c.channel == "pad":
+        # The pad of a window rates the visit it saw: a ticket completed at that window.
+        ticket = d.state.ticket_by_number(c.ticket)
+        if ticket is None or ticket.window != c.window or ticket.status != DONE:
+            raise errors.NotRatableHere(
+                f"{c.ticket} was not completed at window {c.window} today", field="number")
+    elif c.channel == "holder":
+        ticket = d.state.tickets.get(c.ticket)
+        if ticket is None:
+            raise errors.UnknownTicket("no such ticket today", field="ticket")
+    else:
+        raise errors.InvalidChannel(f"rate through one of {cmd.RATE_CHANNELS}", field="channel")
     if ticket.status != DONE:
         raise errors.TicketNotDone(f"{ticket.number} has not been completed", field="ticket")
     if ticket.rating is not None:

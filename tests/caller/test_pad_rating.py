@@ -176,14 +176,31 @@ def test_no_answer_before_the_timeout(browser: Any, demo_hub: Any) -> None:
 
 
 def test_a_second_rating_is_refused(browser: Any, demo_hub: Any) -> None:
-    # At the API: the same ticket cannot be rated twice.
+    # At the API: the pad of window 8 rates what window 8 completed, by its number, once.
     ticket = served(demo_hub)
-    rate = f"/api/v1/tickets/{ticket['id']}/rating"
+    rate = f"/api/v1/windows/{WINDOW}/rating"
     device = demo_hub.tokens[f"pad-{WINDOW}"]
-    assert api(demo_hub, "POST", rate, device, json={"level": 5}).ok
-    again = api(demo_hub, "POST", rate, device, json={"level": 1, "aspects": ["服务态度"]})
+    first = api(demo_hub, "POST", rate, device, json={"number": ticket["number"], "level": 5})
+    assert first.ok, first.text
+    assert first.json()["number"] == ticket["number"] and first.json()["window"] == WINDOW
+    again = api(demo_hub, "POST", rate, device,
+                json={"number": ticket["number"], "level": 1, "aspects": ["服务态度"]})
     assert (again.status_code, again.json()["error"]) == (409, "already_rated")
+    # Nor may its holder rate it again (一次一评), nor the pad by the ticket's id.
+    holder = api(demo_hub, "POST", f"/api/v1/tickets/{ticket['id']}/rating",
+                 json={"level": 1}, params={"center": "demo"})
+    assert (holder.status_code, holder.json()["error"]) == (409, "already_rated")
+    by_id = api(demo_hub, "POST", f"/api/v1/tickets/{ticket['id']}/rating", device,
+                json={"level": 1})
+    assert by_id.status_code == 403
     assert [r["level"] for r in ratings(demo_hub, ticket["number"])] == [5]
+    # Another window's pad may not rate what window 8 served; the clerk may not either.
+    other_pad = api(demo_hub, "POST", "/api/v1/windows/7/rating", demo_hub.tokens["pad-7"],
+                    json={"number": served(demo_hub)["number"], "level": 1})
+    assert (other_pad.status_code, other_pad.json()["error"]) == (403, "not_rated_here")
+    clerk = api(demo_hub, "POST", rate, demo_hub.login(CLERK),
+                json={"number": ticket["number"], "level": 5})
+    assert clerk.status_code == 403
 
     with pad(browser, demo_hub, query="ask=60&thanks=2") as page:
         # The pad's answer is lost on the way back: it sends again, the hub refuses
@@ -198,7 +215,7 @@ def test_a_second_rating_is_refused(browser: Any, demo_hub: Any) -> None:
             else:
                 route.continue_()
 
-        page.route("**/api/v1/tickets/*/rating", lose_first_answer)
+        page.route(f"**/api/v1/windows/{WINDOW}/rating", lose_first_answer)
         ticket = served(demo_hub)
         asked(page, ticket["number"])
         page.click("[data-level='4']")

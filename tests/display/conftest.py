@@ -53,7 +53,6 @@ def make_call() -> MakeCall:
             "type": kind,
             "at": (NOW - timedelta(seconds=age_seconds)).isoformat(),
             "data": {
-                "id": f"ticket-{number}",
                 "number": number,
                 "service": service,
                 "window": window,

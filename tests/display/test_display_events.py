@@ -18,14 +18,14 @@ def test_reads_a_ticket_called_payload(make_call: MakeCall) -> None:
         "seq": 41,
         "type": "ticket_called",
         "at": "2026-11-27T09:41:05+08:00",
-        "data": {"id": "t-1", "number": "A012", "service": "social-security", "window": 3,
+        "data": {"number": "A012", "service": "social-security", "window": 3,
                  "window_name": "3号窗口", "recall_count": 0},
     }
     call = CallEvent.from_event(event)
     assert call == CallEvent(
         seq=41, type="ticket_called",
         at=datetime(2026, 11, 27, 9, 41, 5, tzinfo=timezone(timedelta(hours=8))),
-        ticket_id="t-1", number="A012", window=3, window_name="3号窗口",
+        number="A012", window=3, window_name="3号窗口",
         service="social-security", recall_count=0,
     )
     assert not call.is_recall

@@ -22,7 +22,7 @@ from tests.display.conftest import CHINA, CuttableLink, Desk, wait_for
 
 def event(seq: int, kind: str = "ticket_called", number: str = "A001") -> dict[str, Any]:
     return {"seq": seq, "type": kind, "at": f"2026-11-26T09:00:{seq % 60:02d}+08:00",
-            "data": {"id": f"t{seq}", "number": number, "window": 1}}
+            "data": {"number": number, "window": 1}}
 
 
 def seqs(deliveries: list[tuple[dict[str, Any], bool]]) -> list[tuple[int, bool]]:
@@ -35,7 +35,7 @@ def seqs(deliveries: list[tuple[dict[str, Any], bool]]) -> list[tuple[int, bool]
 def test_the_first_snapshot_is_the_picture_not_news() -> None:
     resync = Resync(["hall"])
     assert resync.subscribing() == {"rooms": ["hall"], "since": None}
-    snapshot = {"recent_calls": [{"seq": 9, "type": "ticket_called", "ticket": "t9",
+    snapshot = {"recent_calls": [{"seq": 9, "type": "ticket_called",
                                   "number": "A009", "window": 1}]}
     deliveries, found = resync.acknowledged({"seq": 10, "snapshot": snapshot})
     assert deliveries == [] and found == snapshot
@@ -68,13 +68,14 @@ def test_a_snapshot_after_a_long_drop_hands_on_the_calls_made_meanwhile() -> Non
     resync.pushed(event(20))   # already in the snapshot below
     resync.pushed(event(21))
     recent = [{"seq": s, "type": "ticket_called", "at": "2026-11-26T09:30:00+08:00",
-               "ticket": f"t{s}", "number": f"A0{s}", "service": "social-security",
+               "number": f"A0{s}", "service": "social-security",
                "window": 2, "window_name": "2号窗口", "recall_count": 0} for s in (20, 15, 9)]
     deliveries, snapshot = resync.acknowledged({"seq": 20, "snapshot": {"recent_calls": recent}})
     assert snapshot is not None
     assert seqs(deliveries) == [(15, False), (20, False), (21, True)]
     assert deliveries[0][0] == call_from_recent(recent[1])
-    assert deliveries[0][0]["data"] == {"id": "t15", "number": "A015", "service": "social-security",
+    # Public: the number and the window, no ticket id.
+    assert deliveries[0][0]["data"] == {"number": "A015", "service": "social-security",
                                         "window": 2, "window_name": "2号窗口", "recall_count": 0}
 
 

@@ -150,13 +150,21 @@ def test_check_in_by_code_issues_an_appointment_ticket_due_at_the_slot(day: Day)
     assert appointment.status == "checked_in" and appointment.ticket == issued.ticket
 
 
-def test_check_in_by_phone_finds_todays_earliest_booking(day: Day) -> None:
+def test_check_in_by_phone_needs_the_code_of_that_phones_booking(day: Day) -> None:
     book(day, time(14), phone="13800138000")
     first = book(day, time(10), phone="13800138000")
-    book(day, time(10), on=WEDNESDAY, phone="13800138000")
-    issued = check_in(day, phone="138 0013 8000")
+    other = book(day, time(11), phone="13900139000")
+    # The number alone checks in nobody (DOMAIN.md: never the number alone).
+    assert day.refuse(cmd.CheckIn(phone="13800138000"), "kiosk-1",
+                      "missing_field").field == "code"
+    # A code with another phone's number: the same answer as a code that does not exist.
+    mismatch = day.refuse(cmd.CheckIn(code=other.code, phone="13800138000"), "kiosk-1",
+                          "unknown_appointment")
+    unknown = day.refuse(cmd.CheckIn(code="999999", phone="13800138000"), "kiosk-1",
+                         "unknown_appointment")
+    assert (mismatch.message, mismatch.field) == (unknown.message, unknown.field)
+    issued = check_in(day, code=first.code, phone="138 0013 8000")
     assert issued.appointment == first.appointment
-    day.refuse(cmd.CheckIn(phone="13900000000"), "kiosk-1", "unknown_appointment")
 
 
 def test_check_in_refusals(day: Day) -> None:
@@ -166,7 +174,7 @@ def test_check_in_refusals(day: Day) -> None:
     done = book(day, time(11))
     check_in(day, code=done.code)
     assert day.refuse(cmd.CheckIn(code="999999"), "kiosk-1", "unknown_appointment").field == "code"
-    day.refuse(cmd.CheckIn(), "kiosk-1", "unknown_appointment")
+    day.refuse(cmd.CheckIn(), "kiosk-1", "missing_field")
     day.refuse(cmd.CheckIn(code=cancelled.code), "kiosk-1", "appointment_cancelled")
     day.refuse(cmd.CheckIn(code=tomorrow.code), "kiosk-1", "appointment_not_today")
     day.refuse(cmd.CheckIn(code=done.code), "kiosk-1", "appointment_already_checked_in")

@@ -79,3 +79,28 @@ def test_rating_before_completion_is_refused(day: Day) -> None:
 
 def test_rating_an_unknown_ticket_is_refused(day: Day) -> None:
     day.refuse(cmd.Rate("no-such-ticket", 5), "pad-1", "unknown_ticket")
+
+
+def test_the_pad_of_the_window_rates_by_number(day: Day) -> None:
+    """The pad channel: only a ticket completed at the pad's own window, by its number."""
+    _done(day)
+    refused = day.refuse(cmd.Rate("A001", 1, ("服务态度",), channel="pad", window=2), "pad-2",
+                         "not_rated_here")
+    assert (refused.status, refused.field) == (403, "number")
+    day.refuse(cmd.Rate("A999", 5, channel="pad", window=1), "pad-1", "not_rated_here")
+    [rated] = day.run(cmd.Rate("A001", 4, channel="pad", window=1), "pad-1")
+    assert isinstance(rated, ev.TicketRated) and (rated.number, rated.window) == ("A001", 1)
+    day.refuse(cmd.Rate("A001", 4, channel="pad", window=1), "pad-1", "already_rated")
+    day.refuse(cmd.Rate(day.ticket("A001").id, 1), "mobile", "already_rated")
+
+
+def test_the_pad_may_not_rate_a_ticket_not_yet_completed_at_its_window(day: Day) -> None:
+    day.sign_in(1, "wangli")
+    day.issue("social-security")
+    day.call(1)
+    day.refuse(cmd.Rate("A001", 5, channel="pad", window=1), "pad-1", "not_rated_here")
+
+
+def test_an_unknown_channel_is_refused(day: Day) -> None:
+    ticket = _done(day)
+    day.refuse(cmd.Rate(ticket, 5, channel="staff"), "wangli", "invalid_channel")

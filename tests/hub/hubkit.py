@@ -50,6 +50,7 @@ DEVICES = {
     "old-kiosk": "kiosk",  # revoked after it is added
 }
 REVOKED = ("old-kiosk",)
+WINDOW_OF = {"pad-1": 1, "window-3": 3}  # devices that stand at a window (--window)
 
 
 # --------------------------------------------------------------------- processes
@@ -119,7 +120,8 @@ def prepare_journal(path: Path, config: Path = DEMO_TOML) -> Journal:
                 stdin=PASSWORD + "\n", env=env)
 
     def add_device(name: str) -> tuple[str, str]:
-        printed = run_cli("device", "add", name, "--role", DEVICES[name], *where, env=env)
+        at = ["--window", str(WINDOW_OF[name])] if name in WINDOW_OF else []
+        printed = run_cli("device", "add", name, "--role", DEVICES[name], *at, *where, env=env)
         assert re.fullmatch(r"dev\.demo\.[A-Za-z0-9_-]{20,}\n", printed), printed
         return name, printed.strip()
 

@@ -172,19 +172,36 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str, str | None]] = [
     ("POST", "/windows/1/sign-in", "clerk3", {"json": {}}, 409, "window_taken", None),
     # ---- tickets and ratings
     ("GET", "/tickets/no-such-ticket-here", "anonymous", {}, 404, "unknown_ticket", "ticket"),
-    ("POST", "/tickets/{ticket}/rating", "pad-1", {"json": {"level": 5}}, 409,
+    # The holder rates by the ticket's id, without a token; the window's pad by number.
+    ("POST", "/tickets/{ticket}/rating", "anonymous", {"json": {"level": 5}}, 409,
      "ticket_not_done", "ticket"),
-    ("POST", "/tickets/{ticket}/rating", "pad-1", {"json": {"level": "5"}}, 422,
+    ("POST", "/tickets/{ticket}/rating", "anonymous", {"json": {"level": "5"}}, 422,
      "invalid_field", "level"),
-    ("POST", "/tickets/{ticket}/rating", "pad-1", {"json": {"level": 9}}, 422, "invalid_field",
+    ("POST", "/tickets/{ticket}/rating", "anonymous", {"json": {"level": 9}}, 422,
+     "invalid_field", "level"),
+    ("POST", "/tickets/{ticket}/rating", "anonymous", {"json": {}}, 422, "missing_field",
      "level"),
-    ("POST", "/tickets/{ticket}/rating", "pad-1", {"json": {}}, 422, "missing_field", "level"),
-    ("POST", "/tickets/{ticket}/rating", "pad-1", {"json": {"level": 2, "aspects": ["慢"]}},
+    ("POST", "/tickets/{ticket}/rating", "anonymous", {"json": {"level": 2, "aspects": ["慢"]}},
      422, "invalid_field", "aspects"),
-    ("POST", "/tickets/{ticket}/rating", "pad-1", {"json": {"level": 2, "aspects": "服务效率"}},
-     422, "invalid_field", "aspects"),
-    ("POST", "/tickets/no-such-ticket-here/rating", "pad-1", {"json": {"level": 5}}, 404,
+    ("POST", "/tickets/{ticket}/rating", "anonymous",
+     {"json": {"level": 2, "aspects": "服务效率"}}, 422, "invalid_field", "aspects"),
+    ("POST", "/tickets/no-such-ticket-here/rating", "anonymous", {"json": {"level": 5}}, 404,
      "unknown_ticket", "ticket"),
+    ("POST", "/tickets/{ticket}/rating", "pad-1", {"json": {"level": 5}}, 403, "forbidden",
+     None),
+    ("POST", "/windows/1/rating", "pad-1", {"json": {"number": "{number}", "level": 5}}, 403,
+     "not_rated_here", "number"),
+    ("POST", "/windows/2/rating", "pad-1", {"json": {"number": "{number}", "level": 5}}, 403,
+     "window_not_allowed", "window"),
+    ("POST", "/windows/1/rating", "pad-1", {"json": {"level": 5}}, 422, "missing_field",
+     "number"),
+    ("POST", "/windows/1/rating", "pad-1", {"json": {"number": "{number}", "level": 0}}, 422,
+     "invalid_field", "level"),
+    ("POST", "/windows/1/rating", "pad-1",
+     {"json": {"number": "{number}", "level": 1, "aspects": ["慢"]}}, 422, "invalid_field",
+     "aspects"),
+    ("POST", "/windows/1/rating", "clerk1", {"json": {"number": "{number}", "level": 5}}, 403,
+     "forbidden", None),
     # ---- journal reads
     ("GET", "/events?since=abc", "director", {}, 422, "invalid_field", "since"),
     ("GET", "/events?since=-1", "director", {}, 422, "invalid_field", "since"),
@@ -273,6 +290,8 @@ def test_bad_request_is_refused_and_changes_nothing(
         sent["json"] = body
     headers = {**authorization(hub, who), **sent.pop("headers", {})}
     path = path.replace("{ticket}", scene.ticket)
+    if isinstance(body, dict) and body.get("number") == "{number}":
+        sent["json"] = {**body, "number": scene.number}
     response = hub.api().request(method, path, headers=headers, token=None, **sent)
     expect_error(response, status, code, field)
     assert hub.seq() == scene.seq, "a refused request changed the journal"

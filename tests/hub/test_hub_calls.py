@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from hubkit import HubProcess, expect_error, of_type, seqs
 
+from hub.domain.config import QueueRules
+from hub.wire import PUBLIC_FIELDS
+
 pytestmark = pytest.mark.slow
 
 DISPLAYS = 20
@@ -19,16 +22,26 @@ SERVICES = ["social-security", "medical-insurance", "household", "real-estate",
             "business-license", "civil-affairs"]
 TICKETS = 120
 CALLED_FIELDS = {"id", "number", "service", "window", "window_name", "recall_count"}
+# The hub's clerks here (clerk1…8) have no published name: public screens say 工作人员.
+UNNAMED = "工作人员"
+PAUSE_REASONS = QueueRules.pause_reasons  # the demo keeps the default ones
 
 
 # Free text a clerk typed about a citizen's matter: for staff, never for public screens.
 STAFF_TEXT = {"ticket_transferred": "note", "ticket_suspended": "reason"}
 
 
-def public(event: dict[str, Any]) -> dict[str, Any]:
-    """A manager's copy of an event as the hall hears it: no actor, no staff notes."""
-    hidden = STAFF_TEXT.get(event["type"])
-    data = {k: v for k, v in event["data"].items() if k != hidden}
+def public(event: dict[str, Any], holder: bool = False) -> dict[str, Any]:
+    """A manager's copy of an event as the hall hears it: the public fields of its type
+    only (no actor, no ticket id, no staff notes), the clerk by published name, a pause
+    reason only when configured; the holder's phone gets its ticket's id on top."""
+    data = {k: v for k, v in event["data"].items() if k in PUBLIC_FIELDS[event["type"]]}
+    if "clerk" in data:
+        data["clerk"] = UNNAMED
+    if event["type"] == "window_paused" and data["reason"] not in PAUSE_REASONS:
+        data["reason"] = None
+    if holder:
+        data["id"] = event["data"]["id"]
     return {**{k: v for k, v in event.items() if k != "actor"}, "data": data}
 
 
@@ -130,7 +143,7 @@ def test_every_display_hears_every_call_in_order_and_resyncs_exactly(hub: HubPro
             snapshot = ack["snapshot"]
             assert snapshot["seq"] == start
             assert sum(s["waiting"] for s in snapshot["services"]) == TICKETS
-            assert {w["clerk"] for w in snapshot["windows"]} == {f"clerk{w}" for w in WINDOWS}
+            assert {w["clerk"] for w in snapshot["windows"]} == {UNNAMED}  # never a login
         assert window_screen.subscribe(["window:3"], since=start) == {"seq": start, "events": []}
         ack = phone.subscribe([f"ticket:{followed['id']}"], since=None)
         assert ack["snapshot"]["tickets"][followed["id"]]["number"] == followed["number"]
@@ -199,7 +212,8 @@ def test_every_display_hears_every_call_in_order_and_resyncs_exactly(hub: HubPro
         for_window = [e for e in expected if touches_window(e, 3)]
         assert for_window and window_screen.wait_seq(for_window[-1]["seq"])
         assert [fact(e) for e in window_screen.events()] == for_window
-        for_ticket = [e for e in expected if e["data"].get("id") == followed["id"]]
+        for_ticket = [public(e, holder=True) for e in journal
+                      if e["data"].get("id") == followed["id"]]
         assert phone.wait_seq(for_ticket[-1]["seq"])
         assert [fact(e) for e in phone.events()] == for_ticket
         assert [e["type"] for e in for_ticket][-1] == "ticket_completed"
@@ -263,12 +277,16 @@ def test_every_window_action_answers_window_ticket_and_seq(hub: HubProcess) -> N
         assert act(at7, 7, "open")["window"]["state"] == "open"
         assert act(at7, 7, "sign-out")["window"]["clerk"] is None
 
+        # Served at window 4: the pad of window 1 may not rate it; its holder may, once.
         pad = hub.api(hub.device("pad-1"))
-        rated = pad.ok("POST", f"/tickets/{citizen['id']}/rating",
-                       json={"level": 2, "aspects": ["服务效率"], "reason": "等太久"})
+        expect_error(pad.request("POST", "/windows/1/rating", json={"number": number, "level": 1}),
+                     403, "not_rated_here", "number")
+        holder = hub.api()
+        rated = holder.ok("POST", f"/tickets/{citizen['id']}/rating",
+                          json={"level": 2, "aspects": ["服务效率"], "reason": "等太久"})
         assert rated["level"] == 2 and rated["seq"] == hub.seq()
-        expect_error(pad.request("POST", f"/tickets/{citizen['id']}/rating", json={"level": 5}),
-                     409, "already_rated")
+        expect_error(holder.request("POST", f"/tickets/{citizen['id']}/rating",
+                                    json={"level": 5}), 409, "already_rated")
         found = hub.api().ok("GET", f"/tickets/{citizen['id']}")
         assert (found["number"], found["status"], found["window"]) == (number, "done", 4)
 
@@ -278,6 +296,7 @@ def test_every_window_action_answers_window_ticket_and_seq(hub: HubProcess) -> N
         notes = {(e["type"], e["data"].get(STAFF_TEXT.get(e["type"], ""))) for e in journal}
         assert {("ticket_suspended", "缺少户口簿"), ("ticket_transferred", "户口迁移")} <= notes
         assert display.wait_seq(heard[-1]["seq"])
+        assert heard[-3]["data"] == {"window": 7, "reason": None}  # 开会 is not configured
         assert [fact(e) for e in display.events()] == heard
         assert [e["type"] for e in heard] == [
             "ticket_issued", "ticket_called", "ticket_recalled", "ticket_no_show",

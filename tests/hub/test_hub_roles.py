@@ -49,10 +49,13 @@ REFUSALS: list[tuple[str, str, dict[str, Any] | None, str, int, str]] = [
      "unauthenticated"),
     ("POST", "/tickets", {"service": "household", "channel": "counter"}, "kiosk-1", 403,
      "forbidden"),
-    # rating: the pad, staff, or the phone holding the ticket
-    ("POST", "/tickets/{ticket}/rating", {"level": 5}, "kiosk-1", 403, "forbidden"),
-    ("POST", "/tickets/{ticket}/rating", {"level": 5}, "hall-1", 403, "forbidden"),
-    ("POST", "/tickets/{ticket}/rating", {"level": 5}, "caller-1", 403, "forbidden"),
+    # rating: the phone holding the ticket (no token) by id; the window's pad by number
+    *[("POST", "/tickets/{ticket}/rating", {"level": 5}, who, 403, "forbidden")
+      for who in (*DEVICE_ROLES, "clerk1", "director", "admin")],
+    *[("POST", "/windows/1/rating", {"number": "A001", "level": 5}, who, 403, "forbidden")
+      for who in ("kiosk-1", "hall-1", "caller-1", "clerk1", "director", "admin")],
+    ("POST", "/windows/1/rating", {"number": "A001", "level": 5}, "anonymous", 401,
+     "unauthenticated"),
     # window actions: staff only, and only at their own window
     *[("POST", f"/windows/1/{action}", body, who, 403, "forbidden")
       for action, body in [("call-next", {}), ("recall", {}), ("complete", {}),

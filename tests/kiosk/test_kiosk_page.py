@@ -214,6 +214,56 @@ def test_appointment_check_in_on_the_keypad(
     page.wait_for_selector("#checkin-error:text('已经签到过了')")
 
 
+@pytest.mark.parametrize("shape", ["portrait", "landscape"])
+def test_check_in_by_phone_number_also_takes_the_code(
+    demo_hub: HubProcess, open_kiosk: Callable[..., Any],
+    layout_problems: Callable[[Any], list[str]], shape: str,
+) -> None:
+    """By phone, the citizen enters the number they booked with and the code (never the
+    number alone); a code that is not that number's is refused like an unknown one."""
+    kiosk = demo_hub.tokens["kiosk-1"]
+    day = api(demo_hub, "GET", "/api/v1/kiosk", kiosk).json()["business_day"]
+    phone = "13900139111" if shape == "portrait" else "13900139222"
+    booked = api(demo_hub, "POST", "/api/v1/appointments", kiosk, json={
+        "service": "household", "day": day, "slot": "11:00", "phone": phone})
+    assert booked.status_code == 201, booked.text
+    code = booked.json()["code"]
+
+    page = open_kiosk(demo_hub, PORTRAIT if shape == "portrait" else LANDSCAPE)
+    page.locator("[data-action='checkin']").tap()
+    page.locator("[data-mode='phone']").tap()
+    assert page.get_attribute("[data-mode='phone']", "aria-pressed") == "true"
+    assert page.is_visible("#phone-field") and "手机号" in page.inner_text("#checkin-hint")
+    for digit in phone:
+        page.locator(f"[data-key='{digit}']").tap()
+    assert page.inner_text("#phone-number").replace(" ", "") == phone
+    assert page.is_disabled("#checkin-go")  # the number alone is not enough
+    wrong = "000000" if code != "000000" else "111111"
+    for digit in wrong:  # the keypad moved on to the code by itself
+        page.locator(f"[data-key='{digit}']").tap()
+    page.locator("#checkin-go").tap()
+    page.wait_for_selector("#checkin-error:text('手机号与预约码不匹配')")
+    page.locator("[data-key='clear']").tap()
+    for digit in code:
+        page.locator(f"[data-key='{digit}']").tap()
+    assert page.locator("#code .digit").all_inner_texts() == list(code)
+    for target in ("[data-mode='phone']", "[data-mode='code']", "#phone-field", "#code-field",
+                   "[data-key='5']", "#checkin-go"):
+        box = page.locator(target).bounding_box()
+        assert box and box["height"] >= 60 and box["width"] >= 60, (target, box)
+    assert layout_problems(page) == []
+    screenshot(page, f"kiosk_{shape}_checkin_phone")
+    page.locator("#lang-toggle").tap()
+    page.wait_for_selector("#checkin-hint:text('Phone number and 6-digit code')")
+    assert page.inner_text("[data-mode='phone']") == "By phone number"
+    screenshot(page, f"kiosk_{shape}_checkin_phone_en")
+    page.locator("#checkin-go").tap()
+    page.wait_for_selector("#ticket:not([hidden])")
+    assert re.fullmatch(r"C\d{3}", page.inner_text("#t-number"))
+    issued = last_issued(demo_hub)
+    assert issued["channel"] == "appointment" and issued["due_at"].startswith(f"{day}T11:00")
+
+
 def test_waiting_counts_follow_other_kiosks_live(
     demo_hub: HubProcess, open_kiosk: Callable[..., Any],
 ) -> None:

@@ -196,9 +196,9 @@ def test_a_bad_rating_gets_a_follow_up_and_the_audit_trail_shows_it(
         assert called["id"] == ticket["id"]
         window(demo_hub, clerk, 1, "start")
         window(demo_hub, clerk, 1, "complete")
-        rated = api(demo_hub, "POST", f"/api/v1/tickets/{ticket['id']}/rating",
-                    demo_hub.tokens["pad-1"],
-                    json={"level": level, **({"aspects": ["服务态度"]} if level < 3 else {})})
+        rated = api(demo_hub, "POST", "/api/v1/windows/1/rating", demo_hub.tokens["pad-1"],
+                    json={"number": ticket["number"], "level": level,
+                          **({"aspects": ["服务态度"]} if level < 3 else {})})
         assert rated.ok, rated.text
         served.append(ticket)
     window(demo_hub, clerk, 1, "sign-out")

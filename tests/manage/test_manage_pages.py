@@ -241,6 +241,17 @@ def test_staff_accounts_and_devices_in_the_browser(page: Any, sim_hub: Simulated
     page.click('[data-revoke="window-9"]')
     page.locator("#dv-new-token").wait_for(state="detached", timeout=10000)
     assert api(sim_hub, "GET", "/api/v1/state", token).status_code == 401
+    # A rating pad stands at its window: it rates only what that window served.
+    page.fill("#dv-name", "pad-spare")
+    page.select_option("#dv-role", "pad")
+    page.fill("#dv-window", "3")
+    page.click("#dv-add")
+    page.locator("#dv-new-token .hint", has_text="/pad/window/3#token=").wait_for(timeout=10000)
+    devices = api(sim_hub, "GET", "/api/v1/manage/devices",
+                  sim_hub.login("director")).json()["devices"]
+    assert [d["window"] for d in devices if d["name"] == "pad-spare"] == [3]
+    assert [d["window"] for d in devices if d["name"] == "pad-1"] == [1]
+    screenshot(page, "manage-config-devices-pad")
 
 
 def test_a_complaint_is_recorded_and_handled_in_the_browser(page: Any,
