@@ -1,0 +1,225 @@
+"""Hub processes on one Redis: no display silently misses a call.
+
+The displays are the display agent's own client (`display.listener.LiveListener`,
+the same protocol as the pages'), one subscribed to `hall` on each hub process.
+What each one applied — live, replayed after a resubscription, or after a
+reconnection — is compared with the journal: every `ticket_called` once, in order.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from display.listener import LiveListener
+from hub.process import HubProcess, RedisServer
+from hub.store.redis import RedisStore
+
+pytestmark = pytest.mark.slow
+HEARTBEAT = 1  # seconds, so a stalled process is noticed quickly
+
+
+class Cluster:
+    """Hub processes on one redis-server (journal and message queue), a clerk, displays."""
+
+    def __init__(self, folder: Path, processes: int, server: RedisServer) -> None:
+        self.server = server
+        self.redis_url = redis_url = server.url
+        env = {"JIAOHAO_MESSAGE_QUEUE": redis_url, "JIAOHAO_HEARTBEAT_SECONDS": str(HEARTBEAT)}
+        self.hubs = [HubProcess("gevent", folder=str(folder / f"hub{i}"), store=redis_url,
+                                env=env) for i in range(processes)]
+        first = self.hubs[0]
+        first.add_user("wangli", "clerk")
+        first.add_device("kiosk-1", "kiosk")
+        first.add_device("hall-1", "display")
+        for hub in self.hubs[1:]:
+            hub.passwords, hub.tokens = first.passwords, first.tokens
+        for hub in self.hubs:
+            hub.start()
+        self.displays: list[Display] = []
+
+    def watch(self) -> None:
+        """A hall display on every process, subscribed and caught up."""
+        for hub in self.hubs:
+            self.displays.append(Display(hub))
+        for display in self.displays:
+            assert display.listener.wait_live(20), "a display never got live"
+
+    def stop(self) -> None:
+        for display in self.displays:
+            display.listener.close()
+        for hub in self.hubs:
+            hub.stop()
+
+    def journal_calls(self) -> list[tuple[int, str]]:
+        store = RedisStore(self.redis_url)
+        try:
+            return [(e.seq, e.number) for e in store.load("demo")  # type: ignore[attr-defined]
+                    if e.type == "ticket_called"]
+        finally:
+            store.close()
+
+
+class Display:
+    def __init__(self, hub: HubProcess) -> None:
+        self.calls: list[tuple[int, str]] = []
+        self.statuses: list[str] = []
+        self.lock = threading.Lock()
+        self.listener = LiveListener(hub.url, hub.tokens["hall-1"], ["hall"], self._event,
+                                     on_status=self.statuses.append).start()
+
+    def _event(self, event: dict[str, Any], live: bool) -> None:
+        if event["type"] == "ticket_called":
+            with self.lock:
+                self.calls.append((event["seq"], event["data"]["number"]))
+
+    def seen(self) -> list[tuple[int, str]]:
+        with self.lock:
+            return list(self.calls)
+
+
+def attempt(step: Callable[[], requests.Response], deadline: float) -> requests.Response | None:
+    """A request retried while the hub cannot reach its journal (503) or is unreachable."""
+    while time.monotonic() < deadline:
+        try:
+            answer = step()
+        except requests.RequestException:
+            time.sleep(0.2)
+            continue
+        if answer.status_code < 500:
+            return answer
+        time.sleep(0.2)
+    return None
+
+
+class Clerk:
+    """Issues a ticket at a kiosk of one process and calls it through another, in a loop."""
+
+    def __init__(self, cluster: Cluster, calling: HubProcess) -> None:
+        self.cluster = cluster
+        self.calling = calling
+        self.headers = {"Authorization": f"Bearer {calling.login('wangli')}"}
+        self.kiosk = {"Authorization": f"Bearer {calling.tokens['kiosk-1']}"}
+        self.acked: list[str] = []
+        self.stop = threading.Event()
+        self.errors: list[BaseException] = []
+        answer = requests.post(f"{calling.url}/api/v1/windows/4/sign-in", headers=self.headers,
+                               timeout=10)
+        assert answer.ok, answer.text
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            n = 0
+            deadline = time.monotonic() + 120
+            while not self.stop.is_set() and time.monotonic() < deadline:
+                issuing = self.cluster.hubs[n % len(self.cluster.hubs)]
+                n += 1
+                attempt(lambda: requests.post(
+                    f"{issuing.url}/api/v1/tickets", json={"service": "household"},
+                    headers=self.kiosk, timeout=5), deadline)
+                called = attempt(lambda: requests.post(
+                    f"{self.calling.url}/api/v1/windows/4/call-next", json={},
+                    headers=self.headers, timeout=5), deadline)
+                if called is not None and called.status_code == 200 and called.json()["ticket"]:
+                    self.acked.append(called.json()["ticket"]["number"])
+                attempt(lambda: requests.post(
+                    f"{self.calling.url}/api/v1/windows/4/complete", json={},
+                    headers=self.headers, timeout=5), deadline)
+        except BaseException as error:  # noqa: BLE001 - handed to the test
+            self.errors.append(error)
+
+
+@pytest.fixture
+def make_cluster(tmp_path: Path) -> Iterator[Callable[[int], Cluster]]:
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis").start()
+    made: list[Cluster] = []
+
+    def make(processes: int) -> Cluster:
+        made.append(Cluster(tmp_path, processes, server))
+        return made[-1]
+
+    yield make
+    for cluster in made:
+        cluster.stop()
+    server.stop()
+
+
+def assert_every_display_saw_every_call(cluster: Cluster, since: int) -> None:
+    expected = [call for call in cluster.journal_calls() if call[0] > since]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(
+            len(d.seen()) < len(expected) for d in cluster.displays):
+        time.sleep(0.2)
+    time.sleep(2 * HEARTBEAT)  # nothing doubled arrives late either
+    for index, display in enumerate(cluster.displays):
+        seen = display.seen()
+        missed = [call for call in expected if call not in seen]
+        doubled = len(seen) - len(set(seen))
+        assert (missed, doubled) == ([], 0), (
+            f"display on process {index}: missed {len(missed)} of {len(expected)} calls "
+            f"{missed[:5]}, doubled {doubled}")
+        assert seen == expected, f"display on process {index} saw calls out of order"
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_redis_killed_and_restarted_under_calls_every_display_gets_every_call(
+    make_cluster: Callable[[int], Cluster], processes: int,
+) -> None:
+    cluster = make_cluster(processes)
+    server = cluster.server
+    cluster.watch()
+    since = max((seq for seq, _ in cluster.journal_calls()), default=0)
+    clerk = Clerk(cluster, calling=cluster.hubs[0])
+    clerk.thread.start()
+    time.sleep(2)
+    before = len(clerk.acked)
+    server.stop(kill=True)
+    time.sleep(1)
+    server.start()
+    restarted = time.monotonic()
+    while len(clerk.acked) < before + 30 and time.monotonic() < restarted + 60:
+        time.sleep(0.1)
+    clerk.stop.set()
+    clerk.thread.join(30)
+    assert not clerk.errors, clerk.errors
+    assert before >= 5 and len(clerk.acked) >= before + 30, (before, len(clerk.acked))
+    assert_every_display_saw_every_call(cluster, since)
+    # Every acknowledged call is in the journal (AOF always): nothing was lost either.
+    assert set(clerk.acked) <= {number for _seq, number in cluster.journal_calls()}
+
+
+def test_a_paused_process_catches_its_displays_up(
+    make_cluster: Callable[[int], Cluster],
+) -> None:
+    cluster = make_cluster(2)
+    cluster.watch()
+    since = max((seq for seq, _ in cluster.journal_calls()), default=0)
+    clerk = Clerk(cluster, calling=cluster.hubs[0])
+    paused = cluster.hubs[1]
+    # Only the first process takes requests while the second is stopped.
+    cluster.hubs = cluster.hubs[:1]
+    clerk.thread.start()
+    time.sleep(1)
+    os.kill(paused.pid(), signal.SIGSTOP)
+    try:
+        time.sleep(4 * HEARTBEAT + 1)
+        stalled = len(cluster.displays[1].seen())
+    finally:
+        os.kill(paused.pid(), signal.SIGCONT)
+    time.sleep(2)
+    clerk.stop.set()
+    clerk.thread.join(30)
+    assert not clerk.errors, clerk.errors
+    assert len(clerk.acked) > stalled + 5, "no calls were made while the process was stopped"
+    cluster.hubs.append(paused)
+    assert_every_display_saw_every_call(cluster, since)
