@@ -58,6 +58,7 @@ def create_app(
     hub = Hub(
         settings, store, clock=clock or make_clock(settings.clock), runtime=runtime,
         publish=lambda center, events: live.publish(center, events),
+        followed=lambda center, events: live.followed(center, events),
     )
     Live.__init__(live, hub)
     socketio.on_namespace(live)
@@ -117,7 +118,9 @@ def create_app(
         return response
 
     if hub.follows():
-        socketio.start_background_task(hub.follow_forever, live.followed)
+        socketio.start_background_task(hub.follow_forever, live.reset)
+    if settings.heartbeat_seconds > 0:
+        socketio.start_background_task(live.heartbeat_forever, settings.heartbeat_seconds)
     app.extensions["jiaohao.socketio"] = socketio
     # Dashboard alerts: recomputed each second, pushed to the manager room on change.
     app.extensions["jiaohao.alerts"] = AlertMonitor(hub, socketio, live).start()

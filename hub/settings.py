@@ -40,6 +40,9 @@ class Settings:
     snapshot_every: int = 10_000
     clock: str = ""  # "" = real time; "fast:60@2026-11-27T08:25" for demos and simulation
     cors_origins: tuple[str, ...] = field(default=())
+    # Seconds between the /live heartbeats ({seq, heard} per room) by which clients
+    # see they are behind; 0 sends none.
+    heartbeat_seconds: float = 5.0
 
     @property
     def base_url(self) -> str:
@@ -59,6 +62,13 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
             if isinstance(value, bool):
                 raise ValueError
             return int(value)
+        if isinstance(default, float):
+            if isinstance(value, bool):
+                raise ValueError
+            number = float(value)
+            if number != number or number < 0:  # NaN or negative
+                raise ValueError
+            return number
         if isinstance(default, tuple):
             if isinstance(value, str):
                 return tuple(part.strip() for part in value.split(",") if part.strip())

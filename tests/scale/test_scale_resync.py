@@ -123,7 +123,7 @@ class Clerk:
             while not self.stop.is_set() and time.monotonic() < deadline:
                 issuing = self.cluster.hubs[n % len(self.cluster.hubs)]
                 n += 1
-                attempt(lambda: requests.post(
+                attempt(lambda issuing=issuing: requests.post(  # type: ignore[misc]
                     f"{issuing.url}/api/v1/tickets", json={"service": "household"},
                     headers=self.kiosk, timeout=5), deadline)
                 called = attempt(lambda: requests.post(
