@@ -43,6 +43,10 @@ class Settings:
     # Seconds between the /live heartbeats ({seq, heard} per room) by which clients
     # see they are behind; 0 sends none.
     heartbeat_seconds: float = 5.0
+    # On Redis: acknowledge a command only once this many replicas have its events
+    # (WAIT after each append, up to redis_wait_ms; 0 = don't wait). See README.
+    redis_wait_replicas: int = 0
+    redis_wait_ms: int = 1000
 
     @property
     def base_url(self) -> str:

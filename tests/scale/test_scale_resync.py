@@ -30,10 +30,11 @@ HEARTBEAT = 1  # seconds, so a stalled process is noticed quickly
 class Cluster:
     """Hub processes on one redis-server (journal and message queue), a clerk, displays."""
 
-    def __init__(self, folder: Path, processes: int, server: RedisServer) -> None:
-        self.server = server
-        self.redis_url = redis_url = server.url
-        env = {"JIAOHAO_MESSAGE_QUEUE": redis_url, "JIAOHAO_HEARTBEAT_SECONDS": str(HEARTBEAT)}
+    def __init__(self, folder: Path, processes: int, redis_url: str,
+                 env: dict[str, str] | None = None) -> None:
+        self.redis_url = redis_url
+        env = {"JIAOHAO_MESSAGE_QUEUE": redis_url, "JIAOHAO_HEARTBEAT_SECONDS": str(HEARTBEAT),
+               **(env or {})}
         self.hubs = [HubProcess("gevent", folder=str(folder / f"hub{i}"), store=redis_url,
                                 env=env) for i in range(processes)]
         first = self.hubs[0]
@@ -60,10 +61,13 @@ class Cluster:
             hub.stop()
 
     def journal_calls(self) -> list[tuple[int, str]]:
+        return [(seq, number) for seq, kind, number in self.journal() if kind == "ticket_called"]
+
+    def journal(self) -> list[tuple[int, str, str]]:
+        """(seq, type, number) of the center's ticket events."""
         store = RedisStore(self.redis_url)
         try:
-            return [(e.seq, e.number) for e in store.load("demo")  # type: ignore[attr-defined]
-                    if e.type == "ticket_called"]
+            return [(e.seq, e.type, getattr(e, "number", "")) for e in store.load("demo")]
         finally:
             store.close()
 
@@ -108,7 +112,8 @@ class Clerk:
         self.calling = calling
         self.headers = {"Authorization": f"Bearer {calling.login('wangli')}"}
         self.kiosk = {"Authorization": f"Bearer {calling.tokens['kiosk-1']}"}
-        self.acked: list[str] = []
+        self.acked: list[str] = []  # numbers of the calls the hub acknowledged
+        self.issued: list[str] = []  # numbers of the tickets the hub acknowledged
         self.stop = threading.Event()
         self.errors: list[BaseException] = []
         answer = requests.post(f"{calling.url}/api/v1/windows/4/sign-in", headers=self.headers,
@@ -123,9 +128,11 @@ class Clerk:
             while not self.stop.is_set() and time.monotonic() < deadline:
                 issuing = self.cluster.hubs[n % len(self.cluster.hubs)]
                 n += 1
-                attempt(lambda issuing=issuing: requests.post(  # type: ignore[misc]
+                issued = attempt(lambda issuing=issuing: requests.post(  # type: ignore[misc]
                     f"{issuing.url}/api/v1/tickets", json={"service": "household"},
                     headers=self.kiosk, timeout=5), deadline)
+                if issued is not None and issued.status_code == 201:
+                    self.issued.append(issued.json()["number"])
                 called = attempt(lambda: requests.post(
                     f"{self.calling.url}/api/v1/windows/4/call-next", json={},
                     headers=self.headers, timeout=5), deadline)
@@ -139,19 +146,27 @@ class Clerk:
 
 
 @pytest.fixture
-def make_cluster(tmp_path: Path) -> Iterator[Callable[[int], Cluster]]:
+def server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of this test's own (AOF always), to kill and restart."""
     (tmp_path / "redis").mkdir()
-    server = RedisServer(tmp_path / "redis").start()
+    found = RedisServer(tmp_path / "redis").start()
+    yield found
+    found.stop()
+
+
+@pytest.fixture
+def make_cluster(tmp_path: Path, server: RedisServer) -> Iterator[Callable[[int], Cluster]]:
     made: list[Cluster] = []
 
     def make(processes: int) -> Cluster:
-        made.append(Cluster(tmp_path, processes, server))
+        made.append(Cluster(tmp_path, processes, server.url))
         return made[-1]
 
     yield make
     for cluster in made:
         cluster.stop()
-    server.stop()
+        for hub in cluster.hubs:
+            assert "Traceback" not in hub.log(), hub.log()
 
 
 def assert_every_display_saw_every_call(cluster: Cluster, since: int) -> None:
@@ -173,10 +188,9 @@ def assert_every_display_saw_every_call(cluster: Cluster, since: int) -> None:
 
 @pytest.mark.parametrize("processes", [2, 3])
 def test_redis_killed_and_restarted_under_calls_every_display_gets_every_call(
-    make_cluster: Callable[[int], Cluster], processes: int,
+    make_cluster: Callable[[int], Cluster], server: RedisServer, processes: int,
 ) -> None:
     cluster = make_cluster(processes)
-    server = cluster.server
     cluster.watch()
     since = max((seq for seq, _ in cluster.journal_calls()), default=0)
     clerk = Clerk(cluster, calling=cluster.hubs[0])
@@ -196,6 +210,8 @@ def test_redis_killed_and_restarted_under_calls_every_display_gets_every_call(
     assert_every_display_saw_every_call(cluster, since)
     # Every acknowledged call is in the journal (AOF always): nothing was lost either.
     assert set(clerk.acked) <= {number for _seq, number in cluster.journal_calls()}
+    issued = {number for _seq, kind, number in cluster.journal() if kind == "ticket_issued"}
+    assert set(clerk.issued) <= issued
 
 
 def test_a_paused_process_catches_its_displays_up(
