@@ -12,7 +12,6 @@ import logging
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from hub.clock import Clock, new_id
 from hub.domain.events import Event
 from hub.runtime import Runtime, runtime_for
 from hub.settings import Settings
+from hub.shared import DeviceHealth, device_board
 from hub.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,6 @@ class AuthError(Exception):
         self.message = message
         self.status = status
         self.retry_after = retry_after
-
-
-@dataclass
-class DeviceHealth:
-    device: str
-    role: str
-    at: datetime
-    report: dict[str, Any]
 
 
 def read_center_file(path: str | Path) -> tuple[dict[str, Any], str]:
@@ -87,7 +79,9 @@ class Hub:
         self.tokens = LoginTokens(store.secret(), settings.token_hours)
         self.throttle = Throttle(settings.login_max_failures, settings.login_lock_minutes * 60)
         self.mobile_limit = RateLimit(settings.mobile_tickets_per_hour, 3600)
-        self.health: dict[tuple[str, str], DeviceHealth] = {}
+        # Device health reports and presence: in Redis with a Redis journal, so every
+        # process sees every device (hub/shared.py).
+        self.devices = device_board(store)
         self.health_listeners: list[Callable[[str, DeviceHealth], None]] = []
         self._accounts_checked: dict[str, float] = {}
 
@@ -284,8 +278,14 @@ class Hub:
 
     def report_health(self, principal: Principal, report: dict[str, Any]) -> DeviceHealth:
         health = DeviceHealth(principal.name, principal.role, self.clock(), report)
-        self.health[(principal.center, principal.name)] = health
+        self.devices.report(principal.center, health)
         log.info("device %s health: %s", principal.name, json.dumps(report, ensure_ascii=False))
         for listener in self.health_listeners:
             listener(principal.center, health)
         return health
+
+    @property
+    def health(self) -> dict[tuple[str, str], DeviceHealth]:
+        """The last health report of every device, by (center, device)."""
+        return {(center, name): health for center in list(self.centers)
+                for name, health in self.devices.health(center).items()}
