@@ -26,7 +26,7 @@ from hub.domain.decide import decide
 from hub.domain.events import Event
 from hub.domain.fold import apply
 from hub.domain.state import CenterState
-from hub.store.base import ConcurrencyError, EventStore
+from hub.store.base import ConcurrencyError, EventStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,12 @@ class Center:
                     return []
                 try:
                     self.run_blocking(self.store.append, self.id, events, self.state.seq)
-                except ConcurrencyError:
+                except ConcurrencyError as error:
+                    if 0 <= error.actual < self.state.seq:
+                        # The journal lost events we hold (a failover without WAIT):
+                        # not a race to retry; the follower reloads the center.
+                        raise StoreError(f"the journal of {self.id} is behind this "
+                                         "process; reloading") from error
                     self._catch_up()
                     continue
                 for event in events:

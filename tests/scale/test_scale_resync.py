@@ -239,3 +239,55 @@ def test_a_paused_process_catches_its_displays_up(
     assert len(clerk.acked) > stalled + 5, "no calls were made while the process was stopped"
     cluster.hubs.append(paused)
     assert_every_display_saw_every_call(cluster, since)
+
+
+def test_a_journal_found_behind_after_an_outage_is_reloaded_and_displays_start_over(
+    make_cluster: Callable[[int], Cluster], server: RedisServer,
+) -> None:
+    """What a failover without WAIT can do: the new master lacks the last events.
+    Each process reloads the center, tells its clients to resync (they get a
+    snapshot: their `since` is ahead), and the calls made after — whose seqs were
+    used before — reach every display instead of being dropped as seen."""
+    cluster = make_cluster(2)
+    cluster.watch()
+    clerk = Clerk(cluster, calling=cluster.hubs[0])
+    for _ in range(3):
+        assert requests.post(f"{cluster.hubs[0].url}/api/v1/tickets",
+                             json={"service": "household"}, headers=clerk.kiosk,
+                             timeout=10).status_code == 201
+    called = requests.post(f"{cluster.hubs[0].url}/api/v1/windows/4/call-next", json={},
+                           headers=clerk.headers, timeout=10)
+    assert called.status_code == 200, called.text
+    lost = cluster.journal_calls()[-1]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(lost in d.seen() for d in cluster.displays):
+        time.sleep(0.1)
+    # The failover's new master never had the call: cut the journal back before it.
+    marks = [len(d.seen()) for d in cluster.displays]
+    client = server.client()
+    stream = "jiaohao:{demo}:events"
+    kept = client.xrange(stream, max=f"{lost[0] - 1}-1")
+    client.delete(stream)  # as the replica had it: the stream never went further
+    for entry_id, fields in kept:
+        client.xadd(stream, fields, id=entry_id)
+    client.set("jiaohao:{demo}:seq", lost[0] - 1)
+    client.close()
+    server.stop(kill=True)
+    server.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all("reloading it" in h.log() for h in cluster.hubs):
+        time.sleep(0.1)
+    retried = attempt(lambda: requests.post(
+        f"{cluster.hubs[1].url}/api/v1/windows/4/call-next", json={},
+        headers=clerk.headers, timeout=5), time.monotonic() + 30)
+    assert retried is not None and retried.status_code == 200, retried and retried.text
+    again = cluster.journal_calls()[-1]
+    assert again[0] == lost[0], "the call was not made again at the same seq"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(
+            again in d.seen()[mark:] for d, mark in zip(cluster.displays, marks, strict=True)):
+        time.sleep(0.1)
+    for index, (display, mark) in enumerate(zip(cluster.displays, marks, strict=True)):
+        assert display.seen()[mark:] == [again], (
+            f"display {index} after the rewind: {display.seen()[mark:]}, wanted {again}")
+        assert display.listener.resubscribed >= 1, f"display {index} was not told to resync"
