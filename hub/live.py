@@ -5,6 +5,11 @@ Subscribing joins the rooms first and reads second, under the center's lock
 in the acknowledgement or arrives live after it — the client drops any seq it
 already has. The ack carries the missed events, or a snapshot when `since` is
 null, from another business day, or further back than memory holds.
+
+Besides `event` and `progress`, clients hear `heartbeat` {seq, heard, every}
+every `heartbeat_seconds` in each room (`heard`: the seq of the last event sent
+to that room; a client holding less subscribes again with its `since`) and
+`resync` {seq} when the hub wants every client of a center to subscribe again.
 """
 
 from __future__ import annotations
