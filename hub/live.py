@@ -169,22 +169,26 @@ class Live(Namespace):
         """Every `every` seconds, a heartbeat to each room of each center here."""
         while True:
             self.socketio.sleep(every)
+            by_center: dict[str, list[str]] = {}
+            for room in self._rooms():
+                by_center.setdefault(room.split("|", 1)[0], []).append(room)
             for center in list(self.hub.centers):
                 try:
-                    self.heartbeat(center, every)
+                    self.heartbeat(center, every, by_center.get(center, []))
                 except Exception:  # noqa: BLE001 - one bad beat must not end them
                     log.exception("center %s: heartbeat failed", center)
 
-    def heartbeat(self, center: str, every: float) -> None:
+    def heartbeat(self, center: str, every: float, rooms: list[str] | None = None) -> None:
         """`heartbeat` {seq, heard, every} to each socket room of `center` in this
         process, one emit per room: `seq` is the center's latest seq as this process
         knows it from the journal, `heard` the seq of the last event sent to the
         room. A client whose own seq is below `heard` missed an event and
         subscribes again with its `since`; one that hears no heartbeat for a few
         intervals (a stalled process) does so too."""
-        rooms = self._rooms_of(center)
+        rooms = self._rooms_of(center) if rooms is None else rooms
         prefix = socket_room(center, "")
-        for room in [r for r in self._heard if r.startswith(prefix) and r not in rooms]:
+        listened = set(rooms)
+        for room in [r for r in self._heard if r.startswith(prefix) and r not in listened]:
             del self._heard[room]  # nobody here listens to it any more
         if not rooms:
             return
@@ -198,12 +202,16 @@ class Live(Namespace):
 
         self.hub.centers[center].read(beat)
 
+    def _rooms(self) -> list[str]:
+        """The socket rooms of every center that clients of this process are in."""
+        rooms = self.socketio.server.manager.rooms.get(NAMESPACE, {})
+        return [room for room, members in list(rooms.items())
+                if isinstance(room, str) and "|" in room and members]
+
     def _rooms_of(self, center: str) -> list[str]:
         """The socket rooms of `center` that clients of this process are in."""
         prefix = socket_room(center, "")
-        rooms = self.socketio.server.manager.rooms.get(NAMESPACE, {})
-        return [room for room, members in list(rooms.items())
-                if isinstance(room, str) and room.startswith(prefix) and members]
+        return [room for room in self._rooms() if room.startswith(prefix)]
 
     def _progress(self, center: str, state: Any, services: set[str], seq: int) -> None:
         prefix = socket_room(center, "ticket:")
