@@ -184,6 +184,8 @@ def assert_every_display_saw_every_call(cluster: Cluster, since: int) -> None:
             f"display on process {index}: missed {len(missed)} of {len(expected)} calls "
             f"{missed[:5]}, doubled {doubled}")
         assert seen == expected, f"display on process {index} saw calls out of order"
+        print(f"display on process {index}: {len(seen)} of {len(expected)} calls, "
+              f"subscribed again {display.listener.resubscribed} times")
 
 
 @pytest.mark.parametrize("processes", [2, 3])
@@ -239,6 +241,8 @@ def test_a_paused_process_catches_its_displays_up(
     assert len(clerk.acked) > stalled + 5, "no calls were made while the process was stopped"
     cluster.hubs.append(paused)
     assert_every_display_saw_every_call(cluster, since)
+    # Its display heard nothing for three heartbeats and asked again meanwhile.
+    assert cluster.displays[1].listener.resubscribed >= 1
 
 
 def test_a_journal_found_behind_after_an_outage_is_reloaded_and_displays_start_over(
