@@ -5,7 +5,8 @@ second. The test makes the page's socket drop the events pushed to it (as a hub
 process cut off from its message queue would fail to send them) and checks the
 page still shows the call: the heartbeat says the room heard a seq the page does
 not hold, so it subscribes again with its `since` and the answer brings the call.
-A `resync` message from the hub makes it subscribe again too.
+A `resync` message from the hub makes it subscribe again too, and so does
+hearing nothing for three heartbeats (a stalled hub process).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.slow
 SPY = """
 (() => {
   window.__drop = false;
+  window.__deaf = false;
   window.__dropped = 0;
   window.__subscribes = 0;
   window.__sockets = [];
@@ -41,6 +43,7 @@ SPY = """
     const onevent = socket.onevent.bind(socket);
     socket.__deliver = onevent;
     socket.onevent = (packet) => {
+      if (window.__deaf) return;
       if (window.__drop && packet.data && packet.data[0] === "event") {
         window.__dropped += 1;
         return;
@@ -121,4 +124,22 @@ def test_a_page_subscribes_again_when_the_hub_asks_it_to(
         {type: 2, nsp: "/live", data: ["resync", {seq: 1}]})""")
     page.wait_for_function(f"window.__subscribes === {subscribes + 1}", timeout=2_000)
     expect(page.locator("body")).to_have_attribute("data-status", "live")
+    assert page.js_errors == []
+
+
+def test_a_page_that_hears_nothing_for_three_heartbeats_subscribes_again(
+    browser: Any, beating_hub: HubProcess,
+) -> None:
+    page = open_hall(browser, beating_hub)
+    page.wait_for_timeout(1_500)  # a heartbeat has told it the interval
+    subscribes = page.evaluate("window.__subscribes")
+    clerk = Desk(beating_hub, 5)
+    clerk.act("sign-in")
+    page.evaluate("window.__deaf = true")  # as if its hub process had stopped
+    clerk.issue()
+    number = clerk.call_next()
+    page.wait_for_function(f"window.__subscribes > {subscribes}", timeout=10_000)
+    page.evaluate("window.__deaf = false")
+    # The answer to that subscription (not dropped: acks are not events) brings the call.
+    expect(shown(page, number).first).to_be_visible(timeout=5_000)
     assert page.js_errors == []
