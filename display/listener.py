@@ -161,6 +161,25 @@ class Resync:
         """The connection dropped: forget a subscription left unanswered."""
         self._pending = None
 
+    @property
+    def waiting(self) -> bool:
+        """Whether a subscription is out, unanswered."""
+        return self._pending is not None
+
+    def behind(self, beat: Any) -> bool:
+        """A `heartbeat` {seq, heard, every}: whether this listener missed an event.
+
+        `heard` is the seq of the last event the hub sent to the room; holding
+        less means one went missing (the hub's process was cut off from its
+        message queue, or stalled), so subscribe again with `since`. Events the
+        room does not hear raise the center's `seq` without reaching us: they
+        are no reason to resubscribe.
+        """
+        if self._pending is not None or self.seq is None or not isinstance(beat, Mapping):
+            return False
+        heard = beat.get("heard")
+        return isinstance(heard, int) and not isinstance(heard, bool) and heard > self.seq
+
     def _take(self, event: Event, *, live: bool) -> list[Delivery]:
         seq = event["seq"]
         if seq in self._applied or (self.seq is not None and seq <= self.floor):
@@ -226,11 +245,17 @@ class LiveListener:
         self._client.on("disconnect", self._disconnected, namespace=NAMESPACE)
         self._client.on("connect_error", self._refused, namespace=NAMESPACE)
         self._client.on("event", self._pushed, namespace=NAMESPACE)
+        self._client.on("heartbeat", self._heartbeat, namespace=NAMESPACE)
+        self._client.on("resync", self._resync, namespace=NAMESPACE)
         self._thread = threading.Thread(target=self._connect, name="live-listener", daemon=True)
+        self._last_heard = time.monotonic()  # when the hub last sent anything
+        self._every: float | None = None  # the hub's heartbeat interval, once heard
+        self.resubscribed = 0  # subscriptions made again on a heartbeat, resync or silence
 
     def start(self) -> LiveListener:
         """Connect in the background (retrying until the hub answers) and return."""
         self._thread.start()
+        threading.Thread(target=self._watch, name="live-watchdog", daemon=True).start()
         return self
 
     def wait_live(self, timeout: float | None = None) -> bool:
@@ -262,6 +287,7 @@ class LiveListener:
         self._client.emit("subscribe", request, namespace=NAMESPACE, callback=self._acknowledged)
 
     def _acknowledged(self, ack: Any = None) -> None:
+        self._last_heard = time.monotonic()
         with self._lock:
             try:
                 deliveries, snapshot = self.resync.acknowledged(ack)
@@ -279,9 +305,52 @@ class LiveListener:
         self._live.set()
 
     def _pushed(self, event: Any) -> None:
+        self._last_heard = time.monotonic()
         with self._lock:
             deliveries = self.resync.pushed(event)
         self._deliver(deliveries)
+
+    def _heartbeat(self, beat: Any = None) -> None:
+        self._last_heard = time.monotonic()
+        every = beat.get("every") if isinstance(beat, Mapping) else None
+        if isinstance(every, (int, float)) and not isinstance(every, bool) and every > 0:
+            self._every = float(every)
+        with self._lock:
+            behind = self.resync.behind(beat)
+        if behind:
+            log.warning("missed events (hub heard seq %s, here %s); subscribing again",
+                        beat.get("heard"), self.resync.seq)
+            self._resubscribe()
+
+    def _resync(self, _message: Any = None) -> None:
+        log.warning("the hub asks this display to subscribe again")
+        self._resubscribe()
+
+    def _resubscribe(self) -> None:
+        with self._lock:
+            if self.resync.waiting or not self._client.connected:
+                return
+            request = self.resync.subscribing()
+            self.resubscribed += 1
+        try:
+            self._client.emit("subscribe", request, namespace=NAMESPACE,
+                              callback=self._acknowledged)
+        except Exception:  # noqa: BLE001 - the reconnection subscribes anyway
+            log.debug("subscribing again failed", exc_info=True)
+
+    def _watch(self) -> None:
+        """Subscribe again when the hub has been silent for three heartbeats (its
+        process stalled, or what it sent was lost): the answer catches us up."""
+        while not self._closed:
+            time.sleep(1.0)
+            every = self._every
+            if every is None or self.status != "live":
+                continue
+            if time.monotonic() - self._last_heard > 3 * every:
+                log.warning("no heartbeat from %s for %.0f s; subscribing again", self.hub,
+                            time.monotonic() - self._last_heard)
+                self._last_heard = time.monotonic()
+                self._resubscribe()
 
     def _disconnected(self, *reason: Any) -> None:
         with self._lock:

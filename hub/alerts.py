@@ -18,7 +18,6 @@ room of /live. It keeps when each alert was first raised and the recently cleare
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +27,7 @@ from hub.domain.calendar import at_local, business_day, is_open_hour
 from hub.domain.state import WAITING, CenterState
 from hub.domain.supervision import complaint_overdue, follow_up_overdue
 from hub.live import NAMESPACE, socket_room
+from hub.store.base import StoreError
 from hub.wire import MANAGER
 
 log = logging.getLogger(__name__)
@@ -183,10 +183,10 @@ class AlertMonitor:
         self.socketio = socketio
         self.live = live
         self.interval = interval
-        self._last_seen: dict[tuple[str, str], float] = {}  # (center, device) -> monotonic
         self._raised: dict[str, dict[str, dict[str, Any]]] = {}  # center -> id -> alert
         self._cleared: dict[str, deque[dict[str, Any]]] = {}
         self._last: dict[str, dict[str, Any]] = {}
+        self._store_down = False
 
     def start(self) -> AlertMonitor:
         self.socketio.start_background_task(self._run)
@@ -198,32 +198,41 @@ class AlertMonitor:
             for center_id in list(self.hub.centers):
                 try:
                     self.tick(center_id)
+                except StoreError as error:  # Redis restarting: the next tick will do
+                    if not self._store_down:
+                        log.warning("alerts of center %s wait for the store: %s", center_id,
+                                    error)
+                    self._store_down = True
+                    continue
                 except Exception:  # noqa: BLE001 - one bad tick must not end the monitor
                     log.exception("alerts of center %s failed", center_id)
 
     def devices(self, center_id: str) -> list[DeviceStatus]:
-        """The watched devices of a center: online now, or since when they are gone."""
+        """The watched devices of a center: online now, or since when they are gone.
+
+        Presence and health reports are the hub's device board: shared in Redis
+        when several processes serve the center, so a device connected to any of
+        them is online for all, and its absence is counted the same everywhere.
+        """
         center = self.hub.centers[center_id]
-        online = {
+        here = {
             client.principal.name for client in list(self.live.clients.values())
             if client.center == center_id and client.principal is not None
             and client.principal.kind == "device"
         }
-        clock = time.monotonic()
+        online, ago = self.hub.devices.presence(center_id, here)
+        reports = self.hub.devices.health(center_id)
         found = []
         for device in list(center.state.devices.values()):
             if not device.active:
                 continue
-            key = (center_id, device.name)
-            if device.name in online:
-                self._last_seen[key] = clock
-            health = self.hub.health.get(key)
-            watched = device.role in WATCHED_ROLES and key in self._last_seen
+            health = reports.get(device.name)
+            watched = device.role in WATCHED_ROLES and device.name in ago
             if health is None and not watched:
                 continue
             found.append(DeviceStatus(
                 device.name, device.role, device.name in online,
-                clock - self._last_seen[key] if watched else None,
+                ago[device.name] if watched else None,
                 health.report if health else None, health.at if health else None))
         return found
 
@@ -252,6 +261,9 @@ class AlertMonitor:
             raised[alert["id"]] = alert
         message = {"seq": seq, "at": now.isoformat(), "alerts": alerts, "cleared": list(cleared)}
         self._last[center_id] = message
+        self._store_down = False
         if {a["id"]: a["data"] for a in alerts} != before:
+            # Each process tells its own managers (every process computes the same
+            # alerts from the shared journal and device board).
             self.socketio.emit("alerts", message, to=socket_room(center_id, MANAGER),
-                               namespace=NAMESPACE)
+                               namespace=NAMESPACE, ignore_queue=self.live.relays)

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request, send_from_directory
 from flask_socketio import SocketIO
+from socketio import RedisManager
 from werkzeug.exceptions import HTTPException
 
 from hub.alerts import AlertMonitor
@@ -26,6 +27,7 @@ from hub.pages import pages
 from hub.runtime import Runtime, runtime_for
 from hub.settings import Settings
 from hub.store import EventStore, StoreError, open_store
+from hub.store.redis import socketio_url
 from hub.validation import ApiError
 
 log = logging.getLogger(__name__)
@@ -40,15 +42,22 @@ def create_app(
 ) -> tuple[Flask, SocketIO, Hub]:
     """Build the hub's Flask app, its Socket.IO server and the Hub behind them."""
     runtime = runtime or runtime_for(settings.async_mode)
-    store = store or open_store(settings.store)
+    store = store or open_store(settings.store, wait_replicas=settings.redis_wait_replicas,
+                                wait_ms=settings.redis_wait_ms)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    queue: dict[str, Any] = {"message_queue": settings.message_queue or None}
+    if settings.message_queue.startswith("redis+sentinel://"):
+        # Flask-SocketIO picks its queue class by URL prefix and knows no sentinel
+        # one; python-socketio's RedisManager reads sentinel URLs itself.
+        queue = {"client_manager": RedisManager(socketio_url(settings.message_queue),
+                                               channel="flask-socketio")}
     socketio = SocketIO(
         app,
         async_mode=settings.async_mode,
-        message_queue=settings.message_queue or None,
+        **queue,
         cors_allowed_origins=list(settings.cors_origins) or None,
         ping_interval=10,
         ping_timeout=10,
@@ -58,6 +67,7 @@ def create_app(
     hub = Hub(
         settings, store, clock=clock or make_clock(settings.clock), runtime=runtime,
         publish=lambda center, events: live.publish(center, events),
+        followed=lambda center, events: live.followed(center, events),
     )
     Live.__init__(live, hub)
     socketio.on_namespace(live)
@@ -117,7 +127,9 @@ def create_app(
         return response
 
     if hub.follows():
-        socketio.start_background_task(hub.follow_forever, live.followed)
+        socketio.start_background_task(hub.follow_forever, live.reset)
+    if settings.heartbeat_seconds > 0:
+        socketio.start_background_task(live.heartbeat_forever, settings.heartbeat_seconds)
     app.extensions["jiaohao.socketio"] = socketio
     # Dashboard alerts: recomputed each second, pushed to the manager room on change.
     app.extensions["jiaohao.alerts"] = AlertMonitor(hub, socketio, live).start()

@@ -26,7 +26,7 @@ from hub.domain.decide import decide
 from hub.domain.events import Event
 from hub.domain.fold import apply
 from hub.domain.state import CenterState
-from hub.store.base import ConcurrencyError, EventStore
+from hub.store.base import ConcurrencyError, EventStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class Center:
         ids: Ids,
         *,
         publish: Publisher | None = None,
+        followed: Publisher | None = None,
         run_blocking: RunBlocking = _direct,
         lock: Any = None,
         snapshot_every: int = 10_000,
@@ -65,6 +66,10 @@ class Center:
         self.clock = clock
         self.ids = ids
         self.publish = publish
+        # Hears, under the lock, the events other writers appended as this center
+        # catches up with them (whichever path reads them: the follower, a seq
+        # conflict, a token check), so each is handed on once, in order.
+        self.followed = followed
         self.run_blocking = run_blocking
         self.snapshot_every = snapshot_every
         self._lock = lock if lock is not None else threading.RLock()
@@ -83,7 +88,7 @@ class Center:
                 state = self._unpickle(snapshot[1]) or state
             self.state = state
             self._recent.clear()
-            self._catch_up()
+            self._catch_up(hand_on=False)
         return self
 
     def _unpickle(self, data: bytes) -> CenterState | None:
@@ -96,12 +101,14 @@ class Center:
             return None
         return state
 
-    def _catch_up(self) -> list[Event]:
+    def _catch_up(self, hand_on: bool = True) -> list[Event]:
         """Fold in events other writers appended after our state (lock held)."""
         new = self.run_blocking(lambda: list(self.store.load(self.id, self.state.seq)))
         for event in new:
             apply(self.state, event)
             self._recent.append(event)
+        if new and hand_on and self.followed is not None:
+            self.followed(self.id, new)
         return new
 
     def sync(self) -> list[Event]:
@@ -121,7 +128,12 @@ class Center:
                     return []
                 try:
                     self.run_blocking(self.store.append, self.id, events, self.state.seq)
-                except ConcurrencyError:
+                except ConcurrencyError as error:
+                    if 0 <= error.actual < self.state.seq:
+                        # The journal lost events we hold (a failover without WAIT):
+                        # not a race to retry; the follower reloads the center.
+                        raise StoreError(f"the journal of {self.id} is behind this "
+                                         "process; reloading") from error
                     self._catch_up()
                     continue
                 for event in events:

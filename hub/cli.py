@@ -41,7 +41,9 @@ def _offline_hub(settings: Any) -> Any:
     from hub.store import open_store
 
     try:
-        return Hub(settings, open_store(settings.store), clock=make_clock(settings.clock)).open()
+        store = open_store(settings.store, wait_replicas=settings.redis_wait_replicas,
+                           wait_ms=settings.redis_wait_ms)
+        return Hub(settings, store, clock=make_clock(settings.clock)).open()
     except (OSError, ValueError) as error:
         raise CliError(f"cannot open the hub's journal: {error}") from None
 

@@ -12,7 +12,6 @@ import logging
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from hub.clock import Clock, new_id
 from hub.domain.events import Event
 from hub.runtime import Runtime, runtime_for
 from hub.settings import Settings
+from hub.shared import DeviceHealth, device_board
 from hub.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -50,14 +50,6 @@ class AuthError(Exception):
         self.retry_after = retry_after
 
 
-@dataclass
-class DeviceHealth:
-    device: str
-    role: str
-    at: datetime
-    report: dict[str, Any]
-
-
 def read_center_file(path: str | Path) -> tuple[dict[str, Any], str]:
     """A center configuration file as a mapping, with a digest of its bytes."""
     raw = Path(path).read_bytes()
@@ -73,6 +65,7 @@ class Hub:
         clock: Clock,
         runtime: Runtime | None = None,
         publish: Publisher | None = None,
+        followed: Publisher | None = None,
         ids: Callable[[], str] = new_id,
     ) -> None:
         self.settings = settings
@@ -80,12 +73,15 @@ class Hub:
         self.clock = clock
         self.runtime = runtime or runtime_for("threading")
         self.publish = publish
+        self.followed = followed  # events other processes appended, as a center reads them
         self.ids = ids
         self.centers: dict[str, Center] = {}
         self.tokens = LoginTokens(store.secret(), settings.token_hours)
         self.throttle = Throttle(settings.login_max_failures, settings.login_lock_minutes * 60)
         self.mobile_limit = RateLimit(settings.mobile_tickets_per_hour, 3600)
-        self.health: dict[tuple[str, str], DeviceHealth] = {}
+        # Device health reports and presence: in Redis with a Redis journal, so every
+        # process sees every device (hub/shared.py).
+        self.devices = device_board(store)
         self.health_listeners: list[Callable[[str, DeviceHealth], None]] = []
         self._accounts_checked: dict[str, float] = {}
 
@@ -111,6 +107,7 @@ class Hub:
                 self.clock,
                 self.ids,
                 publish=self.publish,
+                followed=self.followed,
                 run_blocking=self.run,
                 lock=self.runtime.make_lock(),
                 snapshot_every=self.settings.snapshot_every,
@@ -136,24 +133,45 @@ class Hub:
         """Whether other hub processes may append to this journal (so we follow it)."""
         return hasattr(self.store, "wait_many")
 
-    def follow_forever(self, on_followed: Callable[[str, list[Event]], None]) -> None:
+    def follow_forever(self, on_reset: Callable[[str], None] | None = None) -> None:
         """Keep every center's state current with what other hub processes append.
 
         Blocks on the store (Redis XREAD) in a real thread; each center with new
-        events catches up under its lock, and `on_followed` hears them (to update
-        what this process's own clients follow). Runs until the process ends.
+        events catches up under its lock, and the hub's `followed` hears them
+        there (to send them to this process's own clients, in seq order, each
+        once — the center hands on whatever it reads, on this path or another).
+        When the journal could not be read (Redis restarting, failing over), the
+        next successful read catches up from each center's seq, so nothing the
+        others appended meanwhile is skipped; and a journal found *behind* what
+        this process holds (a failover lost writes that had not reached the
+        replica) is reloaded and `on_reset` tells the center's clients.
+        Runs until the process ends.
         """
         wait_many = getattr(self.store, "wait_many")  # noqa: B009 - only stores that have it
+        failed = False
         while True:
             try:
+                if failed:
+                    self._check_rewound(on_reset)
+                    failed = False
                 since = {center_id: c.state.seq for center_id, c in self.centers.items()}
                 for center_id in self.run(wait_many, since, 5.0):
-                    events = self.centers[center_id].sync()
-                    if events:
-                        on_followed(center_id, events)
+                    self.centers[center_id].sync()
             except Exception as error:  # noqa: BLE001 - a dropped connection must not end it
                 log.warning("following the journal failed (%s); retrying", error)
+                failed = True
                 time.sleep(1.0)
+
+    def _check_rewound(self, on_reset: Callable[[str], None] | None) -> None:
+        for center_id, center in list(self.centers.items()):
+            journal = self.run(self.store.last_seq, center_id)
+            if journal < center.state.seq:
+                log.error("center %s: the journal is at seq %d but this process had %d "
+                          "(writes lost in a failover?); reloading it", center_id, journal,
+                          center.state.seq)
+                center.load()
+                if on_reset is not None:
+                    on_reset(center_id)
 
     # ------------------------------------------------------------------ authentication
 
@@ -261,8 +279,14 @@ class Hub:
 
     def report_health(self, principal: Principal, report: dict[str, Any]) -> DeviceHealth:
         health = DeviceHealth(principal.name, principal.role, self.clock(), report)
-        self.health[(principal.center, principal.name)] = health
+        self.devices.report(principal.center, health)
         log.info("device %s health: %s", principal.name, json.dumps(report, ensure_ascii=False))
         for listener in self.health_listeners:
             listener(principal.center, health)
         return health
+
+    @property
+    def health(self) -> dict[tuple[str, str], DeviceHealth]:
+        """The last health report of every device, by (center, device)."""
+        return {(center, name): health for center in list(self.centers)
+                for name, health in self.devices.health(center).items()}

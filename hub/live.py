@@ -5,6 +5,11 @@ Subscribing joins the rooms first and reads second, under the center's lock
 in the acknowledgement or arrives live after it — the client drops any seq it
 already has. The ack carries the missed events, or a snapshot when `since` is
 null, from another business day, or further back than memory holds.
+
+Besides `event` and `progress`, clients hear `heartbeat` {seq, heard, every}
+every `heartbeat_seconds` in each room (`heard`: the seq of the last event sent
+to that room; a client holding less subscribes again with its `since`) and
+`resync` {seq} when the hub wants every client of a center to subscribe again.
 """
 
 from __future__ import annotations
@@ -77,6 +82,28 @@ class Live(Namespace):
         super().__init__(NAMESPACE)
         self.hub = hub
         self.clients: dict[str, Client] = {}
+        # The seq of the last event sent to each socket room by this process, for the
+        # heartbeat: a client that holds less than its room heard missed something.
+        self._heard: dict[str, int] = {}
+
+    @property
+    def relays(self) -> bool:
+        """Whether each process sends the journal's events to its own clients.
+
+        Processes that share a journal all follow it (`Hub.follow_forever`): each
+        one relays every event, its own on append and the others' as it reads
+        them, to the clients connected to it, bypassing the message queue. A
+        message-queue outage then cannot lose an event: the journal is where a
+        process that was cut off or stalled catches up from.
+        """
+        return self.hub.follows()
+
+    def _emit(self, kind: str, message: Any, rooms: str | list[str], seq: int | None) -> None:
+        self.socketio.emit(kind, message, to=rooms, namespace=NAMESPACE,
+                           ignore_queue=self.relays)
+        if seq is not None:
+            for room in [rooms] if isinstance(rooms, str) else rooms:
+                self._heard[room] = seq
 
     # ------------------------------------------------------------------ publishing
 
@@ -95,7 +122,6 @@ class Live(Namespace):
                           [event.seq for event in events])
 
     def _publish(self, center: str, events: Sequence[Event]) -> None:
-        socketio: SocketIO = self.socketio
         state = self.hub.centers[center].state
         touched: set[str] = set()
         clerk_name, pause_reason = _namers(state)
@@ -114,21 +140,86 @@ class Live(Namespace):
                                   pause_reason=pause_reason)
                 if queue:
                     message["data"]["queue"] = queue
-                socketio.emit("event", message, to=by_audience[audience], namespace=NAMESPACE)
+                self._emit("event", message, by_audience[audience], event.seq)
         if touched and events:
             self._progress(center, state, touched, events[-1].seq)
 
     def followed(self, center: str, events: Sequence[Event]) -> None:
-        """Events another hub process appended (and published): update the phones
-        connected here that follow tickets of the queues they changed."""
+        """Events another writer appended, read from the journal (called under the
+        center's lock, as `publish` is): send them to this process's clients,
+        and update the phones connected here that follow tickets of the queues
+        they changed. Without relaying (no shared journal to follow) the appending
+        process's message queue has already sent the events: only the progress."""
+        if self.relays:
+            self.publish(center, events)
+            return
         touched: set[str] = set()
         for event in events:
             touched |= affected_services(event)
         if touched:
-            seq = events[-1].seq
-            self.hub.centers[center].read(
-                lambda state: self._progress(center, state, touched, seq)
-            )
+            self._progress(center, self.hub.centers[center].state, touched, events[-1].seq)
+
+    def reset(self, center: str) -> None:
+        """The journal no longer holds events this process sent (a Redis failover
+        lost writes that had not reached the replica): every client of the center
+        subscribes again; its `since` is then ahead and it gets a snapshot."""
+        self._heard = {room: seq for room, seq in self._heard.items()
+                       if not room.startswith(socket_room(center, ""))}
+        rooms = self._rooms_of(center)
+        if rooms:
+            seq = self.hub.centers[center].state.seq
+            self.socketio.emit("resync", {"seq": seq}, to=rooms, namespace=NAMESPACE,
+                               ignore_queue=True)
+
+    # ------------------------------------------------------------------ heartbeat
+
+    def heartbeat_forever(self, every: float) -> None:
+        """Every `every` seconds, a heartbeat to each room of each center here."""
+        while True:
+            self.socketio.sleep(every)
+            by_center: dict[str, list[str]] = {}
+            for room in self._rooms():
+                by_center.setdefault(room.split("|", 1)[0], []).append(room)
+            for center in list(self.hub.centers):
+                try:
+                    self.heartbeat(center, every, by_center.get(center, []))
+                except Exception:  # noqa: BLE001 - one bad beat must not end them
+                    log.exception("center %s: heartbeat failed", center)
+
+    def heartbeat(self, center: str, every: float, rooms: list[str] | None = None) -> None:
+        """`heartbeat` {seq, heard, every} to each socket room of `center` in this
+        process, one emit per room: `seq` is the center's latest seq as this process
+        knows it from the journal, `heard` the seq of the last event sent to the
+        room. A client whose own seq is below `heard` missed an event and
+        subscribes again with its `since`; one that hears no heartbeat for a few
+        intervals (a stalled process) does so too."""
+        rooms = self._rooms_of(center) if rooms is None else rooms
+        prefix = socket_room(center, "")
+        listened = set(rooms)
+        for room in [r for r in self._heard if r.startswith(prefix) and r not in listened]:
+            del self._heard[room]  # nobody here listens to it any more
+        if not rooms:
+            return
+
+        def beat(state: Any) -> None:
+            for room in rooms:
+                self.socketio.emit(
+                    "heartbeat", {"seq": state.seq, "heard": self._heard.get(room, 0),
+                                  "every": every},
+                    to=room, namespace=NAMESPACE, ignore_queue=True)
+
+        self.hub.centers[center].read(beat)
+
+    def _rooms(self) -> list[str]:
+        """The socket rooms of every center that clients of this process are in."""
+        rooms = self.socketio.server.manager.rooms.get(NAMESPACE, {})
+        return [room for room, members in list(rooms.items())
+                if isinstance(room, str) and "|" in room and members]
+
+    def _rooms_of(self, center: str) -> list[str]:
+        """The socket rooms of `center` that clients of this process are in."""
+        prefix = socket_room(center, "")
+        return [room for room in self._rooms() if room.startswith(prefix)]
 
     def _progress(self, center: str, state: Any, services: set[str], seq: int) -> None:
         prefix = socket_room(center, "ticket:")
@@ -141,10 +232,9 @@ class Live(Namespace):
         if not wanted:
             return
         for update in views.progress(state, services, wanted):
-            self.socketio.emit(
-                "progress", {"seq": seq, "data": update},
-                to=socket_room(center, ticket_room(update["id"])), namespace=NAMESPACE,
-            )
+            # Each process tells its own phones (`wanted` is read from its own rooms).
+            self._emit("progress", {"seq": seq, "data": update},
+                       socket_room(center, ticket_room(update["id"])), None)
 
     # ------------------------------------------------------------------ handlers
 

@@ -40,6 +40,13 @@ class Settings:
     snapshot_every: int = 10_000
     clock: str = ""  # "" = real time; "fast:60@2026-11-27T08:25" for demos and simulation
     cors_origins: tuple[str, ...] = field(default=())
+    # Seconds between the /live heartbeats ({seq, heard} per room) by which clients
+    # see they are behind; 0 sends none.
+    heartbeat_seconds: float = 5.0
+    # On Redis: acknowledge a command only once this many replicas have its events
+    # (WAIT after each append, up to redis_wait_ms; 0 = don't wait). See README.
+    redis_wait_replicas: int = 0
+    redis_wait_ms: int = 1000
 
     @property
     def base_url(self) -> str:
@@ -59,6 +66,13 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
             if isinstance(value, bool):
                 raise ValueError
             return int(value)
+        if isinstance(default, float):
+            if isinstance(value, bool):
+                raise ValueError
+            number = float(value)
+            if number != number or number < 0:  # NaN or negative
+                raise ValueError
+            return number
         if isinstance(default, tuple):
             if isinstance(value, str):
                 return tuple(part.strip() for part in value.split(",") if part.strip())

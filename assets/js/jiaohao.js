@@ -11,6 +11,12 @@
  * last seq it applied, takes the missed events (or a snapshot) from the ack, and
  * drops anything it already has. With several hub processes, events may arrive
  * slightly out of seq order, so pages order what they show by seq.
+ *
+ * It also notices when it is behind without being disconnected: the hub sends each
+ * room a `heartbeat` {seq, heard, every} (heard: the seq of the last event it sent
+ * that room), and a client holding less subscribes again with its seq; so does one
+ * the hub asks to (`resync`), and one that has heard nothing for three heartbeats
+ * (a stalled hub process).
  */
 (function () {
   "use strict";
@@ -93,7 +99,8 @@
    *          onStatus("connecting" | "live" | "lost" | "refused", detail)
    */
   function live(options) {
-    const state = {seq: null, applied: new Set(), pending: null, socket: null};
+    const state = {seq: null, applied: new Set(), pending: null, socket: null,
+                   heardAt: Date.now(), every: null, resubscribed: 0};
     const status = options.onStatus || function () {};
     const auth = {};
     if (options.token) auth.token = options.token;
@@ -116,6 +123,7 @@
     }
 
     function subscribe() {
+      state.heardAt = Date.now();
       state.pending = [];
       state.socket.timeout(15000).emit("subscribe", {rooms: options.rooms, since: state.seq}, (err, ack) => {
         const buffered = state.pending || [];
@@ -142,8 +150,33 @@
     state.socket = io("/live", {auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5000});
     state.socket.on("connect", subscribe);
     state.socket.on("event", (event) => {
+      state.heardAt = Date.now();
       if (state.pending) state.pending.push(event); else apply(event);
     });
+
+    /** Subscribe again on the same connection (the ack brings what was missed). */
+    function resubscribe(why) {
+      if (state.pending || !state.socket.connected) return;
+      console.warn("jiaohao live: subscribing again (" + why + ")");
+      state.resubscribed += 1;
+      subscribe();
+    }
+    state.socket.on("heartbeat", (beat) => {
+      state.heardAt = Date.now();
+      if (!beat || typeof beat !== "object") return;
+      if (typeof beat.every === "number" && beat.every > 0) state.every = beat.every;
+      // Behind: the hub sent this room an event we never applied.
+      if (state.seq !== null && typeof beat.heard === "number" && beat.heard > state.seq) {
+        resubscribe("missed events up to " + beat.heard);
+      }
+    });
+    state.socket.on("resync", () => resubscribe("asked by the hub"));
+    const watchdog = setInterval(() => {
+      if (state.every && Date.now() - state.heardAt > 3 * state.every * 1000) {
+        state.heardAt = Date.now();
+        resubscribe("no heartbeat");
+      }
+    }, 1000);
     // Where a followed ticket stands now (people ahead, wait): derived, not journal events.
     state.socket.on("progress", (message) => {
       try { options.onProgress && options.onProgress(message); } catch (e) { console.error(e); }
@@ -156,8 +189,9 @@
     });
     return {
       get seq() { return state.seq; },
+      get resubscribed() { return state.resubscribed; },
       socket: state.socket,
-      close() { state.socket.close(); },
+      close() { clearInterval(watchdog); state.socket.close(); },
     };
   }
 

@@ -9,6 +9,14 @@ Durability is Redis's: run it with `appendonly yes` and `appendfsync always`
 (every acknowledged append is on disk before Redis answers; nothing acknowledged
 is lost if the machine dies) or `everysec` (faster; up to about one second of
 acknowledged tickets can be lost if the machine — not just the process — dies).
+
+High availability is Redis Sentinel's: `redis+sentinel://host1:26379,host2:26379/0/mymaster`
+(python-socketio's form, so the same URL serves the message queue; `/mymaster/0`
+is read the same way) asks the sentinels for the master of `mymaster` and asks
+again after a failover. Replication is asynchronous: a master that dies may take
+its last appends with it unless each append also waits for `wait_replicas`
+replicas (`WAIT`, up to `wait_ms`); an append they do not confirm in time is
+answered with StoreError (its outcome unknown: it may still be in the journal).
 """
 
 from __future__ import annotations
@@ -16,8 +24,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import redis
+import redis.sentinel
 
 from hub.domain.events import Event
 from hub.store.base import ConcurrencyError, EventStore, StoreError, check_batch, dumps, loads
@@ -42,15 +52,67 @@ return {'ok', seq}
 """
 
 
+SENTINEL_SCHEME = "redis+sentinel"
+
+
+def parse_sentinel_url(url: str) -> tuple[list[tuple[str, int]], str, int, dict[str, str]]:
+    """`redis+sentinel://[user:password@]host1:port1,host2:port2/DB/SERVICE` as
+    (sentinels, service name, db, credentials); `/SERVICE/DB` is read too."""
+    parsed = urlparse(url)
+    if parsed.scheme != SENTINEL_SCHEME:
+        raise ValueError(f"not a {SENTINEL_SCHEME}:// URL")
+    where = parsed.netloc.rsplit("@", 1)[-1]
+    sentinels = []
+    for part in where.split(","):
+        host, _, port = part.strip().rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"sentinel {part!r} is not host:port")
+        sentinels.append((host.strip("[]"), int(port)))
+    parts = [p for p in parsed.path.split("/") if p]
+    db = [p for p in parts if p.isdigit()]
+    names = [p for p in parts if not p.isdigit()]
+    if len(names) != 1 or len(db) > 1 or len(parts) > 2:
+        raise ValueError("name the master: redis+sentinel://host:26379,host2:26379/0/mymaster")
+    credentials = {}
+    if parsed.username:
+        credentials["username"] = unquote(parsed.username)
+    if parsed.password:
+        credentials["password"] = unquote(parsed.password)
+    return sentinels, names[0], int(db[0]) if db else 0, credentials
+
+
+def socketio_url(url: str) -> str:
+    """A sentinel URL in the form python-socketio reads (`/DB/SERVICE`)."""
+    sentinels, service, db, _ = parse_sentinel_url(url)
+    parsed = urlparse(url)
+    auth = parsed.netloc.rsplit("@", 1)[0] + "@" if "@" in parsed.netloc else ""
+    hosts = ",".join(f"{host}:{port}" for host, port in sentinels)
+    return f"{SENTINEL_SCHEME}://{auth}{hosts}/{db}/{service}"
+
+
+def connect(url: str, **options: Any) -> Any:
+    """A redis-py client for a redis://, rediss://, unix:// or redis+sentinel:// URL."""
+    if urlparse(url).scheme == SENTINEL_SCHEME:
+        sentinels, service, db, credentials = parse_sentinel_url(url)
+        sentinel = redis.sentinel.Sentinel(
+            sentinels, sentinel_kwargs={"socket_timeout": 2, "socket_connect_timeout": 2,
+                                        **credentials},
+            **credentials)
+        return sentinel.master_for(service, db=db, **options)
+    return redis.Redis.from_url(url, **options)
+
+
 class RedisStore(EventStore):
     blocking_io = False
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, wait_replicas: int = 0, wait_ms: int = 1000) -> None:
         self.url = url
+        self.wait_replicas = wait_replicas
+        self.wait_ms = wait_ms
         try:
             # Typed as Any: redis-py's stubs type every reply as bytes | str | None.
-            self.redis: Any = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=5,
-                                              health_check_interval=30)
+            self.redis: Any = connect(url, socket_timeout=30, socket_connect_timeout=5,
+                                      health_check_interval=30)
         except ValueError as error:
             raise ValueError(f"bad redis URL {url!r}: {error}") from None
         self._append = self.redis.register_script(APPEND)
@@ -75,6 +137,19 @@ class RedisStore(EventStore):
             raise StoreError(f"cannot append to redis: {error}") from error
         if status == b"conflict":
             raise ConcurrencyError(center, expected_seq, int(value))
+        if self.wait_replicas > 0:
+            self._replicated(center, int(value))
+
+    def _replicated(self, center: str, seq: int) -> None:
+        """Return once `wait_replicas` replicas have the append (WAIT), else StoreError."""
+        try:
+            reached = int(self.redis.wait(self.wait_replicas, self.wait_ms))
+        except redis.RedisError as error:
+            raise StoreError(f"cannot confirm replication of {center} seq {seq}: {error}") \
+                from error
+        if reached < self.wait_replicas:
+            raise StoreError(f"{center} seq {seq} reached {reached} of {self.wait_replicas} "
+                             f"replicas in {self.wait_ms} ms; its outcome is unknown")
 
     def load_page(self, center: str, since: int, limit: int) -> list[Event]:
         stream, _ = self._keys(center)
