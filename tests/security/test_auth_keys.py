@@ -84,6 +84,9 @@ def test_an_old_journal_keeps_its_tokens_and_loses_its_secret(tmp_path: Path) ->
     try:
         assert state_status(hub.url, old_token) == 200  # signed-in staff stay signed in
         assert meta_secret(journal) is None
+        for name in ("journal.db", "journal.db-wal"):  # not even in a freed page
+            if (tmp_path / name).exists():
+                assert legacy not in (tmp_path / name).read_bytes(), name
         assert mode(journal) == 0o600
         assert mode(tmp_path / "journal.key") == 0o600
     finally:
