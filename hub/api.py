@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date
 from datetime import time as clock_time
@@ -152,9 +151,6 @@ def login() -> Any:
         "center": Field(str, max_length=40),
     })
     remote = request.remote_addr or "?"
-    delay = hub().login_delay(data["username"], remote)
-    if delay:
-        time.sleep(delay)  # green-thread sleep under gevent/eventlet: slows guessing only
     try:
         token, who, expires = hub().login(
             data.get("center"), data["username"], data["password"], remote
@@ -368,17 +364,24 @@ def get_state() -> Any:
     return no_store(jsonify(center.read(lambda s: read(s, now))))
 
 
+def _whole_number(name: str, raw: str, low: int, high: int) -> int:
+    """A query parameter of ASCII digits within [low, high], or 422 naming it.
+    (str.isdigit accepts "²" and "٣", which int() refuses; and a 4,300-digit
+    number costs time to convert and overflows SQLite's integers.)"""
+    if not (0 < len(raw) <= 19 and raw.isascii() and raw.isdigit()) \
+            or not low <= int(raw) <= high:
+        raise ApiError(422, "invalid_field", f"{name} must be a whole number from {low} to "
+                       f"{high}", name)
+    return int(raw)
+
+
 @api.get("/events")
 def get_events() -> Any:
     who = require(*MANAGERS)
     center = center_for(who)
-    raw = request.args.get("since", "0")
-    if not raw.isdigit():
-        raise ApiError(422, "invalid_field", "since must be a whole number", "since")
-    limit_raw = request.args.get("limit", "1000")
-    if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 10000:
-        raise ApiError(422, "invalid_field", "limit must be 1 to 10000", "limit")
-    page = hub().run(center.store.load_page, center.id, int(raw), int(limit_raw))
+    since = _whole_number("since", request.args.get("since", "0"), 0, 2**63 - 1)
+    limit = _whole_number("limit", request.args.get("limit", "1000"), 1, 10000)
+    page = hub().run(center.store.load_page, center.id, since, limit)
     return jsonify({"seq": center.state.seq,
                     "events": [payload(e, TO_MANAGERS) for e in page]})
 

@@ -24,7 +24,9 @@ from hub.core import Hub
 from hub.live import NAMESPACE, Live, guard_packets
 from hub.openapi import openapi_document
 from hub.pages import pages
+from hub.revocation import RevocationWatch
 from hub.runtime import Runtime, runtime_for
+from hub.security import SecurityHeaders, behind_proxies
 from hub.settings import Settings
 from hub.store import EventStore, StoreError, open_store
 from hub.store.redis import socketio_url
@@ -70,6 +72,7 @@ def create_app(
         followed=lambda center, events: live.followed(center, events),
     )
     Live.__init__(live, hub)
+    hub.tokens.load_key()  # a key that cannot be read or made stops the start, not a login
     socketio.on_namespace(live)
     guard_packets(socketio)
     app.extensions["jiaohao"] = hub
@@ -130,8 +133,13 @@ def create_app(
         socketio.start_background_task(hub.follow_forever, live.reset)
     if settings.heartbeat_seconds > 0:
         socketio.start_background_task(live.heartbeat_forever, settings.heartbeat_seconds)
+    # Revoked devices and changed users lose their open sockets within seconds.
+    socketio.start_background_task(RevocationWatch(hub, live).run)
     app.extensions["jiaohao.socketio"] = socketio
     # Dashboard alerts: recomputed each second, pushed to the manager room on change.
     app.extensions["jiaohao.alerts"] = AlertMonitor(hub, socketio, live).start()
     app.extensions["jiaohao.namespace"] = NAMESPACE
+    # Outermost, around Socket.IO's middleware: every answer, one client address.
+    app.wsgi_app = SecurityHeaders(  # type: ignore[method-assign]
+        behind_proxies(app.wsgi_app, settings.trusted_proxies))
     return app, socketio, hub

@@ -2,12 +2,14 @@
 
 Passwords are hashed with argon2; device tokens are random and stored as
 SHA-256 hashes (they carry 192 bits, so a fast hash is enough). Login tokens
-are signed with the deployment's key from the journal, name the account's
+are signed with the deployment's key (hub.keys: a 0600 key file or the
+environment, never the journal), name the account's
 version, and so die when the password or role changes, not on restart.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -59,6 +61,13 @@ def verify_password(stored: str, password: str) -> bool:
         return False
 
 
+@functools.cache
+def dummy_hash() -> str:
+    """A hash of no one's password, checked for unknown usernames so that the
+    answer takes as long as for a known one (names cannot be told by timing)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
 def new_device_token(center: str) -> str:
     """A device token; the center is in it so the hub knows where to look it up."""
     return f"dev.{center}.{secrets.token_urlsafe(24)}"
@@ -74,9 +83,24 @@ def device_center(token: str) -> str | None:
 
 
 class LoginTokens:
-    def __init__(self, secret: bytes, hours: int) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="jiaohao-login")
+    """Signed login tokens. The key may be given as a function, read on first use:
+    administrative commands that never sign anything then never touch it."""
+
+    def __init__(self, secret: bytes | Callable[[], bytes], hours: int) -> None:
+        self._secret = secret
+        self._signer: URLSafeTimedSerializer | None = None
         self.max_age = hours * 3600
+
+    @property
+    def _serializer(self) -> URLSafeTimedSerializer:
+        if self._signer is None:
+            key = self._secret() if callable(self._secret) else self._secret
+            self._signer = URLSafeTimedSerializer(key, salt="jiaohao-login")
+        return self._signer
+
+    def load_key(self) -> None:
+        """Read the key now (the server does at start, so a bad key file stops it)."""
+        _ = self._serializer
 
     def issue(self, center: str, account: Account) -> str:
         return self._serializer.dumps({"c": center, "u": account.name, "v": account.version})
@@ -100,7 +124,13 @@ def device_matches(account: Account, token: str) -> bool:
 
 
 class Throttle:
-    """Failed logins per key: slowed after the first, locked after `limit`."""
+    """Failed logins per key: slowed after the first, locked after `limit`.
+
+    An attempt is reserved *before* its password is checked (`attempt`), and counts
+    as a failure until `succeeded` clears the key: parallel guesses cannot all slip
+    in while argon2 runs. This one keeps the count in the process; the Redis one
+    (hub.limits) in Redis, for hub processes that share it.
+    """
 
     def __init__(self, limit: int, lock_seconds: float, now: Callable[[], float] = time.monotonic):
         self.limit = limit
@@ -108,22 +138,19 @@ class Throttle:
         self.now = now
         self._failures: dict[str, list[float]] = {}
 
-    def locked_for(self, key: str) -> float:
-        """Seconds left of a lock on `key`, 0 when it may try."""
+    def attempt(self, key: str) -> tuple[float, float]:
+        """Reserve an attempt on `key`: (seconds locked, 0) when refused, else
+        (0, seconds to hold the answer) with the attempt counted."""
         failures = self._recent(key)
-        if len(failures) < self.limit:
-            return 0.0
-        return max(0.0, failures[-1] + self.lock_seconds - self.now())
-
-    def delay(self, key: str) -> float:
-        """How long to hold the answer to the next attempt (slows guessing)."""
-        return min(0.25 * len(self._recent(key)), 2.0)
-
-    def failed(self, key: str) -> None:
-        self._failures.setdefault(key, []).append(self.now())
+        if len(failures) >= self.limit:
+            return max(0.001, failures[-1] + self.lock_seconds - self.now()), 0.0
+        delay = min(0.25 * len(failures), 2.0)
+        failures.append(self.now())
+        self._failures[key] = failures
         if len(self._failures) > 10_000:  # many names tried: forget the ones whose lock ran out
             for stale in list(self._failures):
                 self._recent(stale)
+        return 0.0, delay
 
     def succeeded(self, key: str) -> None:
         self._failures.pop(key, None)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import random
 import statistics
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hub.center import SNAPSHOT_VERSION, Center
+from hub.center import Center
 from hub.domain import commands as cmd
 from hub.domain.calendar import next_working_day
 from hub.domain.commands import Context
@@ -39,6 +38,7 @@ from hub.domain.errors import DomainError
 from hub.domain.events import Event
 from hub.domain.fold import apply, replay
 from hub.domain.state import CALLED, SERVING, CenterState
+from hub.snapshots import encode_state
 from hub.store.memory import MemoryStore
 from hub.store.sqlite import SQLiteStore
 
@@ -255,8 +255,7 @@ def bench_restart(folder: Path, journal: list[Event], tail: int) -> dict[str, An
     at = max(len(journal) - tail, 1)
     state = replay(journal[:at])
     store = SQLiteStore(path)
-    store.save_snapshot(CENTER, state.seq, pickle.dumps((SNAPSHOT_VERSION, state),
-                                                        protocol=pickle.HIGHEST_PROTOCOL))
+    store.save_snapshot(CENTER, state.seq, encode_state(state))
     store.close()
     with_snapshot = statistics.median(load() for _ in range(REPETITIONS))
     return {

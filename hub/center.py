@@ -12,7 +12,6 @@ points at a real thread so a green-thread event loop never waits on disk.
 from __future__ import annotations
 
 import logging
-import pickle
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,6 +25,7 @@ from hub.domain.decide import decide
 from hub.domain.events import Event
 from hub.domain.fold import apply
 from hub.domain.state import CenterState
+from hub.snapshots import VERSION, SnapshotError, decode_state, encode_state
 from hub.store.base import ConcurrencyError, EventStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -36,9 +36,9 @@ Ids = Callable[[], str]
 Publisher = Callable[[str, Sequence[Event]], None]
 RunBlocking = Callable[..., Any]
 
-# Bump when CenterState's shape changes: older snapshots are then ignored and
-# the journal is replayed instead.
-SNAPSHOT_VERSION = 3  # 2: CenterState.supervision; 3: Ticket.note and hold_reason
+# Bump hub.snapshots.VERSION when CenterState's shape changes: older snapshots
+# are then ignored and the journal is replayed instead.
+SNAPSHOT_VERSION = VERSION
 MAX_ATTEMPTS = 20
 
 
@@ -85,21 +85,21 @@ class Center:
             snapshot = self.run_blocking(self.store.load_snapshot, self.id)
             state = CenterState()
             if snapshot is not None:
-                state = self._unpickle(snapshot[1]) or state
+                state = self._read_snapshot(snapshot[1]) or state
             self.state = state
             self._recent.clear()
             self._catch_up(hand_on=False)
         return self
 
-    def _unpickle(self, data: bytes) -> CenterState | None:
+    def _read_snapshot(self, data: bytes) -> CenterState | None:
+        """The state in a snapshot (JSON: hub.snapshots), or None to replay instead.
+        An old pickled snapshot is not JSON, so it is ignored, never unpickled."""
         try:
-            version, state = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - any unreadable snapshot means "replay instead"
-            log.warning("center %s: snapshot unreadable, replaying the journal", self.id)
+            return decode_state(data)
+        except SnapshotError as error:
+            log.warning("center %s: snapshot not used (%s); replaying the journal",
+                        self.id, error)
             return None
-        if version != SNAPSHOT_VERSION or not isinstance(state, CenterState):
-            return None
-        return state
 
     def _catch_up(self, hand_on: bool = True) -> list[Event]:
         """Fold in events other writers appended after our state (lock held)."""
@@ -164,7 +164,7 @@ class Center:
         return self.execute(command, actor)
 
     def _snapshot(self) -> None:
-        data = pickle.dumps((SNAPSHOT_VERSION, self.state), protocol=pickle.HIGHEST_PROTOCOL)
+        data = encode_state(self.state)
         self.run_blocking(self.store.save_snapshot, self.id, self.state.seq, data)
         self._since_snapshot = 0
 

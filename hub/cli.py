@@ -159,6 +159,18 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_key_rotate(args: argparse.Namespace) -> int:
+    from hub.keys import KeyFileError, rotate
+
+    try:
+        path = rotate(_settings(args, key_file=args.key_file))
+    except KeyFileError as error:
+        raise CliError(str(error)) from None
+    print(f"a new signing key is in {path}. Restart every hub process that reads it: "
+          "staff sign in again (their login tokens end); device tokens keep working.")
+    return 0
+
+
 # ------------------------------------------------------------------ agents and tools
 
 
@@ -299,6 +311,15 @@ def build_parser() -> argparse.ArgumentParser:
     drevoke.add_argument("name")
     _store_options(drevoke)
     drevoke.set_defaults(run=cmd_device_revoke)
+
+    key = sub.add_parser("key", help="the signing key of login tokens").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    krotate = key.add_parser("rotate", help="write a new key (every login token ends at the "
+                                            "hub's restart; device tokens stay)")
+    krotate.add_argument("--key-file", dest="key_file",
+                         help="the key file (default: key_file, or beside a SQLite journal)")
+    _store_options(krotate)
+    krotate.set_defaults(run=cmd_key_rotate)
 
     kiosk = sub.add_parser("kiosk", help="run the kiosk agent: the kiosk page and its printer")
     kiosk.add_argument("--hub", required=True, help="the hub's URL, e.g. http://10.0.0.2:8600")

@@ -19,15 +19,16 @@ from typing import Any
 from hub.auth import (
     LoginTokens,
     Principal,
-    RateLimit,
-    Throttle,
     device_center,
     device_matches,
+    dummy_hash,
     verify_password,
 )
 from hub.center import Center
 from hub.clock import Clock, new_id
 from hub.domain.events import Event
+from hub.keys import signing_key
+from hub.limits import limits_for
 from hub.runtime import Runtime, runtime_for
 from hub.settings import Settings
 from hub.shared import DeviceHealth, device_board
@@ -76,9 +77,11 @@ class Hub:
         self.followed = followed  # events other processes appended, as a center reads them
         self.ids = ids
         self.centers: dict[str, Center] = {}
-        self.tokens = LoginTokens(store.secret(), settings.token_hours)
-        self.throttle = Throttle(settings.login_max_failures, settings.login_lock_minutes * 60)
-        self.mobile_limit = RateLimit(settings.mobile_tickets_per_hour, 3600)
+        # The key is read when a token is first signed or checked (the server reads
+        # it at start): administrative commands never need it.
+        self.tokens = LoginTokens(lambda: signing_key(settings, store), settings.token_hours)
+        # In the process, or in Redis when hub processes share it (one count for all).
+        self.throttle, self.mobile_limit = limits_for(settings, store)
         # Device health reports and presence: in Redis with a Redis journal, so every
         # process sees every device (hub/shared.py).
         self.devices = device_board(store)
@@ -186,7 +189,7 @@ class Hub:
         center = self.centers.get(center_id)
         if center is None:
             raise AuthError("invalid_token", "the token names an unknown center")
-        self._check_accounts(center)
+        self.check_accounts(center)
         account = center.state.users.get(username)
         if account is None or account.version < version:
             center.sync()  # another process may have added or changed the account
@@ -202,7 +205,7 @@ class Hub:
         center = self.centers.get(center_id or "")
         if center is None:
             raise AuthError("invalid_token", "unknown device token")
-        self._check_accounts(center)
+        self.check_accounts(center)
         for attempt in range(2):
             for device in center.state.devices.values():
                 if device_matches(device, token):
@@ -212,7 +215,7 @@ class Hub:
                 center.sync()
         raise AuthError("invalid_token", "unknown or revoked device token")
 
-    def _check_accounts(self, center: Center) -> None:
+    def check_accounts(self, center: Center) -> None:
         """Catch up with the journal every few seconds while tokens are checked.
 
         `jiaohao device revoke` and `jiaohao user add` write to the journal this
@@ -230,24 +233,30 @@ class Hub:
     def login(self, center_id: str | None, username: str, password: str, remote: str) -> tuple[
         str, Principal, datetime
     ]:
+        """Check a password; AuthError when wrong or locked.
+
+        The attempt is counted before argon2 runs, so parallel guesses cannot all
+        slip under the limit; it is slowed after the first failure (a green-thread
+        sleep); and an unknown username costs the same argon2 check as a known
+        one, so the answer's timing does not tell them apart.
+        """
         key = f"{remote}|{username}"
-        locked = self.throttle.locked_for(key)
+        locked, delay = self.throttle.attempt(key)
         if locked > 0:
             raise AuthError(
                 "login_locked",
                 f"too many failed sign-ins; try again in {int(locked // 60) + 1} minutes",
                 status=429,
-                retry_after=locked,
+                retry_after=max(1.0, locked),
             )
+        if delay:
+            time.sleep(delay)  # monkey-patched under gevent/eventlet: slows guessing only
         center = self._user_center(center_id, username)
         account = center.state.users.get(username) if center else None
-        ok = (
-            account is not None
-            and account.active
-            and self.run(verify_password, account.secret_hash, password)
-        )
-        if not ok or center is None or account is None:
-            self.throttle.failed(key)
+        known = center is not None and account is not None and account.active
+        stored = account.secret_hash if known and account is not None else self.run(dummy_hash)
+        matches = self.run(verify_password, stored, password)
+        if not (known and matches) or center is None or account is None:
             raise AuthError("bad_credentials", "wrong username or password")
         self.throttle.succeeded(key)
         token = self.tokens.issue(center.id, account)
@@ -256,9 +265,6 @@ class Hub:
         )
         expires = self.clock() + timedelta(seconds=self.tokens.max_age)
         return token, principal, expires
-
-    def login_delay(self, username: str, remote: str) -> float:
-        return self.throttle.delay(f"{remote}|{username}")
 
     def _user_center(self, center_id: str | None, username: str) -> Center | None:
         if center_id is not None:

@@ -28,6 +28,7 @@ from hub import views
 from hub.auth import MANAGERS, STAFF, Principal
 from hub.core import AuthError, Hub
 from hub.domain.events import Event
+from hub.revocation import still_valid
 from hub.wire import (
     HALL,
     MANAGER,
@@ -57,6 +58,7 @@ class Client:
     principal: Principal | None
     center: str
     rooms: set[str] = field(default_factory=set)
+    token: str | None = None  # checked again on subscribe and when accounts change
 
 
 def socket_room(center: str, room: str) -> str:
@@ -266,7 +268,13 @@ class Live(Namespace):
         center = self.hub.center(center_id)
         if center is None:
             raise Refused("unknown_center")
-        self.clients[request.sid] = Client(who, center.id)  # type: ignore[attr-defined]
+        self.clients[request.sid] = Client(  # type: ignore[attr-defined]
+            who, center.id, token=token if who else None)
+
+    def end(self, sid: str) -> None:
+        """Disconnect a client (its principal was revoked): it leaves every room."""
+        self.clients.pop(sid, None)
+        self.socketio.server.disconnect(sid, namespace=NAMESPACE)
 
     def on_disconnect(self, reason: Any = None) -> None:
         self.clients.pop(request.sid, None)  # type: ignore[attr-defined]
@@ -276,6 +284,9 @@ class Live(Namespace):
         client = self.clients.get(sid)
         if client is None:
             return {"error": "not_connected", "message": "connect first"}
+        if not still_valid(self.hub, client.token):
+            self.end(sid)
+            return _error("invalid_token", "the token is no longer valid; sign in again")
         if not isinstance(data, dict) or set(data) - {"rooms", "since"}:
             return _error("invalid_body", "send {rooms: [...], since: SEQ|null}")
         rooms, since = data.get("rooms"), data.get("since")

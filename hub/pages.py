@@ -78,8 +78,7 @@ def ticket(ticket_id: str) -> Any:
 INDEX = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>叫号系统 jiaohao</title>
-<style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:2rem;font-size:1.2rem}
-a{display:block;margin:.6rem 0}</style>
+<link rel="stylesheet" href="/assets/css/index.css">
 <h1>{{ name }}</h1>
 {% for href, label in links %}<a href="{{ href }}">{{ label }}</a>{% endfor %}
 <p><a href="/api/v1/openapi.json">API (OpenAPI)</a></p></html>"""

@@ -33,7 +33,11 @@ def serve(settings: Settings, *, banner: Any = None) -> int:
              settings.async_mode, settings.store.split("@")[-1], centers)
     if banner is not None:
         banner(hub)
-    server = WsgiServer(sock, app, settings.async_mode)
+    # Behind proxies every client has the proxy's address: the cap would then cap
+    # everyone at once, so it applies only where clients connect directly.
+    cap = settings.max_connections_per_address if settings.trusted_proxies == 0 else 0
+    server = WsgiServer(sock, app, settings.async_mode, idle_timeout=settings.idle_timeout,
+                        per_address=cap)
 
     def stop(signum: int, frame: Any) -> None:
         log.info("hub stopping (signal %s)", signum)
@@ -70,18 +74,62 @@ def listener(settings: Settings) -> socket.socket:
     return sock
 
 
+class ConnectionGate:
+    """How many connections each address holds, refusing those over `cap` (0: no cap).
+
+    Only green threads touch it, and nothing in it yields, so it needs no lock.
+    """
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.counts: dict[str, int] = {}
+
+    def enter(self, address: str) -> bool:
+        if self.cap <= 0:
+            return True
+        held = self.counts.get(address, 0)
+        if held >= self.cap:
+            if held == self.cap:
+                log.warning("an address holds %d connections, the most allowed "
+                            "(max_connections_per_address); refusing more", self.cap)
+                self.counts[address] = held + 1  # warned once until it drops below
+            return False
+        self.counts[address] = held + 1
+        return True
+
+    def leave(self, address: str) -> None:
+        if self.cap <= 0:
+            return
+        held = min(self.counts.get(address, 0), self.cap) - 1
+        if held > 0:
+            self.counts[address] = held
+        else:
+            self.counts.pop(address, None)
+
+
+def _is_websocket(environ: dict[str, Any]) -> bool:
+    return str(environ.get("HTTP_UPGRADE", "")).lower() == "websocket"
+
+
 class WsgiServer:
     """The green-thread WSGI server of the async mode (after `runtime.patch`), stoppable.
 
     Stopping ends the accept loop; long-lived websocket connections are dropped.
+    A connection silent for `idle_timeout` seconds (before its request, between
+    requests, or in the middle of a header or body) is closed; a websocket is
+    exempt once upgraded (engine.io's pings watch it). An address holding
+    `per_address` connections has further ones closed at once.
     """
 
-    def __init__(self, sock: socket.socket, app: Any, async_mode: str) -> None:
+    def __init__(self, sock: socket.socket, app: Any, async_mode: str, *,
+                 idle_timeout: float = 0, per_address: int = 0) -> None:
         if async_mode not in ("gevent", "eventlet"):
             raise ValueError(f"async mode {async_mode} cannot serve; use gevent or eventlet")
         self.sock = sock
         self.app = app
         self.async_mode = async_mode
+        self.idle_timeout = idle_timeout or None
+        self.gate = ConnectionGate(per_address)
         self._gevent_server: Any = None
         self._stopping: Any = None  # eventlet: an Event that `stop` sends
 
@@ -94,8 +142,30 @@ class WsgiServer:
 
             self._stopping = eventlet.event.Event()
             pool = eventlet.GreenPool(10_000)
-            server = eventlet.spawn(eventlet.wsgi.server, self.sock, self.app,
-                                    log_output=False, custom_pool=pool)
+            gate = self.gate
+
+            class Protocol(eventlet.wsgi.HttpProtocol):
+                def handle(self) -> None:
+                    address = str(self.client_address[0])
+                    if not gate.enter(address):
+                        self.close_connection = 1
+                        return
+                    try:
+                        super().handle()
+                    finally:
+                        gate.leave(address)
+
+            app = self.app
+
+            def untimed_websockets(environ: dict[str, Any], start_response: Any) -> Any:
+                if _is_websocket(environ) and "eventlet.input" in environ:
+                    environ["eventlet.input"].get_socket().settimeout(None)
+                return app(environ, start_response)
+
+            server = eventlet.spawn(eventlet.wsgi.server, self.sock, untimed_websockets,
+                                    log_output=False, custom_pool=pool, protocol=Protocol,
+                                    socket_timeout=self.idle_timeout,
+                                    keepalive=self.idle_timeout or True)
             server.link(lambda _: self._stopping.ready() or self._stopping.send())
             self._stopping.wait()
             server.kill()  # no more accepting
@@ -110,15 +180,38 @@ class WsgiServer:
                 socket itself; without this, pywsgi would read the client's last
                 frames as the next HTTP request and log them as garbage."""
 
+                def _handle_client_error(self, ex: BaseException) -> Any:
+                    if isinstance(ex, TimeoutError):  # silent past idle_timeout mid-request
+                        self.close_connection = True
+                        return None  # just close: no traceback, no answer
+                    return super()._handle_client_error(ex)
+
                 def run_application(self) -> None:
+                    websocket = _is_websocket(self.environ)
+                    if websocket:
+                        self.socket.settimeout(None)  # its pings keep it; no idle cut
                     try:
                         super().run_application()
                     finally:
-                        if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                        if websocket:
                             self.close_connection = True
 
-            self._gevent_server = pywsgi.WSGIServer(self.sock, self.app, log=None,
-                                                    error_log=log, handler_class=Handler)
+            gate, idle_timeout = self.gate, self.idle_timeout
+
+            class Server(pywsgi.WSGIServer):
+                def handle(self, sock: Any, address: Any) -> None:
+                    peer = str(address[0]) if isinstance(address, tuple) else ""
+                    if not gate.enter(peer):
+                        sock.close()
+                        return
+                    try:
+                        sock.settimeout(idle_timeout)
+                        super().handle(sock, address)
+                    finally:
+                        gate.leave(peer)
+
+            self._gevent_server = Server(self.sock, self.app, log=None, error_log=log,
+                                         handler_class=Handler)
             self._gevent_server.serve_forever()
 
     def stop(self) -> None:

@@ -47,6 +47,20 @@ class Settings:
     # (WAIT after each append, up to redis_wait_ms; 0 = don't wait). See README.
     redis_wait_replicas: int = 0
     redis_wait_ms: int = 1000
+    # Proxies in front of the hub whose X-Forwarded-For/-Proto it believes (1 behind
+    # the shipped nginx); 0 when clients connect directly.
+    trusted_proxies: int = 0
+    # Seconds a connection may stay silent (no request, or half a header) before it
+    # is closed. Websockets are exempt: Socket.IO's pings watch them.
+    idle_timeout: int = 30
+    # Connections one address may hold at once when the hub listens directly
+    # (trusted_proxies = 0); 0 = no cap. Phones on a center's Wi-Fi often share one
+    # NAT address, each with a socket: keep it well above the hall's crowd.
+    max_connections_per_address: int = 300
+    # The signing key's file (default: beside a SQLite journal, journal.key), or
+    # the key itself in secret_key (JIAOHAO_SECRET_KEY); see hub/keys.py.
+    key_file: str = ""
+    secret_key: str = field(default="", repr=False)
 
     @property
     def base_url(self) -> str:
@@ -122,4 +136,7 @@ def load_settings(
         raise SettingsError(f"async_mode must be one of {', '.join(ASYNC_MODES)}")
     if not 0 < settings.port < 65536:
         raise SettingsError("port must be between 1 and 65535")
+    for name in ("trusted_proxies", "idle_timeout", "max_connections_per_address"):
+        if getattr(settings, name) < 0:
+            raise SettingsError(f"{name} must not be negative")
     return settings

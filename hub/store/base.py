@@ -83,8 +83,16 @@ class EventStore(ABC):
 
     @abstractmethod
     def secret(self) -> bytes:
-        """The deployment's signing key: made once, kept with the journal, shared by
-        every hub process on it, so logins survive a restart."""
+        """A signing key made once and kept with the journal. The hub keeps its key in
+        a file of its own instead (hub.keys); this serves stores that have no file
+        (memory, and Redis when no key file is configured)."""
+
+    def legacy_secret(self) -> bytes | None:
+        """A signing key an older hub left in the journal, if any (not creating one)."""
+        return None
+
+    def forget_secret(self) -> None:  # noqa: B027 - stores without one have nothing to do
+        """Remove that key from the journal, once it lives elsewhere."""
 
     def wait(self, center: str, since: int, timeout: float) -> bool:
         """Block until the journal has an event after `since` or `timeout` passes.

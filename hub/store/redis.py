@@ -184,6 +184,13 @@ class RedisStore(EventStore):
         assert value is not None
         return bytes(value)
 
+    def legacy_secret(self) -> bytes | None:
+        value = self.redis.get(f"{PREFIX}:secret")
+        return bytes(value) if value is not None else None
+
+    def forget_secret(self) -> None:
+        self.redis.delete(f"{PREFIX}:secret")
+
     def wait(self, center: str, since: int, timeout: float) -> bool:
         """Block until the journal has an event after `since` (True) or `timeout` passes."""
         stream, _ = self._keys(center)

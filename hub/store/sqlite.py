@@ -5,10 +5,16 @@ last seq before inserting, so an append that returned is on disk and a
 crashed one left nothing behind. Each thread gets its own connection, and
 SQLite's own write lock serialises writers, so the store needs no Python
 lock (which a green-thread monkey patch would change under it).
+
+The file is private to its owner (0600, whatever the umask): SQLite gives the
+-wal and -shm files the database's permissions. A journal made group- or
+world-readable by an older version is tightened when opened.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 import sqlite3
 import threading
@@ -43,6 +49,7 @@ class SQLiteStore(EventStore):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _private(self.path)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
@@ -130,9 +137,35 @@ class SQLiteStore(EventStore):
         (value,) = connection.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
         return bytes(value)
 
+    def legacy_secret(self) -> bytes | None:
+        row = self._connect().execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+        return bytes(row[0]) if row else None
+
+    def forget_secret(self) -> None:
+        connection = self._connect()
+        if self.legacy_secret() is None:
+            return
+        # secure_delete zeroes the freed bytes, and the checkpoint writes the page back
+        # and empties the WAL: the key must not linger anywhere in the files.
+        connection.execute("PRAGMA secure_delete=ON")
+        connection.execute("DELETE FROM meta WHERE key = 'secret'")
+        connection.execute("PRAGMA secure_delete=OFF")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         with self._connections_lock:
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+def _private(path: str) -> None:
+    """Create the journal 0600, or take group and other permissions off an existing one."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            mode = os.stat(name).st_mode
+            if mode & 0o077:
+                os.chmod(name, mode & 0o700)

@@ -106,7 +106,8 @@ def test_connection_lost_and_back(browser: Any, demo_hub: Any) -> None:
         # Meanwhile the hall goes on: two citizens take tickets for this window.
         new = [issue(demo_hub, "civil-affairs")["number"] for _ in range(2)]
         page.context.set_offline(False)
-        page.wait_for_function("!document.getElementById('banner').classList.contains('show')")
+        page.wait_for_function(
+            "() => !document.getElementById('banner').classList.contains('show')")
         wait_text(page, "#live-status", "在线")
         wait_text(page, "#count-queue", f"^{before + 2}$")
         for number in new:
@@ -127,8 +128,9 @@ def test_hub_restart_resyncs(browser: Any, demo_hub: Any) -> None:
         demo_hub.kill()
         page.wait_for_selector("#banner.show")
         demo_hub.start()
-        page.wait_for_function("!document.getElementById('banner').classList.contains('show')",
-                               timeout=30_000)
+        page.wait_for_function(
+            "() => !document.getElementById('banner').classList.contains('show')",
+            timeout=30_000)
         wait_text(page, "#live-status", "在线")
         later = issue(demo_hub, "civil-affairs")["number"]
         wait_text(page, "#tab-queue", later)

@@ -94,12 +94,12 @@ def test_idle_shows_the_clerks_card(browser: Any, demo_hub: Any) -> None:
         ok(window_action(demo_hub, token, WINDOW, "pause", reason="午休"))
         wait_text(page, "#window-state", "暂停服务（午休）")
         ok(window_action(demo_hub, token, WINDOW, "open"))
-        page.wait_for_function("document.getElementById('window-state').textContent === ''")
+        page.wait_for_function("() => document.getElementById('window-state').textContent === ''")
         ok(window_action(demo_hub, token, WINDOW, "sign-out"))
         wait_text(page, "#window-state", "本窗口暂停服务")
         screenshot(page, "pad_closed")
         ok(window_action(demo_hub, token, WINDOW, "sign-in"))
-        page.wait_for_function("document.getElementById('window-state').textContent === ''")
+        page.wait_for_function("() => document.getElementById('window-state').textContent === ''")
 
 
 def tiny_photo() -> str:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,8 @@ from typing import Any
 import pytest
 from hubkit import DEMO_TOML, HubProcess, expect_error
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+from hub.keys import read_key
 
 pytestmark = pytest.mark.slow
 
@@ -38,9 +39,9 @@ def scene(hub: HubProcess) -> Scene:
 
 
 def forged_token(hub: HubProcess, user: str, version: int, age_hours: float) -> str:
-    """A login token signed with the hub's own key, as if issued `age_hours` ago."""
-    with sqlite3.connect(hub.journal.path) as db:
-        (secret,) = db.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+    """A login token signed with the hub's own key (its key file beside the journal),
+    as if issued `age_hours` ago."""
+    secret = read_key(hub.journal.path.with_suffix(".key"))
 
     class Then(TimestampSigner):
         def get_timestamp(self) -> int:

@@ -83,7 +83,7 @@ def test_a_citizen_takes_a_number_by_touch_in_chinese(
     text = page.inner_text("#ticket")
     assert "请留意叫号" in text and "社会保险参保登记" in text and "居民身份证原件" in text
     assert "本机不打印号票" in page.inner_text("#t-print")  # a plain browser has no printer
-    page.wait_for_function("document.querySelector('#t-qr').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('#t-qr').naturalWidth > 0")
     assert layout_problems(page) == []
     screenshot(page, "kiosk_portrait_ticket")
     assert last_issued(demo_hub)["priority"] is None

@@ -53,5 +53,5 @@ def test_hub_down_banner_and_recovery(
     page.wait_for_selector("#ticket:not([hidden])")
     # The journal survived: numbering goes on after the ticket issued before the cut.
     assert page.inner_text("#t-number") == f"C{int(before['number'][1:]) + 1:03d}"
-    page.wait_for_function("document.querySelector('#t-qr').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('#t-qr').naturalWidth > 0")
     screenshot(page, "kiosk_portrait_hub_back")

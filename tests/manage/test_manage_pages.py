@@ -95,7 +95,7 @@ def test_a_clerk_cannot_open_the_dashboard(page: Any, sim_hub: Simulated) -> Non
     sign_in(page, sim_hub, "wangli")
     error = page.locator("#login-error")
     error.wait_for()
-    page.wait_for_function("document.getElementById('login-error').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('login-error').textContent.length > 0")
     assert "仅供中心主任" in error.inner_text()
     assert page.locator("#view-app").is_hidden()
     assert page.evaluate("localStorage.getItem('jiaohao.token.manage')") in (None, "")
@@ -109,7 +109,7 @@ def test_the_overview_lives_without_a_reload(page: Any, sim_hub: Simulated) -> N
     assert page.locator(".windows .window").count() == 8
     before = int(kpi(page, "issued"))
     page.wait_for_function(
-        f"Number(document.querySelector('[data-kpi=issued] b').textContent) > {before}",
+        f"() => Number(document.querySelector('[data-kpi=issued] b').textContent) > {before}",
         timeout=30000)
     page.wait_for_selector(".window[data-state=serving]", timeout=30000)
     assert page.evaluate("window.__not_reloaded") is True
@@ -117,7 +117,8 @@ def test_the_overview_lives_without_a_reload(page: Any, sim_hub: Simulated) -> N
     assert "A" in page.locator(".services tbody tr").first.inner_text()
     # The morning peak (about 09:45 on the hub's clock), for a picture of a busy hall.
     page.wait_for_function(
-        "Number(document.querySelector('[data-kpi=issued] b').textContent) > 45", timeout=60000)
+        "() => Number(document.querySelector('[data-kpi=issued] b').textContent) > 45",
+        timeout=60000)
     screenshot(page, "manage-overview")
     page.click("#lang")
     page.wait_for_selector("text=Tickets today")
@@ -150,7 +151,8 @@ def test_a_configuration_change_reaches_the_kiosk_live(page: Any, browser: Any,
     kiosk_context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="zh-CN")
     kiosk = kiosk_context.new_page()
     kiosk.goto(f"{sim_hub.url}/kiosk#token={sim_hub.tokens['kiosk-1']}")
-    kiosk.wait_for_function("document.getElementById('center-zh').textContent.includes('清河')")
+    kiosk.wait_for_function(
+        "() => document.getElementById('center-zh').textContent.includes('清河')")
     kiosk.evaluate("window.__not_reloaded = true")
     sign_in(page, sim_hub)
     page.goto(f"{sim_hub.url}/manage#config/display")
@@ -160,7 +162,8 @@ def test_a_configuration_change_reaches_the_kiosk_live(page: Any, browser: Any,
     page.click("#cf-save")
     page.locator("#toast").locator("text=已保存").wait_for(timeout=10000)
     kiosk.wait_for_function(
-        "document.getElementById('center-zh').textContent.includes('城东分中心')", timeout=15000)
+        "() => document.getElementById('center-zh').textContent.includes('城东分中心')",
+        timeout=15000)
     assert kiosk.evaluate("window.__not_reloaded") is True
     assert "0311-88886666" in kiosk.content()
     screenshot(page, "manage-config-display")
