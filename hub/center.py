@@ -38,7 +38,8 @@ RunBlocking = Callable[..., Any]
 
 # Bump when CenterState's shape changes: older snapshots are then ignored and
 # the journal is replayed instead.
-SNAPSHOT_VERSION = 3  # 2: CenterState.supervision; 3: Ticket.note and hold_reason
+SNAPSHOT_VERSION = 4  # 2: CenterState.supervision; 3: Ticket.note and hold_reason;
+# 4: the wait estimator's observed throughput (WindowState.cycles …), closed_out
 MAX_ATTEMPTS = 20
 
 

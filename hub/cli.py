@@ -357,7 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure the hub and print figures")
     bench.add_argument("--json", help="also write the figures to this JSON file")
     bench.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
-    bench.add_argument("--only", help="comma-separated parts: domain,issue,fanout,restart,scale")
+    bench.add_argument("--only", help="comma-separated parts: domain,issue,fanout,restart,"
+                       "scale,eta (eta: wait estimators on simulated days; not in the default run)")
     bench.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet", "both"),
                        default="both")
     bench.set_defaults(run=cmd_bench)

@@ -1,12 +1,87 @@
-"""A first wait estimator (预计等待), as pure functions."""
+"""The wait estimator (预计等待), as pure functions of the state and the moment.
+
+`wait_estimate` is what every screen shows. It is a queue-length estimator
+(Ibrahim & Whitt's QL family: the wait of the (k+1)-th in line is the time the
+windows need for k+1 more calls) with two things the plain one lacks:
+
+- capacity from *observed* throughput: each staffed window's calls per minute
+  (its recent call-to-call cycles, idle time capped; the configured handling
+  times are the prior while it has few), split between the services a shared
+  window serves by the observed share of its recent calls (a 综合窗口 serving six
+  services gives each only part of its time);
+- the opening schedule as time-varying capacity: windows paused or signed out
+  give nothing (a paused one is expected back after a short while), nothing is
+  served between the spans (lunch), after closing nothing at all; at the next
+  opening the windows staffed today are expected back.
+
+The answer is honest about what it does not know: `state` says whether a window
+serving the service is idle now (0 means that, and only that), whether nobody is
+staffed for it, whether the hall is closed until `resumes_at`, and `low`/`high`
+give a range that widens with the uncertainty; `after_closing` says the ticket
+would likely not be called before closing.
+
+The other estimators (`plain_eta`, `hol_eta`, `les_eta`) are kept for the
+evaluation (`jiaohao bench --only eta`) that chose this one.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from hub.domain.config import CenterConfig
-from hub.domain.state import WINDOW_OPEN, WINDOW_PAUSED, CenterState
+from hub.domain.calendar import at_local, business_day, is_working_day, local
+from hub.domain.config import CenterConfig, Window
+from hub.domain.state import WAITING, WINDOW_OPEN, WINDOW_PAUSED, CenterState, WindowState
+
+# The states a wait is shown in.
+NOW = "now"  # a window serving it is open and idle: 马上办理
+QUEUE = "queue"  # windows are serving it: about N minutes
+NO_WINDOW = "no_window"  # opening hours, yet no window serving it is staffed
+RESUMES = "resumes"  # outside the opening spans (lunch, before opening): from resumes_at
+CLOSED = "closed"  # after closing or a day off: no estimate today
+
+# A paused window is expected back after this long; a service nobody is staffed
+# for is assumed to get a window after this long (the number is not shown then).
+PAUSE_RETURN_MINUTES = 10.0
+NOBODY_RETURN_MINUTES = 10.0
+# Pseudo-observations of the prior (configured handling times) in a window's rate.
+PRIOR_CALLS = 3.0
+# The overhead of a call on top of the handling time (calling, walking up, the gap).
+CALL_OVERHEAD_MINUTES = 1.0
+# Busy windows: the first of them frees up, on average, this fraction of a
+# cycle after now (a residual service time, shared among the windows).
+FIRST_CALL_FRACTION = 0.45
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    state: str
+    minutes: float | None  # central estimate (None: not known at all)
+    low: int | None = None
+    high: int | None = None
+    resumes_at: datetime | None = None
+    after_closing: bool = False
+
+    @property
+    def rounded(self) -> int | None:
+        return None if self.minutes is None else max(0, math.ceil(self.minutes - 0.25))
+
+    def to_dict(self) -> dict[str, object]:
+        """The wire form: what screens show (see assets/js/jiaohao.js waitText)."""
+        shown = self.state in (NOW, QUEUE, RESUMES)
+        return {
+            "state": self.state,
+            "minutes": self.rounded if shown else None,
+            "low": self.low if shown else None,
+            "high": self.high if shown else None,
+            "resumes_at": self.resumes_at.isoformat() if self.resumes_at else None,
+            "after_closing": self.after_closing,
+        }
+
+
+# --------------------------------------------------------------------------- the plain one
 
 
 def estimate_wait_minutes(ahead: int, handling_minutes: float, windows: int) -> int:
@@ -24,12 +99,9 @@ def recent_handling_minutes(samples: Iterable[float], default_minutes: float) ->
     return sum(values) / len(values) / 60.0
 
 
-def service_eta(state: CenterState, config: CenterConfig, service_id: str, ahead: int) -> int:
-    """Estimated minutes until `ahead` people of `service_id` have been served.
-
-    Counts windows serving the service that are staffed (open or briefly
-    paused); before any window is staffed, every window configured for it.
-    """
+def plain_eta(state: CenterState, config: CenterConfig, service_id: str, ahead: int) -> int:
+    """The first estimator (plain queue length): people ahead × recent handling time
+    ÷ windows configured for the service that are staffed (or all of them)."""
     service = config.service(service_id)
     assert service is not None
     serving = config.windows_serving(service_id)
@@ -41,3 +113,273 @@ def service_eta(state: CenterState, config: CenterConfig, service_id: str, ahead
     )
     minutes = recent_handling_minutes(state.handling.get(service_id, ()), service.handling_minutes)
     return estimate_wait_minutes(ahead, minutes, staffed or len(serving))
+
+
+# --------------------------------------------------------------------------- capacity
+
+
+def prior_cycle_minutes(config: CenterConfig, window: Window) -> float:
+    """A window's expected minutes per call before it has history: the handling
+    times of its services, weighted by the window's weights, plus the overhead."""
+    total = sum(weight for _, weight in window.services)
+    handling = 0.0
+    for service_id, weight in window.services:
+        service = config.service(service_id)
+        handling += weight * (service.handling_minutes if service else 8.0)
+    return handling / total + CALL_OVERHEAD_MINUTES
+
+
+def window_rate(config: CenterConfig, window: Window, observed: WindowState | None) -> float:
+    """Calls per minute of a window while it is staffed: its recent cycles, with the
+    configured handling times as `PRIOR_CALLS` pseudo-observations."""
+    prior = prior_cycle_minutes(config, window)
+    cycles = list(observed.cycles) if observed is not None else []
+    return (len(cycles) + PRIOR_CALLS) / (sum(cycles) + PRIOR_CALLS * prior)
+
+
+def window_share(
+    state: CenterState, config: CenterConfig, window: Window, service_id: str
+) -> float:
+    """The share of a window's calls that go to `service_id`: the observed share of
+    its recent calls, with as prior the share its routing would give the queues as
+    they stand (each service's weight × the people waiting, counting one more for
+    this service)."""
+    weight = window.weight(service_id)
+    if weight is None:
+        return 0.0
+    if len(window.services) == 1:
+        return 1.0
+    claims = {
+        other: w * (state.waiting_count(other) + (1 if other == service_id else 0))
+        for other, w in window.services
+    }
+    prior = claims[service_id] / sum(claims.values())
+    observed = state.windows.get(window.id)
+    recent = list(observed.called_services) if observed is not None else []
+    return (sum(1 for s in recent if s == service_id) + PRIOR_CALLS * prior) / (
+        len(recent) + PRIOR_CALLS
+    )
+
+
+def _capacity(
+    state: CenterState, config: CenterConfig, windows: Iterable[Window], service_id: str
+) -> float:
+    """Calls of `service_id` per minute that `windows` give together."""
+    return sum(
+        window_rate(config, w, state.windows.get(w.id)) * window_share(state, config, w, service_id)
+        for w in windows
+    )
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def _spans_today(config: CenterConfig, now: datetime) -> list[tuple[datetime, datetime]]:
+    day = business_day(config, now)
+    if not is_working_day(config.hours, day):
+        return []
+    return [(at_local(config, day, a), at_local(config, day, b)) for a, b in config.hours.spans]
+
+
+@dataclass(frozen=True)
+class _Segment:
+    start: datetime
+    end: datetime
+    capacity: float  # calls per minute
+
+
+def _profile(
+    state: CenterState, config: CenterConfig, service_id: str, now: datetime
+) -> tuple[list[_Segment], str, datetime | None]:
+    """Capacity for `service_id` from now to closing, as segments; the state
+    (QUEUE, NO_WINDOW, RESUMES or CLOSED) and when serving resumes."""
+    spans = [(max(a, now), b) for a, b in _spans_today(config, now) if b > now]
+    if not spans:
+        return [], CLOSED, None
+    serving = config.windows_serving(service_id)
+    opened = [w for w in serving if _status(state, w) == WINDOW_OPEN]
+    paused = [w for w in serving if _status(state, w) == WINDOW_PAUSED]
+    in_span = spans[0][0] == now
+    before_opening = all(b > now for _, b in _spans_today(config, now)) and not in_span
+    # Expected back after a break: the windows staffed today; before anyone signed
+    # in today, every window configured for the service.
+    expected = [w for w in serving if (s := state.windows.get(w.id)) and s.staffed_today]
+    later = _capacity(state, config, expected or serving, service_id)
+    segments: list[_Segment] = []
+    first_start, first_end = spans[0]
+    if in_span or before_opening:
+        # Now (or, signed in early, before opening): the windows staffed at the moment.
+        now_capacity = _capacity(state, config, opened, service_id)
+        back = now + timedelta(minutes=PAUSE_RETURN_MINUTES)
+        paused_capacity = _capacity(state, config, paused, service_id)
+        if not opened and not paused:
+            # Nobody staffed for it: assume the windows come (back) after a while,
+            # and no earlier than the opening; the number is not shown.
+            start = max(now + timedelta(minutes=NOBODY_RETURN_MINUTES), first_start)
+            segments.append(_Segment(start, first_end, later))
+            state_now = NO_WINDOW if in_span else RESUMES
+        elif in_span:
+            segments.append(_Segment(now, min(back, first_end), now_capacity))
+            if back < first_end:
+                segments.append(_Segment(back, first_end, now_capacity + paused_capacity))
+            state_now = QUEUE
+        else:  # signed in early: serving now, and everyone expected from opening
+            segments.append(_Segment(now, first_start, now_capacity))
+            segments.append(_Segment(first_start, first_end, max(later, now_capacity)))
+            state_now = RESUMES
+        rest = spans[1:]
+        resumes = None if in_span else first_start
+    else:
+        state_now, resumes, rest = RESUMES, first_start, spans
+    segments += [_Segment(a, b, later) for a, b in rest]
+    return [s for s in segments if s.end > s.start], state_now, resumes
+
+
+def _status(state: CenterState, window: Window) -> str | None:
+    observed = state.windows.get(window.id)
+    return observed.state if observed is not None and observed.clerk is not None else None
+
+
+def _idle_windows(state: CenterState, config: CenterConfig, service_id: str) -> int:
+    return sum(
+        1
+        for w in config.windows_serving(service_id)
+        if (s := state.windows.get(w.id)) is not None
+        and s.clerk is not None
+        and s.state == WINDOW_OPEN
+        and s.ticket is None
+    )
+
+
+def _time_for(calls: float, segments: list[_Segment], now: datetime) -> tuple[float, bool]:
+    """Minutes from now until `calls` more calls have been made under the capacity
+    profile; and whether that is after closing (then extrapolated past it)."""
+    remaining = calls
+    last_capacity = 0.0
+    for segment in segments:
+        length = (segment.end - segment.start).total_seconds() / 60
+        if segment.capacity > 0:
+            last_capacity = segment.capacity
+            if segment.capacity * length >= remaining:
+                begin = (segment.start - now).total_seconds() / 60
+                return begin + remaining / segment.capacity, False
+            remaining -= segment.capacity * length
+    end = (segments[-1].end - now).total_seconds() / 60 if segments else 0.0
+    return end + remaining / max(last_capacity, 1e-3), True
+
+
+def _range(minutes: float, calls: float) -> tuple[int, int]:
+    """A range around the estimate: ±20 % plus a part that shrinks as more calls
+    average out (the spread of a sum of `calls` cycles), at least ±2 minutes."""
+    spread = minutes * (0.2 + 0.5 / math.sqrt(max(calls, 1.0)))
+    spread = max(spread, 2.0)
+    return max(0, math.floor(minutes - spread)), math.ceil(minutes + spread)
+
+
+def _overtaking(
+    state: CenterState, config: CenterConfig, service_id: str, now: datetime, minutes: float
+) -> float:
+    """Tickets expected to be put ahead of an ordinary one within `minutes`: booked
+    appointments of the service that fall due by then (they are called first) and
+    priority tickets at the rate they have come today."""
+    until = now + timedelta(minutes=minutes)
+    early = timedelta(minutes=config.queue.appointment_early_minutes)
+    day = business_day(config, now)
+    due = sum(
+        1
+        for a in state.appointments.values()
+        if a.service == service_id and a.status == "booked" and a.day == day
+        and now < at_local(config, day, a.slot_start) - early + timedelta(minutes=5) <= until
+    )
+    opening = at_local(config, day, config.hours.opening) - timedelta(
+        minutes=config.hours.issue_early_minutes)
+    elapsed = (now - opening).total_seconds() / 60
+    priority = sum(
+        1 for t in state.tickets.values() if t.service == service_id and t.priority is not None
+    )
+    rate = priority / elapsed if elapsed > 30 else 0.0
+    return due + rate * minutes
+
+
+def wait_estimate(
+    state: CenterState, config: CenterConfig, service_id: str, ahead: int, now: datetime,
+    *, overtaken: bool = True,
+) -> WaitEstimate:
+    """The wait of a ticket of `service_id` with `ahead` people before it, at `now`
+    (also for a ticket about to be taken: `ahead` = those waiting). `overtaken`:
+    an ordinary ticket, which appointments falling due and priority tickets pass."""
+    if not config.windows_serving(service_id):
+        return WaitEstimate(NO_WINDOW, None)
+    segments, status, resumes = _profile(state, config, service_id, now)
+    if status == CLOSED:
+        return WaitEstimate(CLOSED, None, after_closing=True)
+    ahead = max(ahead, 0)
+    base = float(ahead + 1)
+    if status == QUEUE:
+        idle = _idle_windows(state, config, service_id)
+        if idle > ahead:
+            return WaitEstimate(NOW, 0.0, 0, 0)
+        base -= idle
+        if not idle:
+            base -= 1 - FIRST_CALL_FRACTION
+    calls = base
+    minutes, late = _time_for(calls, segments, now)
+    if overtaken:
+        for _ in range(3):  # a fixed point: more wait, more are put ahead
+            calls = base + _overtaking(state, config, service_id, now, minutes)
+            minutes, late = _time_for(calls, segments, now)
+    low, high = _range(minutes, calls)
+    return WaitEstimate(status, minutes, low, high, resumes, late)
+
+
+def service_eta(
+    state: CenterState, config: CenterConfig, service_id: str, ahead: int,
+    now: datetime | None = None,
+) -> int:
+    """Minutes until `ahead` people of `service_id` have been served (a number for
+    old callers: 0 when not known). Prefer `wait_estimate`."""
+    found = wait_estimate(state, config, service_id, ahead, now or _state_now(state, config))
+    return found.rounded or 0
+
+
+def _state_now(state: CenterState, config: CenterConfig) -> datetime:
+    """The latest moment the state has seen, for callers that give no `now`."""
+    moments = [w.since for w in state.windows.values() if w.since is not None]
+    moments += [t.issued_at for t in state.tickets.values()]
+    moments += [at for at, _ in state.last_called.values()]
+    if moments:
+        return max(moments)
+    day = state.business_day or date(2000, 1, 1)
+    return at_local(config, day, config.hours.opening)
+
+
+# --------------------------------------------------------------------------- delay history
+
+
+def hol_eta(
+    state: CenterState, config: CenterConfig, service_id: str, ahead: int, now: datetime
+) -> float | None:
+    """Head-of-line (Ibrahim & Whitt's HOL, refined): with k waiting before the
+    ticket, the head of the line has waited w; k arrived in w, and as many were
+    served, so the (k+1)-th waits (k+1)/k × w. None with nobody ahead."""
+    queue = [t for t in state.waiting_in(service_id) if t.status == WAITING]
+    if ahead <= 0 or not queue:
+        return None
+    head = min(t.queue_at or t.issued_at for t in queue)
+    waited = max((now - head).total_seconds() / 60, 0.0)
+    return (ahead + 1) / min(ahead, len(queue)) * waited
+
+
+def les_eta(
+    state: CenterState, config: CenterConfig, service_id: str, ahead: int, now: datetime
+) -> float | None:
+    """Last-to-enter-service (LES): the wait of the last ticket of the service called."""
+    last = state.last_called.get(service_id)
+    if last is None:
+        return None
+    return last[1] / 60
+
+
+def local_hour(config: CenterConfig, at: datetime) -> float:
+    moment = local(config, at)
+    return moment.hour + moment.minute / 60
