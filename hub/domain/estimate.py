@@ -46,6 +46,8 @@ CLOSED = "closed"  # after closing or a day off: no estimate today
 # for is assumed to get a window after this long (the number is not shown then).
 PAUSE_RETURN_MINUTES = 10.0
 NOBODY_RETURN_MINUTES = 10.0
+# Until this long after the first opening, a window nobody signed in to yet is expected.
+LATE_CLERK_MINUTES = 30.0
 # Pseudo-observations of the prior (configured handling times) in a window's rate.
 PRIOR_CALLS = 3.0
 # The overhead of a call on top of the handling time (calling, walking up, the gap).
@@ -201,10 +203,16 @@ def _profile(
     paused = [w for w in serving if _status(state, w) == WINDOW_PAUSED]
     in_span = spans[0][0] == now
     before_opening = all(b > now for _, b in _spans_today(config, now)) and not in_span
-    # Expected back after a break: the windows staffed today; before anyone signed
-    # in today, every window configured for the service.
-    expected = [w for w in serving if (s := state.windows.get(w.id)) and s.staffed_today]
-    later = _capacity(state, config, expected or serving, service_id)
+    # Expected after a break: the windows staffed today; until a while after the
+    # first opening, also those nobody has signed in to yet (clerks come late).
+    today = _spans_today(config, now)
+    first_opening = today[0][0] + timedelta(minutes=LATE_CLERK_MINUTES)
+    expected = [
+        w for w in serving
+        if ((s := state.windows.get(w.id)) is not None and s.staffed_today)
+        or now < first_opening
+    ]
+    later = _capacity(state, config, expected, service_id)
     segments: list[_Segment] = []
     first_start, first_end = spans[0]
     if in_span or before_opening:
@@ -217,22 +225,25 @@ def _profile(
             # and no earlier than the opening; the number is not shown.
             start = max(now + timedelta(minutes=NOBODY_RETURN_MINUTES), first_start)
             segments.append(_Segment(start, first_end, later))
-            state_now = NO_WINDOW if in_span else RESUMES
+            status = NO_WINDOW if in_span else RESUMES
         elif in_span:
             segments.append(_Segment(now, min(back, first_end), now_capacity))
             if back < first_end:
                 segments.append(_Segment(back, first_end, now_capacity + paused_capacity))
-            state_now = QUEUE
+            status = QUEUE
         else:  # signed in early: serving now, and everyone expected from opening
             segments.append(_Segment(now, first_start, now_capacity))
             segments.append(_Segment(first_start, first_end, max(later, now_capacity)))
-            state_now = RESUMES
+            status = RESUMES
         rest = spans[1:]
         resumes = None if in_span else first_start
     else:
-        state_now, resumes, rest = RESUMES, first_start, spans
+        status, resumes, rest = RESUMES, first_start, spans
     segments += [_Segment(a, b, later) for a, b in rest]
-    return [s for s in segments if s.end > s.start], state_now, resumes
+    segments = [s for s in segments if s.end > s.start]
+    if not any(s.capacity > 0 for s in segments):
+        status = NO_WINDOW  # nobody serves it now, nor is expected to today
+    return segments, status, resumes
 
 
 def _status(state: CenterState, window: Window) -> str | None:
@@ -313,6 +324,8 @@ def wait_estimate(
     segments, status, resumes = _profile(state, config, service_id, now)
     if status == CLOSED:
         return WaitEstimate(CLOSED, None, after_closing=True)
+    if not any(s.capacity > 0 for s in segments):
+        return WaitEstimate(NO_WINDOW, None)
     ahead = max(ahead, 0)
     base = float(ahead + 1)
     if status == QUEUE:
@@ -338,17 +351,14 @@ def service_eta(
 ) -> int:
     """Minutes until `ahead` people of `service_id` have been served (a number for
     old callers: 0 when not known). Prefer `wait_estimate`."""
-    found = wait_estimate(state, config, service_id, ahead, now or _state_now(state, config))
+    found = wait_estimate(state, config, service_id, ahead, now or state_now(state, config))
     return found.rounded or 0
 
 
-def _state_now(state: CenterState, config: CenterConfig) -> datetime:
+def state_now(state: CenterState, config: CenterConfig) -> datetime:
     """The latest moment the state has seen, for callers that give no `now`."""
-    moments = [w.since for w in state.windows.values() if w.since is not None]
-    moments += [t.issued_at for t in state.tickets.values()]
-    moments += [at for at, _ in state.last_called.values()]
-    if moments:
-        return max(moments)
+    if state.at is not None:
+        return state.at
     day = state.business_day or date(2000, 1, 1)
     return at_local(config, day, config.hours.opening)
 

@@ -47,6 +47,7 @@ def apply(state: CenterState, event: ev.Event) -> CenterState:
     """Fold `event` into `state` (mutating it) and return it."""
     _HANDLERS[type(event)](state, event)
     state.seq = event.seq
+    state.at = event.at
     return state
 
 

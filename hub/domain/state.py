@@ -113,6 +113,7 @@ class Account:
 @dataclass
 class CenterState:
     seq: int = 0
+    at: datetime | None = None  # the moment of the last event folded in
     config: CenterConfig | None = None
     config_file_digest: str = ""  # digest of the last configuration taken from a file
     business_day: date | None = None
