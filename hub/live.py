@@ -92,7 +92,9 @@ class Live(Namespace):
         touched: set[str] = set()
         for event in events:
             rooms = rooms_for(event)
-            services = affected_services(event)
+            # A window's staffing (sign-in, pause, reopen, sign-out) changes the waits
+            # of the services it serves: their queues and phones hear it too.
+            services = affected_services(event) | views.staffing_services(state, event)
             touched |= services
             queue = views.queue_summary(state, services) if services else None
             public = [socket_room(center, r) for r in rooms if r != MANAGER]
@@ -114,8 +116,9 @@ class Live(Namespace):
         """Events another hub process appended (and published): update the phones
         connected here that follow tickets of the queues they changed."""
         touched: set[str] = set()
+        state = self.hub.centers[center].state
         for event in events:
-            touched |= affected_services(event)
+            touched |= affected_services(event) | views.staffing_services(state, event)
         if touched:
             seq = events[-1].seq
             self.hub.centers[center].read(

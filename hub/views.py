@@ -244,6 +244,17 @@ def queue_summary(
     return summary
 
 
+STAFFING_EVENTS = ("clerk_signed_in", "clerk_signed_out", "window_paused", "window_opened")
+
+
+def staffing_services(state: CenterState, event: Any) -> set[str]:
+    """The services whose waits a window's staffing change moves: those it serves."""
+    if getattr(event, "type", "") not in STAFFING_EVENTS or state.config is None:
+        return set()
+    window = state.config.window(getattr(event, "window", 0))
+    return set(window.service_ids) if window else set()
+
+
 def progress(
     state: CenterState, services: set[str], wanted: set[str], now: datetime | None = None
 ) -> list[dict[str, Any]]:

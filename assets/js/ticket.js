@@ -43,6 +43,8 @@
   const $ = (id) => document.getElementById(id);
   let ticket = null;
   let liveStatus = "connecting";
+  let waitReceived = Date.now();  // when the estimate now shown arrived (for the countdown)
+  setInterval(renderWait, 15000);
 
   function render() {
     J.translate();
@@ -56,7 +58,7 @@
     const values = {window: ticket.window || "", name: J.name(ticket.window_name) || ""};
     $("state").textContent = J.t(status in {waiting: 1, called: 1, serving: 1, done: 1, no_show: 1, suspended: 1} ? status : "waiting", values);
     $("ahead").textContent = J.t("ahead_value", {n: ticket.ahead});
-    $("eta").textContent = ticket.ahead ? J.t("eta_value", {n: ticket.eta_minutes}) : J.t("eta_now");
+    renderWait();
     $("hint").textContent = status === "called" ? J.t("hint_called", values)
       : status === "done" ? J.t("hint_done") : status === "waiting" ? J.t("hint_waiting") : "";
     document.title = `${ticket.number} · ${$("state").textContent}`;
@@ -80,6 +82,19 @@
     $("g-basis").textContent = guide.basis || "—";
   }
 
+  /** The estimate, counted down between updates: minutes since it arrived are taken off. */
+  function renderWait() {
+    if (!ticket || ticket.status !== "waiting") { $("eta").textContent = "—"; $("eta-note").hidden = true; return; }
+    const wait = ticket.wait || (ticket.eta_minutes !== null && ticket.eta_minutes !== undefined
+      ? {state: ticket.ahead ? "queue" : "now", minutes: ticket.eta_minutes, low: ticket.eta_minutes, high: ticket.eta_minutes}
+      : null);
+    $("eta").textContent = J.waitText(wait, (Date.now() - waitReceived) / 60000);
+    $("eta").dataset.state = wait ? wait.state : "";
+    const note = $("eta-note");
+    note.hidden = !(wait && wait.after_closing && wait.state !== "closed");
+    note.textContent = J.t("w_after_closing");
+  }
+
   function renderLive() {
     const node = $("live");
     node.className = "live" + (liveStatus === "lost" ? " lost" : "");
@@ -92,6 +107,7 @@
     const before = ticket && ticket.status;
     const recalled = changes.recall_count !== undefined && ticket && changes.recall_count !== ticket.recall_count;
     ticket = Object.assign({}, ticket, changes);
+    if ("wait" in changes || "eta_minutes" in changes) waitReceived = Date.now();
     render();
     if (ticket.status === "called" && (before !== "called" || recalled)) alertCalled();
   }
