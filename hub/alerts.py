@@ -3,6 +3,8 @@
 `compute_alerts` is a pure read model of a center's state, the moment and what is
 known of its devices:
 - long_wait: a service's longest current wait is above its `wait_alert_minutes`;
+- unserved: during opening hours, people wait for a service that no staffed
+  (signed-in) window serves (the hall and phones say 暂无窗口办理 meanwhile);
 - unstaffed (无人顶岗): during opening hours, a window with citizens waiting for
   its services and nobody signed in;
 - appointment_late: a checked-in appointment still waiting after its slot ended;
@@ -102,6 +104,20 @@ def compute_alerts(state: CenterState, now: datetime,
                     f"{service.name.en or service.id}: longest wait {int(longest)} min "
                     f"(over {service.wait_alert_minutes}), {len(mine)} waiting"))
         if is_open_hour(config, now):
+            for service in config.services:
+                count = sum(1 for t in waiting if t.service == service.id
+                            and t.target_window is None)
+                served = any(
+                    (w := state.windows.get(window.id)) is not None and w.clerk is not None
+                    for window in config.windows_serving(service.id))
+                if count and not served:
+                    found.append(_alert(
+                        f"unserved:{service.id}", "unserved", "bad",
+                        {"service": service.id, "name": service.name.to_dict(),
+                         "waiting": count},
+                        f"{service.name.zh}：{count} 人等候，但没有已签到的窗口办理此业务",
+                        f"{service.name.en or service.id}: {count} waiting and no staffed "
+                        "window serves it"))
             for window in config.windows:
                 staffed = state.windows.get(window.id)
                 if staffed is None or staffed.clerk is not None:

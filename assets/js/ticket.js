@@ -44,7 +44,7 @@
   let ticket = null;
   let liveStatus = "connecting";
   let waitReceived = Date.now();  // when the estimate now shown arrived (for the countdown)
-  setInterval(renderWait, 15000);
+  setInterval(renderWait, 5000);
 
   function render() {
     J.translate();
