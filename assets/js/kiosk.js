@@ -437,8 +437,9 @@
     $("t-number").textContent = answer.number;
     $("t-service").textContent = serviceName(service);
     $("t-ahead").textContent = J.t("ahead_value", {n: answer.ahead});
-    $("t-eta").textContent = answer.wait ? J.waitText(answer.wait) + (answer.wait.after_closing && answer.wait.state !== "closed" ? " · " + J.t("w_after_closing") : "")
-      : answer.ahead ? J.t("eta_value", {n: answer.eta_minutes}) : J.t("eta_now");
+    // The ticket screen's figure is short; the slip and the tile before it said the rest.
+    $("t-eta").textContent = !answer.wait ? (answer.ahead ? J.t("eta_value", {n: answer.eta_minutes}) : J.t("eta_now"))
+      : answer.wait.state === "no_window" ? J.t("w_no_window_short") : J.waitText(answer.wait);
     const tags = [];
     if (answer.appointment) tags.push(J.t("tag_appointment"));
     if (priority && priorityName(priority)) tags.push(J.name(priorityName(priority)));

@@ -48,6 +48,10 @@ PAUSE_RETURN_MINUTES = 10.0
 NOBODY_RETURN_MINUTES = 10.0
 # Until this long after the first opening, a window nobody signed in to yet is expected.
 LATE_CLERK_MINUTES = 30.0
+# The service's observed throughput: looked at over at most this long (while its
+# queue was never empty), with this many minutes of the expected capacity as prior.
+OBSERVED_HORIZON_MINUTES = 60.0
+OBSERVED_PRIOR_MINUTES = 20.0
 # Pseudo-observations of the prior (configured handling times) in a window's rate.
 PRIOR_CALLS = 3.0
 # The overhead of a call on top of the handling time (calling, walking up, the gap).
@@ -240,10 +244,41 @@ def _profile(
     else:
         status, resumes, rest = RESUMES, first_start, spans
     segments += [_Segment(a, b, later) for a, b in rest]
-    segments = [s for s in segments if s.end > s.start]
+    factor = _observed_factor(state, config, service_id, now, later)
+    segments = [_Segment(s.start, s.end, s.capacity * factor) for s in segments
+                if s.end > s.start]
     if not any(s.capacity > 0 for s in segments):
         status = NO_WINDOW  # nobody serves it now, nor is expected to today
     return segments, status, resumes
+
+
+def _open_minutes(config: CenterConfig, start: datetime, end: datetime) -> float:
+    """Minutes of opening spans between `start` and `end`."""
+    total = 0.0
+    for a, b in _spans_today(config, end):
+        overlap = (min(b, end) - max(a, start)).total_seconds() / 60
+        total += max(overlap, 0.0)
+    return total
+
+
+def _observed_factor(
+    state: CenterState, config: CenterConfig, service_id: str, now: datetime, expected: float
+) -> float:
+    """How the service's observed throughput compares with what the windows were
+    expected to give: its calls since the head of its queue arrived (the queue was
+    never empty since, so they measure capacity, not demand), per open minute,
+    over the capacity of the windows staffed today; `OBSERVED_PRIOR_MINUTES` of
+    the expected capacity as prior."""
+    if expected <= 0:
+        return 1.0
+    queue = [t for t in state.waiting_in(service_id) if t.status == WAITING]
+    if not queue:
+        return 1.0
+    head = min(t.queue_at or t.issued_at for t in queue)
+    start = max(head, now - timedelta(minutes=OBSERVED_HORIZON_MINUTES))
+    minutes = _open_minutes(config, start, now)
+    calls = sum(1 for at in state.service_calls.get(service_id, ()) if start <= at <= now)
+    return (calls / expected + OBSERVED_PRIOR_MINUTES) / (minutes + OBSERVED_PRIOR_MINUTES)
 
 
 def _status(state: CenterState, window: Window) -> str | None:

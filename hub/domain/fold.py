@@ -19,6 +19,7 @@ from hub.domain.state import (
     DONE,
     HANDLING_SAMPLE,
     NO_SHOW,
+    SERVICE_CALL_SAMPLE,
     SERVING,
     SUSPENDED,
     WAITING,
@@ -146,6 +147,7 @@ def _day_started(state: CenterState, event: ev.DayStarted) -> None:
     state.windows = {window_id: WindowState(id=window_id) for window_id in state.windows}
     state.recent_calls = deque(maxlen=state.recent_calls.maxlen)
     state.last_called = {}
+    state.service_calls = {}
     state.closed_out = {}
     kept = {k: a for k, a in state.appointments.items() if a.day >= event.business_day}
     state.appointments = kept
@@ -196,6 +198,8 @@ def _ticket_called(state: CenterState, event: ev.TicketCalled) -> None:
     window.called_services.append(ticket.service)
     queued = ticket.queue_at or ticket.issued_at
     state.last_called[ticket.service] = (event.at, max((event.at - queued).total_seconds(), 0.0))
+    state.service_calls.setdefault(
+        ticket.service, deque(maxlen=SERVICE_CALL_SAMPLE)).append(event.at)
     if not event.chosen:
         window.priority_streak = window.priority_streak + 1 if ticket.priority else 0
     _remember_call(state, ticket, event)

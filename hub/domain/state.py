@@ -35,6 +35,7 @@ RECENT_CALLS = 12
 # How many recent call cycles and called services a window remembers (for the
 # wait estimator's observed throughput and each shared window's split).
 WINDOW_SAMPLE = 16
+SERVICE_CALL_SAMPLE = 60
 
 
 @dataclass
@@ -130,6 +131,8 @@ class CenterState:
     handling: dict[str, deque[float]] = field(default_factory=dict)  # seconds, per service
     # Per service, the wait (seconds) of the last ticket called today and when: LES.
     last_called: dict[str, tuple[datetime, float]] = field(default_factory=dict)
+    # Per service, when its recent tickets were called today (observed throughput).
+    service_calls: dict[str, deque[datetime]] = field(default_factory=dict)
     # Tickets closed out at the end of the day (未办结), by id: the reason, for managers.
     closed_out: dict[str, str] = field(default_factory=dict)
     recent_calls: deque[dict[str, object]] = field(
