@@ -27,6 +27,9 @@ from datetime import datetime
 from typing import Any
 
 from hub.domain.calendar import at_local, business_day, is_open_hour
+from hub.domain.commands import CloseDay
+from hub.domain.decide import close_out_due
+from hub.domain.errors import DomainError
 from hub.domain.state import WAITING, CenterState
 from hub.domain.supervision import complaint_overdue, follow_up_overdue
 from hub.live import NAMESPACE, socket_room
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 WATCHED_ROLES = ("display", "kiosk")  # devices whose absence people in the hall notice
 OFFLINE_GRACE_SECONDS = 20.0  # a page reloading or a short network blip is no alert
 CLEARED_KEPT = 30
+CLOSE_OUT_ACTOR = "system"
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,20 @@ class AlertMonitor:
         self.tick(center_id)
         return self._last[center_id]
 
+    def close_out(self, center: Any, now: datetime) -> None:
+        """At closing time (by the center's clock), close out the day's leftover
+        tickets (CloseDay: 未办结 with the configured reason, optionally carried to an
+        appointment); another hub process may have done it first."""
+        due = center.read(lambda state: bool(close_out_due(state, state.config, now)))
+        if not due:
+            return
+        try:
+            events = center.execute(CloseDay(), CLOSE_OUT_ACTOR)
+        except DomainError:
+            return
+        log.info("center %s: closed out %d tickets at closing", center.id,
+                 sum(1 for e in events if e.type == "ticket_closed_out"))
+
     def tick(self, center_id: str) -> None:
         """Recompute a center's alerts; emit them to its managers when they changed."""
         center = self.hub.centers[center_id]
@@ -255,6 +273,7 @@ class AlertMonitor:
             return
         devices = self.devices(center_id)
         now = center.clock()
+        self.close_out(center, now)
         seq, alerts = center.read(lambda state: (state.seq, compute_alerts(state, now, devices)))
         raised = self._raised.setdefault(center_id, {})
         cleared = self._cleared.setdefault(center_id, deque(maxlen=CLEARED_KEPT))

@@ -92,6 +92,11 @@ def overview(state: CenterState, now: datetime) -> dict[str, Any]:
             "in_service": sum(1 for t in tickets if t.status in (CALLED, SERVING)),
             "served": sum(1 for t in tickets if t.status == DONE),
             "no_shows": sum(1 for t in tickets if t.status == NO_SHOW),
+            # 未办结 at the close-out, with the reason the manager sees.
+            "closed_out": [
+                {"number": t.number, "service": t.service, "reason": state.closed_out.get(t.id, "")}
+                for t in tickets if t.id in state.closed_out
+            ],
             "rated": len(rated),
             "satisfaction_rate": round(sum(1 for r in rated if r >= reports.SATISFIED)
                                        / len(rated), 4) if rated else None,

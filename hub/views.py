@@ -114,7 +114,8 @@ def public_ticket(
         "ahead": view["ahead"],
         "eta_minutes": view["eta_minutes"],
         "wait": view["wait"],
-        "closed_out": state.closed_out.get(ticket.id) is not None,
+        # 未办结 at closing: why, and the appointment it was carried to (the holder's own).
+        "closed_out": _closed_out(state, ticket),
         "window": view["window"],
         "window_name": view["window_name"],
         "service": ticket.service,
@@ -124,6 +125,18 @@ def public_ticket(
         "center": config.id,
         "center_name": config.name.to_dict(),
         "seq": state.seq,
+    }
+
+
+def _closed_out(state: CenterState, ticket: Ticket) -> dict[str, Any] | None:
+    reason = state.closed_out.get(ticket.id)
+    if reason is None:
+        return None
+    carried = state.carried.get(ticket.id)
+    return {
+        "reason": reason,
+        "appointment": {"code": carried[0], "day": carried[1].isoformat(), "slot": carried[2]}
+        if carried else None,
     }
 
 

@@ -14,7 +14,8 @@
       ahead_value: "{n} 人", eta_value: "约 {n} 分钟", eta_now: "马上轮到您",
       waiting: "排队中", called: "请到{window}号窗口", serving: "正在{window}号窗口办理",
       done: "已办结，感谢您的耐心等候", no_show: "已过号，请到咨询台或对应窗口询问",
-      suspended: "已挂起，请补齐材料后回到窗口", hint_waiting: "请留意叫号。轮到您时，本页会提醒您。",
+      suspended: "已挂起，请补齐材料后回到窗口", closed_out: "未办结", hint_closed_out: "{reason}。",
+      carried: "已为您预约 {day} {slot}，预约码 {code}，届时请在取号机签到。", hint_waiting: "请留意叫号。轮到您时，本页会提醒您。",
       hint_called: "正在叫您的号（{name}），请尽快前往。", hint_done: "欢迎对本次服务进行评价。",
       notify: "开启叫号提醒", notify_on: "已开启叫号提醒",
       missing: "没有找到这张号票。号票只在当天有效。", live: "实时更新中",
@@ -29,6 +30,8 @@
       waiting: "Waiting", called: "Please go to window {window}", serving: "Being served at window {window}",
       done: "Completed, thank you for waiting", no_show: "Missed; please ask at the help desk or the window",
       suspended: "On hold; bring the missing materials back to the window",
+      closed_out: "Not served today", hint_closed_out: "{reason}.",
+      carried: "An appointment was booked for you: {day} {slot}, code {code}; check in at the kiosk.",
       hint_waiting: "Watch for your number. This page will alert you when it is called.",
       hint_called: "Your number is being called ({name}); please go now.", hint_done: "Please rate the service.",
       notify: "Alert me when called", notify_on: "Alerts are on",
@@ -56,11 +59,15 @@
     const status = ticket.status;
     document.body.className = status;
     const values = {window: ticket.window || "", name: J.name(ticket.window_name) || ""};
-    $("state").textContent = J.t(status in {waiting: 1, called: 1, serving: 1, done: 1, no_show: 1, suspended: 1} ? status : "waiting", values);
+    $("state").textContent = J.t(status in {waiting: 1, called: 1, serving: 1, done: 1, no_show: 1, suspended: 1, closed_out: 1} ? status : "waiting", values);
     $("ahead").textContent = J.t("ahead_value", {n: ticket.ahead});
     renderWait();
+    const closed = ticket.closed_out;
+    const carried = closed && closed.appointment;
     $("hint").textContent = status === "called" ? J.t("hint_called", values)
-      : status === "done" ? J.t("hint_done") : status === "waiting" ? J.t("hint_waiting") : "";
+      : status === "done" ? J.t("hint_done") : status === "waiting" ? J.t("hint_waiting")
+      : status === "closed_out" && closed ? J.t("hint_closed_out", {reason: closed.reason})
+        + (carried ? " " + J.t("carried", carried) : "") : "";
     document.title = `${ticket.number} · ${$("state").textContent}`;
     const canNotify = "Notification" in window && window.isSecureContext && status === "waiting";
     $("notify").hidden = !canNotify;

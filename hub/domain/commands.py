@@ -145,3 +145,8 @@ class Rate(Command):
     level: int
     aspects: tuple[str, ...] = ()
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class CloseDay(Command):
+    """At closing (the hub's clock decides when): close out tickets left today."""

@@ -16,6 +16,7 @@ from hub.domain.config import parse_config
 from hub.domain.routing import queue_key
 from hub.domain.state import (
     CALLED,
+    CLOSED_OUT,
     DONE,
     HANDLING_SAMPLE,
     NO_SHOW,
@@ -149,6 +150,7 @@ def _day_started(state: CenterState, event: ev.DayStarted) -> None:
     state.last_called = {}
     state.service_calls = {}
     state.closed_out = {}
+    state.carried = {}
     kept = {k: a for k, a in state.appointments.items() if a.day >= event.business_day}
     state.appointments = kept
     state.appointment_codes = {a.code: a.id for a in kept.values()}
@@ -281,6 +283,20 @@ def _ticket_resumed(state: CenterState, event: ev.TicketResumed) -> None:
     ticket.queue_at = event.at
     ticket.order = event.seq
     _enqueue(state, ticket)
+
+
+@_on(ev.TicketClosedOut)
+def _ticket_closed_out(state: CenterState, event: ev.TicketClosedOut) -> None:
+    ticket = state.tickets[event.ticket]
+    _dequeue(state, ticket)
+    ticket.status = CLOSED_OUT
+    ticket.front = False
+    if event.window is not None:
+        _release_window(state, event.window, ticket.id, event.at)
+    state.closed_out[ticket.id] = event.reason
+    if event.appointment_code and event.appointment_day and event.appointment_slot:
+        state.carried[ticket.id] = (
+            event.appointment_code, event.appointment_day, event.appointment_slot)
 
 
 @_on(ev.TicketRated)

@@ -23,6 +23,7 @@ SERVING = "serving"
 SUSPENDED = "suspended"
 DONE = "done"
 NO_SHOW = "no_show"
+CLOSED_OUT = "closed_out"  # 未办结: left at the end of the day (CloseDay)
 
 WINDOW_CLOSED = "closed"
 WINDOW_OPEN = "open"
@@ -135,6 +136,8 @@ class CenterState:
     service_calls: dict[str, deque[datetime]] = field(default_factory=dict)
     # Tickets closed out at the end of the day (未办结), by id: the reason, for managers.
     closed_out: dict[str, str] = field(default_factory=dict)
+    # Closed-out tickets carried to an appointment: ticket id -> (code, day, slot).
+    carried: dict[str, tuple[str, date, str]] = field(default_factory=dict)
     recent_calls: deque[dict[str, object]] = field(
         default_factory=lambda: deque(maxlen=RECENT_CALLS)
     )
