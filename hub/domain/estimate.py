@@ -42,10 +42,9 @@ NO_WINDOW = "no_window"  # opening hours, yet no window serving it is staffed
 RESUMES = "resumes"  # outside the opening spans (lunch, before opening): from resumes_at
 CLOSED = "closed"  # after closing or a day off: no estimate today
 
-# A paused window is expected back after this long; a service nobody is staffed
-# for is assumed to get a window after this long (the number is not shown then).
+# A paused or signed-out window (or one expected and not yet come) is assumed back
+# after this long; with nobody staffed for a service the number is not shown.
 PAUSE_RETURN_MINUTES = 10.0
-NOBODY_RETURN_MINUTES = 10.0
 # Until this long after the first opening, a window nobody signed in to yet is expected.
 LATE_CLERK_MINUTES = 30.0
 # The service's observed throughput: looked at over at most this long (while its
@@ -220,22 +219,15 @@ def _profile(
     segments: list[_Segment] = []
     first_start, first_end = spans[0]
     if in_span or before_opening:
-        # Now (or, signed in early, before opening): the windows staffed at the moment.
+        # Now (or, signed in early, before opening): the windows open at the moment;
+        # those paused, signed out or not yet come (if expected) after a while.
         now_capacity = _capacity(state, config, opened, service_id)
         back = now + timedelta(minutes=PAUSE_RETURN_MINUTES)
-        paused_capacity = _capacity(state, config, paused, service_id)
-        if not opened and not paused:
-            # Nobody staffed for it: assume the windows come (back) after a while,
-            # and no earlier than the opening; the number is not shown.
-            start = max(now + timedelta(minutes=NOBODY_RETURN_MINUTES), first_start)
-            segments.append(_Segment(start, first_end, later))
-            status = NO_WINDOW if in_span else RESUMES
-        elif in_span:
+        if in_span:
             segments.append(_Segment(now, min(back, first_end), now_capacity))
-            if back < first_end:
-                segments.append(_Segment(back, first_end, now_capacity + paused_capacity))
-            status = QUEUE
-        else:  # signed in early: serving now, and everyone expected from opening
+            segments.append(_Segment(back, first_end, max(later, now_capacity)))
+            status = QUEUE if opened or paused else NO_WINDOW
+        else:  # before opening: serving if signed in early, and everyone expected from opening
             segments.append(_Segment(now, first_start, now_capacity))
             segments.append(_Segment(first_start, first_end, max(later, now_capacity)))
             status = RESUMES
