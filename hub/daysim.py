@@ -248,7 +248,7 @@ class DaySim:
         minutes = self.random.lognormvariate(math.log(typical), self.params.handling_sigma)
         if self.random.random() < self.params.complex_share:
             minutes *= self.random.uniform(2, 4)
-        return min(max(minutes, 1.0), typical * 8)
+        return min(max(minutes, 1.0), typical * 5)
 
 
 class SimClerk:
@@ -281,6 +281,8 @@ class SimClerk:
 
     def sign_in(self) -> None:
         self.leaving = False
+        if self.ticket is not None:
+            return  # still serving from before the break: that chain carries on
         if self.act(cmd.SignIn(self.window)) is not None:
             self.signed_in = True
             self.sim.after(self.sim.random.uniform(0.2, 1), self.next)
