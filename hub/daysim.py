@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
-import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from hub.domain.decide import decide
 from hub.domain.errors import DomainError
 from hub.domain.fold import apply
 from hub.domain.state import CenterState
-from hub.simulate import ARRIVALS_BY_HOUR
+from hub.simulate import ARRIVALS_BY_HOUR, balks, handling_minutes
 
 DEMO = Path(__file__).parent / "centers" / "demo.toml"
 
@@ -217,11 +216,9 @@ class DaySim:
         shown = None
         if self.shown is not None:
             shown = self.shown(self.state, service, self.state.waiting_count(service), self.now)
-        if self.params.balk and shown is not None and shown > patience:
-            # The further beyond their patience, the likelier they go (for lunch, home).
-            if self.random.random() < min(0.9, (shown - patience) / patience + 0.3):
-                self.stats.balked += 1
-                return
+        if self.params.balk and balks(self.random, shown, patience):
+            self.stats.balked += 1  # for lunch, or home
+            return
         priority = None
         if self.config.priority_classes and self.random.random() < self.params.priority_share:
             priority = self.random.choice(self.config.priority_classes).id
@@ -244,11 +241,9 @@ class DaySim:
 
     def handling_minutes(self, service_id: str, speed: float) -> float:
         service = self.config.service(service_id)
-        typical = (service.handling_minutes if service else 8.0) * speed
-        minutes = self.random.lognormvariate(math.log(typical), self.params.handling_sigma)
-        if self.random.random() < self.params.complex_share:
-            minutes *= self.random.uniform(2, 4)
-        return min(max(minutes, 1.0), typical * 5)
+        typical = service.handling_minutes if service else 8.0
+        return handling_minutes(self.random, typical, speed, sigma=self.params.handling_sigma,
+                                complex_share=self.params.complex_share)
 
 
 class SimClerk:
