@@ -270,7 +270,10 @@
   function updateCounts() {
     document.querySelectorAll("[data-wait]").forEach((node) => {
       const service = S.services.find((s) => s.id === node.dataset.wait);
-      if (service) node.textContent = service.open ? waitText(service) : closedText(service);
+      if (!service) return;
+      node.textContent = service.open ? waitText(service) : closedText(service);
+      const wait = service.wait;
+      node.classList.toggle("warn", !!(service.open && wait && (wait.state === "no_window" || (wait.after_closing && wait.state !== "closed"))));
     });
     document.querySelectorAll("[data-category-sub]").forEach((node) => {
       const group = categories().find((g) => g.key === node.dataset.categorySub);
