@@ -12,7 +12,7 @@ from typing import Any
 from hub.domain.calendar import business_day
 from hub.domain.config import CenterConfig, Service
 from hub.domain.decide import issue_availability
-from hub.domain.estimate import state_now, wait_estimate
+from hub.domain.estimate import ServiceWaits, state_now, wait_estimate
 from hub.domain.routing import ahead_of, candidates, position_key
 from hub.domain.state import CenterState, Ticket, WindowState
 
@@ -276,12 +276,15 @@ def progress(
     config = state.config
     assert config is not None
     answers = []
+    moment = now or state_now(state, config)
     for service_id in services:
         queue = sorted(state.waiting_in(service_id), key=lambda t: position_key(config, t))
+        waits: ServiceWaits | None = None
         for ahead, ticket in enumerate(queue):
             if ticket.id in wanted:
-                wait = wait_view(state, config, service_id, ahead, now,
-                                 overtaken=ticket.priority is None and ticket.due_at is None)
+                waits = waits or ServiceWaits(state, config, service_id, moment)
+                found = waits.at(ahead, overtaken=ticket.priority is None and ticket.due_at is None)
+                wait = {**found.to_dict(), "as_of": moment.isoformat()}
                 answers.append({
                     "id": ticket.id, "number": ticket.number, "status": ticket.status,
                     "ahead": ahead, "eta_minutes": eta_minutes(wait), "wait": wait,

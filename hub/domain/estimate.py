@@ -314,29 +314,80 @@ def _range(minutes: float, calls: float) -> tuple[int, int]:
     return max(0, math.floor(minutes - spread)), math.ceil(minutes + spread)
 
 
+@dataclass(frozen=True)
+class _Overtaking:
+    """What passes an ordinary ticket: booked appointments of the service falling
+    due (they are called first; due moments, sorted) and priority tickets at the
+    rate they have come today (per minute)."""
+
+    due: tuple[datetime, ...]
+    priority_rate: float
+
+    def within(self, now: datetime, minutes: float) -> float:
+        until = now + timedelta(minutes=minutes)
+        return sum(1 for at in self.due if now < at <= until) + self.priority_rate * minutes
+
+
 def _overtaking(
-    state: CenterState, config: CenterConfig, service_id: str, now: datetime, minutes: float
-) -> float:
-    """Tickets expected to be put ahead of an ordinary one within `minutes`: booked
-    appointments of the service that fall due by then (they are called first) and
-    priority tickets at the rate they have come today."""
-    until = now + timedelta(minutes=minutes)
+    state: CenterState, config: CenterConfig, service_id: str, now: datetime
+) -> _Overtaking:
     early = timedelta(minutes=config.queue.appointment_early_minutes)
     day = business_day(config, now)
-    due = sum(
-        1
+    due = tuple(sorted(
+        at_local(config, day, a.slot_start) - early + timedelta(minutes=5)
         for a in state.appointments.values()
         if a.service == service_id and a.status == "booked" and a.day == day
-        and now < at_local(config, day, a.slot_start) - early + timedelta(minutes=5) <= until
-    )
+    ))
     opening = at_local(config, day, config.hours.opening) - timedelta(
         minutes=config.hours.issue_early_minutes)
     elapsed = (now - opening).total_seconds() / 60
     priority = sum(
         1 for t in state.tickets.values() if t.service == service_id and t.priority is not None
     )
-    rate = priority / elapsed if elapsed > 30 else 0.0
-    return due + rate * minutes
+    return _Overtaking(due, priority / elapsed if elapsed > 30 else 0.0)
+
+
+class ServiceWaits:
+    """The waits of one service's queue at one moment: the capacity profile, idle
+    windows and what overtakes are worked out once, then `at(ahead)` per place (the
+    phones following many tickets of a queue cost one profile, not one each)."""
+
+    def __init__(
+        self, state: CenterState, config: CenterConfig, service_id: str, now: datetime
+    ) -> None:
+        self.now = now
+        self.fixed: WaitEstimate | None = None
+        if not config.windows_serving(service_id):
+            self.fixed = WaitEstimate(NO_WINDOW, None)
+            return
+        self.segments, self.status, self.resumes = _profile(state, config, service_id, now)
+        if self.status == CLOSED:
+            self.fixed = WaitEstimate(CLOSED, None, after_closing=True)
+        elif not any(s.capacity > 0 for s in self.segments):
+            self.fixed = WaitEstimate(NO_WINDOW, None)
+        else:
+            self.idle = _idle_windows(state, config, service_id) if self.status == QUEUE else 0
+            self.overtaking = _overtaking(state, config, service_id, now)
+
+    def at(self, ahead: int, *, overtaken: bool = True) -> WaitEstimate:
+        if self.fixed is not None:
+            return self.fixed
+        ahead = max(ahead, 0)
+        base = float(ahead + 1)
+        if self.status == QUEUE:
+            if self.idle > ahead:
+                return WaitEstimate(NOW, 0.0, 0, 0)
+            base -= self.idle
+            if not self.idle:
+                base -= 1 - FIRST_CALL_FRACTION
+        calls = base
+        minutes, late = _time_for(calls, self.segments, self.now)
+        if overtaken:
+            for _ in range(3):  # a fixed point: more wait, more are put ahead
+                calls = base + self.overtaking.within(self.now, minutes)
+                minutes, late = _time_for(calls, self.segments, self.now)
+        low, high = _range(minutes, calls)
+        return WaitEstimate(self.status, minutes, low, high, self.resumes, late)
 
 
 def wait_estimate(
@@ -346,30 +397,7 @@ def wait_estimate(
     """The wait of a ticket of `service_id` with `ahead` people before it, at `now`
     (also for a ticket about to be taken: `ahead` = those waiting). `overtaken`:
     an ordinary ticket, which appointments falling due and priority tickets pass."""
-    if not config.windows_serving(service_id):
-        return WaitEstimate(NO_WINDOW, None)
-    segments, status, resumes = _profile(state, config, service_id, now)
-    if status == CLOSED:
-        return WaitEstimate(CLOSED, None, after_closing=True)
-    if not any(s.capacity > 0 for s in segments):
-        return WaitEstimate(NO_WINDOW, None)
-    ahead = max(ahead, 0)
-    base = float(ahead + 1)
-    if status == QUEUE:
-        idle = _idle_windows(state, config, service_id)
-        if idle > ahead:
-            return WaitEstimate(NOW, 0.0, 0, 0)
-        base -= idle
-        if not idle:
-            base -= 1 - FIRST_CALL_FRACTION
-    calls = base
-    minutes, late = _time_for(calls, segments, now)
-    if overtaken:
-        for _ in range(3):  # a fixed point: more wait, more are put ahead
-            calls = base + _overtaking(state, config, service_id, now, minutes)
-            minutes, late = _time_for(calls, segments, now)
-    low, high = _range(minutes, calls)
-    return WaitEstimate(status, minutes, low, high, resumes, late)
+    return ServiceWaits(state, config, service_id, now).at(ahead, overtaken=overtaken)
 
 
 def service_eta(
