@@ -242,6 +242,12 @@ def test_closing_a_window_never_shortens_and_opening_one_never_lengthens_a_wait(
         for key, minutes in before.items():
             if minutes >= 0 and after[key] >= 0:
                 assert after[key] <= minutes + 1e-9, (key, minutes, after[key])
+    elif window.state == "paused":
+        day.run(cmd.OpenWindow(change), clerk)  # a paused window reopens: none longer
+        after = _all(day)
+        for key, minutes in before.items():
+            if minutes >= 0 and after[key] >= 0:
+                assert after[key] <= minutes + 1e-9, (key, minutes, after[key])
     elif window.ticket is None and window.state == "open":
         day.run(cmd.PauseWindow(change, "临时离开"), clerk)  # it closes for a while
         paused = _all(day)
