@@ -352,6 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--tickets", type=int, default=300, help="about how many arrive")
     simulate.add_argument("--until", help="stop at this hub time HH:MM (default: closing)")
     simulate.add_argument("--seed", type=int, help="random seed, to repeat a day")
+    simulate.add_argument("--balk", action="store_true",
+                          help="citizens leave without a ticket when the kiosk shows a long wait")
     simulate.set_defaults(run=cmd_simulate)
 
     bench = sub.add_parser("bench", help="measure the hub and print figures")

@@ -1,8 +1,8 @@
 """`jiaohao simulate`: a realistic day in the hall, driven through the public API.
 
 Citizens arrive by an hourly curve (a morning and an afternoon peak) and take
-tickets at the kiosk for a mix of services — unless the wait the kiosk shows is
-well beyond their patience (balking, as `hub.daysim` does); clerks, each with
+tickets at the kiosk for a mix of services — with `--balk`, unless the wait the
+kiosk shows is well beyond their patience (as `hub.daysim` does); clerks, each with
 their own speed, sign in (some late), call, start, serve for a lognormal time
 around their service's handling time with a heavier tail (`handling_minutes`,
 shared with `hub.daysim`), complete, now and then
@@ -111,12 +111,14 @@ class Simulation:
     """One simulated day against a running hub (call `run`; `stop` ends it early)."""
 
     def __init__(self, hub: str, credentials: Credentials, *, tickets: int = 300,
-                 until: str | None = None, seed: int | None = None) -> None:
+                 until: str | None = None, seed: int | None = None,
+                 balk: bool = False) -> None:
         self.hub = hub.rstrip("/")
         self.credentials = credentials
         self.tickets = tickets
         self.until_text = until
         self.random = random.Random(seed)
+        self.balk = balk  # citizens leave when the kiosk shows a long wait (--balk)
         self.http = requests.Session()
         self.stats = Stats()
         self.stopped = threading.Event()
@@ -220,19 +222,24 @@ class Simulation:
                     self.at(moment, functools.partial(self.arrive, service))
 
     def arrive(self, service: str) -> None:
-        services = self.call("GET", "/api/v1/services", self.kiosk) or {}
-        listed = services.get("services", []) if isinstance(services, dict) else services
-        tile = next((s for s in listed if isinstance(s, dict) and s.get("id") == service), {})
-        wait = tile.get("wait") or {}
-        shown = wait.get("minutes") if wait.get("state") in ("queue", "resumes") else None
-        if balks(self.random, shown, self.random.uniform(*PATIENCE_MINUTES)):
+        if self.balk and self.balks_at(service):
             self.stats.balked += 1
             return
         body: dict[str, Any] = {"service": service}
+
         if self.config.priority_classes and self.random.random() < 0.06:
             body["priority"] = self.random.choice(self.config.priority_classes).id
         if self.call("POST", "/api/v1/tickets", self.kiosk, body) is not None:
             self.stats.issued += 1
+
+    def balks_at(self, service: str) -> bool:
+        """Read the kiosk's tile of `service` (GET /services): leave if its wait is long."""
+        services = self.call("GET", "/api/v1/services", self.kiosk) or {}
+        listed = services.get("services", [])
+        tile = next((s for s in listed if isinstance(s, dict) and s.get("id") == service), {})
+        wait = tile.get("wait") or {}
+        shown = wait.get("minutes") if wait.get("state") in ("queue", "resumes") else None
+        return balks(self.random, shown, self.random.uniform(*PATIENCE_MINUTES))
 
     # ------------------------------------------------------------------ running
 
@@ -392,7 +399,8 @@ class Clerk:
 def main(args: Any) -> int:
     """`jiaohao simulate`: play one day against the hub at --hub; prints what it did."""
     simulation = Simulation(args.hub, Credentials.load(args.credentials), tickets=args.tickets,
-                            until=args.until, seed=args.seed)
+                            until=args.until, seed=args.seed,
+                            balk=getattr(args, "balk", False))
     stats = simulation.run()
     print(json.dumps(stats.__dict__))
     return 0
