@@ -3,6 +3,8 @@
 `compute_alerts` is a pure read model of a center's state, the moment and what is
 known of its devices:
 - long_wait: a service's longest current wait is above its `wait_alert_minutes`;
+- unserved: during opening hours, people wait for a service that no staffed
+  (signed-in) window serves (the hall and phones say 暂无窗口办理 meanwhile);
 - unstaffed (无人顶岗): during opening hours, a window with citizens waiting for
   its services and nobody signed in;
 - appointment_late: a checked-in appointment still waiting after its slot ended;
@@ -24,6 +26,9 @@ from datetime import datetime
 from typing import Any
 
 from hub.domain.calendar import at_local, business_day, is_open_hour
+from hub.domain.commands import CloseDay
+from hub.domain.decide import close_out_due
+from hub.domain.errors import DomainError
 from hub.domain.state import WAITING, CenterState
 from hub.domain.supervision import complaint_overdue, follow_up_overdue
 from hub.live import NAMESPACE, socket_room
@@ -34,6 +39,7 @@ log = logging.getLogger(__name__)
 WATCHED_ROLES = ("display", "kiosk")  # devices whose absence people in the hall notice
 OFFLINE_GRACE_SECONDS = 20.0  # a page reloading or a short network blip is no alert
 CLEARED_KEPT = 30
+CLOSE_OUT_ACTOR = "system"
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,20 @@ def compute_alerts(state: CenterState, now: datetime,
                     f"{service.name.en or service.id}: longest wait {int(longest)} min "
                     f"(over {service.wait_alert_minutes}), {len(mine)} waiting"))
         if is_open_hour(config, now):
+            for service in config.services:
+                count = sum(1 for t in waiting if t.service == service.id
+                            and t.target_window is None)
+                served = any(
+                    (w := state.windows.get(window.id)) is not None and w.clerk is not None
+                    for window in config.windows_serving(service.id))
+                if count and not served:
+                    found.append(_alert(
+                        f"unserved:{service.id}", "unserved", "bad",
+                        {"service": service.id, "name": service.name.to_dict(),
+                         "waiting": count},
+                        f"{service.name.zh}：{count} 人等候，但没有已签到的窗口办理此业务",
+                        f"{service.name.en or service.id}: {count} waiting and no staffed "
+                        "window serves it"))
             for window in config.windows:
                 staffed = state.windows.get(window.id)
                 if staffed is None or staffed.clerk is not None:
@@ -241,6 +261,20 @@ class AlertMonitor:
         self.tick(center_id)
         return self._last[center_id]
 
+    def close_out(self, center: Any, now: datetime) -> None:
+        """At closing time (by the center's clock), close out the day's leftover
+        tickets (CloseDay: 未办结 with the configured reason, optionally carried to an
+        appointment); another hub process may have done it first."""
+        due = center.read(lambda state: bool(close_out_due(state, state.config, now)))
+        if not due:
+            return
+        try:
+            events = center.execute(CloseDay(), CLOSE_OUT_ACTOR)
+        except DomainError:
+            return
+        log.info("center %s: closed out %d tickets at closing", center.id,
+                 sum(1 for e in events if e.type == "ticket_closed_out"))
+
     def tick(self, center_id: str) -> None:
         """Recompute a center's alerts; emit them to its managers when they changed."""
         center = self.hub.centers[center_id]
@@ -248,6 +282,7 @@ class AlertMonitor:
             return
         devices = self.devices(center_id)
         now = center.clock()
+        self.close_out(center, now)
         seq, alerts = center.read(lambda state: (state.seq, compute_alerts(state, now, devices)))
         raised = self._raised.setdefault(center_id, {})
         cleared = self._cleared.setdefault(center_id, deque(maxlen=CLEARED_KEPT))

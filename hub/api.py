@@ -226,6 +226,7 @@ def issue_ticket() -> Any:
         "status": view["status"],
         "ahead": view["ahead"],
         "eta_minutes": view["eta_minutes"],
+        "wait": view["wait"],
         "issued_at": view["issued_at"],
         "priority": view["priority"],
         "appointment": view["appointment"],
@@ -250,9 +251,10 @@ def get_ticket(ticket_id: str) -> Any:
 
     def read(state: Any) -> dict[str, Any] | None:
         ticket = state.tickets.get(ticket_id)
-        if ticket is None or not views.is_today(state, state.config, center.clock()):
+        now = center.clock()
+        if ticket is None or not views.is_today(state, state.config, now):
             return None
-        return views.public_ticket(state, state.config, ticket)
+        return views.public_ticket(state, state.config, ticket, now)
 
     found = center.read(read)
     if found is None:
@@ -348,7 +350,7 @@ def window_queue(window: int) -> Any:
 
     def read(state: Any) -> dict[str, Any]:
         today = views.is_today(state, state.config, now)
-        waiting = views.waiting_list(state, state.config, window) if today else []
+        waiting = views.waiting_list(state, state.config, window, now) if today else []
         return {"seq": state.seq, "waiting": waiting}
 
     return jsonify(center.read(read))

@@ -383,6 +383,11 @@ def main(args: Any) -> int:
 
         results["domain"] = bench_domain.run(2.0 if args.quick else 10.0)
         print("domain", json.dumps(results["domain"], ensure_ascii=False), flush=True)
+    if "eta" in parts:
+        from hub import bench_eta
+
+        results["eta"] = bench_eta.run(args.quick)
+        print(bench_eta.table(results["eta"]), flush=True)
     if "scale" in parts:
         results["redis_scale"] = bench_scale(args.quick)
         print("redis_scale", json.dumps(results["redis_scale"], ensure_ascii=False), flush=True)

@@ -380,12 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--tickets", type=int, default=300, help="about how many arrive")
     simulate.add_argument("--until", help="stop at this hub time HH:MM (default: closing)")
     simulate.add_argument("--seed", type=int, help="random seed, to repeat a day")
+    simulate.add_argument("--balk", action="store_true",
+                          help="citizens leave without a ticket when the kiosk shows a long wait")
     simulate.set_defaults(run=cmd_simulate)
 
     bench = sub.add_parser("bench", help="measure the hub and print figures")
     bench.add_argument("--json", help="also write the figures to this JSON file")
     bench.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
-    bench.add_argument("--only", help="comma-separated parts: domain,issue,fanout,restart,scale")
+    bench.add_argument("--only", help="comma-separated parts: domain,issue,fanout,restart,"
+                       "scale,eta (eta: wait estimators on simulated days; not in the default run)")
     bench.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet", "both"),
                        default="both")
     bench.set_defaults(run=cmd_bench)

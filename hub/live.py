@@ -129,7 +129,9 @@ class Live(Namespace):
         clerk_name, pause_reason = _namers(state)
         for event in events:
             rooms = rooms_for(event, state.windows)
-            services = affected_services(event)
+            # A window's staffing (sign-in, pause, reopen, sign-out) changes the waits
+            # of the services it serves: their queues and phones hear it too.
+            services = affected_services(event) | views.staffing_services(state, event)
             touched |= services
             queue = views.queue_summary(state, services) if services else None
             by_audience: dict[str, list[str]] = {}
@@ -156,8 +158,9 @@ class Live(Namespace):
             self.publish(center, events)
             return
         touched: set[str] = set()
+        state = self.hub.centers[center].state
         for event in events:
-            touched |= affected_services(event)
+            touched |= affected_services(event) | views.staffing_services(state, event)
         if touched:
             self._progress(center, self.hub.centers[center].state, touched, events[-1].seq)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from hub import reports, views
 from hub.domain.calendar import business_day
-from hub.domain.estimate import service_eta
 from hub.domain.state import CALLED, DONE, NO_SHOW, SERVING, WAITING, CenterState
 from hub.domain.supervision import (
     CallBackSample,
@@ -47,7 +46,9 @@ def overview(state: CenterState, now: datetime) -> dict[str, Any]:
             "waiting": len(waiting),
             "longest_wait_seconds": max((_seconds(t.issued_at, now) or 0 for t in waiting),
                                         default=0),
-            "eta_minutes": service_eta(state, config, service.id, len(waiting)) if today else 0,
+            "eta_minutes": (views.eta_minutes(wait := views.wait_view(
+                state, config, service.id, len(waiting), now)) or 0) if today else 0,
+            "wait": wait if today else None,
             "issued": state.issued.get(service.id, 0) if today else 0,
             "served": sum(1 for t in mine if t.status == DONE),
             "threshold_minutes": service.wait_alert_minutes,
@@ -91,6 +92,11 @@ def overview(state: CenterState, now: datetime) -> dict[str, Any]:
             "in_service": sum(1 for t in tickets if t.status in (CALLED, SERVING)),
             "served": sum(1 for t in tickets if t.status == DONE),
             "no_shows": sum(1 for t in tickets if t.status == NO_SHOW),
+            # 未办结 at the close-out, with the reason the manager sees.
+            "closed_out": [
+                {"number": t.number, "service": t.service, "reason": state.closed_out.get(t.id, "")}
+                for t in tickets if t.id in state.closed_out
+            ],
             "rated": len(rated),
             "satisfaction_rate": round(sum(1 for r in rated if r >= reports.SATISFIED)
                                        / len(rated), 4) if rated else None,

@@ -1,8 +1,11 @@
 """`jiaohao simulate`: a realistic day in the hall, driven through the public API.
 
 Citizens arrive by an hourly curve (a morning and an afternoon peak) and take
-tickets at the kiosk for a mix of services; clerks sign in (some late), call,
-start, serve for about their service's handling time, complete, now and then
+tickets at the kiosk for a mix of services — with `--balk`, unless the wait the
+kiosk shows is well beyond their patience (as `hub.daysim` does); clerks, each with
+their own speed, sign in (some late), call, start, serve for a lognormal time
+around their service's handling time with a heavier tail (`handling_minutes`,
+shared with `hub.daysim`), complete, now and then
 mark a no-show after a recall, transfer, suspend and resume, pause for a few
 minutes, break for lunch and leave (some early); the rating pads rate most
 visits, a few of them badly. Everything goes through REST with the demo's
@@ -39,6 +42,28 @@ ARRIVALS_BY_HOUR = {8: 6, 9: 14, 10: 15, 11: 10, 12: 3, 13: 6, 14: 13, 15: 14, 1
 RATINGS = ((5, 0.62), (4, 0.22), (3, 0.08), (2, 0.05), (1, 0.03))
 ASPECTS = ("服务效率", "服务水平", "服务态度")
 REASONS = ("等候时间太长", "材料要求没有一次说清", "工作人员态度不好")
+
+
+PATIENCE_MINUTES = (40.0, 150.0)
+
+
+def handling_minutes(rng: random.Random, typical: float, speed: float = 1.0, *,
+                     sigma: float = 0.5, complex_share: float = 0.05) -> float:
+    """One citizen's handling time: lognormal around the typical time × the clerk's
+    speed; `complex_share` of cases take 2-4 times as long; capped at 5×."""
+    typical *= speed
+    minutes = rng.lognormvariate(math.log(typical), sigma)
+    if rng.random() < complex_share:
+        minutes *= rng.uniform(2, 4)
+    return min(max(minutes, 1.0), typical * 5)
+
+
+def balks(rng: random.Random, shown: float | None, patience: float) -> bool:
+    """Whether a citizen shown `shown` minutes leaves without a ticket: the further
+    beyond their patience, the likelier."""
+    if shown is None or shown <= patience:
+        return False
+    return rng.random() < min(0.9, (shown - patience) / patience + 0.3)
 
 
 class SimulationError(Exception):
@@ -79,18 +104,21 @@ class Stats:
     rated: int = 0
     bad: int = 0
     refused: int = 0
+    balked: int = 0
 
 
 class Simulation:
     """One simulated day against a running hub (call `run`; `stop` ends it early)."""
 
     def __init__(self, hub: str, credentials: Credentials, *, tickets: int = 300,
-                 until: str | None = None, seed: int | None = None) -> None:
+                 until: str | None = None, seed: int | None = None,
+                 balk: bool = False) -> None:
         self.hub = hub.rstrip("/")
         self.credentials = credentials
         self.tickets = tickets
         self.until_text = until
         self.random = random.Random(seed)
+        self.balk = balk  # citizens leave when the kiosk shows a long wait (--balk)
         self.http = requests.Session()
         self.stats = Stats()
         self.stopped = threading.Event()
@@ -194,11 +222,24 @@ class Simulation:
                     self.at(moment, functools.partial(self.arrive, service))
 
     def arrive(self, service: str) -> None:
+        if self.balk and self.balks_at(service):
+            self.stats.balked += 1
+            return
         body: dict[str, Any] = {"service": service}
+
         if self.config.priority_classes and self.random.random() < 0.06:
             body["priority"] = self.random.choice(self.config.priority_classes).id
         if self.call("POST", "/api/v1/tickets", self.kiosk, body) is not None:
             self.stats.issued += 1
+
+    def balks_at(self, service: str) -> bool:
+        """Read the kiosk's tile of `service` (GET /services): leave if its wait is long."""
+        services = self.call("GET", "/api/v1/services", self.kiosk) or {}
+        listed = services.get("services", [])
+        tile = next((s for s in listed if isinstance(s, dict) and s.get("id") == service), {})
+        wait = tile.get("wait") or {}
+        shown = wait.get("minutes") if wait.get("state") in ("queue", "resumes") else None
+        return balks(self.random, shown, self.random.uniform(*PATIENCE_MINUTES))
 
     # ------------------------------------------------------------------ running
 
@@ -242,6 +283,7 @@ class Clerk:
         self.ticket: dict[str, Any] | None = None
         self.leaving = False
         self.pauses = sim.random.randint(0, 2)
+        self.speed = sim.random.lognormvariate(0.0, 0.25)  # some clerks are quicker
 
     def act(self, action: str, **body: Any) -> dict[str, Any] | None:
         return self.sim.call("POST", f"/api/v1/windows/{self.window}/{action}", self.token,
@@ -314,8 +356,7 @@ class Clerk:
         self.act("start")
         service = sim.config.service(self.ticket["service"])
         typical = service.handling_minutes if service else 8.0
-        minutes = min(typical * 4, max(1.0, sim.random.lognormvariate(math.log(typical), 0.45)))
-        sim.after(minutes, self.finish)
+        sim.after(handling_minutes(sim.random, typical, self.speed), self.finish)
 
     def finish(self) -> None:
         sim, ticket = self.sim, self.ticket
@@ -359,7 +400,8 @@ class Clerk:
 def main(args: Any) -> int:
     """`jiaohao simulate`: play one day against the hub at --hub; prints what it did."""
     simulation = Simulation(args.hub, Credentials.load(args.credentials), tickets=args.tickets,
-                            until=args.until, seed=args.seed)
+                            until=args.until, seed=args.seed,
+                            balk=getattr(args, "balk", False))
     stats = simulation.run()
     print(json.dumps(stats.__dict__))
     return 0

@@ -12,7 +12,7 @@ from typing import Any
 from hub.domain.calendar import business_day
 from hub.domain.config import CenterConfig, Service
 from hub.domain.decide import issue_availability
-from hub.domain.estimate import service_eta
+from hub.domain.estimate import ServiceWaits, state_now, wait_estimate
 from hub.domain.routing import ahead_of, candidates, position_key
 from hub.domain.state import CenterState, Ticket, WindowState
 
@@ -48,18 +48,46 @@ def staff_card(config: CenterConfig, username: str | None, window: int) -> dict[
     return {"name": "", "post": "", "photo": ""}
 
 
-def ticket_view(state: CenterState, config: CenterConfig, ticket: Ticket) -> dict[str, Any]:
+def wait_view(
+    state: CenterState, config: CenterConfig, service_id: str, ahead: int,
+    now: datetime | None = None, *, overtaken: bool = True,
+) -> dict[str, Any]:
+    """The honest wait of one place in a queue, as every screen shows it:
+    {state, minutes, low, high, resumes_at, after_closing, as_of}. `state` is
+    "now" (a window serving it is open and idle: 马上办理), "queue" (about
+    `minutes`, between `low` and `high`), "no_window" (nobody staffed for it:
+    暂无窗口办理，请咨询导服台 — no number), "resumes" (lunch or before opening:
+    from `resumes_at`, then about `minutes` from now) or "closed" (no estimate)."""
+    moment = now or state_now(state, config)
+    found = wait_estimate(state, config, service_id, ahead, moment, overtaken=overtaken)
+    return {**found.to_dict(), "as_of": moment.isoformat()}
+
+
+def eta_minutes(wait: dict[str, Any]) -> int | None:
+    """The single number of a wait, for old clients: None when there is none."""
+    minutes = wait.get("minutes")
+    return minutes if isinstance(minutes, int) else None
+
+
+def ticket_view(
+    state: CenterState, config: CenterConfig, ticket: Ticket, now: datetime | None = None
+) -> dict[str, Any]:
     ahead = ahead_of(state, config, ticket) if ticket.status == "waiting" else 0
     window = config.window(ticket.window) if ticket.window else None
+    wait = (
+        wait_view(state, config, ticket.service, ahead, now, overtaken=ticket.priority is None
+                  and ticket.due_at is None)
+        if ticket.status == "waiting"
+        else None
+    )
     return {
         "id": ticket.id,
         "number": ticket.number,
         "service": ticket.service,
         "status": ticket.status,
         "ahead": ahead,
-        "eta_minutes": service_eta(state, config, ticket.service, ahead)
-        if ticket.status == "waiting"
-        else 0,
+        "eta_minutes": eta_minutes(wait) if wait else 0,
+        "wait": wait,
         "window": ticket.window if ticket.status in ("called", "serving", "done") else None,
         "window_name": window.name.zh
         if window and ticket.status in ("called", "serving", "done")
@@ -73,9 +101,11 @@ def ticket_view(state: CenterState, config: CenterConfig, ticket: Ticket) -> dic
     }
 
 
-def public_ticket(state: CenterState, config: CenterConfig, ticket: Ticket) -> dict[str, Any]:
+def public_ticket(
+    state: CenterState, config: CenterConfig, ticket: Ticket, now: datetime | None = None
+) -> dict[str, Any]:
     """What the phone page of a ticket may show: no personal data."""
-    view = ticket_view(state, config, ticket)
+    view = ticket_view(state, config, ticket, now)
     service = config.service(ticket.service)
     return {
         "id": view["id"],
@@ -83,6 +113,9 @@ def public_ticket(state: CenterState, config: CenterConfig, ticket: Ticket) -> d
         "status": view["status"],
         "ahead": view["ahead"],
         "eta_minutes": view["eta_minutes"],
+        "wait": view["wait"],
+        # 未办结 at closing: why, and the appointment it was carried to (the holder's own).
+        "closed_out": _closed_out(state, ticket),
         "window": view["window"],
         "window_name": view["window_name"],
         "service": ticket.service,
@@ -95,12 +128,26 @@ def public_ticket(state: CenterState, config: CenterConfig, ticket: Ticket) -> d
     }
 
 
+def _closed_out(state: CenterState, ticket: Ticket) -> dict[str, Any] | None:
+    reason = state.closed_out.get(ticket.id)
+    if reason is None:
+        return None
+    carried = state.carried.get(ticket.id)
+    return {
+        "reason": reason,
+        "appointment": {"code": carried[0], "day": carried[1].isoformat(), "slot": carried[2]}
+        if carried else None,
+    }
+
+
 def service_view(
     state: CenterState, config: CenterConfig, service: Service, now: datetime
 ) -> dict[str, Any]:
     today = is_today(state, config, now)
     waiting = state.waiting_count(service.id) if today else 0
     open_now = issue_availability(state, config, service, now)
+    # The wait of a ticket taken now (nobody waits on another day: from opening).
+    wait = wait_view(state, config, service.id, waiting, now)
     return {
         "id": service.id,
         "prefix": service.prefix,
@@ -111,7 +158,8 @@ def service_view(
         "opens_at": open_now.opens_at.isoformat() if open_now.opens_at else None,
         "guide": service.guide.to_dict(),
         "waiting": waiting,
-        "eta_minutes": service_eta(state, config, service.id, waiting) if today else 0,
+        "eta_minutes": eta_minutes(wait) if today else 0,
+        "wait": wait,
         "appointments": service.appointment_capacity > 0,
     }
 
@@ -123,7 +171,8 @@ def services_view(state: CenterState, now: datetime) -> list[dict[str, Any]]:
 
 
 def window_view(
-    state: CenterState, config: CenterConfig, window: WindowState, today: bool
+    state: CenterState, config: CenterConfig, window: WindowState, today: bool,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     configured = config.window(window.id)
     assert configured is not None
@@ -138,7 +187,7 @@ def window_view(
         "since": window.since.isoformat() if today and window.since else None,
         "clerk": clerk,
         "staff": staff_card(config, clerk, window.id),
-        "ticket": ticket_view(state, config, ticket) if ticket else None,
+        "ticket": ticket_view(state, config, ticket, now) if ticket else None,
     }
 
 
@@ -159,12 +208,13 @@ def snapshot(state: CenterState, now: datetime) -> dict[str, Any]:
                 "name": s["name"],
                 "waiting": s["waiting"],
                 "eta_minutes": s["eta_minutes"],
+                "wait": s["wait"],
                 "open": s["open"],
             }
             for s in services_view(state, now)
         ],
         "windows": [
-            window_view(state, config, window, today) for window in state.windows.values()
+            window_view(state, config, window, today, now) for window in state.windows.values()
         ],
         "recent_calls": list(state.recent_calls) if today else [],
         "display": {
@@ -231,18 +281,23 @@ def public_snapshot(state: CenterState, now: datetime) -> dict[str, Any]:
     return full
 
 
-def waiting_list(state: CenterState, config: CenterConfig, window_id: int) -> list[dict[str, Any]]:
+def waiting_list(
+    state: CenterState, config: CenterConfig, window_id: int, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """The tickets a window could call, in the order it would call them (roughly)."""
     window = config.window(window_id)
     if window is None:
         return []
     tickets = sorted(candidates(state, window), key=lambda t: position_key(config, t))
     # Staff only (the route checks): the transfer note travels with the ticket here.
-    return [{**ticket_view(state, config, t), "note": t.note} for t in tickets]
+    return [{**ticket_view(state, config, t, now), "note": t.note} for t in tickets]
 
 
-def queue_summary(state: CenterState, services: set[str]) -> dict[str, dict[str, int]]:
-    """Waiting count and estimated wait of each of `services`, for a pushed event."""
+def queue_summary(
+    state: CenterState, services: set[str], now: datetime | None = None
+) -> dict[str, dict[str, Any]]:
+    """Waiting count and estimated wait (of a ticket taken now) of each of
+    `services`, for a pushed event."""
     config = state.config
     assert config is not None
     summary = {}
@@ -250,26 +305,45 @@ def queue_summary(state: CenterState, services: set[str]) -> dict[str, dict[str,
         if config.service(service_id) is None:
             continue
         waiting = state.waiting_count(service_id)
+        wait = wait_view(state, config, service_id, waiting, now)
         summary[service_id] = {
             "waiting": waiting,
-            "eta_minutes": service_eta(state, config, service_id, waiting),
+            "eta_minutes": eta_minutes(wait),
+            "wait": wait,
         }
     return summary
 
 
-def progress(state: CenterState, services: set[str], wanted: set[str]) -> list[dict[str, Any]]:
+STAFFING_EVENTS = ("clerk_signed_in", "clerk_signed_out", "window_paused", "window_opened")
+
+
+def staffing_services(state: CenterState, event: Any) -> set[str]:
+    """The services whose waits a window's staffing change moves: those it serves."""
+    if getattr(event, "type", "") not in STAFFING_EVENTS or state.config is None:
+        return set()
+    window = state.config.window(getattr(event, "window", 0))
+    return set(window.service_ids) if window else set()
+
+
+def progress(
+    state: CenterState, services: set[str], wanted: set[str], now: datetime | None = None
+) -> list[dict[str, Any]]:
     """Where each wanted ticket of `services` now stands: its number, status, people
     ahead and estimated wait (for the phone pages following those tickets)."""
     config = state.config
     assert config is not None
     answers = []
+    moment = now or state_now(state, config)
     for service_id in services:
         queue = sorted(state.waiting_in(service_id), key=lambda t: position_key(config, t))
+        waits: ServiceWaits | None = None
         for ahead, ticket in enumerate(queue):
             if ticket.id in wanted:
+                waits = waits or ServiceWaits(state, config, service_id, moment)
+                found = waits.at(ahead, overtaken=ticket.priority is None and ticket.due_at is None)
+                wait = {**found.to_dict(), "as_of": moment.isoformat()}
                 answers.append({
                     "id": ticket.id, "number": ticket.number, "status": ticket.status,
-                    "ahead": ahead,
-                    "eta_minutes": service_eta(state, config, service_id, ahead),
+                    "ahead": ahead, "eta_minutes": eta_minutes(wait), "wait": wait,
                 })
     return answers

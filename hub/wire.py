@@ -52,6 +52,8 @@ AUDIENCES: dict[str, frozenset[str]] = {
     "ticket_transferred": _TICKET_PUBLIC,
     "ticket_suspended": _TICKET_PUBLIC,
     "ticket_resumed": _TICKET_PUBLIC,
+    # 未办结 at closing: queues shrink on the screens; the reason is the holder's (by REST).
+    "ticket_closed_out": _TICKET_PUBLIC,
     # The window's pad learns its citizen has rated; the hall does not hear ratings.
     "ticket_rated": frozenset({A_WINDOWS, A_HOLDER, A_STAFF}),
     "clerk_signed_in": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
@@ -75,6 +77,7 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
                            "place"),
     "ticket_suspended": ("number", "window"),
     "ticket_resumed": ("number", "window"),
+    "ticket_closed_out": ("number", "service", "window"),
     "ticket_rated": ("number", "window", "level"),
     "clerk_signed_in": ("window", "clerk"),
     "clerk_signed_out": ("window",),

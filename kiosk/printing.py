@@ -50,6 +50,9 @@ class TicketSlip:
     complaint_phone: str
     priority_label: str | None
     appointment: bool
+    # The honest state in words when there is more to say than minutes (暂无窗口办理，
+    # 请咨询导服台 / 13:30 恢复办理… / 今日下班前可能无法办理); printed under the wait.
+    wait_note: str | None = None
 
     def __post_init__(self) -> None:
         _check_text("center_name", self.center_name, max_length=40)
@@ -79,6 +82,8 @@ class TicketSlip:
             _check_text("priority_label", self.priority_label, max_length=16)
         if not isinstance(self.appointment, bool):
             raise SlipError("appointment", "must be true or false")
+        if self.wait_note is not None:
+            _check_text("wait_note", self.wait_note, max_length=40)
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> TicketSlip:
@@ -112,6 +117,7 @@ _OPTIONAL_DEFAULTS: dict[str, object] = {
     "materials": (),
     "priority_label": None,
     "appointment": False,
+    "wait_note": None,
 }
 
 
@@ -217,6 +223,7 @@ def slip_layout(slip: TicketSlip) -> tuple[Block, ...]:
         Rule(),
         TextLine(f"前面还有 {slip.ahead} 人"),
         TextLine(eta_text(slip.eta_minutes)),
+        TextLine(slip.wait_note) if slip.wait_note else None,
         TextLine(f"取号时间：{slip.issued_at:%Y-%m-%d %H:%M}"),
         QrCode(slip.track_url),
         TextLine("扫码查看排队进度 Scan to follow your turn"),

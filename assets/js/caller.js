@@ -832,6 +832,8 @@
   function renderQueue() {
     const rows = model.queue.map((t) => `<li data-number="${esc(t.number)}"><b class="num">${esc(t.number)}</b>` +
       `<span class="svc">${esc(serviceName(t.service))}</span>${marks(t)}` +
+      // The honest estimate says this one is unlikely to be reached before closing.
+      (t.wait && t.wait.after_closing && t.wait.state !== "closed" ? `<span class="mark after-closing">${esc(J.t("w_after_closing"))}</span>` : "") +
       `<span class="wait" data-waited="${esc(t.issued_at)}"></span>` +
       `<button type="button" class="small" data-call="${esc(t.number)}">${J.t("call_this")}</button></li>`);
     $("tab-queue").innerHTML = rows.length ? `<ol class="rows">${rows.join("")}</ol>` : `<p class="empty">${J.t("queue_empty")}</p>`;

@@ -313,6 +313,9 @@
       const waiting = el("span", "waiting num", String(s.waiting || 0));
       figures.append(waiting, el("span", "unit", J.t("queue.unit")));
       if (s.open === false && !s.waiting) figures.append(el("span", "eta", J.t("queue.shut")));
+      else if (s.wait && s.wait.state === "no_window" && s.waiting) figures.append(el("span", "eta no-window", J.t("w_no_window_short")));
+      else if (s.wait && s.waiting && s.wait.minutes) figures.append(el("span", "eta", J.t("queue.eta", {m: s.wait.minutes})));
+      else if (s.wait) { /* served now, or nothing to say: the count alone */ }
       else if (s.waiting && s.eta_minutes) figures.append(el("span", "eta", J.t("queue.eta", {m: s.eta_minutes})));
       cell.append(title, figures);
       return cell;

@@ -229,6 +229,59 @@
     return (i18n.lang === "en" && text.en) ? text.en : text.zh;
   }
 
+  /* ------------------------------------------------------------------ waits */
+
+  addStrings({
+    zh: {
+      w_now: "马上办理", w_about: "约 {n} 分钟", w_range: "约 {low}–{high} 分钟",
+      w_no_window: "暂无窗口办理，请咨询导服台", w_resumes: "{time} 恢复办理，预计等待约 {n} 分钟",
+      w_resumes_range: "{time} 恢复办理，预计等待约 {low}–{high} 分钟", w_closed: "今日已停止办理",
+      w_after_closing: "今日下班前可能无法办理", w_unknown: "—", w_no_window_short: "暂无窗口",
+    },
+    en: {
+      w_now: "Served now", w_about: "about {n} min", w_range: "about {low}–{high} min",
+      w_no_window: "No window serving this now; please ask at the help desk",
+      w_resumes: "Resumes at {time}; wait about {n} min", w_resumes_range: "Resumes at {time}; wait about {low}–{high} min",
+      w_closed: "Closed for today", w_after_closing: "May not be served before closing today", w_unknown: "—",
+      w_no_window_short: "No window",
+    },
+  });
+
+  /** The clock time of an ISO moment as the hall reads it (HH:MM, local to the hub's offset). */
+  function clockTime(iso) {
+    const match = /T(\d{2}):(\d{2})/.exec(iso || "");
+    return match ? `${match[1]}:${match[2]}` : "";
+  }
+
+  /**
+   * The words for a wait {state, minutes, low, high, resumes_at, after_closing}
+   * from the hub (views.wait_view): 马上办理 only when a window serving it is
+   * open and idle; no number when nobody is staffed for it; a range when the
+   * wait is long. `elapsed` (minutes since the estimate) counts it down.
+   */
+  function waitText(wait, elapsed) {
+    if (!wait) return t("w_unknown");
+    const gone = Math.max(0, elapsed || 0);
+    const less = (n) => Math.max(wait.state === "now" ? 0 : 1, Math.round(n - gone));
+    switch (wait.state) {
+      case "now": return t("w_now");
+      case "no_window": return t("w_no_window");
+      case "closed": return t("w_closed");
+      case "resumes": {
+        const time = clockTime(wait.resumes_at);
+        if (wait.minutes === null || wait.minutes === undefined) return t("w_no_window");
+        return wait.high - wait.low >= 10 ? t("w_resumes_range", {time, low: less(wait.low), high: less(wait.high)})
+          : t("w_resumes", {time, n: less(wait.minutes)});
+      }
+      default: {
+        if (wait.minutes === null || wait.minutes === undefined) return t("w_unknown");
+        if (wait.minutes >= 20 && wait.high - wait.low >= 10) return t("w_range", {low: less(wait.low), high: less(wait.high)});
+        return t("w_about", {n: less(wait.minutes)});
+      }
+    }
+  }
+
   window.Jiaohao = {ApiError, Unreachable, token, saveToken, center, api, live,
-                    addStrings, t, translate, setLang, name, get lang() { return i18n.lang; }};
+                    addStrings, t, translate, setLang, name, waitText, clockTime,
+                    get lang() { return i18n.lang; }};
 })();

@@ -154,7 +154,7 @@
   function applyQueue(queue) {
     for (const [id, q] of Object.entries(queue || {})) {
       const service = S.services.find((s) => s.id === id);
-      if (service) { service.waiting = q.waiting; service.eta_minutes = q.eta_minutes; }
+      if (service) { service.waiting = q.waiting; service.eta_minutes = q.eta_minutes; service.wait = q.wait; }
     }
     updateCounts();
   }
@@ -195,9 +195,17 @@
 
   function serviceName(service) { return J.name(service.name); }
 
+  /** A tile's queue line: 马上办理 only when a window is idle for it, no number when
+   *  nobody is staffed for it, and a warning before taking a ticket closing may cut off. */
   function waitText(service) {
-    if (!service.waiting) return J.t("waiting_none");
-    return J.t("waiting", {n: service.waiting}) + " · " + J.t("eta", {n: service.eta_minutes});
+    const wait = service.wait;
+    const sep = J.lang === "en" ? " · " : " · ";
+    let text;
+    if (!wait) text = service.waiting ? J.t("waiting", {n: service.waiting}) + sep + J.t("eta", {n: service.eta_minutes}) : J.t("waiting_none");
+    else if (!service.waiting && wait.state === "now") text = J.t("waiting_none");
+    else text = (service.waiting ? J.t("waiting", {n: service.waiting}) + sep : "") + J.waitText(wait);
+    if (wait && wait.after_closing && wait.state !== "closed") text += sep + J.t("w_after_closing");
+    return text;
   }
 
   const EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -271,7 +279,10 @@
   function updateCounts() {
     document.querySelectorAll("[data-wait]").forEach((node) => {
       const service = S.services.find((s) => s.id === node.dataset.wait);
-      if (service) node.textContent = service.open ? waitText(service) : closedText(service);
+      if (!service) return;
+      node.textContent = service.open ? waitText(service) : closedText(service);
+      const wait = service.wait;
+      node.classList.toggle("warn", !!(service.open && wait && (wait.state === "no_window" || (wait.after_closing && wait.state !== "closed"))));
     });
     document.querySelectorAll("[data-category-sub]").forEach((node) => {
       const group = categories().find((g) => g.key === node.dataset.categorySub);
@@ -388,6 +399,8 @@
     const issue = $("g-issue");
     issue.disabled = !service.open;
     issue.textContent = service.open ? J.t("take_number") : closedText(service);
+    $("g-wait").textContent = service.open ? waitText(service) : "";
+    $("g-wait").className = "g-wait" + (service.wait && (service.wait.after_closing || service.wait.state === "no_window") ? " warn" : "");
     overlay("guide", true);
   }
 
@@ -436,7 +449,9 @@
     $("t-number").textContent = answer.number;
     $("t-service").textContent = serviceName(service);
     $("t-ahead").textContent = J.t("ahead_value", {n: answer.ahead});
-    $("t-eta").textContent = answer.ahead ? J.t("eta_value", {n: answer.eta_minutes}) : J.t("eta_now");
+    // The ticket screen's figure is short; the slip and the tile before it said the rest.
+    $("t-eta").textContent = !answer.wait ? (answer.ahead ? J.t("eta_value", {n: answer.eta_minutes}) : J.t("eta_now"))
+      : answer.wait.state === "no_window" ? J.t("w_no_window_short") : J.waitText(answer.wait);
     const tags = [];
     if (answer.appointment) tags.push(J.t("tag_appointment"));
     if (priority && priorityName(priority)) tags.push(J.name(priorityName(priority)));
@@ -458,6 +473,15 @@
     else node.textContent = J.t("print_failed", {reason: printerReason(state.status, state.message)});
   }
 
+  /** The slip's line under the wait when minutes alone would mislead (Chinese, as printed). */
+  function slipWaitNote(wait) {
+    if (!wait) return null;
+    if (wait.state === "no_window") return "暂无窗口办理，请咨询导服台";
+    if (wait.after_closing && wait.state !== "closed") return "今日下班前可能无法办理，请咨询导服台";
+    if (wait.state === "resumes" && wait.resumes_at) return J.clockTime(wait.resumes_at) + " 开始/恢复办理";
+    return null;
+  }
+
   /** What the agent prints: the hub's answer plus what the slip says besides. */
   function slipFor(ticket) {
     const {answer, service, priority} = ticket;
@@ -465,6 +489,7 @@
     return {
       center_name: S.info ? S.info.center_name.zh : "",
       number: answer.number, ahead: answer.ahead, eta_minutes: answer.eta_minutes,
+      wait_note: slipWaitNote(answer.wait),
       issued_at: answer.issued_at, track_url: answer.track_url, id: answer.id,
       service_name: service.name.zh, service_name_en: service.name.en || null,
       materials: (service.guide && service.guide.materials) || [],

@@ -12,7 +12,7 @@
   M.J.addStrings({
     zh: {
       ov_issued: "今日取号", ov_waiting: "正在等候", ov_in_service: "办理中", ov_served: "已办结",
-      ov_no_shows: "过号", ov_wait_mean: "平均等候", ov_satisfaction: "今日满意率", ov_alerts: "当前告警",
+      ov_closed_out: "未办结（下班时关闭）", ov_no_shows: "过号", ov_wait_mean: "平均等候", ov_satisfaction: "今日满意率", ov_alerts: "当前告警",
       ov_complaints_overdue: "投诉逾期", ov_follow_ups_open: "差评待回访",
       ov_services: "各事项排队情况", ov_windows: "各窗口状态", ov_alert_list: "实时告警",
       ov_per_hour: "今日每小时取号", ov_wait_dist: "今日等候时长分布", ov_by_service: "今日各事项取号与办结",
@@ -31,7 +31,7 @@
     },
     en: {
       ov_issued: "Tickets today", ov_waiting: "Waiting", ov_in_service: "At a window", ov_served: "Completed",
-      ov_no_shows: "No-shows", ov_wait_mean: "Average wait", ov_satisfaction: "Satisfaction today", ov_alerts: "Alerts",
+      ov_closed_out: "Closed out at closing (not served)", ov_no_shows: "No-shows", ov_wait_mean: "Average wait", ov_satisfaction: "Satisfaction today", ov_alerts: "Alerts",
       ov_complaints_overdue: "Overdue complaints", ov_follow_ups_open: "Bad ratings to call back",
       ov_services: "Queues by service", ov_windows: "Windows", ov_alert_list: "Live alerts",
       ov_per_hour: "Tickets per hour today", ov_wait_dist: "Waiting times today", ov_by_service: "Issued and completed by service",
@@ -76,6 +76,14 @@
     return h("div", {class: "kpi " + (kind || ""), "data-kpi": id}, h("span", {}, label), h("b", {}, value));
   }
 
+  /** 未办结 at the close-out: each number with the reason, for the manager to follow up. */
+  function closedOut(items) {
+    if (!items.length) return [];
+    return [h("div", {class: "card ov-closed-out", "data-closed-out": String(items.length)},
+      h("h2", {}, t("ov_closed_out") + " · " + items.length),
+      h("ul", {}, ...items.map((c) => h("li", {text: `${c.number} · ${c.reason}`}))))];
+  }
+
   function render() {
     if (!data || !root) return;
     const today = data.today, sup = data.supervision;
@@ -97,6 +105,7 @@
           h("div", {class: "card"}, h("h2", {}, t("ov_services")), servicesTable()),
           h("div", {class: "card"}, h("h2", {}, t("ov_windows")), windowsGrid())),
         h("div", {class: "card ov-alerts"}, h("h2", {}, t("ov_alert_list")), alertList(alerts))),
+      ...closedOut(today.closed_out || []),
       h("div", {class: "charts3"},
         h("div", {class: "card"}, h("h2", {}, t("ov_per_hour")), M.charts.bars({
           labels: today.per_hour.map((p) => t("hour_label", {h: p.hour})),

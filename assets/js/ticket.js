@@ -14,7 +14,8 @@
       ahead_value: "{n} 人", eta_value: "约 {n} 分钟", eta_now: "马上轮到您",
       waiting: "排队中", called: "请到{window}号窗口", serving: "正在{window}号窗口办理",
       done: "已办结，感谢您的耐心等候", no_show: "已过号，请到咨询台或对应窗口询问",
-      suspended: "已挂起，请补齐材料后回到窗口", hint_waiting: "请留意叫号。轮到您时，本页会提醒您。",
+      suspended: "已挂起，请补齐材料后回到窗口", closed_out: "未办结", hint_closed_out: "{reason}。",
+      carried: "已为您预约 {day} {slot}，预约码 {code}，届时请在取号机签到。", hint_waiting: "请留意叫号。轮到您时，本页会提醒您。",
       hint_called: "正在叫您的号（{name}），请尽快前往。", hint_done: "欢迎对本次服务进行评价。",
       notify: "开启叫号提醒", notify_on: "已开启叫号提醒",
       missing: "没有找到这张号票。号票只在当天有效。", live: "实时更新中",
@@ -29,6 +30,8 @@
       waiting: "Waiting", called: "Please go to window {window}", serving: "Being served at window {window}",
       done: "Completed, thank you for waiting", no_show: "Missed; please ask at the help desk or the window",
       suspended: "On hold; bring the missing materials back to the window",
+      closed_out: "Not served today", hint_closed_out: "{reason}.",
+      carried: "An appointment was booked for you: {day} {slot}, code {code}; check in at the kiosk.",
       hint_waiting: "Watch for your number. This page will alert you when it is called.",
       hint_called: "Your number is being called ({name}); please go now.", hint_done: "Please rate the service.",
       notify: "Alert me when called", notify_on: "Alerts are on",
@@ -43,6 +46,8 @@
   const $ = (id) => document.getElementById(id);
   let ticket = null;
   let liveStatus = "connecting";
+  let waitReceived = Date.now();  // when the estimate now shown arrived (for the countdown)
+  setInterval(renderWait, 5000);
 
   function render() {
     J.translate();
@@ -54,11 +59,15 @@
     const status = ticket.status;
     document.body.className = status;
     const values = {window: ticket.window || "", name: J.name(ticket.window_name) || ""};
-    $("state").textContent = J.t(status in {waiting: 1, called: 1, serving: 1, done: 1, no_show: 1, suspended: 1} ? status : "waiting", values);
+    $("state").textContent = J.t(status in {waiting: 1, called: 1, serving: 1, done: 1, no_show: 1, suspended: 1, closed_out: 1} ? status : "waiting", values);
     $("ahead").textContent = J.t("ahead_value", {n: ticket.ahead});
-    $("eta").textContent = ticket.ahead ? J.t("eta_value", {n: ticket.eta_minutes}) : J.t("eta_now");
+    renderWait();
+    const closed = ticket.closed_out;
+    const carried = closed && closed.appointment;
     $("hint").textContent = status === "called" ? J.t("hint_called", values)
-      : status === "done" ? J.t("hint_done") : status === "waiting" ? J.t("hint_waiting") : "";
+      : status === "done" ? J.t("hint_done") : status === "waiting" ? J.t("hint_waiting")
+      : status === "closed_out" && closed ? J.t("hint_closed_out", {reason: closed.reason})
+        + (carried ? " " + J.t("carried", carried) : "") : "";
     document.title = `${ticket.number} · ${$("state").textContent}`;
     const canNotify = "Notification" in window && window.isSecureContext && status === "waiting";
     $("notify").hidden = !canNotify;
@@ -80,6 +89,19 @@
     $("g-basis").textContent = guide.basis || "—";
   }
 
+  /** The estimate, counted down between updates: minutes since it arrived are taken off. */
+  function renderWait() {
+    if (!ticket || ticket.status !== "waiting") { $("eta").textContent = "—"; $("eta-note").hidden = true; return; }
+    const wait = ticket.wait || (ticket.eta_minutes !== null && ticket.eta_minutes !== undefined
+      ? {state: ticket.ahead ? "queue" : "now", minutes: ticket.eta_minutes, low: ticket.eta_minutes, high: ticket.eta_minutes}
+      : null);
+    $("eta").textContent = J.waitText(wait, (Date.now() - waitReceived) / 60000);
+    $("eta").dataset.state = wait ? wait.state : "";
+    const note = $("eta-note");
+    note.hidden = !(wait && wait.after_closing && wait.state !== "closed");
+    note.textContent = J.t("w_after_closing");
+  }
+
   function renderLive() {
     const node = $("live");
     node.className = "live" + (liveStatus === "lost" ? " lost" : "");
@@ -92,6 +114,7 @@
     const before = ticket && ticket.status;
     const recalled = changes.recall_count !== undefined && ticket && changes.recall_count !== ticket.recall_count;
     ticket = Object.assign({}, ticket, changes);
+    if ("wait" in changes || "eta_minutes" in changes) waitReceived = Date.now();
     render();
     if (ticket.status === "called" && (before !== "called" || recalled)) alertCalled();
   }

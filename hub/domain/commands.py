@@ -159,3 +159,8 @@ class Rate(Command):
     reason: str = ""
     channel: str = "holder"
     window: int | None = None
+
+
+@dataclass(frozen=True)
+class CloseDay(Command):
+    """At closing (the hub's clock decides when): close out tickets left today."""

@@ -131,6 +131,25 @@ class QueueRules:
     pause_reasons: tuple[str, ...] = ("午休", "会议", "临时离开", "请假", "外出办事")
 
 
+@dataclass(frozen=True)
+class CloseOut:
+    """What happens to tickets left at closing (the optional [close_out] table).
+
+    `after_minutes` after closing, tickets still waiting or suspended are marked
+    未办结 with `reason`; those already called or being served are left to finish
+    (`finish_called`) until `force_after_minutes` after closing, then closed too.
+    With `carry_over`, each closed-out waiting ticket gets an appointment in the
+    first slot of the next working day with room for its service.
+    """
+
+    enabled: bool = True
+    after_minutes: int = 15
+    finish_called: bool = True
+    force_after_minutes: int = 120
+    carry_over: bool = False
+    reason: str = "已到下班时间，今日未能办理"
+
+
 COMPLAINT_CLASSES = ("on_spot", "next_day", "multi_unit")
 
 
@@ -165,6 +184,7 @@ class CenterConfig:
     promises: tuple[str, ...] = ()
     staff: tuple[Mapping[str, str], ...] = ()
     supervision: SupervisionRules = SupervisionRules()
+    close_out: CloseOut = CloseOut()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, service_id: str) -> Service | None:
@@ -454,6 +474,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
 
     slots = _spans(r.items("appointment_slots", []), "appointment_slots")
     supervision = _supervision(r.get("supervision", {}))
+    close_out = _close_out(r.get("close_out", {}))
     r.done()
     return CenterConfig(
         id=center_id,
@@ -469,6 +490,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
         promises=promises,
         staff=staff,
         supervision=supervision,
+        close_out=close_out,
         raw=_plain(data),
     )
 
@@ -487,6 +509,32 @@ def _supervision(data: Any) -> SupervisionRules:
         follow_up_days=r.whole("follow_up_days", 15, low=1, high=60),
         call_back_sample=r.whole("call_back_sample", 5, low=1, high=50),
     )
+    r.done()
+    return rules
+
+
+def _flag(r: _Reader, key: str, default: bool) -> bool:
+    value = r.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(r.name(key), "must be true or false")
+    return value
+
+
+def _close_out(data: Any) -> CloseOut:
+    """The optional [close_out] table; every key has a default."""
+    r = _Reader(data, "close_out")
+    rules = CloseOut(
+        enabled=_flag(r, "enabled", True),
+        after_minutes=r.whole("after_minutes", 15, high=600),
+        finish_called=_flag(r, "finish_called", True),
+        force_after_minutes=r.whole("force_after_minutes", 120, high=1440),
+        carry_over=_flag(r, "carry_over", False),
+        reason=r.string("reason", CloseOut.reason),
+    )
+    if len(rules.reason) > 40:
+        raise ConfigError("close_out.reason", "must be at most 40 characters")
+    if rules.force_after_minutes < rules.after_minutes:
+        raise ConfigError("close_out.force_after_minutes", "must not be before after_minutes")
     r.done()
     return rules
 

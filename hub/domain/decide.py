@@ -22,6 +22,7 @@ from hub.domain.calendar import (
     availability,
     business_day,
     is_working_day,
+    next_working_day,
 )
 from hub.domain.config import CenterConfig, ConfigError, Window, parse_config
 from hub.domain.fold import apply
@@ -47,6 +48,10 @@ MAX_TEXT = 200
 
 class NotConfigured(errors.DomainError):
     code = "center_not_configured"
+
+
+class NotClosingTime(errors.DomainError):
+    code = "not_closing_time"
 
 
 class Emitter:
@@ -605,3 +610,65 @@ def _rate(d: Decision, c: cmd.Rate) -> None:
         reason=reason,
     )
 
+
+
+# --------------------------------------------------------------------------- closing
+
+
+def close_out_due(state: CenterState, config: CenterConfig, now: datetime) -> list[Ticket]:
+    """The tickets the close-out would close at `now` (none before its time):
+    waiting and suspended ones from `after_minutes` after closing, called and
+    served ones too from `force_after_minutes` (at once unless `finish_called`)."""
+    rules = config.close_out
+    day = business_day(config, now)
+    if not rules.enabled or state.business_day != day:
+        return []
+    closing = at_local(config, day, config.hours.closing)
+    if now < closing + timedelta(minutes=rules.after_minutes):
+        return []
+    force = not rules.finish_called or now >= closing + timedelta(
+        minutes=rules.force_after_minutes)
+    left = (WAITING, SUSPENDED) + ((CALLED, SERVING) if force else ())
+    return sorted((t for t in state.tickets.values() if t.status in left),
+                  key=lambda t: t.order)
+
+
+@_on(cmd.CloseDay)
+def _close_day(d: Decision, c: cmd.CloseDay) -> None:
+    tickets = close_out_due(d.state, d.config, d.now)
+    if not tickets:
+        raise NotClosingTime("nothing to close out now (not yet closing time, or all done)")
+    rules = d.config.close_out
+    booked: dict[tuple[str, Any, Any], int] = {}
+    for a in d.state.appointments.values():
+        if a.status != "cancelled":
+            booked[(a.service, a.day, a.slot_start)] = booked.get(
+                (a.service, a.day, a.slot_start), 0) + 1
+    next_day = next_working_day(d.config.hours, business_day(d.config, d.now))
+    for ticket in tickets:
+        code = slot = None
+        if rules.carry_over and ticket.status in (WAITING, SUSPENDED):
+            service = d.config.service(ticket.service)
+            capacity = service.appointment_capacity if service else 0
+            for start, end in d.config.appointment_slots:
+                key = (ticket.service, next_day, start)
+                if booked.get(key, 0) < capacity:
+                    booked[key] = booked.get(key, 0) + 1
+                    appointment_id = d.context.new_id()
+                    code = _appointment_code(d, appointment_id)
+                    d.emit(ev.AppointmentBooked, appointment=appointment_id, code=code,
+                           service=ticket.service, day=next_day, slot_start=start,
+                           slot_end=end, phone="")
+                    slot = f"{start:%H:%M}-{end:%H:%M}"
+                    break
+        d.emit(
+            ev.TicketClosedOut,
+            ticket=ticket.id,
+            number=ticket.number,
+            service=ticket.service,
+            reason=rules.reason,
+            window=ticket.window if ticket.status in (CALLED, SERVING) else None,
+            appointment_code=code,
+            appointment_day=next_day if code else None,
+            appointment_slot=slot,
+        )

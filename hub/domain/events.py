@@ -164,6 +164,21 @@ class TicketRated(Event):
     reason: str = ""
 
 
+@event
+@dataclass(frozen=True, kw_only=True)
+class TicketClosedOut(Event):
+    """未办结 at the end of the day: with why, and the appointment it was carried to."""
+
+    ticket: str
+    number: str
+    service: str
+    reason: str
+    window: int | None = None  # the window it was called to, released
+    appointment_code: str | None = None
+    appointment_day: date | None = None
+    appointment_slot: str | None = None  # "09:00-10:00"
+
+
 # --------------------------------------------------------------- windows and clerks
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from hub.domain import events as ev
@@ -15,9 +16,11 @@ from hub.domain.config import parse_config
 from hub.domain.routing import queue_key
 from hub.domain.state import (
     CALLED,
+    CLOSED_OUT,
     DONE,
     HANDLING_SAMPLE,
     NO_SHOW,
+    SERVICE_CALL_SAMPLE,
     SERVING,
     SUSPENDED,
     WAITING,
@@ -46,6 +49,7 @@ def apply(state: CenterState, event: ev.Event) -> CenterState:
     """Fold `event` into `state` (mutating it) and return it."""
     _HANDLERS[type(event)](state, event)
     state.seq = event.seq
+    state.at = event.at
     return state
 
 
@@ -70,10 +74,33 @@ def _dequeue(state: CenterState, ticket: Ticket) -> None:
         queue.pop(ticket.id, None)
 
 
-def _release_window(state: CenterState, window: int, ticket_id: str) -> None:
+def _release_window(state: CenterState, window: int, ticket_id: str, at: datetime) -> None:
     window_state = state.windows.get(window)
     if window_state is not None and window_state.ticket == ticket_id:
         window_state.ticket = None
+        window_state.last_release = at
+
+
+# Idle time at a window beyond this (nobody waiting for it) is not part of a call cycle.
+CYCLE_IDLE_CAP_MINUTES = 1.5
+
+
+def _count_cycle(window: WindowState, at: datetime) -> None:
+    """A new call at `window`: the previous call's cycle (call to release, plus the
+    short gap before this call) is one sample of the window's throughput."""
+    last_call, released = window.last_call, window.last_release
+    if last_call is not None and released is not None and released >= last_call:
+        busy = (released - last_call).total_seconds() / 60
+        gap = min((at - released).total_seconds() / 60, CYCLE_IDLE_CAP_MINUTES)
+        window.cycles.append(busy + max(gap, 0.0))
+    window.last_call = at
+    window.last_release = None
+
+
+def _break_cycle(window: WindowState) -> None:
+    """Signing in or out, pausing or reopening: the next call starts a fresh cycle."""
+    window.last_call = None
+    window.last_release = None
 
 
 def _remember_call(
@@ -120,6 +147,10 @@ def _day_started(state: CenterState, event: ev.DayStarted) -> None:
     state.clerk_window = {}
     state.windows = {window_id: WindowState(id=window_id) for window_id in state.windows}
     state.recent_calls = deque(maxlen=state.recent_calls.maxlen)
+    state.last_called = {}
+    state.service_calls = {}
+    state.closed_out = {}
+    state.carried = {}
     kept = {k: a for k, a in state.appointments.items() if a.day >= event.business_day}
     state.appointments = kept
     state.appointment_codes = {a.code: a.id for a in kept.values()}
@@ -165,6 +196,12 @@ def _ticket_called(state: CenterState, event: ev.TicketCalled) -> None:
     ticket.recall_count = event.recall_count
     window = state.windows[event.window]
     window.ticket = ticket.id
+    _count_cycle(window, event.at)
+    window.called_services.append(ticket.service)
+    queued = ticket.queue_at or ticket.issued_at
+    state.last_called[ticket.service] = (event.at, max((event.at - queued).total_seconds(), 0.0))
+    state.service_calls.setdefault(
+        ticket.service, deque(maxlen=SERVICE_CALL_SAMPLE)).append(event.at)
     if not event.chosen:
         window.priority_streak = window.priority_streak + 1 if ticket.priority else 0
     _remember_call(state, ticket, event)
@@ -194,7 +231,7 @@ def _ticket_completed(state: CenterState, event: ev.TicketCompleted) -> None:
     began = ticket.started_at or ticket.called_at or event.at
     samples = state.handling.setdefault(ticket.service, deque(maxlen=HANDLING_SAMPLE))
     samples.append((event.at - began).total_seconds())
-    _release_window(state, event.window, ticket.id)
+    _release_window(state, event.window, ticket.id, event.at)
     state.windows[event.window].last_completed = ticket.id
 
 
@@ -202,7 +239,7 @@ def _ticket_completed(state: CenterState, event: ev.TicketCompleted) -> None:
 def _ticket_no_show(state: CenterState, event: ev.TicketNoShow) -> None:
     ticket = state.tickets[event.ticket]
     ticket.status = NO_SHOW
-    _release_window(state, event.window, ticket.id)
+    _release_window(state, event.window, ticket.id, event.at)
 
 
 @_on(ev.TicketReinstated)
@@ -216,7 +253,7 @@ def _ticket_reinstated(state: CenterState, event: ev.TicketReinstated) -> None:
 @_on(ev.TicketTransferred)
 def _ticket_transferred(state: CenterState, event: ev.TicketTransferred) -> None:
     ticket = state.tickets[event.ticket]
-    _release_window(state, event.from_window, ticket.id)
+    _release_window(state, event.from_window, ticket.id, event.at)
     if ticket.first_clerk is None:
         ticket.first_clerk = ticket.clerk
     ticket.service = event.to_service
@@ -235,7 +272,7 @@ def _ticket_suspended(state: CenterState, event: ev.TicketSuspended) -> None:
     ticket = state.tickets[event.ticket]
     ticket.status = SUSPENDED
     ticket.hold_reason = event.reason
-    _release_window(state, event.window, ticket.id)
+    _release_window(state, event.window, ticket.id, event.at)
 
 
 @_on(ev.TicketResumed)
@@ -246,6 +283,20 @@ def _ticket_resumed(state: CenterState, event: ev.TicketResumed) -> None:
     ticket.queue_at = event.at
     ticket.order = event.seq
     _enqueue(state, ticket)
+
+
+@_on(ev.TicketClosedOut)
+def _ticket_closed_out(state: CenterState, event: ev.TicketClosedOut) -> None:
+    ticket = state.tickets[event.ticket]
+    _dequeue(state, ticket)
+    ticket.status = CLOSED_OUT
+    ticket.front = False
+    if event.window is not None:
+        _release_window(state, event.window, ticket.id, event.at)
+    state.closed_out[ticket.id] = event.reason
+    if event.appointment_code and event.appointment_day and event.appointment_slot:
+        state.carried[ticket.id] = (
+            event.appointment_code, event.appointment_day, event.appointment_slot)
 
 
 @_on(ev.TicketRated)
@@ -265,6 +316,8 @@ def _clerk_signed_in(state: CenterState, event: ev.ClerkSignedIn) -> None:
     window.state = WINDOW_OPEN
     window.reason = None
     window.since = event.at
+    window.staffed_today = True
+    _break_cycle(window)
     state.clerk_window[event.clerk] = event.window
 
 
@@ -276,6 +329,7 @@ def _clerk_signed_out(state: CenterState, event: ev.ClerkSignedOut) -> None:
     window.reason = None
     window.since = event.at
     window.priority_streak = 0
+    _break_cycle(window)
     state.clerk_window.pop(event.clerk, None)
 
 
@@ -285,6 +339,7 @@ def _window_paused(state: CenterState, event: ev.WindowPaused) -> None:
     window.state = WINDOW_PAUSED
     window.reason = event.reason
     window.since = event.at
+    _break_cycle(window)
 
 
 @_on(ev.WindowOpened)
@@ -293,6 +348,7 @@ def _window_opened(state: CenterState, event: ev.WindowOpened) -> None:
     window.state = WINDOW_OPEN
     window.reason = None
     window.since = event.at
+    _break_cycle(window)
 
 
 # --------------------------------------------------------------------------- appointments

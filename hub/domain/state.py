@@ -23,6 +23,7 @@ SERVING = "serving"
 SUSPENDED = "suspended"
 DONE = "done"
 NO_SHOW = "no_show"
+CLOSED_OUT = "closed_out"  # 未办结: left at the end of the day (CloseDay)
 
 WINDOW_CLOSED = "closed"
 WINDOW_OPEN = "open"
@@ -32,6 +33,10 @@ WINDOW_PAUSED = "paused"
 HANDLING_SAMPLE = 20
 # How many recent calls a snapshot carries for the hall display.
 RECENT_CALLS = 12
+# How many recent call cycles and called services a window remembers (for the
+# wait estimator's observed throughput and each shared window's split).
+WINDOW_SAMPLE = 16
+SERVICE_CALL_SAMPLE = 60
 
 
 @dataclass
@@ -72,6 +77,13 @@ class WindowState:
     since: datetime | None = None
     priority_streak: int = 0
     last_completed: str | None = None
+    # Observed throughput (for the wait estimator): minutes from one call to the
+    # next while staffed (idle time capped), and the services of recent calls.
+    cycles: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW_SAMPLE))
+    called_services: deque[str] = field(default_factory=lambda: deque(maxlen=WINDOW_SAMPLE))
+    last_call: datetime | None = None  # the call that began the current cycle
+    last_release: datetime | None = None  # when that ticket left the window
+    staffed_today: bool = False  # a clerk signed in here today: expected back after lunch
 
 
 @dataclass
@@ -103,6 +115,7 @@ class Account:
 @dataclass
 class CenterState:
     seq: int = 0
+    at: datetime | None = None  # the moment of the last event folded in
     config: CenterConfig | None = None
     config_file_digest: str = ""  # digest of the last configuration taken from a file
     business_day: date | None = None
@@ -117,6 +130,14 @@ class CenterState:
     users: dict[str, Account] = field(default_factory=dict)
     devices: dict[str, Account] = field(default_factory=dict)
     handling: dict[str, deque[float]] = field(default_factory=dict)  # seconds, per service
+    # Per service, the wait (seconds) of the last ticket called today and when: LES.
+    last_called: dict[str, tuple[datetime, float]] = field(default_factory=dict)
+    # Per service, when its recent tickets were called today (observed throughput).
+    service_calls: dict[str, deque[datetime]] = field(default_factory=dict)
+    # Tickets closed out at the end of the day (未办结), by id: the reason, for managers.
+    closed_out: dict[str, str] = field(default_factory=dict)
+    # Closed-out tickets carried to an appointment: ticket id -> (code, day, slot).
+    carried: dict[str, tuple[str, date, str]] = field(default_factory=dict)
     recent_calls: deque[dict[str, object]] = field(
         default_factory=lambda: deque(maxlen=RECENT_CALLS)
     )

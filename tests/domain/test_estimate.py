@@ -6,7 +6,7 @@ import pytest
 from daykit import Day
 
 from hub.domain import commands as cmd
-from hub.domain.estimate import estimate_wait_minutes, recent_handling_minutes, service_eta
+from hub.domain.estimate import estimate_wait_minutes, plain_eta, recent_handling_minutes
 from hub.domain.routing import ahead_of
 
 
@@ -33,24 +33,24 @@ def test_recent_handling_is_the_mean_of_samples_or_the_default() -> None:
     assert recent_handling_minutes(iter([60.0]), 8.0) == 1.0
 
 
-def test_service_eta_counts_every_configured_window_before_anyone_signs_in(day: Day) -> None:
+def test_plain_eta_counts_every_configured_window_before_anyone_signs_in(day: Day) -> None:
     assert day.state.config is not None
     # Social security: 6 minutes each, windows 1, 2, 3, 7 and 8 serve it.
-    assert service_eta(day.state, day.state.config, "social-security", 10) == 12
+    assert plain_eta(day.state, day.state.config, "social-security", 10) == 12
 
 
-def test_service_eta_counts_staffed_windows_including_paused_ones(day: Day) -> None:
+def test_plain_eta_counts_staffed_windows_including_paused_ones(day: Day) -> None:
     assert day.state.config is not None
     day.sign_in(1, "wangli")
-    assert service_eta(day.state, day.state.config, "social-security", 10) == 60
+    assert plain_eta(day.state, day.state.config, "social-security", 10) == 60
     day.sign_in(2, "liqiang")
     day.run(cmd.PauseWindow(2, "临时离开"), "liqiang")
-    assert service_eta(day.state, day.state.config, "social-security", 10) == 30
+    assert plain_eta(day.state, day.state.config, "social-security", 10) == 30
     day.sign_in(4, "zhaolei")  # serves another service: does not count
-    assert service_eta(day.state, day.state.config, "social-security", 10) == 30
+    assert plain_eta(day.state, day.state.config, "social-security", 10) == 30
 
 
-def test_service_eta_learns_from_recent_handling_times(day: Day) -> None:
+def test_plain_eta_learns_from_recent_handling_times(day: Day) -> None:
     assert day.state.config is not None
     day.sign_in(4, "zhaolei")
     for minutes in (2, 4):
@@ -59,7 +59,7 @@ def test_service_eta_learns_from_recent_handling_times(day: Day) -> None:
         day.at_window(4, cmd.StartService)
         day.clock.advance(minutes=minutes)
         day.at_window(4, cmd.Complete)
-    assert service_eta(day.state, day.state.config, "household", 3) == 9  # 3 × 3 min / 1
+    assert plain_eta(day.state, day.state.config, "household", 3) == 9  # 3 × 3 min / 1
 
 
 def _ahead(day: Day, number: str) -> int:

@@ -190,7 +190,8 @@ def test_every_display_hears_every_call_in_order_and_resyncs_exactly(hub: HubPro
             assert [fact(e) for e in heard] == expected
             assert all("actor" not in e for e in heard)
             queues = [e["data"]["queue"] for e in heard if e["type"] == "ticket_called"]
-            assert all(set(q) == {"waiting", "eta_minutes"} for x in queues for q in x.values())
+            assert all(set(q) == {"waiting", "eta_minutes", "wait"}
+                       for x in queues for q in x.values())
 
         # The one that dropped out: the ack holds exactly what it missed, the live
         # events after it nothing it already had; together, the whole journal once.

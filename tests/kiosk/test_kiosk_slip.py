@@ -174,3 +174,29 @@ def test_issue_time_is_formatted_not_converted() -> None:
         }
     )
     assert TextLine("取号时间：2026-11-27 10:41") in slip_layout(slip)
+
+
+def test_the_slip_says_when_no_window_serves_the_service(slip: TicketSlip) -> None:
+    """No invented number: the wait is a dash and the slip sends the citizen to the
+    help desk; the note travels from the page as `wait_note`."""
+    honest = replace(slip, eta_minutes=None, wait_note="暂无窗口办理，请咨询导服台")
+    texts = [block.text for block in slip_layout(honest) if isinstance(block, TextLine)]
+    at = texts.index("预计等待：—")
+    assert texts[at + 1] == "暂无窗口办理，请咨询导服台"
+    parsed = TicketSlip.from_json({**_as_json(slip), "eta_minutes": None,
+                                   "wait_note": "今日下班前可能无法办理，请咨询导服台"})
+    assert parsed.wait_note == "今日下班前可能无法办理，请咨询导服台"
+    with pytest.raises(SlipError) as caught:
+        replace(slip, wait_note="\x1b@")
+    assert caught.value.field == "wait_note"
+
+
+def _as_json(slip: TicketSlip) -> dict[str, Any]:
+    return {
+        "center_name": slip.center_name, "number": slip.number,
+        "service_name": slip.service_name, "service_name_en": slip.service_name_en,
+        "ahead": slip.ahead, "eta_minutes": slip.eta_minutes,
+        "issued_at": slip.issued_at.isoformat(), "track_url": slip.track_url,
+        "materials": list(slip.materials), "complaint_phone": slip.complaint_phone,
+        "priority_label": slip.priority_label, "appointment": slip.appointment,
+    }

@@ -89,3 +89,18 @@ def test_overdue_complaints_are_flagged(book: Book) -> None:
     assert not any(k.startswith("complaint_overdue") for k in kinds(book))
     book.at(at(9, 0, date(2026, 11, 30)))  # due Friday 27th; Monday is past it
     assert any(k.startswith("complaint_overdue") for k in kinds(book))
+
+
+def test_people_waiting_for_a_service_no_staffed_window_serves(book: Book) -> None:
+    book.at(at(9, 0)).issue("household")  # windows 4 and 7 serve it; nobody is there
+    alerts = {a["id"]: a for a in compute_alerts(book.state, book.clock())}
+    unserved = alerts["unserved:household"]
+    assert unserved["data"]["waiting"] == 1 and "没有已签到的窗口" in unserved["text"]["zh"]
+    book.sign_in(1)  # serves other services: still unserved
+    assert "unserved:household" in kinds(book)
+    book.sign_in(4)
+    assert "unserved:household" not in kinds(book)
+    book.at(at(14, 0)).sign_out(4)
+    assert "unserved:household" in kinds(book)
+    book.at(at(12, 30, DAY))  # lunch: nobody is meant to serve
+    assert "unserved:household" not in kinds(book)

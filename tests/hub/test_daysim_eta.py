@@ -1,0 +1,58 @@
+"""The in-process simulated day (hub.daysim) and the estimator evaluation on it
+(hub.bench_eta, `jiaohao bench --only eta`)."""
+
+from __future__ import annotations
+
+from hub.bench_eta import ESTIMATORS, evaluate, simulate_day, table, tolerance
+from hub.daysim import DaySim, SimParams, demo_config
+
+
+def test_a_day_is_reproducible_by_seed_and_differs_between_seeds() -> None:
+    first = simulate_day(SimParams(tickets=120, seed=7))
+    again = simulate_day(SimParams(tickets=120, seed=7))
+    other = simulate_day(SimParams(tickets=120, seed=8))
+    assert first.stats == again.stats
+    assert [s.actual for s in first.samples] == [s.actual for s in again.samples]
+    assert first.stats != other.stats
+
+
+def test_the_day_has_what_an_estimate_must_cope_with() -> None:
+    sim = DaySim(demo_config(), SimParams(tickets=300, seed=3),
+                 shown=lambda state, service, ahead, now: 80.0)  # a long-ish wait shown
+    stats = sim.run()
+    assert stats.balked > 0  # some leave when the kiosk shows a long wait
+    assert stats.checked_in > 0 and stats.no_shows > 0 and stats.transfers > 0
+    served_appointments = [t for t in sim.state.tickets.values()
+                           if t.channel == "appointment" and t.status == "done"]
+    assert served_appointments  # appointments are checked in and served
+    by_window: dict[int, set[str]] = {}
+    for ticket in sim.state.tickets.values():
+        if ticket.window is not None:
+            by_window.setdefault(ticket.window, set()).add(ticket.service)
+    assert len(by_window[7]) >= 3  # the 综合窗口 serves several services
+    speeds = {round(clerk, 3) for clerk in _clerk_speeds(seed=3)}
+    assert len(speeds) == 8  # every clerk has their own speed
+
+
+def _clerk_speeds(seed: int) -> list[float]:
+    from hub.daysim import SimClerk
+
+    sim = DaySim(demo_config(), SimParams(tickets=10, seed=seed))
+    return [SimClerk(sim, w.id, f"c{w.id}").speed for w in sim.config.windows]
+
+
+def test_the_chosen_estimator_beats_the_plain_one_on_simulated_days() -> None:
+    results = evaluate(300, days=2, seed=11)
+    chosen, plain = results["estimators"]["capacity"], results["estimators"]["plain"]
+    assert set(results["estimators"]) == set(ESTIMATORS)
+    assert chosen["within_tolerance"] > plain["within_tolerance"] + 0.1
+    assert abs(chosen["bias_min"]) < abs(plain["bias_min"]) / 2
+    assert chosen["median_abs_min"] < plain["median_abs_min"]
+    assert set(chosen["bands"]) == {"08-09", "09-11", "11-12", "lunch", "afternoon"}
+    text = table({"tickets_300": results})
+    assert "capacity" in text and "lunch" in text
+
+
+def test_tolerance_is_twenty_percent_or_two_minutes() -> None:
+    assert tolerance(5) == 2.0 and tolerance(9.9) == 2.0
+    assert tolerance(30) == 6.0
