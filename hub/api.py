@@ -144,13 +144,16 @@ def no_store(response: Response) -> Response:
 # ------------------------------------------------------------------ routes
 
 
+LOGIN_BODY = {
+    "username": Field(str, required=True, max_length=40),
+    "password": Field(str, required=True, max_length=200),
+    "center": Field(str, max_length=40),
+}
+
+
 @api.post("/auth/token")
 def login() -> Any:
-    data = body({
-        "username": Field(str, required=True, max_length=40),
-        "password": Field(str, required=True, max_length=200),
-        "center": Field(str, max_length=40),
-    })
+    data = body(LOGIN_BODY)
     remote = request.remote_addr or "?"
     delay = hub().login_delay(data["username"], remote)
     if delay:
@@ -260,13 +263,16 @@ def get_ticket(ticket_id: str) -> Any:
     return no_store(jsonify(found))
 
 
+RATING_BODY = {
+    "level": Field(int, required=True, minimum=1, maximum=5),
+    "aspects": Field(list, items=str, item_choices=RATING_ASPECTS),
+    "reason": Field(str, max_length=200),
+}
+
+
 @api.post("/tickets/<ticket_id>/rating")
 def rate(ticket_id: str) -> Any:
-    data = body({
-        "level": Field(int, required=True, minimum=1, maximum=5),
-        "aspects": Field(list, items=str),
-        "reason": Field(str, max_length=200),
-    })
+    data = body(RATING_BODY)
     who = principal()
     if who is not None and who.role not in ("pad",) + STAFF:
         raise ApiError(403, "forbidden", f"a {who.role} may not rate")
@@ -365,14 +371,17 @@ def health() -> Any:
     return no_store(response)
 
 
+APPOINTMENT_BODY = {
+    "service": Field(str, required=True, max_length=40),
+    "day": Field(str, required=True, pattern=r"\d{4}-\d{2}-\d{2}"),
+    "slot": Field(str, required=True, pattern=r"\d{2}:\d{2}"),
+    "phone": Field(str, required=True, pattern=r"[0-9+ -]{7,20}"),
+}
+
+
 @api.post("/appointments")
 def book() -> Any:
-    data = body({
-        "service": Field(str, required=True, max_length=40),
-        "day": Field(str, required=True, pattern=r"\d{4}-\d{2}-\d{2}"),
-        "slot": Field(str, required=True, pattern=r"\d{2}:\d{2}"),
-        "phone": Field(str, required=True, pattern=r"[0-9+ -]{7,20}"),
-    })
+    data = body(APPOINTMENT_BODY)
     who = principal()
     if who is None and not hub().mobile_limit.allow(request.remote_addr or "?"):
         raise ApiError(429, "rate_limited", "too many requests from this phone; please wait")
@@ -406,15 +415,18 @@ def cancel(code: str) -> Any:
     return jsonify({"code": code, "status": "cancelled", "seq": events[-1].seq})
 
 
+HEALTH_BODY = {
+    "printer": Field(dict),
+    "sound": Field(dict),
+    "display": Field(dict),
+    "message": Field(str, max_length=200),
+}
+
+
 @api.post("/devices/health")
 def device_health() -> Any:
     who = require("kiosk", "display", "caller", "pad")
-    data = body({
-        "printer": Field(dict),
-        "sound": Field(dict),
-        "display": Field(dict),
-        "message": Field(str, max_length=200),
-    })
+    data = body(HEALTH_BODY)
     for part in ("printer", "sound", "display"):
         if part in data and data[part] is not None and len(str(data[part])) > 500:
             raise ApiError(422, "invalid_field", f"{part} is too large", part)
@@ -431,11 +443,14 @@ def get_config() -> Any:
     return jsonify({"seq": center.state.seq, "config": dict(config.raw)})
 
 
+CONFIG_BODY = {"config": Field(dict, required=True), "summary": Field(str, max_length=200)}
+
+
 @api.put("/config")
 def put_config() -> Any:
     who = require(*MANAGERS)
     center = center_for(who)
-    data = body({"config": Field(dict, required=True), "summary": Field(str, max_length=200)})
+    data = body(CONFIG_BODY)
     summary = data.get("summary") or ""
     events = execute(center, cmd.ChangeConfig(data["config"], "dashboard", summary), who.name)
     return jsonify({"seq": events[-1].seq if events else center.state.seq})

@@ -24,6 +24,7 @@ from hub.center import Center
 from hub.domain import supervision as sv
 from hub.domain.calendar import business_day
 from hub.domain.commands import Command
+from hub.domain.config import COMPLAINT_CLASSES
 from hub.domain.events import TicketIssued
 from hub.domain.state import CenterState
 from hub.validation import ApiError, Field
@@ -157,19 +158,22 @@ def complaints() -> Any:
                         reverse=True)]})
 
 
+COMPLAINT_BODY = {
+    "channel": Field(str, required=True, choices=sv.CHANNELS),
+    "text": Field(str, required=True, max_length=sv.MAX_TEXT),
+    "deadline_class": Field(str, required=True, choices=COMPLAINT_CLASSES),
+    "window": Field(int, minimum=1, maximum=999),
+    "clerk": Field(str, max_length=40),
+    "ticket": Field(str, max_length=40),
+    "complainant": Field(str, max_length=40),
+    "phone": Field(str, max_length=20, pattern=r"[0-9+ -]{7,20}"),
+}
+
+
 @manage_api.post("/manage/complaints")
 def record_complaint() -> Any:
     who, center = manager_and_center()
-    data = body({
-        "channel": Field(str, required=True, choices=sv.CHANNELS),
-        "text": Field(str, required=True, max_length=sv.MAX_TEXT),
-        "deadline_class": Field(str, required=True, max_length=20),
-        "window": Field(int, minimum=1, maximum=999),
-        "clerk": Field(str, max_length=40),
-        "ticket": Field(str, max_length=40),
-        "complainant": Field(str, max_length=40),
-        "phone": Field(str, max_length=20, pattern=r"[0-9+ -]{7,20}"),
-    })
+    data = body(COMPLAINT_BODY)
     events = execute(center, sv.RecordComplaint(
         data["channel"], data["text"], data["deadline_class"], data.get("window"),
         data.get("clerk") or None, data.get("ticket") or None,
@@ -240,10 +244,16 @@ def call_backs() -> Any:
                         reverse=True)]})
 
 
+DRAW_BODY = {"size": Field(int, minimum=1, maximum=50)}
+CALL_BACK_BODY = {"ticket": Field(str, required=True, max_length=40),
+                  "outcome": Field(str, required=True, choices=sv.OUTCOMES),
+                  "note": Field(str, max_length=200)}
+
+
 @manage_api.post("/manage/call-backs")
 def draw_call_backs() -> Any:
     who, center = manager_and_center()
-    data = body({"size": Field(int, minimum=1, maximum=50)})
+    data = body(DRAW_BODY)
     assert center.state.config is not None
     size = data.get("size") or center.state.config.supervision.call_back_sample
     events = execute(center, sv.DrawCallBackSample(size, secrets.randbits(32)), who.name)
@@ -257,9 +267,7 @@ def draw_call_backs() -> Any:
 @manage_api.post("/manage/call-backs/<sample>/record")
 def record_call_back(sample: str) -> Any:
     who, center = manager_and_center()
-    data = body({"ticket": Field(str, required=True, max_length=40),
-                 "outcome": Field(str, required=True, choices=sv.OUTCOMES),
-                 "note": Field(str, max_length=200)})
+    data = body(CALL_BACK_BODY)
     run_command(center, who, sv.RecordCallBack(sample, data["ticket"], data["outcome"],
                                         data.get("note") or ""))
     return read_answer(center, lambda state, now: manage_views.sample_view(
