@@ -340,17 +340,23 @@ def get_state() -> Any:
     return no_store(jsonify(center.read(lambda s: views.snapshot(s, now))))
 
 
+def _whole_query(name: str, default: str, low: int, high: int) -> int:
+    """?name= as a whole number in low..high: ASCII digits only (not ² or ٣), and
+    short, so int() never sees a 4,300-digit string; else 422 naming it."""
+    raw = request.args.get(name, default)
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and low <= int(raw) <= high):
+        raise ApiError(422, "invalid_field", f"{name} must be a whole number from {low} to "
+                       f"{high}", name)
+    return int(raw)
+
+
 @api.get("/events")
 def get_events() -> Any:
     who = require(*MANAGERS)
     center = center_for(who)
-    raw = request.args.get("since", "0")
-    if not raw.isdigit():
-        raise ApiError(422, "invalid_field", "since must be a whole number", "since")
-    limit_raw = request.args.get("limit", "1000")
-    if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 10000:
-        raise ApiError(422, "invalid_field", "limit must be 1 to 10000", "limit")
-    page = hub().run(center.store.load_page, center.id, int(raw), int(limit_raw))
+    since = _whole_query("since", "0", 0, 2**63 - 1)
+    limit = _whole_query("limit", "1000", 1, 10000)
+    page = hub().run(center.store.load_page, center.id, since, limit)
     return jsonify({"seq": center.state.seq,
                     "events": [payload(e, manager=True) for e in page]})
 

@@ -7,8 +7,8 @@ documented status code and content type, and match its documented schema.
 
 A few examples per operation and principal keep the run short for CI; run
 `pytest tests/security/test_fuzz_api.py --deep` (or JIAOHAO_FUZZ_DEEP=1) for a
-long run. The hub is this module's own: the fuzz may add users, devices and
-complaints, so no other test shares it.
+long run, or set JIAOHAO_FUZZ_EXAMPLES=N. The hub is this module's own: the
+fuzz may add users, devices and complaints, so no other test shares it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from schemathesis.checks import (  # type: ignore[attr-defined]  # registered ch
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core.failures import Failure, FailureGroup
 
 from hub.process import HubProcess
 
@@ -44,8 +45,13 @@ QUICK, DEEP = 6, 200
 PRINCIPALS = ("anonymous", "kiosk", "clerk", "manager")
 
 
-def deep(config: pytest.Config) -> bool:
-    return bool(config.getoption("--deep", False)) or os.environ.get("JIAOHAO_FUZZ_DEEP") == "1"
+def examples_per_operation(config: pytest.Config) -> int:
+    """QUICK; DEEP with --deep or JIAOHAO_FUZZ_DEEP=1; JIAOHAO_FUZZ_EXAMPLES=N sets N."""
+    if os.environ.get("JIAOHAO_FUZZ_EXAMPLES"):
+        return int(os.environ["JIAOHAO_FUZZ_EXAMPLES"])
+    if config.getoption("--deep", False) or os.environ.get("JIAOHAO_FUZZ_DEEP") == "1":
+        return DEEP
+    return QUICK
 
 
 @dataclass
@@ -75,8 +81,9 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
         hub.stop()
 
 
-def run_operation(fuzzed: Fuzzed, operation: Any, token: str | None, mode: GenerationMode,
+def run_operation(fuzzed: Fuzzed, operation: Any, who: str, mode: GenerationMode,
                   examples: int, failures: list[str]) -> None:
+    token = fuzzed.tokens[who]
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     label = f"{operation.method.upper()} {operation.path}"
     session = requests.Session()
@@ -90,8 +97,8 @@ def run_operation(fuzzed: Fuzzed, operation: Any, token: str | None, mode: Gener
         try:
             case.call_and_validate(session=session, headers=headers, checks=CHECKS,
                                    timeout=20)
-        except AssertionError as failure:  # schemathesis reports failed checks this way
-            failures.append(f"{label} [{mode.value}]: {str(failure)[:1500]}")
+        except (Failure, FailureGroup) as failure:  # the checks that failed, with a curl line
+            failures.append(f"{label} [{mode.value}] as {who}: {str(failure)[:1500]}")
 
     try:
         probe()
@@ -105,8 +112,7 @@ def test_fuzz_finds_no_server_error_and_no_schema_mismatch(
     fuzzed: Fuzzed, who: str, request: pytest.FixtureRequest,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    examples = DEEP if deep(request.config) else QUICK
-    token = fuzzed.tokens[who]
+    examples = examples_per_operation(request.config)
     failures: list[str] = []
     started, before = time.monotonic(), sum(fuzzed.ran.values())
     operations = [result.ok() for result in fuzzed.schema.get_all_operations()]
@@ -115,7 +121,7 @@ def test_fuzz_finds_no_server_error_and_no_schema_mismatch(
         if operation.path == "/api/v1/auth/token" and who != "anonymous":
             continue  # signing in is anonymous; repeated names only slow down (throttle)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            run_operation(fuzzed, operation, token, mode, examples, failures)
+            run_operation(fuzzed, operation, who, mode, examples, failures)
     ran = sum(fuzzed.ran.values()) - before
     with capsys.disabled():
         print(f"\nfuzz {who}: {ran} requests over {len(operations)} operations in "
