@@ -9,6 +9,7 @@ and devices use `hub.domain.accounts`. `GET /api/v1/clock` is public: it lets
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -84,23 +85,43 @@ def alerts() -> Any:
 # ------------------------------------------------------------------ reports
 
 
+DAY_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MONTH_FORM = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
+def day_arg(name: str) -> date | None:
+    """?name= as a day (YYYY-MM-DD only); absent or empty is None; else 422 naming it."""
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    try:
+        if not DAY_FORM.fullmatch(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(422, "invalid_field", f"{name} must be a date (YYYY-MM-DD)",
+                       name) from None
+
+
 def _range() -> tuple[date, date]:
     """The days a report covers: ?day=, ?month=YYYY-MM or ?from=&to= (default today)."""
-    args = request.args
-    try:
-        if args.get("month"):
-            return reports.month_range(args["month"])
-        if args.get("from") or args.get("to"):
-            start = date.fromisoformat(args.get("from") or args.get("to") or "")
-            end = date.fromisoformat(args.get("to") or args.get("from") or "")
-        elif args.get("day"):
-            start = end = date.fromisoformat(args["day"])
-        else:
-            _, center = manager_and_center()
-            start = end = business_day(center.state.config, center.clock())  # type: ignore[arg-type]
-    except ValueError:
-        raise ApiError(422, "invalid_field", "give day=, month=YYYY-MM or from=&to= as dates",
-                       "from") from None
+    month = request.args.get("month", "")
+    if month:
+        try:
+            if not MONTH_FORM.fullmatch(month):
+                raise ValueError(month)
+            return reports.month_range(month)
+        except ValueError:
+            raise ApiError(422, "invalid_field", "month must be YYYY-MM", "month") from None
+    start, end, day = day_arg("from"), day_arg("to"), day_arg("day")
+    if start or end:
+        start, end = start or end, end or start
+    elif day:
+        start = end = day
+    else:
+        _, center = manager_and_center()
+        start = end = business_day(center.state.config, center.clock())  # type: ignore[arg-type]
+    assert start is not None and end is not None
     if end < start or (end - start) > timedelta(days=MAX_RANGE_DAYS):
         raise ApiError(422, "invalid_field", f"from must not be after to, at most "
                        f"{MAX_RANGE_DAYS} days", "to")
@@ -288,11 +309,7 @@ def audit() -> Any:
     number = request.args.get("number", "").strip().upper()
     if not ticket_id and not number:
         raise ApiError(422, "missing_field", "give ticket= or number=", "ticket")
-    try:
-        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else \
-            business_day(center.state.config, center.clock())  # type: ignore[arg-type]
-    except ValueError:
-        raise ApiError(422, "invalid_field", "day must be a date", "day") from None
+    day = day_arg("day") or business_day(center.state.config, center.clock())  # type: ignore[arg-type]
     config = center.state.config
     assert config is not None
 

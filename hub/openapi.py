@@ -60,7 +60,8 @@ def _query(name: str, kind: str = "string", **constraints: Any) -> dict[str, Any
 
 
 CENTER = [_query("center")]
-DATE = {"format": "date"}
+DATE = {"pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",
+        "description": "a day, YYYY-MM-DD; empty is the same as absent"}
 WINDOW = _path("window", "integer", minimum=0)
 
 
@@ -76,7 +77,7 @@ def manage_paths() -> dict[str, Any]:
     from hub.reports_export import TABLES
 
     who = "manager, admin"
-    report_range = [_query("day", **DATE), _query("month", pattern=r"^\d{4}-\d{2}$"),
+    report_range = [_query("day", **DATE), _query("month", pattern=r"^([0-9]{4}-[0-9]{2})?$"),
                     _query("from", **DATE), _query("to", **DATE)]
     actions = sorted({a for table in SUPERVISION_ACTIONS.values() for a in table})
     return {

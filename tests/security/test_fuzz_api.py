@@ -64,7 +64,7 @@ class Fuzzed:
 
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
-    """The demo center on its own hub, with a ticket being served at window 1."""
+    """The demo center on its own hub: tickets waiting, the clerk at a window."""
     hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("fuzz-hub")))
     credentials = hub.prepare_demo()
     hub.start()
@@ -75,6 +75,17 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
             "anonymous": None, "kiosk": hub.tokens["kiosk-1"],
             "clerk": hub.login(clerk), "manager": hub.login("director"),
         }
+        # A hall at work: tickets waiting, the clerk signed in at a window of theirs.
+        for service in ("household", "household", "social-security"):
+            requests.post(f"{hub.url}/api/v1/tickets", json={"service": service}, timeout=10,
+                          headers={"Authorization": f"Bearer {tokens['kiosk']}"}
+                          ).raise_for_status()
+        me = requests.get(f"{hub.url}/api/v1/me", timeout=10,
+                          headers={"Authorization": f"Bearer {tokens['clerk']}"}).json()
+        window = next(w["id"] for w in me["windows"] if w["allowed"])
+        requests.post(f"{hub.url}/api/v1/windows/{window}/sign-in", timeout=10,
+                      headers={"Authorization": f"Bearer {tokens['clerk']}"}
+                      ).raise_for_status()
         schema = schemathesis.openapi.from_url(f"{hub.url}/api/v1/openapi.json")
         yield Fuzzed(hub, tokens, schema)
     finally:
