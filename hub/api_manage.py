@@ -105,6 +105,7 @@ def day_arg(name: str) -> date | None:
 
 def _range() -> tuple[date, date]:
     """The days a report covers: ?day=, ?month=YYYY-MM or ?from=&to= (default today)."""
+    start, end, day = day_arg("from"), day_arg("to"), day_arg("day")  # each checked
     month = request.args.get("month", "")
     if month:
         try:
@@ -113,7 +114,6 @@ def _range() -> tuple[date, date]:
             return reports.month_range(month)
         except ValueError:
             raise ApiError(422, "invalid_field", "month must be YYYY-MM", "month") from None
-    start, end, day = day_arg("from"), day_arg("to"), day_arg("day")
     if start or end:
         start, end = start or end, end or start
     elif day:
@@ -150,7 +150,7 @@ def export() -> Any:
     name = request.args.get("table", "windows")
     if kind not in ("csv", "xlsx"):
         raise ApiError(422, "invalid_field", "format must be csv or xlsx", "format")
-    if kind == "csv" and name not in reports_export.TABLES:
+    if (kind == "csv" or "table" in request.args) and name not in reports_export.TABLES:
         raise ApiError(422, "invalid_field",
                        f"table must be one of {', '.join(reports_export.TABLES)}", "table")
     found = _report(center)
