@@ -143,13 +143,16 @@ def no_store(response: Response) -> Response:
 # ------------------------------------------------------------------ routes
 
 
+LOGIN_BODY = {
+    "username": Field(str, required=True, max_length=40),
+    "password": Field(str, required=True, max_length=200),
+    "center": Field(str, max_length=40),
+}
+
+
 @api.post("/auth/token")
 def login() -> Any:
-    data = body({
-        "username": Field(str, required=True, max_length=40),
-        "password": Field(str, required=True, max_length=200),
-        "center": Field(str, max_length=40),
-    })
+    data = body(LOGIN_BODY)
     remote = request.remote_addr or "?"
     try:
         token, who, expires = hub().login(
@@ -264,9 +267,10 @@ def get_ticket(ticket_id: str) -> Any:
 
 RATING_BODY = {
     "level": Field(int, required=True, minimum=1, maximum=5),
-    "aspects": Field(list, items=str),
+    "aspects": Field(list, items=str, item_choices=RATING_ASPECTS),
     "reason": Field(str, max_length=200),
 }
+PAD_RATING_BODY = {**RATING_BODY, "number": Field(str, required=True, max_length=8)}
 
 
 def _rating(data: dict[str, Any]) -> tuple[int, tuple[str, ...], str]:
@@ -298,7 +302,7 @@ def rate(ticket_id: str) -> Any:
 def rate_at_window(window: int) -> Any:
     """The rating pad of window `window` rates the visit just completed there, by its
     number; only a pad bound to that window (jiaohao device add --window) may."""
-    data = body({**RATING_BODY, "number": Field(str, required=True, max_length=8)})
+    data = body(PAD_RATING_BODY)
     who = require("pad")
     center = center_for(who)
     if window not in who.windows:
@@ -366,12 +370,11 @@ def get_state() -> Any:
     return no_store(jsonify(center.read(lambda s: read(s, now))))
 
 
-def _whole_number(name: str, raw: str, low: int, high: int) -> int:
-    """A query parameter of ASCII digits within [low, high], or 422 naming it.
-    (str.isdigit accepts "²" and "٣", which int() refuses; and a 4,300-digit
-    number costs time to convert and overflows SQLite's integers.)"""
-    if not (0 < len(raw) <= 19 and raw.isascii() and raw.isdigit()) \
-            or not low <= int(raw) <= high:
+def _whole_query(name: str, default: str, low: int, high: int) -> int:
+    """?name= as a whole number in low..high: ASCII digits only (not ² or ٣), and
+    short, so int() never sees a 4,300-digit string; else 422 naming it."""
+    raw = request.args.get(name, default)
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and low <= int(raw) <= high):
         raise ApiError(422, "invalid_field", f"{name} must be a whole number from {low} to "
                        f"{high}", name)
     return int(raw)
@@ -381,8 +384,8 @@ def _whole_number(name: str, raw: str, low: int, high: int) -> int:
 def get_events() -> Any:
     who = require(*MANAGERS)
     center = center_for(who)
-    since = _whole_number("since", request.args.get("since", "0"), 0, 2**63 - 1)
-    limit = _whole_number("limit", request.args.get("limit", "1000"), 1, 10000)
+    since = _whole_query("since", "0", 0, 2**63 - 1)
+    limit = _whole_query("limit", "1000", 1, 10000)
     page = hub().run(center.store.load_page, center.id, since, limit)
     return jsonify({"seq": center.state.seq,
                     "events": [payload(e, TO_MANAGERS) for e in page]})
@@ -404,14 +407,17 @@ def health() -> Any:
     return no_store(response)
 
 
+APPOINTMENT_BODY = {
+    "service": Field(str, required=True, max_length=40),
+    "day": Field(str, required=True, pattern=r"\d{4}-\d{2}-\d{2}"),
+    "slot": Field(str, required=True, pattern=r"\d{2}:\d{2}"),
+    "phone": Field(str, required=True, pattern=r"[0-9+ -]{7,20}"),
+}
+
+
 @api.post("/appointments")
 def book() -> Any:
-    data = body({
-        "service": Field(str, required=True, max_length=40),
-        "day": Field(str, required=True, pattern=r"\d{4}-\d{2}-\d{2}"),
-        "slot": Field(str, required=True, pattern=r"\d{2}:\d{2}"),
-        "phone": Field(str, required=True, pattern=r"[0-9+ -]{7,20}"),
-    })
+    data = body(APPOINTMENT_BODY)
     who = principal()
     if who is None and not hub().mobile_limit.allow(request.remote_addr or "?"):
         raise ApiError(429, "rate_limited", "too many requests from this phone; please wait")
@@ -445,15 +451,18 @@ def cancel(code: str) -> Any:
     return jsonify({"code": code, "status": "cancelled", "seq": events[-1].seq})
 
 
+HEALTH_BODY = {
+    "printer": Field(dict),
+    "sound": Field(dict),
+    "display": Field(dict),
+    "message": Field(str, max_length=200),
+}
+
+
 @api.post("/devices/health")
 def device_health() -> Any:
     who = require("kiosk", "display", "caller", "pad")
-    data = body({
-        "printer": Field(dict),
-        "sound": Field(dict),
-        "display": Field(dict),
-        "message": Field(str, max_length=200),
-    })
+    data = body(HEALTH_BODY)
     for part in ("printer", "sound", "display"):
         if part in data and data[part] is not None and len(str(data[part])) > 500:
             raise ApiError(422, "invalid_field", f"{part} is too large", part)
@@ -470,11 +479,14 @@ def get_config() -> Any:
     return jsonify({"seq": center.state.seq, "config": dict(config.raw)})
 
 
+CONFIG_BODY = {"config": Field(dict, required=True), "summary": Field(str, max_length=200)}
+
+
 @api.put("/config")
 def put_config() -> Any:
     who = require(*MANAGERS)
     center = center_for(who)
-    data = body({"config": Field(dict, required=True), "summary": Field(str, max_length=200)})
+    data = body(CONFIG_BODY)
     summary = data.get("summary") or ""
     events = execute(center, cmd.ChangeConfig(data["config"], "dashboard", summary), who.name)
     return jsonify({"seq": events[-1].seq if events else center.state.seq})

@@ -9,6 +9,7 @@ and devices use `hub.domain.accounts`. `GET /api/v1/clock` is public: it lets
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from hub.center import Center
 from hub.domain import supervision as sv
 from hub.domain.calendar import business_day
 from hub.domain.commands import Command
+from hub.domain.config import COMPLAINT_CLASSES
 from hub.domain.events import TicketIssued
 from hub.domain.state import CenterState
 from hub.validation import ApiError, Field
@@ -83,23 +85,43 @@ def alerts() -> Any:
 # ------------------------------------------------------------------ reports
 
 
+DAY_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MONTH_FORM = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
+def day_arg(name: str) -> date | None:
+    """?name= as a day (YYYY-MM-DD only); absent or empty is None; else 422 naming it."""
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    try:
+        if not DAY_FORM.fullmatch(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(422, "invalid_field", f"{name} must be a date (YYYY-MM-DD)",
+                       name) from None
+
+
 def _range() -> tuple[date, date]:
     """The days a report covers: ?day=, ?month=YYYY-MM or ?from=&to= (default today)."""
-    args = request.args
-    try:
-        if args.get("month"):
-            return reports.month_range(args["month"])
-        if args.get("from") or args.get("to"):
-            start = date.fromisoformat(args.get("from") or args.get("to") or "")
-            end = date.fromisoformat(args.get("to") or args.get("from") or "")
-        elif args.get("day"):
-            start = end = date.fromisoformat(args["day"])
-        else:
-            _, center = manager_and_center()
-            start = end = business_day(center.state.config, center.clock())  # type: ignore[arg-type]
-    except ValueError:
-        raise ApiError(422, "invalid_field", "give day=, month=YYYY-MM or from=&to= as dates",
-                       "from") from None
+    start, end, day = day_arg("from"), day_arg("to"), day_arg("day")  # each checked
+    month = request.args.get("month", "")
+    if month:
+        try:
+            if not MONTH_FORM.fullmatch(month):
+                raise ValueError(month)
+            return reports.month_range(month)
+        except ValueError:
+            raise ApiError(422, "invalid_field", "month must be YYYY-MM", "month") from None
+    if start or end:
+        start, end = start or end, end or start
+    elif day:
+        start = end = day
+    else:
+        _, center = manager_and_center()
+        start = end = business_day(center.state.config, center.clock())  # type: ignore[arg-type]
+    assert start is not None and end is not None
     if end < start or (end - start) > timedelta(days=MAX_RANGE_DAYS):
         raise ApiError(422, "invalid_field", f"from must not be after to, at most "
                        f"{MAX_RANGE_DAYS} days", "to")
@@ -128,7 +150,7 @@ def export() -> Any:
     name = request.args.get("table", "windows")
     if kind not in ("csv", "xlsx"):
         raise ApiError(422, "invalid_field", "format must be csv or xlsx", "format")
-    if kind == "csv" and name not in reports_export.TABLES:
+    if (kind == "csv" or "table" in request.args) and name not in reports_export.TABLES:
         raise ApiError(422, "invalid_field",
                        f"table must be one of {', '.join(reports_export.TABLES)}", "table")
     found = _report(center)
@@ -157,19 +179,22 @@ def complaints() -> Any:
                         reverse=True)]})
 
 
+COMPLAINT_BODY = {
+    "channel": Field(str, required=True, choices=sv.CHANNELS),
+    "text": Field(str, required=True, max_length=sv.MAX_TEXT),
+    "deadline_class": Field(str, required=True, choices=COMPLAINT_CLASSES),
+    "window": Field(int, minimum=1, maximum=999),
+    "clerk": Field(str, max_length=40),
+    "ticket": Field(str, max_length=40),
+    "complainant": Field(str, max_length=40),
+    "phone": Field(str, max_length=20, pattern=r"[0-9+ -]{7,20}"),
+}
+
+
 @manage_api.post("/manage/complaints")
 def record_complaint() -> Any:
     who, center = manager_and_center()
-    data = body({
-        "channel": Field(str, required=True, choices=sv.CHANNELS),
-        "text": Field(str, required=True, max_length=sv.MAX_TEXT),
-        "deadline_class": Field(str, required=True, max_length=20),
-        "window": Field(int, minimum=1, maximum=999),
-        "clerk": Field(str, max_length=40),
-        "ticket": Field(str, max_length=40),
-        "complainant": Field(str, max_length=40),
-        "phone": Field(str, max_length=20, pattern=r"[0-9+ -]{7,20}"),
-    })
+    data = body(COMPLAINT_BODY)
     events = execute(center, sv.RecordComplaint(
         data["channel"], data["text"], data["deadline_class"], data.get("window"),
         data.get("clerk") or None, data.get("ticket") or None,
@@ -240,10 +265,16 @@ def call_backs() -> Any:
                         reverse=True)]})
 
 
+DRAW_BODY = {"size": Field(int, minimum=1, maximum=50)}
+CALL_BACK_BODY = {"ticket": Field(str, required=True, max_length=40),
+                  "outcome": Field(str, required=True, choices=sv.OUTCOMES),
+                  "note": Field(str, max_length=200)}
+
+
 @manage_api.post("/manage/call-backs")
 def draw_call_backs() -> Any:
     who, center = manager_and_center()
-    data = body({"size": Field(int, minimum=1, maximum=50)})
+    data = body(DRAW_BODY)
     assert center.state.config is not None
     size = data.get("size") or center.state.config.supervision.call_back_sample
     events = execute(center, sv.DrawCallBackSample(size, secrets.randbits(32)), who.name)
@@ -257,9 +288,7 @@ def draw_call_backs() -> Any:
 @manage_api.post("/manage/call-backs/<sample>/record")
 def record_call_back(sample: str) -> Any:
     who, center = manager_and_center()
-    data = body({"ticket": Field(str, required=True, max_length=40),
-                 "outcome": Field(str, required=True, choices=sv.OUTCOMES),
-                 "note": Field(str, max_length=200)})
+    data = body(CALL_BACK_BODY)
     run_command(center, who, sv.RecordCallBack(sample, data["ticket"], data["outcome"],
                                         data.get("note") or ""))
     return read_answer(center, lambda state, now: manage_views.sample_view(
@@ -280,11 +309,7 @@ def audit() -> Any:
     number = request.args.get("number", "").strip().upper()
     if not ticket_id and not number:
         raise ApiError(422, "missing_field", "give ticket= or number=", "ticket")
-    try:
-        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else \
-            business_day(center.state.config, center.clock())  # type: ignore[arg-type]
-    except ValueError:
-        raise ApiError(422, "invalid_field", "day must be a date", "day") from None
+    day = day_arg("day") or business_day(center.state.config, center.clock())  # type: ignore[arg-type]
     config = center.state.config
     assert config is not None
 

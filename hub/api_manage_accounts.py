@@ -38,19 +38,25 @@ def _person(state: CenterState, username: str, display_name: str) -> str:
     return card if card != username else (display_name or username)
 
 
+USER_BODY = {
+    "username": Field(str, required=True, max_length=40),
+    "role": Field(str, required=True, choices=USER_ROLES),
+    "password": Field(str, max_length=200),
+    "display_name": Field(str, max_length=40),
+    "windows": Field(list, items=int),
+    "active": Field(bool),
+    "create": Field(bool),
+}
+DEVICE_BODY = {"name": Field(str, required=True, max_length=40),
+               "role": Field(str, required=True, choices=DEVICE_ROLES),
+               "window": Field(int, minimum=1, maximum=999)}
+
+
 @manage_api.post("/manage/users")
 def save_user() -> Any:
     """Add a user (create: true, with a password) or change one."""
     who, center = manager_and_center()
-    data = body({
-        "username": Field(str, required=True, max_length=40),
-        "role": Field(str, required=True, choices=USER_ROLES),
-        "password": Field(str, max_length=200),
-        "display_name": Field(str, max_length=40),
-        "windows": Field(list, items=int),
-        "active": Field(bool),
-        "create": Field(bool),
-    })
+    data = body(USER_BODY)
     existing = center.state.users.get(data["username"])
     if who.role != "admin" and "admin" in (data["role"], existing.role if existing else None):
         raise ApiError(403, "forbidden", "only an admin may create or change an admin", "role")
@@ -94,9 +100,7 @@ def devices() -> Any:
 def add_device() -> Any:
     """Add a device (or issue a revoked one a new token): the token is shown this once."""
     who, center = manager_and_center()
-    data = body({"name": Field(str, required=True, max_length=40),
-                 "role": Field(str, required=True, choices=DEVICE_ROLES),
-                 "window": Field(int, minimum=1, maximum=999)})
+    data = body(DEVICE_BODY)
     token = new_device_token(center.id)
     seq = run_command(center, who, AddDevice(data["name"], data["role"], token_hash(token),
                                              data.get("window")))

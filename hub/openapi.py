@@ -2,193 +2,234 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-ERROR = {"$ref": "#/components/schemas/Error"}
+from hub.openapi_schemas import EXPORT, SCHEMAS, SVG, ref
+from hub.validation import Field, body_schema
+
+ERROR = ref("Error")
+Body = Mapping[str, Field] | list[Mapping[str, Field]]
 
 
-def _op(summary: str, who: str, *, body: dict[str, Any] | None = None,
-        ok: int = 200, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def _request(body: Body) -> dict[str, Any]:
+    """The request body of a route, derived from the Field table(s) its handler checks
+    (several tables: the one the path's action picks)."""
+    tables = body if isinstance(body, list) else [body]
+    schemas: list[dict[str, Any]] = []
+    for table in tables:
+        schema = body_schema(table)
+        if schema not in schemas:
+            schemas.append(schema)
+    required = all(any(rule.required for rule in table.values()) for table in tables)
+    return {"required": required, "content": {"application/json": {
+        "schema": schemas[0] if len(schemas) == 1 else {"anyOf": schemas}}}}
+
+
+def _op(summary: str, who: str, answer: str | dict[str, Any], *, body: Body | None = None,
+        ok: int = 200, params: list[dict[str, Any]] | None = None,
+        also: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An operation: `answer` names the 2xx JSON schema (components) or gives the
+    content by media type; `also` adds other documented answers (e.g. 503)."""
+    content = {"application/json": {"schema": ref(answer)}} if isinstance(answer, str) \
+        else answer
     operation: dict[str, Any] = {
         "summary": summary,
         "description": f"Who: {who}.",
         "responses": {
-            str(ok): {"description": "OK", "content": {"application/json": {}}},
+            str(ok): {"description": "OK", "content": content},
             "4XX": {"description": "Refused", "content": {"application/json": {"schema": ERROR}}},
+            **(also or {}),
         },
     }
     if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": {
-                "type": "object", "additionalProperties": False, "properties": body}}},
-        }
+        operation["requestBody"] = _request(body)
     if params:
         operation["parameters"] = params
     return operation
 
 
-def _path(name: str, kind: str = "string") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+def _path(name: str, kind: str = "string", **constraints: Any) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": kind, **constraints}}
 
 
-def _query(name: str, kind: str = "string") -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
+def _query(name: str, kind: str = "string", **constraints: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False,
+            "schema": {"type": kind, **constraints}}
 
 
-S = {"type": "string"}
-I = {"type": "integer"}  # noqa: E741 - short names keep the table readable
 CENTER = [_query("center")]
-WINDOW_ACTIONS = ["sign-in", "sign-out", "open", "pause", "call-next", "call", "recall",
-                  "start", "complete", "no-show", "reinstate", "transfer", "suspend", "resume"]
+DATE = {"pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",
+        "description": "a day, YYYY-MM-DD; empty is the same as absent"}
+WINDOW = _path("window", "integer", minimum=0)
 
 
 def manage_paths() -> dict[str, Any]:
     """The manager's dashboard (hub/api_manage.py): managers and admins only."""
+    from hub.api_manage import (
+        CALL_BACK_BODY,
+        COMPLAINT_BODY,
+        DRAW_BODY,
+        SUPERVISION_ACTIONS,
+    )
+    from hub.api_manage_accounts import DEVICE_BODY, USER_BODY
+    from hub.reports_export import TABLES
+
     who = "manager, admin"
-    report_range = [_query("day"), _query("month"), _query("from"), _query("to")]
-    item = [_path("item")]
+    report_range = [_query("day", **DATE), _query("month", pattern=r"^([0-9]{4}-[0-9]{2})?$"),
+                    _query("from", **DATE), _query("to", **DATE)]
+    actions = sorted({a for table in SUPERVISION_ACTIONS.values() for a in table})
     return {
         "/api/v1/clock": {"get": _op(
             "The hub's time, business day and clock speed (jiaohao simulate paces by it)",
-            "anyone", params=CENTER)},
+            "anyone", "Clock", params=CENTER)},
         "/api/v1/manage/overview": {"get": _op(
             "Live overview: per service waiting, longest wait, eta, served; per window state, "
-            "clerk, current ticket and for how long; today's figures and charts", who)},
+            "clerk, current ticket and for how long; today's figures and charts", who,
+            "Overview")},
         "/api/v1/manage/alerts": {"get": _op(
             "Current alerts (long waits, 无人顶岗, late appointments, device faults and "
-            "offline displays, overdue complaints and follow-ups) and recently cleared", who)},
+            "offline displays, overdue complaints and follow-ups) and recently cleared", who,
+            "Alerts")},
         "/api/v1/manage/reports": {"get": _op(
-            "Report of a day, a month or a range: per service, window, clerk; attendance; "
-            "ranking (优秀窗口); charts", who, params=report_range)},
+            "Report of a day, a month or a range (at most 366 days): per service, window, "
+            "clerk; attendance; ranking (优秀窗口); charts", who, "Report", params=report_range)},
         "/api/v1/manage/reports/export": {"get": _op(
-            "The report as CSV (one table) or XLSX (every table)", who,
-            params=[*report_range, _query("format"), _query("table")])},
+            "The report as CSV (one table) or XLSX (every table)", who, EXPORT,
+            params=[*report_range, _query("format", enum=["csv", "xlsx"]),
+                    _query("table", enum=list(TABLES))])},
         "/api/v1/manage/complaints": {
-            "get": _op("Complaints (投诉), newest first, complainant included", who),
+            "get": _op("Complaints (投诉), newest first, complainant included", who,
+                       "Complaints"),
             "post": _op("Record a complaint; its class sets the deadline in working days", who,
-                        body={"channel": {"type": "string", "enum": ["on_site", "phone",
-                                                                     "letter"]},
-                              "text": S, "deadline_class": {"type": "string", "enum": [
-                                  "on_spot", "next_day", "multi_unit"]},
-                              "window": I, "clerk": S, "ticket": S, "complainant": S,
-                              "phone": S}, ok=201)},
+                        "Complaint", body=COMPLAINT_BODY, ok=201)},
         "/api/v1/manage/{kind}/{item}/{action}": {"post": _op(
-            "Assign, answer or close a complaint or a 差评 follow-up (回访/整改)", who,
-            body={"assignee": S, "answer": S, "call_back": S, "rectification": S, "note": S},
-            params=[{**_path("kind"), "schema": {"type": "string",
-                                                 "enum": ["complaints", "follow-ups"]}},
-                    *item, {**_path("action"), "schema": {"type": "string", "enum": [
-                        "assign", "answer", "close"]}}])},
+            "Assign, answer or close a complaint or a 差评 follow-up (回访/整改); the body "
+            "is the one of the kind and action", who,
+            {"application/json": {"schema": {"anyOf": [ref("Complaint"), ref("FollowUp")]}}},
+            body=[table for kind in SUPERVISION_ACTIONS.values() for _make, table in
+                  kind.values()],
+            params=[_path("kind", enum=sorted(SUPERVISION_ACTIONS)), _path("item"),
+                    _path("action", enum=actions)])},
         "/api/v1/manage/follow-ups": {"get": _op(
-            "Follow-ups of every 不满意/非常不满意 rating, due in 15 working days", who)},
+            "Follow-ups of every 不满意/非常不满意 rating, due in 15 working days", who,
+            "FollowUps")},
         "/api/v1/manage/call-backs": {
-            "get": _op("Call-back samples (抽样回访) with their outcomes", who),
+            "get": _op("Call-back samples (抽样回访) with their outcomes", who, "Samples"),
             "post": _op("Draw a random sample of today's other completed tickets", who,
-                        body={"size": I}, ok=201)},
+                        "Sample", body=DRAW_BODY, ok=201)},
         "/api/v1/manage/call-backs/{sample}/record": {"post": _op(
-            "Record the outcome of one call-back", who,
-            body={"ticket": S, "outcome": {"type": "string", "enum": [
-                "satisfied", "dissatisfied", "unreachable"]}, "note": S},
+            "Record the outcome of one call-back", who, "Sample", body=CALL_BACK_BODY,
             params=[_path("sample")])},
         "/api/v1/manage/audit": {"get": _op(
-            "Audit trail of a ticket: every event, who and when", who,
-            params=[_query("ticket"), _query("number"), _query("day")])},
+            "Audit trail of a ticket: every event, who and when (ticket= or number=)", who,
+            "Audit", params=[_query("ticket"), _query("number"), _query("day", **DATE)])},
         "/api/v1/manage/users": {
-            "get": _op("Staff accounts", who),
-            "post": _op("Add or change a staff account (only an admin touches admins)", who,
-                        body={"username": S, "role": S, "password": S, "display_name": S,
-                              "windows": {"type": "array", "items": I},
-                              "active": {"type": "boolean"}, "create": {"type": "boolean"}})},
+            "get": _op("Staff accounts", who, "Users"),
+            "post": _op("Add or change a staff account (only an admin touches admins; a new "
+                        "password has at least 8 characters)", who, "UserSaved",
+                        body=USER_BODY)},
         "/api/v1/manage/devices": {
-            "get": _op("Devices with their health and whether they are connected", who),
+            "get": _op("Devices with their health and whether they are connected", who,
+                       "Devices"),
             "post": _op("Add a device (or re-issue a revoked one): its token, shown once", who,
-                        body={"name": S, "role": S, "window": I}, ok=201)},
+                        "DeviceAdded", body=DEVICE_BODY, ok=201)},
         "/api/v1/manage/devices/{name}/revoke": {"post": _op(
-            "Revoke a device's token", who, params=[_path("name")])},
+            "Revoke a device's token", who, "DeviceRevoked", params=[_path("name")])},
     }
 
 
 def openapi_document() -> dict[str, Any]:
+    from hub.api import (
+        APPOINTMENT_BODY,
+        CONFIG_BODY,
+        HEALTH_BODY,
+        LOGIN_BODY,
+        PAD_RATING_BODY,
+        RATING_BODY,
+        TICKET_BODY,
+        WINDOW_ACTIONS,
+    )
+
     paths: dict[str, Any] = {
         "/api/v1/auth/token": {"post": _op(
-            "Sign in; returns a bearer token", "anyone",
-            body={"username": S, "password": S, "center": S})},
+            "Sign in; returns a bearer token", "anyone", "Token", body=LOGIN_BODY)},
         "/api/v1/services": {"get": _op(
             "Every service, whether it issues now (and why not), waiting, eta", "anyone",
-            params=CENTER)},
+            "Services", params=CENTER)},
         "/api/v1/tickets": {"post": _op(
-            "Issue a ticket (or check in an appointment by its code; a phone number "
-            "given too must be the one it was booked with)",
-            "kiosk device; anyone for channel mobile within rate limits",
-            body={"service": S, "priority": S, "appointment": S, "phone": S,
-                  "channel": {"type": "string", "enum": ["kiosk", "mobile", "counter"]}},
-            ok=201, params=CENTER)},
+            "Issue a ticket (service=), or check in an appointment by its code "
+            "(appointment=; a phone number given too must be the one it was booked with)",
+            "kiosk device, staff; anyone for channel mobile within rate limits",
+            "IssuedTicket", body=TICKET_BODY, ok=201, params=CENTER)},
         "/api/v1/tickets/{ticket_id}": {"get": _op(
             "A ticket's number, status, people ahead, eta, window: no personal data",
-            "anyone holding the id", params=[_path("ticket_id"), *CENTER])},
+            "anyone holding the id", "PublicTicket", params=[_path("ticket_id"), *CENTER])},
         "/api/v1/tickets/{ticket_id}/rating": {"post": _op(
             "The holder rates their completed ticket once (好差评, 一次一评)",
             "the id holder, without a token",
-            body={"level": I, "aspects": {"type": "array", "items": S}, "reason": S},
-            params=[_path("ticket_id"), *CENTER])},
+            "Rated", body=RATING_BODY, params=[_path("ticket_id"), *CENTER])},
         "/api/v1/windows/{window}/rating": {"post": _op(
             "The window's rating pad rates the visit completed there, by its number, once",
             "the pad device bound to that window",
-            body={"number": S, "level": I, "aspects": {"type": "array", "items": S},
-                  "reason": S},
-            params=[_path("window", "integer")])},
+            "PadRated", body=PAD_RATING_BODY, params=[_path("window", "integer")])},
         "/api/v1/windows/{window}/{action}": {"post": _op(
-            "A clerk's action at a window", "the clerk signed in to that window",
-            body={"reason": S, "ticket": S, "to_service": S, "to_window": I, "note": S},
-            params=[_path("window", "integer"),
-                    {**_path("action"), "schema": {"type": "string", "enum": WINDOW_ACTIONS}}])},
+            "A clerk's action at a window; the body is the action's (pause: reason; call, "
+            "reinstate, resume: ticket; transfer: to_service or to_window, note; suspend: "
+            "reason; the others: none)", "the clerk signed in to that window",
+            "WindowAction", body=[schema for _make, schema in WINDOW_ACTIONS.values()],
+            params=[WINDOW, _path("action", enum=list(WINDOW_ACTIONS))])},
         "/api/v1/windows/{window}/queue": {"get": _op(
-            "The tickets this window could call, in order", "staff",
-            params=[_path("window", "integer")])},
+            "The tickets this window could call, in order", "staff", "WindowQueue",
+            params=[WINDOW])},
         "/api/v1/state": {"get": _op(
             "Snapshot: seq, business day, services, windows, recent calls",
-            "any authenticated device or user")},
+            "any authenticated device or user", "State")},
         "/api/v1/events": {"get": _op(
-            "The journal after SEQ, in order", "manager, admin",
-            params=[_query("since", "integer"), _query("limit", "integer")])},
-        "/api/v1/health": {"get": _op("200 when the journal can be read", "anyone")},
+            "The journal after SEQ, in order", "manager, admin", "Events",
+            params=[_query("since", "integer", minimum=0, maximum=2**63 - 1),
+                    _query("limit", "integer", minimum=1, maximum=10000)])},
+        "/api/v1/health": {"get": _op("200 when the journal can be read", "anyone", "Health",
+                                      also={"503": {"description": "A journal is unreadable",
+                                                    "content": {"application/json": {
+                                                        "schema": ref("Health")}}}})},
         "/api/v1/appointments": {"post": _op(
             "Book an appointment slot", "kiosk, staff; anyone within rate limits",
-            body={"service": S, "day": S, "slot": S, "phone": S}, ok=201, params=CENTER)},
+            "Appointment", body=APPOINTMENT_BODY, ok=201, params=CENTER)},
         "/api/v1/appointments/{code}/cancel": {"post": _op(
-            "Cancel a booked appointment", "kiosk, staff", params=[_path("code")])},
+            "Cancel a booked appointment", "kiosk, staff", "Cancelled", params=[_path("code")])},
         "/api/v1/devices/health": {"post": _op(
-            "A device reports its health (printer, sound, display)", "devices",
-            body={"printer": {"type": "object"}, "sound": {"type": "object"},
-                  "display": {"type": "object"}, "message": S})},
+            "A device reports its health (printer, sound, display: each at most 500 "
+            "characters as text)", "devices", "HealthRecorded", body=HEALTH_BODY)},
         "/api/v1/config": {
-            "get": _op("The center's configuration", "manager, admin"),
+            "get": _op("The center's configuration", "manager, admin", "Config"),
             "put": _op("Replace the configuration (validated, recorded as an event)",
-                       "manager, admin", body={"config": {"type": "object"}, "summary": S}),
+                       "manager, admin", "Seq", body=CONFIG_BODY),
         },
         "/api/v1/me": {"get": _op(
             "Who I am; my center's windows (which I may serve, who is at each), services, "
-            "priority classes, pause reasons; the window I am signed in to", "staff")},
+            "priority classes, pause reasons; the window I am signed in to", "staff", "Me")},
         "/api/v1/me/window": {"get": _op(
             "My window in detail: state, current ticket with its times, tickets suspended "
-            "or absent at it (window null when not signed in)", "staff")},
+            "or absent at it (window null when not signed in)", "staff", "MyWindow")},
         "/api/v1/me/today": {"get": _op(
             "Today's own counters: served, no-shows, transferred, average handling, ratings",
-            "staff")},
+            "staff", "MyDay")},
         "/api/v1/me/transfers": {"get": _op(
             "Tickets I received first and transferred on today, and where each is now "
-            "(首问负责)", "staff")},
+            "(首问负责)", "staff", "MyTransfers")},
         "/api/v1/kiosk": {"get": _op(
             "What a kiosk shows besides the services: center name, complaint phone, "
             "promises, priority classes, appointment slots, hours, the hub's clock",
-            "anyone", params=CENTER)},
+            "anyone", "Kiosk", params=CENTER)},
         "/api/v1/tickets/{ticket_id}/qr.svg": {"get": _op(
-            "The QR code of a ticket's phone page (image/svg+xml)", "anyone holding the id",
+            "The QR code of a ticket's phone page", "anyone holding the id", SVG,
             params=[_path("ticket_id"), *CENTER])},
         "/api/v1/devices": {"get": _op(
-            "The last health report of each device of the center", "manager, admin")},
-        "/api/v1/openapi.json": {"get": _op("This document", "anyone")},
+            "The last health report of each device of the center", "manager, admin",
+            "DeviceReports")},
+        "/api/v1/openapi.json": {"get": _op("This document", "anyone", "OpenAPI")},
     }
     paths.update(manage_paths())
     return {
@@ -199,8 +240,7 @@ def openapi_document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "required": ["error", "message"],
-                                  "properties": {"error": S, "message": S, "field": S}}},
+            "schemas": SCHEMAS,
         },
         "security": [{"bearer": []}, {}],
     }

@@ -39,6 +39,7 @@ class Field:
     maximum: int | None = None
     pattern: str | None = None
     items: type | None = None
+    item_choices: tuple[Any, ...] | None = None
 
     def check(self, name: str, value: Any) -> Any:
         kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
@@ -49,11 +50,11 @@ class Field:
         if not isinstance(value, kinds):
             raise invalid(name, f"{name} must be {_kind_name(kinds)}")
         if isinstance(value, str):
+            if len(value) > self.max_length:  # as sent, so the documented maxLength holds
+                raise invalid(name, f"{name} is longer than {self.max_length} characters")
             value = value.strip()
             if self.required and not value:
                 raise invalid(name, f"{name} must not be empty")
-            if len(value) > self.max_length:
-                raise invalid(name, f"{name} is longer than {self.max_length} characters")
             if self.pattern and not re.fullmatch(self.pattern, value):
                 raise invalid(name, f"{name} is not in the expected form")
         if isinstance(value, int) and not isinstance(value, bool):
@@ -62,15 +63,70 @@ class Field:
             if self.maximum is not None and value > self.maximum:
                 raise invalid(name, f"{name} must be at most {self.maximum}")
         if isinstance(value, list):
-            if len(value) > 20:
+            if len(value) > MAX_ITEMS:
                 raise invalid(name, f"{name} has too many entries")
             if self.items is not None and not all(
                 isinstance(item, self.items) and not isinstance(item, bool) for item in value
             ):
                 raise invalid(name, f"{name} must list {_kind_name((self.items,))} values")
+            if self.item_choices is not None and any(
+                item not in self.item_choices for item in value
+            ):
+                raise invalid(name, f"{name} must be among {', '.join(self.item_choices)}")
         if self.choices is not None and value not in self.choices:
             raise invalid(name, f"{name} must be one of: {', '.join(map(str, self.choices))}")
         return value
+
+
+    def json_schema(self) -> dict[str, Any]:
+        """This rule as JSON Schema (the OpenAPI document is derived from it, so the
+        documented constraints are the checked ones). Strings are checked after
+        surrounding spaces are stripped; a field that is not required may be null."""
+        kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
+        types = [_JSON_TYPES[kind] for kind in kinds]
+        schema: dict[str, Any] = {}
+        if str in kinds:
+            schema["maxLength"] = self.max_length
+            if self.required:
+                schema["minLength"] = 1
+                schema["pattern"] = r"\S"  # not blank: spaces alone are stripped to nothing
+            if self.pattern:
+                schema["pattern"] = f"^\\s*(?:{self.pattern})\\s*$"
+        if int in kinds:
+            if self.minimum is not None:
+                schema["minimum"] = self.minimum
+            if self.maximum is not None:
+                schema["maximum"] = self.maximum
+        if list in kinds:
+            schema["maxItems"] = MAX_ITEMS
+            if self.items is not None:
+                item: dict[str, Any] = {"type": _JSON_TYPES[self.items]}
+                if self.item_choices is not None:
+                    item["enum"] = list(self.item_choices)
+                schema["items"] = item
+        if self.choices is not None:
+            schema["enum"] = list(self.choices) + ([] if self.required else [None])
+        if not self.required:
+            types.append("null")
+        schema["type"] = types[0] if len(types) == 1 else types
+        return schema
+
+
+MAX_ITEMS = 20
+_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", list: "array", dict: "object",
+               float: "number"}
+
+
+def body_schema(schema: Mapping[str, Field]) -> dict[str, Any]:
+    """The JSON Schema of a body checked by `check_body(body, schema)`."""
+    found: dict[str, Any] = {
+        "type": "object", "additionalProperties": False,
+        "properties": {name: rule.json_schema() for name, rule in schema.items()},
+    }
+    required = [name for name, rule in schema.items() if rule.required]
+    if required:
+        found["required"] = required
+    return found
 
 
 def _kind_name(kinds: tuple[type, ...]) -> str:

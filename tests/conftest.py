@@ -79,3 +79,9 @@ def clock() -> ManualClock:
 @pytest.fixture
 def ids() -> SequentialIds:
     return SequentialIds()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # tests/security/test_fuzz_api.py: many more examples per operation (a long run).
+    parser.addoption("--deep", action="store_true", default=False,
+                     help="long schema fuzz run of /api/v1 (also JIAOHAO_FUZZ_DEEP=1)")

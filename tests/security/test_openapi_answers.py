@@ -1,0 +1,159 @@
+"""Every documented operation answers 2xx in a real day, and each of those answers
+matches the response schema of the OpenAPI document (status, media type, body).
+
+The fuzz (test_fuzz_api.py) mostly meets 4xx with generated ids; this walk uses
+real ones: a ticket issued, called, served, rated badly (a follow-up), a complaint
+answered, a call-back sample drawn, devices and users added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from schemathesis.checks import (  # type: ignore[attr-defined]  # registered checks
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from hub.process import HubProcess
+
+pytestmark = pytest.mark.slow
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+
+
+class Walk:
+    def __init__(self, hub: HubProcess, schema: Any, tokens: dict[str, str | None]) -> None:
+        self.hub, self.schema, self.tokens = hub, schema, tokens
+        self.answered: set[tuple[str, str]] = set()
+
+    def call(self, who: str, method: str, path: str, *, body: Any = None,
+             query: dict[str, Any] | None = None, status: int = 200, **values: Any) -> Any:
+        """The answer of `who` to `method path` after schemathesis checked it."""
+        operation = self.schema[f"/api/v1{path}"][method]
+        kwargs: dict[str, Any] = {"path_parameters": values, "query": query or {}}
+        if body is not None:
+            kwargs["body"] = body
+            kwargs["media_type"] = "application/json"
+        case = operation.Case(**kwargs)
+        token = self.tokens[who]
+        response = case.call_and_validate(
+            base_url=self.hub.url, checks=CHECKS,
+            headers={"Authorization": f"Bearer {token}"} if token else {})
+        assert response.status_code == status, (method, path, response.text[:300])
+        self.answered.add((method.lower(), f"/api/v1{path}"))
+        try:
+            return response.json()
+        except ValueError:  # the SVG, CSV and XLSX answers
+            return None
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
+    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("answers-hub")))
+    credentials = hub.prepare_demo()
+    hub.start()
+    try:
+        clerk = next(n for n, (role, _pw) in credentials["users"].items() if role == "clerk")
+        tokens: dict[str, str | None] = {
+            "anonymous": None, "kiosk": hub.tokens["kiosk-1"], "pad": hub.tokens["pad-1"],
+            "clerk": hub.login(clerk), "manager": hub.login("director"),
+            "admin": hub.login("admin"),
+        }
+        schema = schemathesis.openapi.from_url(f"{hub.url}/api/v1/openapi.json")
+        yield Walk(hub, schema, tokens)
+    finally:
+        hub.stop()
+    assert "Traceback" not in hub.log(), hub.log()
+
+
+def test_every_operation_answers_a_day_by_its_documented_schema(walk: Walk) -> None:
+    w = walk
+    demo = {"center": "demo"}
+    clerk = w.call("anonymous", "POST", "/auth/token", body={
+        "username": "director", "password": w.hub.passwords["director"]})
+    assert clerk["role"] == "manager"
+    w.call("anonymous", "GET", "/openapi.json")
+    w.call("anonymous", "GET", "/health")
+    w.call("anonymous", "GET", "/clock", query=demo)
+    w.call("anonymous", "GET", "/services", query=demo)
+    w.call("anonymous", "GET", "/kiosk", query=demo)
+    # issue, check the ticket from a phone, serve it, rate it badly (a follow-up)
+    first = w.call("kiosk", "POST", "/tickets", body={"service": "household"}, status=201)
+    second = w.call("anonymous", "POST", "/tickets", query=demo,
+                    body={"service": "household", "channel": "mobile"}, status=201)
+    w.call("anonymous", "GET", "/tickets/{ticket_id}", query=demo, ticket_id=first["id"])
+    w.call("anonymous", "GET", "/tickets/{ticket_id}/qr.svg", query=demo,
+           ticket_id=first["id"])
+    window = next(n["id"] for n in w.call("clerk", "GET", "/me")["windows"]
+                  if n["allowed"] and "household" in n["services"])
+    w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="sign-in")
+    w.call("clerk", "GET", "/windows/{window}/queue", window=window)
+    w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="call",
+           body={"ticket": first["number"]})
+    w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="start")
+    w.call("clerk", "GET", "/me/window")
+    w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="complete")
+    w.call("pad", "POST", "/tickets/{ticket_id}/rating", ticket_id=first["id"],
+           body={"level": 1, "aspects": ["服务态度"], "reason": "等太久"})
+    # the second: transferred on, so the clerk stays responsible for it (首问负责)
+    w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="call-next")
+    w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="transfer",
+           body={"to_service": "real-estate", "note": "矩阵"})
+    third = w.call("kiosk", "POST", "/tickets", body={"service": "household"}, status=201)
+    for action in ("call", "start", "complete"):  # served, not rated: for call-backs
+        w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action=action,
+               body={"ticket": third["number"]} if action == "call" else None)
+    w.call("clerk", "GET", "/me/today")
+    w.call("clerk", "GET", "/me/transfers")
+    w.call("clerk", "GET", "/state")
+    assert second["id"]
+    # appointments and devices
+    booked = w.call("kiosk", "POST", "/appointments", status=201, body={
+        "service": "household", "day": "2026-11-27", "slot": "10:00", "phone": "13800138000"})
+    w.call("kiosk", "POST", "/appointments/{code}/cancel", code=booked["code"])
+    w.call("kiosk", "POST", "/devices/health", body={"printer": {"ok": True}, "message": "ok"})
+    w.call("manager", "GET", "/devices")
+    # the manager's dashboard
+    w.call("manager", "GET", "/events", query={"since": 0, "limit": 50})
+    config = w.call("manager", "GET", "/config")
+    w.call("manager", "PUT", "/config", body={"config": config["config"], "summary": "同上"})
+    w.call("manager", "GET", "/manage/overview")
+    w.call("manager", "GET", "/manage/alerts")
+    w.call("manager", "GET", "/manage/reports")
+    w.call("manager", "GET", "/manage/reports", query={"month": "2026-11"})
+    w.call("manager", "GET", "/manage/reports/export", query={"format": "csv",
+                                                             "table": "windows"})
+    w.call("manager", "GET", "/manage/reports/export", query={"format": "xlsx"})
+    complaint = w.call("manager", "POST", "/manage/complaints", status=201, body={
+        "channel": "phone", "text": "态度不好", "deadline_class": "next_day",
+        "window": window, "complainant": "张三", "phone": "13800138000"})
+    w.call("manager", "POST", "/manage/{kind}/{item}/{action}", kind="complaints",
+           item=complaint["id"], action="assign", body={"assignee": "director"})
+    w.call("manager", "POST", "/manage/{kind}/{item}/{action}", kind="complaints",
+           item=complaint["id"], action="answer", body={"answer": "已整改"})
+    w.call("manager", "GET", "/manage/complaints")
+    follow_ups = w.call("manager", "GET", "/manage/follow-ups")["follow_ups"]
+    assert follow_ups, "the bad rating opens a follow-up"
+    w.call("manager", "POST", "/manage/{kind}/{item}/{action}", kind="follow-ups",
+           item=follow_ups[0]["id"], action="answer", body={"call_back": "已回访"})
+    sample = w.call("manager", "POST", "/manage/call-backs", body={"size": 1}, status=201)
+    w.call("manager", "POST", "/manage/call-backs/{sample}/record", sample=sample["id"],
+           body={"ticket": sample["entries"][0]["ticket"], "outcome": "satisfied"})
+    w.call("manager", "GET", "/manage/call-backs")
+    w.call("manager", "GET", "/manage/audit", query={"ticket": first["id"]})
+    w.call("manager", "GET", "/manage/users")
+    w.call("admin", "POST", "/manage/users", body={
+        "username": "newclerk", "role": "clerk", "password": "long-enough-1", "create": True})
+    w.call("manager", "GET", "/manage/devices")
+    w.call("manager", "POST", "/manage/devices", status=201,
+           body={"name": "hall-2", "role": "display"})
+    w.call("manager", "POST", "/manage/devices/{name}/revoke", name="hall-2")
+    documented = {(method, path) for path, item in w.schema.raw_schema["paths"].items()
+                  for method in item}
+    assert sorted(documented - w.answered) == [], "operations this walk never saw answer 2xx"
