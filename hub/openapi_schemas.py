@@ -40,15 +40,22 @@ def obj(properties: dict[str, Schema], optional: tuple[str, ...] = ()) -> Schema
 
 
 TEXT = obj({"zh": S, "en": S})  # a bilingual label
+# A wait estimate in minutes: null when there is no honest number (nobody serves it,
+# closed); `wait` says which state it is (hub/domain/estimate.py WaitEstimate).
+ETA = null(I)
+WAIT = obj({"state": {"type": "string", "enum": ["now", "queue", "no_window", "resumes", "closed"]},
+            "minutes": null(I), "low": null(I), "high": null(I), "resumes_at": null(TIME),
+            "after_closing": B})
 GUIDE = obj({"materials": array(S), "conditions": array(S), "time_limit": S, "fees": S,
              "basis": S})
 SEQ = {"seq": I}
 
 TICKET = obj({
-    "id": S, "number": S, "service": S, "status": S, "ahead": I, "eta_minutes": I,
+    "id": S, "number": S, "service": S, "status": S, "ahead": I, "eta_minutes": ETA,
     "window": null(I), "window_name": null(S), "issued_at": TIME, "priority": null(S),
     "appointment": B, "recall_count": I, "transferred": B, "target_window": null(I),
-})
+    "wait": null(WAIT),
+}, optional=("wait",))
 TICKET_DETAIL = obj({
     **TICKET["properties"], "called_at": null(TIME), "started_at": null(TIME),
     "completed_at": null(TIME), "waited_seconds": null(I), "clerk": null(S), "clerk_name": S,
@@ -59,6 +66,14 @@ STAFF_CARD = {"type": "object", "additionalProperties": S}  # {} when nobody is 
 WINDOW = obj({
     "id": I, "name": TEXT, "services": array(S), "state": S, "reason": null(S),
     "since": null(TIME), "clerk": null(S), "staff": STAFF_CARD, "ticket": null(ref("Ticket")),
+})
+# What a public screen or a phone gets of a window (views.public_snapshot): the
+# ticket by number only, the clerk by the name the center publishes.
+PUBLIC_WINDOW = obj({
+    "id": I, "name": TEXT, "services": array(S), "state": S, "reason": null(S),
+    "since": null(TIME), "clerk": null(S), "staff": STAFF_CARD,
+    "ticket": null(obj({"number": S, "service": S, "status": S, "recall_count": I,
+                        "window": null(I)})),
 })
 EVENT = obj({"seq": I, "type": S, "at": TIME, "data": {"type": "object"}, "actor": S},
             optional=("actor",))
@@ -96,14 +111,16 @@ SCHEMAS: dict[str, Schema] = {
     "Services": obj({"services": array(obj({
         "id": S, "prefix": S, "name": TEXT, "category": TEXT, "open": B,
         "closed_reason": null(S), "opens_at": null(TIME), "guide": GUIDE, "waiting": I,
-        "eta_minutes": I, "appointments": B})), **SEQ}),
+        "eta_minutes": ETA, "wait": null(WAIT), "appointments": B}, optional=("wait",))), **SEQ}),
     "IssuedTicket": obj({
-        "id": S, "number": S, "service": S, "status": S, "ahead": I, "eta_minutes": I,
-        "issued_at": TIME, "priority": null(S), "appointment": B, "seq": I, "track_url": S}),
+        "id": S, "number": S, "service": S, "status": S, "ahead": I, "eta_minutes": ETA,
+        "issued_at": TIME, "priority": null(S), "appointment": B, "seq": I, "track_url": S,
+        "wait": null(WAIT)}, optional=("wait",)),
     "PublicTicket": obj({
-        "id": S, "number": S, "status": S, "ahead": I, "eta_minutes": I, "window": null(I),
+        "id": S, "number": S, "status": S, "ahead": I, "eta_minutes": ETA, "window": null(I),
         "window_name": null(S), "service": S, "service_name": null(TEXT),
-        "guide": null(GUIDE), "issued_at": TIME, "center": S, "center_name": TEXT, **SEQ}),
+        "guide": null(GUIDE), "issued_at": TIME, "center": S, "center_name": TEXT,
+        "wait": null(WAIT), **SEQ}, optional=("wait",)),
     "Rated": obj({"ticket": S, "level": I, **SEQ}),
     "PadRated": obj({"number": S, "window": I, "level": I, **SEQ}),
     "WindowAction": obj({"window": ref("Window"), "ticket": null(ref("Ticket")), **SEQ}),
@@ -111,11 +128,12 @@ SCHEMAS: dict[str, Schema] = {
     "State": obj({
         **SEQ, "center": S, "center_name": TEXT, "business_day": DAY,
         "services": array(obj({"id": S, "prefix": S, "name": TEXT, "waiting": I,
-                               "eta_minutes": I, "open": B})),
-        "windows": array(ref("Window")),
+                               "eta_minutes": ETA, "open": B})),
+        # staff get every window whole, devices the public picture (no ids, no logins)
+        "windows": array({"anyOf": [ref("Window"), PUBLIC_WINDOW]}),
         "recent_calls": array(obj({"seq": I, "type": S, "at": TIME, "ticket": S, "number": S,
                                    "service": S, "window": I, "window_name": null(S),
-                                   "recall_count": I})),
+                                   "recall_count": I}, optional=("ticket",))),
         "display": obj({"complaint_phone": S, "promises": array(S)})}),
     "Events": obj({**SEQ, "events": array(ref("Event"))}),
     "Health": obj({"ok": B, "centers": {"type": "object", "additionalProperties": obj(
@@ -159,7 +177,7 @@ SCHEMAS: dict[str, Schema] = {
     "Overview": obj({
         **SEQ, "now": TIME, "business_day": DAY, "center_name": TEXT,
         "services": array(obj({"id": S, "prefix": S, "name": TEXT, "waiting": I,
-                               "longest_wait_seconds": I, "eta_minutes": I, "issued": I,
+                               "longest_wait_seconds": I, "eta_minutes": ETA, "issued": I,
                                "served": I, "threshold_minutes": null(I)})),
         "windows": array({"allOf": [
             obj({**WINDOW["properties"], "ticket": null({"type": "object"})}),

@@ -61,7 +61,9 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
     try:
         clerk = next(n for n, (role, _pw) in credentials["users"].items() if role == "clerk")
         tokens: dict[str, str | None] = {
-            "anonymous": None, "kiosk": hub.tokens["kiosk-1"], "pad": hub.tokens["pad-1"],
+            "anonymous": None, "kiosk": hub.tokens["kiosk-1"],
+            # the demo's pads, each bound to its window (pad-N at window N)
+            **{f"pad-{n}": hub.tokens[f"pad-{n}"] for n in range(1, 9)},
             "clerk": hub.login(clerk), "manager": hub.login("director"),
             "admin": hub.login("admin"),
         }
@@ -99,8 +101,10 @@ def test_every_operation_answers_a_day_by_its_documented_schema(walk: Walk) -> N
     w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="start")
     w.call("clerk", "GET", "/me/window")
     w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="complete")
-    w.call("pad", "POST", "/tickets/{ticket_id}/rating", ticket_id=first["id"],
-           body={"level": 1, "aspects": ["服务态度"], "reason": "等太久"})
+    # the window's pad rates it by number (the hall never learns ticket ids)
+    w.call(f"pad-{window}", "POST", "/windows/{window}/rating", window=window,
+           body={"number": first["number"], "level": 1, "aspects": ["服务态度"],
+                 "reason": "等太久"})
     # the second: transferred on, so the clerk stays responsible for it (首问负责)
     w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="call-next")
     w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="transfer",
@@ -109,6 +113,13 @@ def test_every_operation_answers_a_day_by_its_documented_schema(walk: Walk) -> N
     for action in ("call", "start", "complete"):  # served, not rated: for call-backs
         w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action=action,
                body={"ticket": third["number"]} if action == "call" else None)
+    # one more, rated by its holder from the phone: the id is the secret, no token
+    fourth = w.call("kiosk", "POST", "/tickets", body={"service": "household"}, status=201)
+    for action in ("call", "start", "complete"):
+        w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action=action,
+               body={"ticket": fourth["number"]} if action == "call" else None)
+    w.call("anonymous", "POST", "/tickets/{ticket_id}/rating", query=demo,
+           ticket_id=fourth["id"], body={"level": 5})
     w.call("clerk", "GET", "/me/today")
     w.call("clerk", "GET", "/me/transfers")
     w.call("clerk", "GET", "/state")

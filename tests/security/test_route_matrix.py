@@ -17,8 +17,8 @@ the riverside center (tests/scale/riverside.toml) on the same hub. Riverside
 principals ask twice, naming ?center=demo and not naming it; neither may change
 the demo center's journal.
 
-Rules as of today: ratings by pad, staff or the ticket holder; check-in by code or
-phone. Rows for the new rating and check-in routes come with those changes.
+Ratings come from the ticket's holder (by its id, no token) or from the pad bound
+to the serving window (by number); check-in needs the appointment code.
 """
 
 from __future__ import annotations
@@ -75,9 +75,13 @@ MATRIX: list[Row] = [
     ("POST", "/api/v1/tickets", {"service": "household"}, "A A R R R  A A A  F F F", {}),
     ("POST", "/api/v1/appointments", APPOINTMENT, "A A R R R  A A A  F F F", {}),
     ("POST", "/api/v1/appointments/{code}/cancel", None, "R A R R R  A A A  F F F", {}),
-    # rating: the pad, staff, or the ticket's holder (no token)
+    # rating: the ticket's holder by its id, with no token (a token of any role is
+    # refused: a clerk must not rate their own service) ...
     ("POST", "/api/v1/tickets/{ticket_id}/rating", {"level": 5},
-     "A R R R A  A A A  F F F", {}),
+     "A R R R R  R R R  F F F", {}),
+    # ... or the pad bound to the window that served it, by the ticket's number
+    ("POST", "/api/v1/windows/{window}/rating", {"number": "C001", "level": 5},
+     "R R R R A  R R R  F F F", {}),
     # any device or user of the center
     ("GET", "/api/v1/state", None, "R A A A A  A A A  F F F", {}),
     # devices report their own health (a riverside kiosk reports to riverside)

@@ -1,0 +1,61 @@
+"""`subscribe` checks the connection's principal again (finding 4 of issue 11).
+
+The once-a-second revocation watch usually disconnects a revoked device first;
+here it is switched off, so what is tested is `subscribe`'s own check: a socket
+that connected with a device token, whose device is then revoked, is refused the
+rooms it asks for, while a valid device on the same hub still joins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from hub import revocation
+from hub.app import create_app
+from hub.auth import new_device_token, token_hash
+from hub.domain.accounts import AddDevice, RevokeDevice
+from hub.live import NAMESPACE
+from hub.process import DEMO_CONFIG
+from hub.settings import load_settings
+
+
+@pytest.fixture
+def hub_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Any, Any]]:
+    monkeypatch.setattr(revocation.RevocationWatch, "run", lambda self: None)
+    settings = load_settings(None, environ={}, store="memory://", async_mode="threading",
+                             centers=(DEMO_CONFIG,), heartbeat_seconds=0)
+    app, socketio, hub = create_app(settings)
+    yield app, socketio, hub
+    hub.store.close()
+
+
+def device(hub: Any, name: str, role: str = "display") -> str:
+    center = hub.center()
+    token = new_device_token(center.id)
+    center.execute(AddDevice(name, role, token_hash(token)), "admin")
+    return token
+
+
+def subscribe(client: Any, rooms: list[str]) -> dict[str, Any]:
+    answer: dict[str, Any] = client.emit("subscribe", {"rooms": rooms, "since": None},
+                                         namespace=NAMESPACE, callback=True)
+    return answer
+
+
+def test_a_revoked_device_is_refused_at_subscribe(hub_app: tuple[Any, Any, Any]) -> None:
+    app, socketio, hub = hub_app
+    revoked_token = device(hub, "screen-revoked")
+    kept_token = device(hub, "screen-kept")
+    revoked = socketio.test_client(app, namespace=NAMESPACE, auth={"token": revoked_token})
+    kept = socketio.test_client(app, namespace=NAMESPACE, auth={"token": kept_token})
+    assert revoked.is_connected(NAMESPACE) and kept.is_connected(NAMESPACE)
+    assert "snapshot" in subscribe(revoked, ["hall"])  # valid until revoked
+
+    hub.center().execute(RevokeDevice("screen-revoked"), "admin")
+
+    refused = subscribe(revoked, ["hall"])
+    assert refused.get("error") == "invalid_token", refused
+    assert "snapshot" in subscribe(kept, ["hall"])
