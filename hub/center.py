@@ -38,7 +38,7 @@ RunBlocking = Callable[..., Any]
 
 # Bump when CenterState's shape changes: older snapshots are then ignored and
 # the journal is replayed instead.
-SNAPSHOT_VERSION = 3  # 2: CenterState.supervision; 3: Ticket.note and hold_reason
+SNAPSHOT_VERSION = 4  # 2: CenterState.supervision; 3: Ticket.note and hold_reason; 4: outbox
 MAX_ATTEMPTS = 20
 
 

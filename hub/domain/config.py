@@ -150,6 +150,28 @@ class SupervisionRules:
         return dict(self.complaint_days).get(deadline_class)
 
 
+# Kinds of notification the center sends (the outbox: hub/domain/notify.py). Cases
+# (承诺件) do not exist yet; their kinds are named so a template can be configured.
+NOTIFY_KINDS = ("booking_code", "reminder", "three_ahead", "called", "follow_up",
+                "checkin_code", "case_accepted", "case_due_soon", "case_done",
+                "materials_notice")
+
+
+@dataclass(frozen=True)
+class NotifyRules:
+    """[notify]: the SMS template code of each kind of notification (a provider's
+    template id such as "SMS_123456789"; the log sender shows it), when the day-before
+    reminder goes out, and how long a one-time check-in code lives."""
+
+    templates: tuple[tuple[str, str], ...] = tuple((kind, kind) for kind in NOTIFY_KINDS)
+    reminder_at: time = time(17, 0)
+    code_minutes: int = 5
+    code_attempts: int = 5
+
+    def template(self, kind: str) -> str:
+        return dict(self.templates).get(kind, kind)
+
+
 @dataclass(frozen=True)
 class CenterConfig:
     id: str
@@ -165,6 +187,7 @@ class CenterConfig:
     promises: tuple[str, ...] = ()
     staff: tuple[Mapping[str, str], ...] = ()
     supervision: SupervisionRules = SupervisionRules()
+    notify: NotifyRules = NotifyRules()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, service_id: str) -> Service | None:
@@ -454,6 +477,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
 
     slots = _spans(r.items("appointment_slots", []), "appointment_slots")
     supervision = _supervision(r.get("supervision", {}))
+    notify = _notify(r.get("notify", {}))
     r.done()
     return CenterConfig(
         id=center_id,
@@ -469,6 +493,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
         promises=promises,
         staff=staff,
         supervision=supervision,
+        notify=notify,
         raw=_plain(data),
     )
 
@@ -486,6 +511,31 @@ def _supervision(data: Any) -> SupervisionRules:
         complaint_days=complaint_days,
         follow_up_days=r.whole("follow_up_days", 15, low=1, high=60),
         call_back_sample=r.whole("call_back_sample", 5, low=1, high=50),
+    )
+    r.done()
+    return rules
+
+
+def _notify(data: Any) -> NotifyRules:
+    """The optional [notify] table: templates per kind, reminder time, code rules."""
+    r = _Reader(data, "notify")
+    given = _Reader(r.get("templates", {}), "notify.templates")
+    templates = tuple(
+        (kind, given.string(kind, kind)) for kind in NOTIFY_KINDS
+    )
+    for kind, template in templates:
+        if len(template) > 64:
+            raise ConfigError(f"notify.templates.{kind}", "must be at most 64 characters")
+    given.done()
+    reminder = r.string("reminder_at", "17:00")
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", reminder)
+    if not match:
+        raise ConfigError("notify.reminder_at", "must be a time of day like 17:00")
+    rules = NotifyRules(
+        templates=templates,
+        reminder_at=time(int(match.group(1)), int(match.group(2))),
+        code_minutes=r.whole("code_minutes", 5, low=1, high=30),
+        code_attempts=r.whole("code_attempts", 5, low=1, high=10),
     )
     r.done()
     return rules
