@@ -139,7 +139,7 @@ def prepare(settings: Any) -> dict[str, Any]:
             cmd.BookAppointment(service, now.astimezone(config.tz).date(), slot, phone),
             actor="demo",
         )
-        appointments.append((service, slot, getattr(events[-1], "code")))  # noqa: B009
+        appointments.append((service, slot, getattr(events[0], "code")))  # noqa: B009 - AppointmentBooked, its booking code's notification after it
     hub.store.close()
     return {"users": users, "devices": devices, "appointments": appointments}
 
