@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from hub.domain import decide as rules
@@ -283,8 +283,10 @@ def reminders_due(state: CenterState, now: datetime) -> list[str]:
                 or appointment.id in state.outbox.reminded):
             continue
         eve = appointment.day - timedelta(days=1)
+        # Only on the day before, from the reminder time: a booking for today (or made
+        # after midnight) has just had its code and needs no reminder.
         if at_local(config, eve, config.notify.reminder_at) <= now < at_local(
-                config, appointment.day, appointment.slot_start):
+                config, appointment.day, time(0)):
             found.append(appointment.id)
     return sorted(found)
 

@@ -128,6 +128,14 @@ def test_the_day_before_reminder_is_decided_by_the_clock_once_per_appointment(
     assert day.run(notify.QueueReminders(), "system") == []  # de-duplicated
 
 
+def test_no_reminder_for_a_booking_of_the_same_day_or_after_midnight(day: Day) -> None:
+    book(day, time(16))  # today: its code was just sent
+    late = book(day, time(10), on=WEDNESDAY)
+    assert notify.reminders_due(day.state, day.clock()) == []
+    day.clock.set(datetime(2025, 10, 15, 0, 5, tzinfo=TZ))  # past midnight: too late
+    assert late.appointment not in notify.reminders_due(day.state, day.clock())
+
+
 def test_notifications_survive_the_codec_and_a_replay(day: Day) -> None:
     book(day, time(10))
     day.run(notify.RequestCheckInCode(PHONE, "hash", "sealed-code"), "kiosk-1")

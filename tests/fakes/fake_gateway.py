@@ -5,13 +5,15 @@ de-duplicated log by notification id (`log`: the X-Jiaohao-Id header), as a real
 gateway's idempotency would. It checks each request's HMAC signature against the
 secret it was given. `down()` closes its socket (connections are refused, as when
 the gateway is unreachable); `up()` listens again on the same port; `failing(n)`
-answers the next n requests with 503 instead.
+answers the next n requests with 503 instead; `delay` holds each answer back after
+recording the request (so a sender killed meanwhile never hears it was delivered).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,6 +36,7 @@ class FakeGateway:
     received: list[Received] = field(default_factory=list)
     log: dict[str, Received] = field(default_factory=dict)  # by id, first arrival kept
     port: int = 0
+    delay: float = 0.0  # seconds between recording a request and answering it
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _fail_next: int = 0
@@ -91,14 +94,15 @@ class FakeGateway:
         with self._lock:
             return dict(self.log)
 
-    def codes_for(self, phone: str) -> list[str]:
-        """The one-time codes sent to `phone` (read as a citizen reads the SMS)."""
+    def codes_for(self, phone: str, template: str = "checkin_code") -> list[str]:
+        """The codes sent to `phone` with `template` (read as a citizen reads the SMS;
+        the generic preset's body)."""
         found = []
         for record in self.delivered().values():
             body = record.body
-            to = body.get("phone") or body.get("to") or body.get("PhoneNumbers")
             params = body.get("params") or {}
-            if to == phone and isinstance(params, dict) and "code" in params:
+            if (body.get("phone") == phone and body.get("template") == template
+                    and isinstance(params, dict) and "code" in params):
                 found.append(str(params["code"]))
         return found
 
@@ -128,6 +132,8 @@ class FakeGateway:
         with self._lock:
             self.received.append(record)
             self.log.setdefault(notification, record)  # de-duplicated by id
+        if self.delay:
+            time.sleep(self.delay)  # delivered, not yet acknowledged: a crash may fall here
         self._reply(request, 200, self.answer)
 
     @staticmethod
