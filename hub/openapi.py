@@ -109,6 +109,20 @@ def manage_paths() -> dict[str, Any]:
     }
 
 
+def notify_paths() -> dict[str, Any]:
+    """The outbox (hub/api_notify.py): one-time check-in codes, the notification list."""
+    return {
+        "/api/v1/checkin/code": {"post": _op(
+            "Send a one-time check-in code by SMS to a phone with an appointment today "
+            "(then POST /tickets {phone, otp}); the answer is the same whether or not the "
+            "number has one; rate-limited per kiosk and per number", "kiosk device",
+            body={"phone": {"type": "string", "pattern": "^[0-9+ -]{7,20}$"}})},
+        "/api/v1/notifications": {"get": _op(
+            "Recent notifications (pending with attempts and next try; sent; given up), "
+            "phone numbers masked, codes never shown", "manager, admin", params=CENTER)},
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/v1/auth/token": {"post": _op(
@@ -122,6 +136,7 @@ def openapi_document() -> dict[str, Any]:
             "given too must be the one it was booked with)",
             "kiosk device; anyone for channel mobile within rate limits",
             body={"service": S, "priority": S, "appointment": S, "phone": S,
+                  "otp": {"type": "string", "pattern": "^[0-9]{6}$"},
                   "channel": {"type": "string", "enum": ["kiosk", "mobile", "counter"]}},
             ok=201, params=CENTER)},
         "/api/v1/tickets/{ticket_id}": {"get": _op(
@@ -191,6 +206,7 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/openapi.json": {"get": _op("This document", "anyone")},
     }
     paths.update(manage_paths())
+    paths.update(notify_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "jiaohao hub", "version": "1",
