@@ -52,6 +52,7 @@ class Settings:
     # journal, never in a repr). Retries back off exponentially from notify_backoff_seconds
     # up to notify_backoff_cap_seconds; a claim's lease keeps other hub processes off.
     notify_sender: str = "log"
+    notify_log_params: bool = False  # the log sender writes parameters (codes!): demos only
     notify_url: str = ""
     notify_secret: str = field(default="", repr=False)
     notify_secret_file: str = ""

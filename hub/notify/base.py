@@ -76,7 +76,7 @@ def make_sender(settings: Settings) -> Sender:
     if kind not in SENDERS:
         raise SettingsError(f"notify_sender must be one of {', '.join(SENDERS)}")
     if kind == "log":
-        return LogSender()
+        return LogSender(show_params=settings.notify_log_params)
     if not settings.notify_url.startswith(("http://", "https://")):
         raise SettingsError(f"notify_url: a {kind} sender needs an http(s) URL")
     secret = read_secret(settings)
