@@ -242,3 +242,24 @@ def test_wrong_codes_are_limited_and_codes_expire(day: Day) -> None:
 def test_the_phone_alone_checks_in_nobody(day: Day) -> None:
     book(day, time(10))
     day.refuse(cmd.CheckIn(phone=PHONE), "kiosk-1", "missing_field")
+
+
+def test_the_notify_table_is_validated(demo_config: dict[str, Any]) -> None:
+    import pytest
+
+    from hub.domain.config import ConfigError, parse_config
+
+    for table, field in [
+        ({"reminder_at": "25:00"}, "notify.reminder_at"),
+        ({"templates": {"telegram": "T1"}}, "notify.templates.telegram"),
+        ({"templates": {"called": ""}}, "notify.templates.called"),
+        ({"code_minutes": 0}, "notify.code_minutes"),
+        ({"sms": True}, "notify.sms"),
+    ]:
+        with pytest.raises(ConfigError) as caught:
+            parse_config({**demo_config, "notify": table})
+        assert caught.value.field == field
+    rules = parse_config({**demo_config, "notify": {"reminder_at": "18:30",
+                                                    "templates": {"called": "SMS_9"}}}).notify
+    assert (rules.reminder_at, rules.template("called"), rules.template("reminder")) == (
+        time(18, 30), "SMS_9", "reminder")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from conftest import Harness
@@ -96,3 +97,25 @@ def test_a_provider_answer_that_is_not_ok_is_a_delivery_error(gateway: FakeGatew
     sender = SmsGatewaySender(gateway.url, gateway.secret, provider="aliyun")
     with pytest.raises(DeliveryError, match="refused"):
         sender.send(message("n-0001"))
+
+
+def test_the_sender_comes_from_the_settings(tmp_path: Any) -> None:
+    from hub.notify import LogSender, make_sender
+    from hub.settings import SettingsError, load_settings
+
+    def settings(**values: Any) -> Any:
+        return load_settings(None, environ={}, **values)
+
+    assert isinstance(make_sender(settings()), LogSender)
+    with pytest.raises(SettingsError, match="notify_sender"):
+        make_sender(settings(notify_sender="pigeon"))
+    with pytest.raises(SettingsError, match="notify_url"):
+        make_sender(settings(notify_sender="sms"))
+    with pytest.raises(SettingsError, match="SECRET"):
+        make_sender(settings(notify_sender="webhook", notify_url="http://127.0.0.1:9/"))
+    key = tmp_path / "notify.key"
+    key.write_text("from-a-file\n")
+    sender = make_sender(settings(notify_sender="sms", notify_url="http://127.0.0.1:9/",
+                                  notify_secret_file=str(key), notify_sms_provider="aliyun"))
+    assert isinstance(sender, SmsGatewaySender) and sender.secret == "from-a-file"
+    assert "from-a-file" not in repr(settings(notify_secret="from-a-file"))
