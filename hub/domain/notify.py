@@ -39,6 +39,7 @@ from hub.domain.state import (
     CenterState,
     CheckInCode,
     Notification,
+    Outbox,
 )
 
 THREE_AHEAD = 3
@@ -395,6 +396,24 @@ def _failed(state: CenterState, event: ev.NotificationFailed) -> None:
     n.claimed_by = n.claimed_until = None
     if event.final:
         _finish(state, n, FAILED, event.at)
+
+
+_fold_day = fold._HANDLERS[ev.DayStarted]
+
+
+@fold._on(ev.DayStarted)
+def _day_started(state: CenterState, event: ev.DayStarted) -> None:
+    """A new day: forget the de-duplication keys of yesterday's tickets and the codes
+    (so the outbox does not grow for ever); keep what is pending and what belongs to
+    appointments still ahead. Rebinds only (decide applies it to a shallow copy)."""
+    _fold_day(state, event)
+    outbox = state.outbox
+    pending = {n.key for n in outbox.pending.values()}
+    ahead = set(state.appointments)
+    state.outbox = Outbox(
+        pending=outbox.pending, finished=outbox.finished,
+        keys={k for k in outbox.keys if k in pending or k.split(":")[1] in ahead},
+        reminded={a for a in outbox.reminded if a in ahead}, codes={})
 
 
 @fold._on(ev.AppointmentReminded)

@@ -263,3 +263,23 @@ def test_the_notify_table_is_validated(demo_config: dict[str, Any]) -> None:
                                                     "templates": {"called": "SMS_9"}}}).notify
     assert (rules.reminder_at, rules.template("called"), rules.template("reminder")) == (
         time(18, 30), "SMS_9", "reminder")
+
+
+def test_a_new_day_forgets_yesterdays_keys_but_keeps_what_is_pending(day: Day) -> None:
+    today = book(day, time(10))
+    tomorrow = book(day, time(10), on=WEDNESDAY)
+    number = checked_in(day, today.code)
+    day.sign_in(1, "clerk1")
+    day.run(cmd.CallTicket(1, number), "clerk1")
+    day.run(notify.RequestCheckInCode(PHONE, "h", "s"), "kiosk-1")
+    keys = set(day.state.outbox.keys)
+    assert any(k.startswith("called:") for k in keys)
+    pending = set(day.state.outbox.pending)
+    day.clock.set(datetime(2025, 10, 15, 9, 0, tzinfo=TZ))
+    day.run(cmd.IssueTicket("household"), "kiosk-1")  # the first command of Wednesday
+    outbox = day.state.outbox
+    assert set(outbox.pending) == pending  # nothing unsent is forgotten
+    assert outbox.codes == {}
+    assert f"booking_code:{tomorrow.appointment}" in outbox.keys
+    assert outbox.keys == {n.key for n in outbox.pending.values()} | {
+        f"booking_code:{tomorrow.appointment}"}
