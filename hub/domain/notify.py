@@ -147,6 +147,9 @@ def _three_ahead(state: CenterState, event: ev.TicketCalled) -> list[Notice]:
     if called is None or config is None:
         return []
     queue = [state.tickets[t] for t in state.waiting.get(queue_key(called), ())]
+    if not any(t.appointment and f"three_ahead:{t.id}" not in state.outbox.keys
+               for t in queue):
+        return []  # nobody here could be told (the common case: walk-ins only)
     ranked = sorted((t for t in queue if t.id != called.id and t.status == WAITING),
                     key=lambda t: position_key(config, t))
     found = []
