@@ -19,6 +19,7 @@ from hub.api import api
 from hub.api_caller import caller_api
 from hub.api_kiosk import api_kiosk
 from hub.api_manage import manage_api
+from hub.api_notify import api_notify
 from hub.clock import Clock, make_clock
 from hub.core import Hub
 from hub.live import NAMESPACE, Live, guard_packets
@@ -80,6 +81,7 @@ def create_app(
     app.register_blueprint(manage_api)
     app.register_blueprint(caller_api)
     app.register_blueprint(api_kiosk)
+    app.register_blueprint(api_notify)
     app.register_blueprint(pages)
     hub.open()
 

@@ -79,7 +79,8 @@ class Hub:
         self.centers: dict[str, Center] = {}
         # The key is read when a token is first signed or checked (the server reads
         # it at start): administrative commands never need it.
-        self.tokens = LoginTokens(lambda: signing_key(settings, store), settings.token_hours)
+        self._key: bytes | None = None
+        self.tokens = LoginTokens(self.key, settings.token_hours)
         # In the process, or in Redis when hub processes share it (one count for all).
         self.throttle, self.mobile_limit = limits_for(settings, store)
         # Device health reports and presence: in Redis with a Redis journal, so every
@@ -177,6 +178,13 @@ class Hub:
                     on_reset(center_id)
 
     # ------------------------------------------------------------------ authentication
+
+    def key(self) -> bytes:
+        """The deployment's key (hub/keys.py: the key file or JIAOHAO_SECRET_KEY), read
+        once: it signs login tokens and keys the hashes and seals of one-time codes."""
+        if self._key is None:
+            self._key = signing_key(self.settings, self.store)
+        return self._key
 
     def authenticate(self, token: str) -> Principal:
         """The principal behind a bearer token, or AuthError."""

@@ -61,6 +61,7 @@ def run_demo(args: argparse.Namespace) -> int:
         None, environ={}, store=store, host=args.host, port=args.port,
         async_mode=args.async_mode, centers=str(DEMO_CONFIG),
         clock=f"fast:{speed}@{start.isoformat()}",
+        notify_log_params=True,  # the demo's phones are fake: show what is texted to them
     )
     credentials = prepare(settings)
 
@@ -139,7 +140,8 @@ def prepare(settings: Any) -> dict[str, Any]:
             cmd.BookAppointment(service, now.astimezone(config.tz).date(), slot, phone),
             actor="demo",
         )
-        appointments.append((service, slot, getattr(events[-1], "code")))  # noqa: B009
+        booked = events[0]  # AppointmentBooked; its booking code's notification follows
+        appointments.append((service, slot, getattr(booked, "code"), phone))  # noqa: B009
     hub.store.close()
     return {"users": users, "devices": devices, "appointments": appointments}
 
@@ -174,9 +176,12 @@ def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
     print("\nLogins (fresh passwords for this run):", file=out)
     for username, (role, password) in credentials["users"].items():
         print(f"  {role:8} {username:10} {password}", file=out)
-    print("\nToday's appointments (check in at the kiosk with the code):", file=out)
-    for service, slot, code in credentials["appointments"]:
-        print(f"  {code}  {service} {slot:%H:%M}", file=out)
+    print("\nToday's appointments (check in at the kiosk with the code, or with the phone "
+          "and a one-time code texted to it):", file=out)
+    for service, slot, code, phone in credentials["appointments"]:
+        print(f"  {code}  {phone}  {service} {slot:%H:%M}", file=out)
+    print("Text messages (booking codes, one-time codes, calls …) are written to this log "
+          "as `notification …` lines; the dashboard lists them under 短信通知.", file=out)
     kiosk = devices["kiosk-1"]
     print("\nTry it from a shell:", file=out)
     print(f"  curl -s {base}/api/v1/services", file=out)

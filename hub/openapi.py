@@ -140,6 +140,23 @@ def manage_paths() -> dict[str, Any]:
     }
 
 
+def notify_paths() -> dict[str, Any]:
+    """The outbox (hub/api_notify.py): one-time check-in codes, the notification list."""
+    from hub.api_notify import CODE_BODY
+
+    return {
+        "/api/v1/checkin/code": {"post": _op(
+            "Send a one-time check-in code by SMS to a phone with an appointment today "
+            "(then POST /tickets {phone, otp}); the answer is the same whether or not the "
+            "number has one; rate-limited per kiosk and per number", "kiosk device",
+            "CodeSent", body=CODE_BODY)},
+        "/api/v1/notifications": {"get": _op(
+            "Recent notifications (pending with attempts and next try; sent; given up), "
+            "phone numbers masked, codes never shown", "manager, admin", "Notifications",
+            params=CENTER)},
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     from hub.api import (
         APPOINTMENT_BODY,
@@ -232,6 +249,7 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/openapi.json": {"get": _op("This document", "anyone", "OpenAPI")},
     }
     paths.update(manage_paths())
+    paths.update(notify_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "jiaohao hub", "version": "1",

@@ -123,6 +123,13 @@ SCHEMAS: dict[str, Schema] = {
         "wait": null(WAIT), **SEQ}, optional=("wait",)),
     "Rated": obj({"ticket": S, "level": I, **SEQ}),
     "PadRated": obj({"number": S, "window": I, "level": I, **SEQ}),
+    "CodeSent": obj({"sent": B, "message": TEXT, "expires_minutes": I}),
+    "Notifications": obj({**SEQ, "pending": array(ref("Notification")),
+                          "finished": array(ref("Notification"))}),
+    "Notification": obj({
+        "id": S, "kind": S, "phone": S, "template": S, "status": S, "attempts": I,
+        "outcome": null(S), "queued_at": TIME, "done_at": null(TIME), "retry_at": null(TIME),
+        "params": {"type": "object"}}),
     "WindowAction": obj({"window": ref("Window"), "ticket": null(ref("Ticket")), **SEQ}),
     "WindowQueue": obj({**SEQ, "waiting": array({"allOf": [ref("Ticket"), obj({"note": S})]})}),
     "State": obj({

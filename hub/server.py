@@ -15,8 +15,11 @@ log = logging.getLogger("hub")
 
 def serve(settings: Settings, *, banner: Any = None) -> int:
     from hub.app import create_app
+    from hub.notify import make_sender
+    from hub.outbox import start_outbox
 
     try:
+        sender = make_sender(settings)  # a bad sender setting stops the start, plainly
         app, socketio, hub = create_app(settings)
     except (OSError, ValueError) as error:
         print(f"jiaohao hub: cannot start: {error}", file=sys.stderr)
@@ -31,6 +34,9 @@ def serve(settings: Settings, *, banner: Any = None) -> int:
     centers = ", ".join(sorted(hub.centers)) or "none"
     log.info("hub on %s (async %s, store %s, centers %s)", settings.base_url,
              settings.async_mode, settings.store.split("@")[-1], centers)
+    # The outbox worker runs in the serving process only (not in an app built for a
+    # test or a CLI command), so nothing else appends behind a caller's back.
+    app.extensions["jiaohao.outbox"] = start_outbox(hub, socketio, settings, sender)
     if banner is not None:
         banner(hub)
     # Behind proxies every client has the proxy's address: the cap would then cap

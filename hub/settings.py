@@ -61,6 +61,24 @@ class Settings:
     # the key itself in secret_key (JIAOHAO_SECRET_KEY); see hub/keys.py.
     key_file: str = ""
     secret_key: str = field(default="", repr=False)
+    # Notifications (the outbox, hub/outbox.py): the sender (log | webhook | sms), where
+    # it posts, and its signing secret (JIAOHAO_NOTIFY_SECRET or a key file: never in the
+    # journal, never in a repr). Retries back off exponentially from notify_backoff_seconds
+    # up to notify_backoff_cap_seconds; a claim's lease keeps other hub processes off.
+    notify_sender: str = "log"
+    notify_log_params: bool = False  # the log sender writes parameters (codes!): demos only
+    notify_url: str = ""
+    notify_secret: str = field(default="", repr=False)
+    notify_secret_file: str = ""
+    notify_sms_provider: str = "generic"  # generic | aliyun | tencent (hub/notify/sms.py)
+    notify_sms_sign: str = ""  # 短信签名
+    notify_sms_app: str = ""  # the provider's application id (Tencent SmsSdkAppId)
+    notify_timeout_seconds: float = 5.0
+    notify_poll_seconds: float = 1.0
+    notify_backoff_seconds: float = 5.0
+    notify_backoff_cap_seconds: float = 300.0
+    notify_lease_seconds: float = 30.0
+    checkin_codes_per_hour: int = 30  # per kiosk and per phone number
 
     @property
     def base_url(self) -> str:

@@ -29,8 +29,8 @@ from hub.domain.state import CenterState
 FORMAT = "jiaohao-snapshot"
 # Bump when CenterState's shape changes: older snapshots are then ignored and
 # the journal is replayed instead.
-VERSION = 5  # 4: JSON (1-3 were pickles, never read again); 5: the wait estimator's
-# observed throughput (WindowState.cycles …) and closed-out tickets
+VERSION = 6  # 4: JSON (1-3 were pickles, never read again); 5: the wait estimator's
+# observed throughput (WindowState.cycles …) and closed-out tickets; 6: the outbox
 
 
 class SnapshotError(ValueError):

@@ -16,6 +16,7 @@
   const REFRESH_MS = 30000;
   const CODE_LENGTH = 6;
   const PHONE_LENGTH = 11;  // a mainland mobile number
+  const RESEND_MS = 60 * 1000;  // the hub sends a number one code a minute at most
 
   J.addStrings({
     zh: {
@@ -28,8 +29,13 @@
       priority_note: "优先号仅限符合条件的群众（老年人、残疾人、孕妇、军人等），工作人员可能查验相关证件。",
       checkin_title: "预约签到", checkin_hint: "请输入短信中的6位预约码",
       checkin_by_code: "预约码签到", checkin_by_phone: "手机号签到",
-      checkin_hint_phone: "请输入预约手机号和6位预约码",
-      phone_label: "手机号", code_label: "预约码",
+      checkin_hint_phone: "请输入预约手机号和6位预约码，或获取短信验证码",
+      checkin_hint_otp: "请输入短信中的6位验证码",
+      phone_label: "手机号", code_label: "预约码", otp_label: "验证码",
+      send_code: "发送验证码", send_again: "重新发送（{n}秒）",
+      code_sent: "如果这个号码今天有预约，验证码已发送到该手机，{n}分钟内有效",
+      err_wrong_code: "验证码不正确，请重新输入", err_code_expired: "验证码已失效，请重新获取",
+      err_rate_limited: "操作太频繁，请稍后再试", err_invalid_phone: "手机号不正确",
       err_unknown_appointment_phone: "手机号与预约码不匹配，请核对后重新输入",
       checkin_go: "确认签到", clear: "清空", delete: "删除",
       your_number: "您的号码", ahead_label: "前面还有", ahead_value: "{n} 人",
@@ -70,8 +76,13 @@
       priority_note: "Priority is for eligible people only (elderly, disabled, pregnant, military…). Staff may check.",
       checkin_title: "Appointment check-in", checkin_hint: "Enter the 6-digit code from your text message",
       checkin_by_code: "By code", checkin_by_phone: "By phone number",
-      checkin_hint_phone: "Phone number and 6-digit code",
-      phone_label: "Phone", code_label: "Code",
+      checkin_hint_phone: "Phone number and 6-digit code, or ask for a code by text",
+      checkin_hint_otp: "Enter the 6-digit code from the text message",
+      phone_label: "Phone", code_label: "Code", otp_label: "SMS code",
+      send_code: "Send me a code", send_again: "Send again ({n} s)",
+      code_sent: "If this number has an appointment today, a code was sent to it (valid {n} min)",
+      err_wrong_code: "Wrong code; please try again", err_code_expired: "The code is no longer valid; ask for a new one",
+      err_rate_limited: "Too many tries; please wait a moment", err_invalid_phone: "The phone number is not valid",
       err_unknown_appointment_phone: "The phone number and code do not match; please check them",
       checkin_go: "Check in", clear: "Clear", delete: "Delete",
       your_number: "Your number", ahead_label: "People ahead", ahead_value: "{n}",
@@ -110,7 +121,7 @@
   const S = {
     token: J.token(), info: null, services: [], shape: "", category: null, service: null,
     ticket: null, printState: null, printer: null, bridge: null, live: null, online: false, status: "connecting",
-    busy: false, code: "", phone: "", checkinMode: "code", field: "code", idleLeft: IDLE, hubOffset: 0, zoneMinutes: 480, pressTimer: null,
+    busy: false, code: "", phone: "", otpSent: false, resendAt: 0, codeMinutes: 5, checkinMode: "code", field: "code", idleLeft: IDLE, hubOffset: 0, zoneMinutes: 480, pressTimer: null,
   };
 
   function el(tag, attrs, children) {
@@ -581,8 +592,14 @@
       button.setAttribute("aria-pressed", String(button.dataset.mode === S.checkinMode));
     });
     document.querySelector("#checkin .checkin-body").classList.toggle("by-phone", byPhone);
-    $("checkin-hint").textContent = J.t(byPhone ? "checkin_hint_phone" : "checkin_hint");
+    const otp = byPhone && S.otpSent;  // the code field now takes the SMS code
+    $("checkin-hint").textContent = J.t(otp ? "checkin_hint_otp" : byPhone ? "checkin_hint_phone" : "checkin_hint");
     $("phone-field").hidden = !byPhone;
+    $("phone-row").hidden = !byPhone;
+    document.querySelector("#code-field .field-label").textContent = J.t(otp ? "otp_label" : "code_label");
+    $("code-sent").hidden = !otp;
+    if (otp) $("code-sent").textContent = J.t("code_sent", {n: S.codeMinutes});
+    renderSendCode();
     $("phone-number").textContent = S.phone.replace(/^(\d{3})(\d{1,4})?(\d{1,4})?$/, (m, a, b, c) =>
       [a, b, c].filter(Boolean).join(" "));
     $("phone-field").classList.toggle("active", byPhone && S.field === "phone");
@@ -593,6 +610,35 @@
 
   /** Check in by code alone, or by phone number together with the code (DOMAIN.md:
    *  never by the number alone). The keypad types into the field that is lit. */
+  function renderSendCode() {
+    const wait = Math.ceil((S.resendAt - Date.now()) / 1000);
+    const button = $("send-code");
+    button.textContent = wait > 0 ? J.t("send_again", {n: wait}) : J.t("send_code");
+    button.disabled = S.busy || wait > 0 || S.phone.length !== PHONE_LENGTH;
+  }
+
+  /** "Send me a code": the hub texts a one-time code to the number if it has an
+   *  appointment today; its answer is the same either way (it tells nobody whose
+   *  number has one). The code field then takes that code. */
+  async function sendCode() {
+    if (S.phone.length !== PHONE_LENGTH || S.busy) return;
+    S.busy = true;
+    $("checkin-error").textContent = "";
+    try {
+      const answer = await J.api("/api/v1/checkin/code", {token: S.token, body: {phone: S.phone}});
+      S.codeMinutes = answer.expires_minutes || S.codeMinutes;
+      S.otpSent = true;
+      S.resendAt = Date.now() + RESEND_MS;
+      S.code = "";
+      S.field = "code";
+    } catch (error) {
+      $("checkin-error").textContent = errorText(error);
+    } finally {
+      S.busy = false;
+      renderCode();
+    }
+  }
+
   function setCheckinMode(mode) {
     S.checkinMode = mode;
     S.field = mode === "phone" && S.phone.length !== PHONE_LENGTH ? "phone" : "code";
@@ -618,6 +664,7 @@
     else if (key === "delete") next = value.slice(0, -1);
     else if (value.length < length) next = value + key;
     if (phone) {
+      if (next !== S.phone) S.otpSent = false;  // another number: a code sent before is not its
       S.phone = next;
       if (next.length === PHONE_LENGTH && key.length === 1) S.field = "code";  // on to the code
     } else {
@@ -631,6 +678,10 @@
     if (S.code.length !== CODE_LENGTH) return;
     if (S.checkinMode === "phone") {
       if (S.phone.length !== PHONE_LENGTH) return;
+      if (S.otpSent) {
+        issue({phone: S.phone, otp: S.code}, (text) => { $("checkin-error").textContent = text; });
+        return;
+      }
       issue({appointment: S.code, phone: S.phone}, (text, error) => {
         $("checkin-error").textContent = error && error.code === "unknown_appointment"
           ? J.t("err_unknown_appointment_phone") : text;
@@ -655,13 +706,14 @@
     else if (data.field) { S.field = data.field; renderCode(); }
     else if (target.id === "g-issue") { overlay("guide", false); choosePriority(S.services.find((s) => s.id === S.guideFor)); }
     else if (target.id === "checkin-go") checkIn();
+    else if (target.id === "send-code") sendCode();
     else if (target.id === "lang-toggle") { J.setLang(J.lang === "zh" ? "en" : "zh"); renderAll(); }
     else if (target.id === "large-toggle") { setLarge(!document.body.classList.contains("large")); renderChrome(); }
     else if (target.id === "staff-reprint") reprint();
     else if (data.action === "home") goHome();
     else if (data.action === "services") show("services");
     else if (data.action === "checkin") {
-      S.code = ""; S.phone = ""; setCheckinMode("code"); show("checkin");
+      S.code = ""; S.phone = ""; S.otpSent = false; S.resendAt = 0; setCheckinMode("code"); show("checkin");
     }
     else if (data.action === "close-guide") overlay("guide", false);
     else if (data.action === "close-notice") overlay("notice", false);
@@ -670,6 +722,7 @@
 
   function everySecond() {
     tick();
+    if (S.resendAt && S.checkinMode === "phone") renderSendCode();
     const atStart = document.body.dataset.screen === "home" && $("guide").hidden && $("notice").hidden
       && $("staff").hidden && J.lang === "zh" && !document.body.classList.contains("large");
     if (atStart || S.busy) { S.idleLeft = IDLE; return; }

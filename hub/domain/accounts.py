@@ -182,4 +182,5 @@ def _device_revoked(state: CenterState, event: DeviceRevoked) -> None:
     device.version += 1
 
 
-SECRET_FIELDS = frozenset({"password_hash", "token_hash"})
+# Fields no payload carries, not even a manager's: hashes, and the sealed one-time code.
+SECRET_FIELDS = frozenset({"password_hash", "token_hash", "code_hash", "sealed"})

@@ -47,6 +47,7 @@ class CheckIn(Command):
 
     code: str | None = None
     phone: str | None = None
+    otp_hash: str | None = field(default=None, repr=False)  # keyed hash of a one-time code
 
 
 @dataclass(frozen=True)

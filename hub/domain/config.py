@@ -169,6 +169,28 @@ class SupervisionRules:
         return dict(self.complaint_days).get(deadline_class)
 
 
+# Kinds of notification the center sends (the outbox: hub/domain/notify.py). Cases
+# (承诺件) do not exist yet; their kinds are named so a template can be configured.
+NOTIFY_KINDS = ("booking_code", "reminder", "three_ahead", "called", "follow_up",
+                "checkin_code", "case_accepted", "case_due_soon", "case_done",
+                "materials_notice")
+
+
+@dataclass(frozen=True)
+class NotifyRules:
+    """[notify]: the SMS template code of each kind of notification (a provider's
+    template id such as "SMS_123456789"; the log sender shows it), when the day-before
+    reminder goes out, and how long a one-time check-in code lives."""
+
+    templates: tuple[tuple[str, str], ...] = tuple((kind, kind) for kind in NOTIFY_KINDS)
+    reminder_at: time = time(17, 0)
+    code_minutes: int = 5
+    code_attempts: int = 5
+
+    def template(self, kind: str) -> str:
+        return dict(self.templates).get(kind, kind)
+
+
 @dataclass(frozen=True)
 class CenterConfig:
     id: str
@@ -185,6 +207,7 @@ class CenterConfig:
     staff: tuple[Mapping[str, str], ...] = ()
     supervision: SupervisionRules = SupervisionRules()
     close_out: CloseOut = CloseOut()
+    notify: NotifyRules = NotifyRules()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, service_id: str) -> Service | None:
@@ -475,6 +498,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
     slots = _spans(r.items("appointment_slots", []), "appointment_slots")
     supervision = _supervision(r.get("supervision", {}))
     close_out = _close_out(r.get("close_out", {}))
+    notify = _notify(r.get("notify", {}))
     r.done()
     return CenterConfig(
         id=center_id,
@@ -491,6 +515,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
         staff=staff,
         supervision=supervision,
         close_out=close_out,
+        notify=notify,
         raw=_plain(data),
     )
 
@@ -535,6 +560,31 @@ def _close_out(data: Any) -> CloseOut:
         raise ConfigError("close_out.reason", "must be at most 40 characters")
     if rules.force_after_minutes < rules.after_minutes:
         raise ConfigError("close_out.force_after_minutes", "must not be before after_minutes")
+    r.done()
+    return rules
+
+
+def _notify(data: Any) -> NotifyRules:
+    """The optional [notify] table: templates per kind, reminder time, code rules."""
+    r = _Reader(data, "notify")
+    given = _Reader(r.get("templates", {}), "notify.templates")
+    templates = tuple(
+        (kind, given.string(kind, kind)) for kind in NOTIFY_KINDS
+    )
+    for kind, template in templates:
+        if len(template) > 64:
+            raise ConfigError(f"notify.templates.{kind}", "must be at most 64 characters")
+    given.done()
+    reminder = r.string("reminder_at", "17:00")
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", reminder)
+    if not match:
+        raise ConfigError("notify.reminder_at", "must be a time of day like 17:00")
+    rules = NotifyRules(
+        templates=templates,
+        reminder_at=time(int(match.group(1)), int(match.group(2))),
+        code_minutes=r.whole("code_minutes", 5, low=1, high=30),
+        code_attempts=r.whole("code_attempts", 5, low=1, high=10),
+    )
     r.done()
     return rules
 

@@ -85,6 +85,9 @@ class Decision:
 
 Handler = Callable[[Decision, Any], None]
 _HANDLERS: dict[type[cmd.Command], Handler] = {}
+# Consequences decided with every command from the events it caused, appended in the
+# same batch: the outbox's notification policy (hub/domain/notify.py) is one.
+CONSEQUENCES: list[Callable[[Decision, list[ev.Event]], None]] = []
 
 
 def _on(command_type: type[cmd.Command]) -> Callable[[Handler], Handler]:
@@ -112,7 +115,12 @@ def decide(state: CenterState, command: cmd.Command, context: cmd.Context) -> li
     handler = _HANDLERS.get(type(command))
     if handler is None:
         raise TypeError(f"no rule for {type(command).__name__}")
-    handler(Decision(state, config, context, emit), command)
+    decision = Decision(state, config, context, emit)
+    handler(decision, command)
+    if CONSEQUENCES and emit.events:
+        caused = list(emit.events)
+        for consequence in CONSEQUENCES:
+            consequence(decision, caused)
     return emit.events
 
 
@@ -205,9 +213,18 @@ def _issue(d: Decision, c: cmd.IssueTicket) -> None:
 @_on(cmd.CheckIn)
 def _check_in(d: Decision, c: cmd.CheckIn) -> None:
     state = d.state
+    if c.otp_hash and c.phone:
+        # By phone number with the one-time code sent to it (hub/domain/notify.py).
+        from hub.domain.notify import check_code
+
+        appointment_id = check_code(d, c.phone, c.otp_hash)
+        if appointment_id is None:
+            return  # a wrong code: the attempt is recorded, nobody checked in
+        _check_in_appointment(d, state.appointments[appointment_id])
+        return
     if not c.code or not c.code.strip():
-        # By phone number, the code must come too (or, once there is a notification
-        # interface, a one-time code sent to that phone): never the number alone.
+        # By phone number, the appointment code or a one-time code sent to that phone
+        # must come too: never the number alone.
         raise errors.MissingField("预约码必填 (the appointment code is required)", field="code")
     appointment_id = state.appointment_codes.get(c.code.strip())
     appointment = state.appointments.get(appointment_id) if appointment_id else None
@@ -218,6 +235,11 @@ def _check_in(d: Decision, c: cmd.CheckIn) -> None:
     if appointment is None:
         raise errors.UnknownAppointment(
             "没有找到这个预约，请核对预约码和手机号 (no appointment matches)", field="code")
+    _check_in_appointment(d, appointment)
+
+
+def _check_in_appointment(d: Decision, appointment: Any) -> None:
+    state = d.state
     if appointment.status == "cancelled":
         raise errors.AppointmentCancelled("这个预约已取消", field="code")
     if appointment.status == "checked_in":

@@ -230,3 +230,84 @@ class AppointmentBooked(Event):
 class AppointmentCancelled(Event):
     appointment: str
     code: str
+
+
+# --------------------------------------------------------------- notifications (outbox)
+#
+# A notification is decided with the event that causes it and appended in the same
+# batch (hub/domain/notify.py), so it is durable exactly when its cause is. The
+# sending worker records each attempt's claim and outcome as events too.
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class NotificationQueued(Event):
+    notification: str  # its id: senders and receivers de-duplicate by it
+    kind: str
+    phone: str = field(default="", repr=False)  # full only in the journal; masked on the wire
+    template: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    key: str = ""  # the de-duplication key: one notification per key, ever
+    sealed: str = field(default="", repr=False)  # secret params, sealed at the edge (a code)
+    expires_at: datetime | None = None  # not worth sending after this
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class NotificationClaimed(Event):
+    notification: str
+    by: str  # the sending process
+    until: datetime  # the lease: nobody else sends it before
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class NotificationSent(Event):
+    notification: str
+    attempt: int
+    outcome: str = "sent"
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class NotificationFailed(Event):
+    notification: str
+    attempt: int
+    outcome: str
+    retry_at: datetime | None = None
+    final: bool = False  # given up (expired): no more attempts
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class AppointmentReminded(Event):
+    """The day before an appointment: the fact that causes its reminder."""
+
+    appointment: str
+    code: str
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class CheckInCodeIssued(Event):
+    """A one-time check-in code for a phone with an appointment today. The code itself
+    is kept only as a keyed hash; the SMS carries it sealed."""
+
+    appointment: str
+    phone: str = field(default="", repr=False)
+    code_hash: str = field(default="", repr=False)
+    sealed: str = field(default="", repr=False)
+    expires_at: datetime
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class CheckInCodeRejected(Event):
+    phone: str = field(default="", repr=False)
+    attempts: int
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class CheckInCodeUsed(Event):
+    phone: str = field(default="", repr=False)

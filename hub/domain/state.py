@@ -112,6 +112,54 @@ class Account:
     version: int = 1  # bumped on every change, so old login tokens stop working
 
 
+# Notifications: how many finished ones the state keeps for the dashboard.
+NOTIFICATIONS_KEPT = 200
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+@dataclass
+class Notification:
+    """One outbox entry: pending until sent, or failed for good when it expired."""
+
+    id: str
+    kind: str
+    phone: str = field(repr=False)
+    template: str
+    params: dict[str, str]
+    key: str
+    queued_at: datetime
+    sealed: str = field(default="", repr=False)
+    expires_at: datetime | None = None
+    status: str = PENDING
+    attempts: int = 0
+    claimed_by: str | None = None
+    claimed_until: datetime | None = None
+    retry_at: datetime | None = None
+    outcome: str = ""
+    done_at: datetime | None = None
+
+
+@dataclass
+class CheckInCode:
+    """A one-time check-in code sent to a phone: only its keyed hash is kept."""
+
+    appointment: str
+    code_hash: str = field(repr=False)
+    issued_at: datetime
+    expires_at: datetime
+    attempts: int = 0
+
+
+@dataclass
+class Outbox:
+    pending: dict[str, Notification] = field(default_factory=dict)  # by id, in queue order
+    finished: deque[Notification] = field(
+        default_factory=lambda: deque(maxlen=NOTIFICATIONS_KEPT))
+    keys: set[str] = field(default_factory=set)  # de-duplication keys ever queued
+    reminded: set[str] = field(default_factory=set)  # appointments reminded
+    codes: dict[str, CheckInCode] = field(default_factory=dict)  # by phone digits
+
+
 @dataclass
 class CenterState:
     seq: int = 0
@@ -143,6 +191,8 @@ class CenterState:
     )
     # 督查: complaints, 差评 follow-ups and call-back samples; they outlive the day.
     supervision: SupervisionState = field(default_factory=lambda: _new_supervision())
+    # The outbox: notifications queued with their causes, until sent (notify.py).
+    outbox: Outbox = field(default_factory=Outbox)
 
     def ticket_by_number(self, number: str) -> Ticket | None:
         ticket_id = self.by_number.get(number.strip().upper())

@@ -31,7 +31,18 @@ def scene(hub: HubProcess) -> Scene:
     ticket = kiosk.issue("household")
     booked = kiosk.ok("POST", "/appointments", 201, json={
         "service": "household", "day": "2026-11-27", "slot": "10:00", "phone": "13800138000"})
+    wait_for_outbox(hub)
     return Scene(ticket["id"], booked["code"], hub.seq())
+
+
+def wait_for_outbox(hub: HubProcess, timeout: float = 30) -> None:
+    """Let the outbox send the booking code (its claim and outcome are events too), so
+    the journal stands still while refused requests are checked to change nothing."""
+    manager = hub.manager()
+    deadline = time.monotonic() + timeout
+    while manager.ok("GET", "/notifications")["pending"]:
+        assert time.monotonic() < deadline, "the outbox did not send the booking code"
+        time.sleep(0.1)
 
 
 # route -> who is refused, and how. "anonymous" sends no token.

@@ -127,6 +127,7 @@ def test_every_operation_answers_a_day_by_its_documented_schema(walk: Walk) -> N
     # appointments and devices
     booked = w.call("kiosk", "POST", "/appointments", status=201, body={
         "service": "household", "day": "2026-11-27", "slot": "10:00", "phone": "13800138000"})
+    w.call("kiosk", "POST", "/checkin/code", body={"phone": "13800138000"})
     w.call("kiosk", "POST", "/appointments/{code}/cancel", code=booked["code"])
     w.call("kiosk", "POST", "/devices/health", body={"printer": {"ok": True}, "message": "ok"})
     w.call("manager", "GET", "/devices")
@@ -134,6 +135,7 @@ def test_every_operation_answers_a_day_by_its_documented_schema(walk: Walk) -> N
     w.call("manager", "GET", "/events", query={"since": 0, "limit": 50})
     config = w.call("manager", "GET", "/config")
     w.call("manager", "PUT", "/config", body={"config": config["config"], "summary": "同上"})
+    w.call("manager", "GET", "/notifications")
     w.call("manager", "GET", "/manage/overview")
     w.call("manager", "GET", "/manage/alerts")
     w.call("manager", "GET", "/manage/reports")

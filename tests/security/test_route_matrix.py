@@ -82,6 +82,8 @@ MATRIX: list[Row] = [
     # ... or the pad bound to the window that served it, by the ticket's number
     ("POST", "/api/v1/windows/{window}/rating", {"number": "C001", "level": 5},
      "R R R R A  R R R  F F F", {}),
+    # a one-time check-in code, sent by SMS: asked for at a kiosk only
+    ("POST", "/api/v1/checkin/code", {"phone": "13800138000"}, "R A R R R  R R R  F F F", {}),
     # any device or user of the center
     ("GET", "/api/v1/state", None, "R A A A A  A A A  F F F", {}),
     # devices report their own health (a riverside kiosk reports to riverside)
@@ -99,6 +101,7 @@ MATRIX: list[Row] = [
     ("GET", "/api/v1/config", None, "R R R R R  R A A  F F F", {}),
     ("PUT", "/api/v1/config", {"config": {}}, "R R R R R  R A A  F F F", {}),
     ("GET", "/api/v1/devices", None, "R R R R R  R A A  F F F", {}),
+    ("GET", "/api/v1/notifications", None, "R R R R R  R A A  F F F", {}),
     ("GET", "/api/v1/manage/overview", None, "R R R R R  R A A  F F F", {}),
     ("GET", "/api/v1/manage/alerts", None, "R R R R R  R A A  F F F", {}),
     ("GET", "/api/v1/manage/reports", None, "R R R R R  R A A  F F F", {}),

@@ -1,0 +1,446 @@
+"""Notifications that are never lost: the outbox rules.
+
+- A notification is a *consequence* of an event: `POLICY` maps each event type to a
+  pure function that says which notifications it causes. `decide` runs the policy
+  over the events of every decision and appends a `NotificationQueued` for each in
+  the same batch, so a notification is durable exactly when its cause is, in every
+  store, by construction.
+- One notification per de-duplication key, ever (the reminder of an appointment,
+  "3 ahead" of a ticket, the call of a ticket at one moment ...).
+- The sending worker (hub/outbox.py) claims a pending notification with a lease
+  (`ClaimNotification`, refused while another process holds an unexpired lease),
+  sends it, and records the outcome (`RecordDelivery`): `NotificationSent`, or
+  `NotificationFailed` with the next attempt's time. A notification recorded as
+  sent is never claimed again; senders receive its id and receivers de-duplicate
+  by it, so a send whose outcome was lost in a crash is harmless when repeated.
+- One-time check-in codes (签到验证码): `RequestCheckInCode` for a phone with a
+  booked appointment today issues a code kept only as a keyed hash (computed at the
+  edge: the domain never sees the code), with an expiry and an attempt limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from hub.domain import decide as rules
+from hub.domain import errors, fold
+from hub.domain import events as ev
+from hub.domain.calendar import at_local
+from hub.domain.commands import Command
+from hub.domain.routing import position_key, queue_key
+from hub.domain.state import (
+    FAILED,
+    PENDING,
+    SENT,
+    WAITING,
+    CenterState,
+    CheckInCode,
+    Notification,
+    Outbox,
+)
+
+THREE_AHEAD = 3
+NOTIFICATION_HOURS = 24  # a notification not sent within a day is given up
+# A phone may ask for a new check-in code this often at most (the answer is the same).
+CODE_RESEND_SECONDS = 60
+
+UnknownNotification = errors._error("unknown_notification", 404)
+NotificationClaimedElsewhere = errors._error("notification_claimed")
+WrongCode = errors._error("wrong_code", 422)
+CodeExpired = errors._error("code_expired", 422)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@dataclass(frozen=True)
+class ClaimNotification(Command):
+    notification: str
+    by: str
+    lease_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class RecordDelivery(Command):
+    notification: str
+    by: str
+    ok: bool
+    outcome: str = ""
+    retry_after_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class QueueReminders(Command):
+    """The clock's tick: remind the appointments of the next day that are due."""
+
+
+@dataclass(frozen=True)
+class RequestCheckInCode(Command):
+    phone: str = field(repr=False)
+    code_hash: str = field(repr=False)  # keyed hash of phone and code, from the edge
+    sealed: str = field(repr=False)  # the code sealed for the sender, from the edge
+
+
+# --------------------------------------------------------------------------- the policy
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification the policy decided: whom, what, and its de-duplication key."""
+
+    kind: str
+    phone: str
+    params: dict[str, str]
+    key: str
+    sealed: str = ""
+    expires_at: datetime | None = None
+
+
+Policy = Callable[[CenterState, ev.Event], list[Notice]]
+
+
+def _ticket_phone(state: CenterState, ticket_id: str) -> str:
+    """The phone a ticket can be told on: its appointment's, if it came from one."""
+    ticket = state.tickets.get(ticket_id)
+    if ticket is None or not ticket.appointment:
+        return ""
+    appointment = state.appointments.get(ticket.appointment)
+    return appointment.phone if appointment is not None else ""
+
+
+def _booking_code(state: CenterState, event: ev.AppointmentBooked) -> list[Notice]:
+    if not event.phone:
+        return []
+    return [Notice("booking_code", event.phone, {
+        "code": event.code, "service": event.service, "day": event.day.isoformat(),
+        "time": f"{event.slot_start:%H:%M}"}, f"booking_code:{event.appointment}")]
+
+
+def _reminder(state: CenterState, event: ev.AppointmentReminded) -> list[Notice]:
+    appointment = state.appointments.get(event.appointment)
+    if appointment is None or not appointment.phone:
+        return []
+    return [Notice("reminder", appointment.phone, {
+        "code": appointment.code, "service": appointment.service,
+        "day": appointment.day.isoformat(), "time": f"{appointment.slot_start:%H:%M}"},
+        f"reminder:{appointment.id}")]
+
+
+def _called(state: CenterState, event: ev.TicketCalled) -> list[Notice]:
+    found = []
+    phone = _ticket_phone(state, event.ticket)
+    if phone:
+        found.append(Notice("called", phone, {
+            "number": event.number, "window": str(event.window),
+            "window_name": event.window_name}, f"called:{event.ticket}:{event.seq}"))
+    return found + _three_ahead(state, event)
+
+
+def _three_ahead(state: CenterState, event: ev.TicketCalled) -> list[Notice]:
+    """"3 people ahead of you": for each ticket with a phone in the queue the call
+    shortened that now has at most three ahead (once per ticket)."""
+    called = state.tickets.get(event.ticket)
+    config = state.config
+    if called is None or config is None:
+        return []
+    queue = [state.tickets[t] for t in state.waiting.get(queue_key(called), ())]
+    if not any(t.appointment and f"three_ahead:{t.id}" not in state.outbox.keys
+               for t in queue):
+        return []  # nobody here could be told (the common case: walk-ins only)
+    ranked = sorted((t for t in queue if t.id != called.id and t.status == WAITING),
+                    key=lambda t: position_key(config, t))
+    found = []
+    for ahead, ticket in enumerate(ranked):
+        if ahead > THREE_AHEAD:
+            break
+        key = f"three_ahead:{ticket.id}"
+        phone = _ticket_phone(state, ticket.id)
+        if ahead >= 1 and phone and key not in state.outbox.keys:
+            found.append(Notice("three_ahead", phone, {
+                "number": ticket.number, "ahead": str(ahead)}, key))
+    return found
+
+
+def _follow_up(state: CenterState, event: ev.TicketRated) -> list[Notice]:
+    from hub.domain.supervision import BAD_LEVELS
+
+    phone = _ticket_phone(state, event.ticket)
+    if event.level not in BAD_LEVELS or not phone:
+        return []
+    return [Notice("follow_up", phone, {"number": event.number},
+                   f"follow_up:{event.ticket}")]
+
+
+def _checkin_code(state: CenterState, event: ev.CheckInCodeIssued) -> list[Notice]:
+    return [Notice("checkin_code", event.phone, {}, f"checkin_code:{event.seq}",
+                   sealed=event.sealed, expires_at=event.expires_at)]
+
+
+# Which events cause which notifications. Cases (承诺件) are not built yet: their
+# events (case accepted, due soon, done; 一次性告知 recorded) get their rows here,
+# with the kinds already named in config.NOTIFY_KINDS.
+POLICY: dict[type[ev.Event], Any] = {
+    ev.AppointmentBooked: _booking_code,
+    ev.AppointmentReminded: _reminder,
+    ev.TicketCalled: _called,
+    ev.TicketRated: _follow_up,
+    ev.CheckInCodeIssued: _checkin_code,
+    # ev.CaseAccepted: _case_accepted,      -> "case_accepted"
+    # ev.CaseDueSoon: _case_due_soon,       -> "case_due_soon"
+    # ev.CaseCompleted: _case_done,         -> "case_done"
+    # ev.MaterialsNoticeGiven: _materials,  -> "materials_notice" (一次性告知)
+}
+
+
+def notices(state: CenterState, event: ev.Event) -> list[Notice]:
+    """The notifications `event` causes, judged on the state just before it."""
+    policy = POLICY.get(type(event))
+    return policy(state, event) if policy is not None else []
+
+
+def _queue_consequences(d: rules.Decision, caused: list[ev.Event]) -> None:
+    """Run the policy over a decision's events, each on the state it was decided on
+    (the state before the decision, plus that decision's earlier events), and emit
+    the notifications in the same batch."""
+    if not any(type(e) in POLICY for e in caused):
+        return
+    seen: set[str] = set()
+    for event in caused:
+        for notice in notices(d.state, event):
+            if notice.key in d.state.outbox.keys or notice.key in seen:
+                continue
+            seen.add(notice.key)
+            d.emit(
+                ev.NotificationQueued,
+                notification=d.context.new_id(),
+                kind=notice.kind,
+                phone=notice.phone,
+                template=d.config.notify.template(notice.kind),
+                params=notice.params,
+                key=notice.key,
+                sealed=notice.sealed,
+                expires_at=notice.expires_at
+                or d.now + timedelta(hours=NOTIFICATION_HOURS),
+            )
+
+
+rules.CONSEQUENCES.append(_queue_consequences)
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def due(state: CenterState, now: datetime, me: str) -> list[Notification]:
+    """Pending notifications this process may claim now (no live lease elsewhere)."""
+    found = []
+    for n in state.outbox.pending.values():
+        if n.retry_at is not None and n.retry_at > now:
+            continue
+        if n.claimed_by not in (None, me) and n.claimed_until and n.claimed_until > now:
+            continue
+        found.append(n)
+    return found
+
+
+@rules._on(ClaimNotification)
+def _claim(d: rules.Decision, c: ClaimNotification) -> None:
+    n = d.state.outbox.pending.get(c.notification)
+    if n is None:
+        raise UnknownNotification("no such pending notification", field="notification")
+    if n.claimed_by not in (None, c.by) and n.claimed_until and n.claimed_until > d.now:
+        raise NotificationClaimedElsewhere(f"claimed by {n.claimed_by}")
+    d.emit(ev.NotificationClaimed, notification=n.id, by=c.by,
+           until=d.now + timedelta(seconds=c.lease_seconds))
+
+
+@rules._on(RecordDelivery)
+def _record(d: rules.Decision, c: RecordDelivery) -> None:
+    n = d.state.outbox.pending.get(c.notification)
+    if n is None:
+        return  # already recorded as sent (or given up): nothing more to say
+    attempt = n.attempts + 1
+    outcome = c.outcome[:200]
+    if c.ok:
+        d.emit(ev.NotificationSent, notification=n.id, attempt=attempt,
+               outcome=outcome or "sent")
+        return
+    expired = n.expires_at is not None and d.now >= n.expires_at
+    d.emit(ev.NotificationFailed, notification=n.id, attempt=attempt, outcome=outcome,
+           retry_at=None if expired else d.now + timedelta(seconds=c.retry_after_seconds),
+           final=expired)
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def reminders_due(state: CenterState, now: datetime) -> list[str]:
+    """Appointments of the next day, with a phone, whose reminder time has come."""
+    config = state.config
+    if config is None:
+        return []
+    found = []
+    for appointment in state.appointments.values():
+        if (appointment.status != "booked" or not appointment.phone
+                or appointment.id in state.outbox.reminded):
+            continue
+        eve = appointment.day - timedelta(days=1)
+        # Only on the day before, from the reminder time: a booking for today (or made
+        # after midnight) has just had its code and needs no reminder.
+        if at_local(config, eve, config.notify.reminder_at) <= now < at_local(
+                config, appointment.day, time(0)):
+            found.append(appointment.id)
+    return sorted(found)
+
+
+@rules._on(QueueReminders)
+def _queue_reminders(d: rules.Decision, c: QueueReminders) -> None:
+    for appointment_id in reminders_due(d.state, d.now):
+        appointment = d.state.appointments[appointment_id]
+        d.emit(ev.AppointmentReminded, appointment=appointment.id, code=appointment.code)
+
+
+# --------------------------------------------------------------------------- check-in codes
+
+
+def phone_digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+def appointment_for_phone(state: CenterState, phone: str) -> str | None:
+    """Today's booked appointment of a phone (the earliest slot), or None."""
+    digits = phone_digits(phone)
+    mine = [a for a in state.appointments.values()
+            if digits and a.phone == digits and a.status == "booked"
+            and a.day == state.business_day]
+    return min(mine, key=lambda a: a.slot_start).id if mine else None
+
+
+@rules._on(RequestCheckInCode)
+def _request_code(d: rules.Decision, c: RequestCheckInCode) -> None:
+    digits = phone_digits(c.phone)
+    appointment_id = appointment_for_phone(d.state, digits)
+    if appointment_id is None:
+        return  # nothing happens, and the kiosk says the same as when a code is sent
+    current = d.state.outbox.codes.get(digits)
+    if current is not None and d.now - current.issued_at < timedelta(
+            seconds=CODE_RESEND_SECONDS):
+        return  # the last code is still on its way
+    d.emit(ev.CheckInCodeIssued, appointment=appointment_id, phone=digits,
+           code_hash=c.code_hash, sealed=c.sealed,
+           expires_at=d.now + timedelta(minutes=d.config.notify.code_minutes))
+
+
+def check_code(d: rules.Decision, phone: str, code_hash: str) -> str | None:
+    """The appointment a one-time code checks in, or None after recording a wrong
+    attempt; raises when there is no live code for the phone."""
+    digits = phone_digits(phone)
+    entry = d.state.outbox.codes.get(digits)
+    if entry is None or d.now >= entry.expires_at:
+        raise CodeExpired("验证码已失效，请重新获取 (no valid code: ask for a new one)",
+                          field="otp")
+    if entry.attempts >= d.config.notify.code_attempts:
+        raise CodeExpired("验证码输错次数过多，请重新获取 (too many wrong codes)", field="otp")
+    if entry.code_hash != code_hash:
+        d.emit(ev.CheckInCodeRejected, phone=digits, attempts=entry.attempts + 1)
+        return None
+    d.emit(ev.CheckInCodeUsed, phone=digits)
+    return entry.appointment
+
+
+# --------------------------------------------------------------------------- fold
+
+
+@fold._on(ev.NotificationQueued)
+def _queued(state: CenterState, event: ev.NotificationQueued) -> None:
+    state.outbox.pending[event.notification] = Notification(
+        id=event.notification, kind=event.kind, phone=event.phone, template=event.template,
+        params=dict(event.params), key=event.key, queued_at=event.at, sealed=event.sealed,
+        expires_at=event.expires_at)
+    state.outbox.keys.add(event.key)
+
+
+@fold._on(ev.NotificationClaimed)
+def _claimed(state: CenterState, event: ev.NotificationClaimed) -> None:
+    n = state.outbox.pending.get(event.notification)
+    if n is not None:
+        n.claimed_by = event.by
+        n.claimed_until = event.until
+
+
+def _finish(state: CenterState, n: Notification, status: str, at: datetime) -> None:
+    state.outbox.pending.pop(n.id, None)
+    n.status = status
+    n.done_at = at
+    n.sealed = ""  # a code is no longer needed once sent or given up
+    n.claimed_by = n.claimed_until = None
+    state.outbox.finished.appendleft(n)
+
+
+@fold._on(ev.NotificationSent)
+def _sent(state: CenterState, event: ev.NotificationSent) -> None:
+    n = state.outbox.pending.get(event.notification)
+    if n is not None:
+        n.attempts = event.attempt
+        n.outcome = event.outcome
+        _finish(state, n, SENT, event.at)
+
+
+@fold._on(ev.NotificationFailed)
+def _failed(state: CenterState, event: ev.NotificationFailed) -> None:
+    n = state.outbox.pending.get(event.notification)
+    if n is None:
+        return
+    n.attempts = event.attempt
+    n.outcome = event.outcome
+    n.retry_at = event.retry_at
+    n.claimed_by = n.claimed_until = None
+    if event.final:
+        _finish(state, n, FAILED, event.at)
+
+
+_fold_day = fold._HANDLERS[ev.DayStarted]
+
+
+@fold._on(ev.DayStarted)
+def _day_started(state: CenterState, event: ev.DayStarted) -> None:
+    """A new day: forget the de-duplication keys of yesterday's tickets and the codes
+    (so the outbox does not grow for ever); keep what is pending and what belongs to
+    appointments still ahead. Rebinds only (decide applies it to a shallow copy)."""
+    _fold_day(state, event)
+    outbox = state.outbox
+    pending = {n.key for n in outbox.pending.values()}
+    ahead = set(state.appointments)
+    state.outbox = Outbox(
+        pending=outbox.pending, finished=outbox.finished,
+        keys={k for k in outbox.keys if k in pending or k.split(":")[1] in ahead},
+        reminded={a for a in outbox.reminded if a in ahead}, codes={})
+
+
+@fold._on(ev.AppointmentReminded)
+def _reminded(state: CenterState, event: ev.AppointmentReminded) -> None:
+    state.outbox.reminded.add(event.appointment)
+
+
+@fold._on(ev.CheckInCodeIssued)
+def _code_issued(state: CenterState, event: ev.CheckInCodeIssued) -> None:
+    state.outbox.codes[event.phone] = CheckInCode(
+        appointment=event.appointment, code_hash=event.code_hash, issued_at=event.at,
+        expires_at=event.expires_at)
+
+
+@fold._on(ev.CheckInCodeRejected)
+def _code_rejected(state: CenterState, event: ev.CheckInCodeRejected) -> None:
+    entry = state.outbox.codes.get(event.phone)
+    if entry is not None:
+        entry.attempts = event.attempts
+
+
+@fold._on(ev.CheckInCodeUsed)
+def _code_used(state: CenterState, event: ev.CheckInCodeUsed) -> None:
+    state.outbox.codes.pop(event.phone, None)
+
+
+__all__ = ["PENDING", "POLICY", "Notice", "due", "notices", "reminders_due"]

@@ -1,0 +1,73 @@
+"""The managers' list of text messages: pending ones with their tries while the
+gateway is down, then sent, live; numbers masked, codes never shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from hub.process import HubProcess
+from tests.fakes.fake_gateway import FakeGateway
+from tests.support.browser import screenshot
+from tests.support.hub import api
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def gateway() -> Iterator[FakeGateway]:
+    fake = FakeGateway().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def sms_hub(gateway: FakeGateway, tmp_path_factory: Any) -> Iterator[HubProcess]:
+    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hub")), env={
+        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
+        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2",
+        "JIAOHAO_NOTIFY_BACKOFF_SECONDS": "0.5", "JIAOHAO_NOTIFY_BACKOFF_CAP_SECONDS": "1"})
+    hub.prepare_demo()  # the demo books three appointments with phones
+    gateway.down()
+    hub.start()
+    yield hub
+    hub.stop()
+    assert "Traceback" not in hub.log(), hub.log()
+
+
+def test_the_dashboard_lists_pending_then_sent_messages(
+        browser: Any, sms_hub: HubProcess, gateway: FakeGateway) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{sms_hub.url}/manage")
+        page.fill("#username", "director")
+        page.fill("#password", sms_hub.passwords["director"])
+        page.click("#login-button")
+        page.wait_for_selector(".kpis", timeout=20000)
+        page.locator("#nav a[data-page='notifications']").click()
+        page.wait_for_selector("table.notifications .status-pending")
+        page.wait_for_function(
+            "[...document.querySelectorAll('table.notifications td.num')]"
+            ".some((td) => Number(td.textContent) >= 2)")  # retried while down
+        text = page.inner_text("#page-notifications")
+        assert "138****8001" in text and "13800138001" not in text
+        assert "预约码" in text and "待发送" in text
+        screenshot(page, "manage_notifications_pending")
+        gateway.up()
+        page.wait_for_function(
+            "document.querySelectorAll('table.notifications .status-sent').length === 3",
+            timeout=20000)
+        assert page.locator("table.notifications .status-pending").count() == 0
+        screenshot(page, "manage_notifications_sent")
+        assert len(gateway.delivered()) == 3
+        # The list is for managers only.
+        kiosk = api(sms_hub, "GET", "/api/v1/notifications", sms_hub.tokens["kiosk-1"])
+        assert kiosk.status_code == 403
+    finally:
+        context.close()
+    assert not errors, errors
