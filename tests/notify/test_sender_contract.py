@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Harness
+from tests.notify.conftest import Harness
 
 from hub.notify import DeliveryError, Message, SmsGatewaySender, WebhookSender
 from hub.notify.webhook import signature
