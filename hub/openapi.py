@@ -28,6 +28,13 @@ def _op(summary: str, who: str, *, body: dict[str, Any] | None = None,
     return operation
 
 
+def _audio(operation: dict[str, Any]) -> dict[str, Any]:
+    """An operation that answers with a WAV file."""
+    operation["responses"]["200"]["content"] = {"audio/wav": {"schema": {
+        "type": "string", "format": "binary"}}}
+    return operation
+
+
 def _path(name: str, kind: str = "string") -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
@@ -188,6 +195,10 @@ def openapi_document() -> dict[str, Any]:
             params=[_path("ticket_id"), *CENTER])},
         "/api/v1/devices": {"get": _op(
             "The last health report of each device of the center", "manager, admin")},
+        "/api/v1/calls/{seq}/audio.wav": {"get": _audio(_op(
+            "A recent call's announcement (chime, then the Mandarin phrase) as audio/wav, "
+            "for hall and window pages without the display program", "anyone",
+            params=[_path("seq", "integer"), *CENTER]))},
         "/api/v1/openapi.json": {"get": _op("This document", "anyone")},
     }
     paths.update(manage_paths())
