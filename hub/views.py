@@ -209,8 +209,12 @@ def window_queues(
     return found
 
 
-def windows_touched(config: CenterConfig, services: set[str], named: set[int]) -> set[int]:
+def windows_touched(
+    config: CenterConfig | None, services: set[str], named: set[int]
+) -> set[int]:
     """The windows whose queue an event touching `services` (and naming `named`) changed."""
+    if config is None:
+        return set()
     return {w.id for w in config.windows if named & {w.id} or set(w.service_ids) & services}
 
 
