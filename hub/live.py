@@ -119,7 +119,7 @@ class Live(Namespace):
                                   pause_reason=pause_reason)
                 if queue:
                     message["data"]["queue"] = queue
-                if window_queues:
+                if window_queues and audience == TO_PUBLIC:  # for the window screens
                     message["data"]["window_queues"] = window_queues
                 socketio.emit("event", message, to=by_audience[audience], namespace=NAMESPACE)
         if touched and events:
