@@ -163,11 +163,21 @@
 
   /* ------------------------------------------------------------ text that fits */
 
-  /** Shrink each element's font (down to half its own size) until its text fits its
+  /** Shrink each element's font (never under 2.6u, the displays' smallest) until its text fits its
    * box (its width; its height too when `tall`), so a long service name or an
    * English label is never cut or "…". */
+  function unit() {
+    // --u of display.css in px: nothing on a display is smaller than 2.6u.
+    const probe = document.createElement("div");
+    probe.style.cssText = "position:absolute;visibility:hidden;width:calc(var(--u) * 100)";
+    document.body.append(probe);
+    const u = probe.getBoundingClientRect().width / 100;
+    probe.remove();
+    return u;
+  }
+
   function fit(nodes, tall) {
-    const floor = 0.5;
+    const smallest = 2.6 * unit();
     nodes.forEach((node) => {
       node.style.fontSize = "";
       if (!node.isConnected || !node.clientWidth) return;
@@ -176,7 +186,7 @@
       // Width always; height only for texts that wrap (a glyph's ink may pass its line box).
       const over = () => node.scrollWidth > node.clientWidth + 1 ||
         (tall && node.scrollHeight > node.clientHeight + 1);
-      while (over() && size > base * floor) {
+      while (over() && size * 0.93 >= Math.min(smallest, base)) {
         size *= 0.93;
         node.style.fontSize = size.toFixed(1) + "px";
       }
