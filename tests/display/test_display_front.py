@@ -155,7 +155,7 @@ def test_the_window_screen_shows_the_next_number_and_how_many_wait(
         "Authorization": f"Bearer {clerk.token}"}).json()["waiting"]
     waiting = screen.locator("#waiting-count")
     expect(waiting).to_have_attribute("data-waiting", str(len(queue)))
-    number = clerk.issue("civil-affairs")  # heard through the hall room: a new ticket
+    clerk.issue("civil-affairs")  # heard through the hall room: a new ticket
     expect(waiting).to_have_attribute("data-waiting", str(len(queue) + 1))
     expect(screen.locator("#queue-line")).to_contain_text("人等候")
 
