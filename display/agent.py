@@ -176,7 +176,9 @@ def show(hub: str, path: str, args: argparse.Namespace, reporter: HealthReporter
 
     try:
         title = "叫号 " + ("窗口屏" if args.window else "综合屏")
-        open_window(title, page_url(hub, path, args.token), fullscreen=fullscreen,
+        # With --speak the program says the calls itself: the page must not say them too.
+        shown = path + ("?voice=agent" if voice is not None else "")
+        open_window(title, page_url(hub, shown, args.token), fullscreen=fullscreen,
                     size=screen_size() if fullscreen else (1280, 800), on_started=started)
     finally:
         background.shutdown(wait=False)

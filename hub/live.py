@@ -134,6 +134,11 @@ class Live(Namespace):
             services = affected_services(event) | views.staffing_services(state, event)
             touched |= services
             queue = views.queue_summary(state, services) if services else None
+            # The window screens' "next number, how many wait": from the hub's routing.
+            window_queues = views.window_queues(
+                state, self.hub.centers[center].clock(),
+                views.windows_touched(state.config, services, _windows_of(event)),
+            ) if services else None
             by_audience: dict[str, list[str]] = {}
             for room in rooms:
                 by_audience.setdefault(audience_of(room), []).append(socket_room(center, room))
@@ -144,6 +149,8 @@ class Live(Namespace):
                                   pause_reason=pause_reason)
                 if queue:
                     message["data"]["queue"] = queue
+                if window_queues and audience == TO_PUBLIC:  # for the window screens
+                    message["data"]["window_queues"] = window_queues
                 self._emit("event", message, by_audience[audience], event.seq)
         if touched and events:
             self._progress(center, state, touched, events[-1].seq)
@@ -345,6 +352,11 @@ class Live(Namespace):
                 t: views.public_ticket(state, state.config, state.tickets[t]) for t in tickets
             }
         return {"seq": state.seq, "snapshot": snapshot}
+
+
+def _windows_of(event: Event) -> set[int]:
+    return {w for w in (getattr(event, a, None) for a in ("window", "from_window", "to_window"))
+            if isinstance(w, int) and not isinstance(w, bool)}
 
 
 def _namers(state: Any) -> tuple[Any, Any]:

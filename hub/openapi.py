@@ -246,6 +246,11 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/devices": {"get": _op(
             "The last health report of each device of the center", "manager, admin",
             "DeviceReports")},
+        "/api/v1/calls/{seq}/audio.wav": {"get": _op(
+            "A recent call's announcement (chime, then the Mandarin phrase) as audio/wav, "
+            "for hall and window pages without the display program", "anyone",
+            {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
+            params=[_path("seq", "integer", minimum=1), *CENTER])},
         "/api/v1/openapi.json": {"get": _op("This document", "anyone", "OpenAPI")},
     }
     paths.update(manage_paths())

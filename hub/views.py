@@ -13,8 +13,8 @@ from hub.domain.calendar import business_day
 from hub.domain.config import CenterConfig, Service
 from hub.domain.decide import issue_availability
 from hub.domain.estimate import ServiceWaits, state_now, wait_estimate
-from hub.domain.routing import ahead_of, candidates, position_key
-from hub.domain.state import CenterState, Ticket, WindowState
+from hub.domain.routing import ahead_of, candidates, next_ticket, position_key
+from hub.domain.state import NO_SHOW, CenterState, Ticket, WindowState
 
 
 def mask_phone(phone: str) -> str:
@@ -220,8 +220,52 @@ def snapshot(state: CenterState, now: datetime) -> dict[str, Any]:
         "display": {
             "complaint_phone": config.complaint_phone,
             "promises": list(config.promises),
+            "notice": config.notice.to_dict(),
         },
+        # Screens show the hub's time, never their own PC's: the hub's now, and its zone.
+        "now": now.astimezone(config.tz).isoformat(),
+        "timezone": config.timezone,
+        "no_shows": no_show_numbers(state) if today else [],
+        "window_queues": window_queues(state, now) if today else {},
     }
+
+
+NO_SHOWS_SHOWN = 8  # the 过号 list of the hall screen: a handful, newest first
+
+
+def no_show_numbers(state: CenterState) -> list[str]:
+    """Today's tickets marked absent (过号) and not reinstated, newest call first:
+    numbers only, so a citizen who missed the call knows to ask at a window."""
+    missed = [t for t in state.tickets.values() if t.status == NO_SHOW]
+    missed.sort(key=lambda t: (t.called_at or t.issued_at, t.order), reverse=True)
+    return [t.number for t in missed[:NO_SHOWS_SHOWN]]
+
+
+def window_queues(
+    state: CenterState, now: datetime, windows: set[int] | None = None
+) -> dict[str, dict[str, Any]]:
+    """For each window (or each of `windows`): how many tickets it could call and the
+    number it would call next, by the hub's routing (the window screen shows both)."""
+    config = state.config
+    assert config is not None
+    found: dict[str, dict[str, Any]] = {}
+    for window in config.windows:
+        if (windows is not None and window.id not in windows) or window.id not in state.windows:
+            continue
+        waiting = sum(1 for _ in candidates(state, window))
+        upcoming = next_ticket(state, config, window, now) if waiting else None
+        found[str(window.id)] = {"waiting": waiting,
+                                 "next": upcoming.number if upcoming else None}
+    return found
+
+
+def windows_touched(
+    config: CenterConfig | None, services: set[str], named: set[int]
+) -> set[int]:
+    """The windows whose queue an event touching `services` (and naming `named`) changed."""
+    if config is None:
+        return set()
+    return {w.id for w in config.windows if named & {w.id} or set(w.service_ids) & services}
 
 
 def clerk_name(state: CenterState, username: str | None) -> str:

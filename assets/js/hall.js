@@ -18,13 +18,16 @@
   const KEEP_CALLS = 16;
   const FLASH_MS = 7000;         // how long a new call stays highlighted
   const ROTATE_MS = 12000;       // 政务公开 slide interval
-  const STAFF_PER_SLIDE = 6;      // two columns of three
+  const STAFF_PER_SLIDE = 4;      // two columns of two
+  const MISSED_MAX = 6;          // numbers in the 过号 list
+  const S = window.JiaohaoScreen;
 
   J.addStrings({
     zh: {
       "hall.now": "当前叫号", "hall.goto": "请到", "hall.handle": "办理", "hall.recall": "重呼",
       "hall.recent": "最近叫号", "hall.windows": "窗口状态", "hall.none": "暂无叫号",
       "hall.window": "{n}号窗口", "hall.empty_recent": "—",
+      "hall.missed": "过号", "hall.missed_hint": "过号请到窗口咨询", "hall.notice": "公告",
       "state.called": "叫号中", "state.serving": "办理中", "state.idle": "等待叫号",
       "state.paused": "暂停服务", "state.paused_short": "暂停", "state.closed": "未开放",
       "queue.unit": "人等候", "queue.eta": "约{m}分钟", "queue.shut": "停止取号",
@@ -41,6 +44,8 @@
       "hall.now": "Now calling", "hall.goto": "Please go to ", "hall.handle": "",
       "hall.recall": "Recall", "hall.recent": "Recent calls", "hall.windows": "Windows",
       "hall.none": "No calls yet", "hall.window": "Window {n}",
+      "hall.missed": "Missed", "hall.missed_hint": "Missed your call? Ask at a window",
+      "hall.notice": "Notice",
       "state.called": "Calling", "state.serving": "Serving", "state.idle": "Open",
       "state.paused": "Paused", "state.paused_short": "Paused", "state.closed": "Closed",
       "queue.unit": "waiting", "queue.eta": "≈{m} min", "queue.shut": "Not issuing",
@@ -59,7 +64,7 @@
   const view = {
     seq: 0, floor: 0, businessDay: "", centerName: null, display: {},
     services: [], windows: new Map(), calls: new Map(), staffByClerk: new Map(),
-    tzMinutes: 480,   // China Standard Time until an event's timestamp says otherwise
+    missed: [], center: "",
   };
   let shownNewest = null;
 
@@ -105,6 +110,10 @@
     view.centerName = snap.center_name;
     view.businessDay = snap.business_day;
     view.display = snap.display || {};
+    view.center = snap.center || "";
+    S.sound.center = view.center;
+    view.missed = (snap.no_shows || []).slice(0, MISSED_MAX);
+    S.clock.learn(snap.now);
     view.services = (snap.services || []).map((s) => Object.assign({}, s));
     view.windows = new Map((snap.windows || []).map((w) => [w.id, windowFrom(w)]));
     const old = view.calls;
@@ -141,7 +150,7 @@
   function onEvent(event) {
     if (event.seq <= view.floor) return;   // already in a snapshot fetched over REST
     view.seq = Math.max(view.seq, event.seq);
-    learnTimezone(event.at);
+    S.clock.atLeast(event.at);
     const d = event.data || {};
     if (d.queue) applyQueue(d.queue);
     const w = view.windows.get(d.window);
@@ -151,12 +160,20 @@
         if (w) w.ticket = {number: d.number, status: "called", recall_count: d.recall_count};
         rememberCall({seq: event.seq, type: event.type, number: d.number,
                       window: d.window, recall_count: d.recall_count}, true);
+        S.sound.call({seq: event.seq, number: d.number, window: d.window}, event.at);
         break;
       case "service_started":
         if (w && w.ticket && w.ticket.number === d.number) w.ticket.status = "serving";
         break;
-      case "ticket_completed": case "ticket_no_show": case "ticket_suspended":
+      case "ticket_completed": case "ticket_suspended":
         release(d.window, d.number);
+        break;
+      case "ticket_no_show":
+        release(d.window, d.number);
+        view.missed = [d.number].concat(view.missed.filter((n) => n !== d.number)).slice(0, MISSED_MAX);
+        break;
+      case "ticket_reinstated":
+        view.missed = view.missed.filter((n) => n !== d.number);
         break;
       case "ticket_transferred":
         release(d.from_window, d.number);
@@ -214,11 +231,23 @@
     $("center-name").textContent = view.centerName ? J.name(view.centerName) : "";
     if (view.centerName) document.title = J.name(view.centerName) + " · " + J.t("hall.now");
     renderDate();
+    tick();
     renderNewest();
     renderRecent();
     renderWindows();
     renderQueues();
     renderPublic(false);
+    renderMissed();
+    renderNotice();
+    fitTexts();
+  }
+
+  /* Long names (English, a long service name, a paused card) shrink to fit: never "…". */
+  function fitTexts() {
+    S.fit(document.querySelectorAll(".center-name, .newest .where, .call-row .to, " +
+      ".window-card .name, .window-card .current, .window-card .state, " +
+      ".queue .figures, .public .slide li, .public .staff .post, .public .complaint"));
+    S.fit(document.querySelectorAll(".queue .title"), true);
   }
 
   function sortedCalls() {
@@ -233,9 +262,22 @@
     node.classList.add(className);
   }
 
+  /* A call stands while its ticket is still at that window, called or being served,
+   * and the window is open: a no-show, completion, transfer or 挂起, a pause, a
+   * sign-out or a closed window ends it. */
+  function stands(call) {
+    const w = view.windows.get(call.window);
+    return Boolean(w && w.state === "open" && w.ticket && w.ticket.number === call.number);
+  }
+
+  /** The call the big panel shows: the newest that still stands, or none. */
+  function currentCall() {
+    return sortedCalls().find(stands) || null;
+  }
+
   function renderNewest() {
     const box = $("newest");
-    const newest = sortedCalls()[0];
+    const newest = currentCall();
     $("newest-empty").style.display = newest ? "none" : "";
     box.querySelector(".where").style.display = newest ? "" : "none";
     $("newest-number").textContent = newest ? newest.number : "";
@@ -252,7 +294,8 @@
 
   function renderRecent() {
     const list = $("recent");
-    const rows = sortedCalls().slice(1, 1 + RECENT_MAX);
+    const shown = currentCall();
+    const rows = sortedCalls().filter((c) => c !== shown).slice(0, RECENT_MAX);
     const existing = new Map(Array.from(list.children).map((node) => [node.dataset.number, node]));
     const wanted = new Set(rows.map((c) => c.number));
     existing.forEach((node, number) => { if (!wanted.has(number)) node.remove(); });
@@ -322,6 +365,32 @@
     }));
   }
 
+  function renderMissed() {
+    const box = $("missed");
+    box.hidden = !view.missed.length;
+    box.title = J.t("hall.missed_hint");
+    document.body.classList.toggle("has-missed", view.missed.length > 0);
+    $("missed-list").replaceChildren(...view.missed.map((n) => {
+      const item = el("li", "num", n);
+      item.dataset.number = n;
+      return item;
+    }));
+  }
+
+  /* 公告: one line, scrolled from right to left at a steady reading pace. */
+  let shownNotice = null;
+  function renderNotice() {
+    const notice = view.display.notice || {};
+    const text = (J.lang === "en" && notice.en) ? notice.en : (notice.zh || "");
+    document.body.classList.toggle("has-notice", Boolean(text));
+    if (text === shownNotice) return;
+    shownNotice = text;
+    const track = $("notice-text");
+    track.textContent = text;
+    track.style.animationDuration = Math.max(12, text.length * (J.lang === "en" ? 0.18 : 0.45)) + "s";
+    restart(track, "scrolling");
+  }
+
   /* ------------------------------------------------------------ 政务公开 */
 
   let slideIndex = 0;
@@ -355,6 +424,7 @@
       slide.items.forEach((text) => list.append(el("li", "", text)));
     }
     box.replaceChildren(list);
+    S.fit(list.querySelectorAll("li, .post"));
     $("public-kind").textContent = J.t(slide.kind === "staff" ? "public.staff" : "public.promises");
     box.dataset.slide = slide.kind;
     $("public-dots").replaceChildren(...all.map((_, i) => el("span", i === slideIndex ? "on" : "")));
@@ -372,11 +442,6 @@
 
   /* ------------------------------------------------------------ date, clock, status */
 
-  function learnTimezone(at) {
-    const match = /([+-])(\d{2}):(\d{2})$/.exec(at || "");
-    if (match) view.tzMinutes = (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
-  }
-
   function renderDate() {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(view.businessDay || "");
     if (!match) { $("date").textContent = ""; return; }
@@ -388,10 +453,8 @@
   }
 
   function tick() {
-    // The wall clock of this screen, shown in the center's time zone.
-    const local = new Date(Date.now() + view.tzMinutes * 60000);
-    const pad = (n) => String(n).padStart(2, "0");
-    $("clock").textContent = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
+    // The hub's clock (never this PC's), in the center's time zone.
+    $("clock").textContent = S.clock.known ? S.clock.hhmm(true) : "";
   }
 
   function onStatus(status) {
@@ -416,6 +479,9 @@
   const lang = new URLSearchParams(location.search).get("lang");
   J.setLang(lang === "en" ? "en" : "zh");
   const token = J.token();
+  S.sound.mount($("sound"));
+  if (document.fonts) document.fonts.ready.then(fitTexts);
+  window.addEventListener("resize", fitTexts);
   tick();
   setInterval(tick, 1000);
   setInterval(rotate, ROTATE_MS);

@@ -29,7 +29,7 @@
       tp_front: "排在目标队列最前", tp_arrival: "按原取号时间", f_auto_no_show: "重呼几次后自动过号（0 = 不自动）",
       f_early: "预约可提前(分钟)", f_late: "预约可迟到(分钟)", f_late_rule: "预约迟到后", lr_walk_in: "按普通号排队", lr_refuse: "不予签到",
       f_pause_reasons: "暂停原因（每行一个）", f_slots: "预约时段（每行一段，如 09:00-10:00）",
-      f_center_zh: "中心名称（中文）", f_center_en: "中心名称（英文）", f_complaint_phone: "投诉电话", f_promises: "服务承诺（每行一条）",
+      f_center_zh: "中心名称（中文）", f_center_en: "中心名称（英文）", f_complaint_phone: "投诉电话", f_promises: "服务承诺（每行一条）", f_notice_zh: "公告（综合屏底部滚动显示，留空则不显示）", f_notice_en: "公告（英文）",
       f_staff_cards: "窗口公示人员（政务公开：姓名、职务、窗口）", f_person: "姓名", f_post: "职务", us_windows_short: "可签到窗口", f_window: "窗口", f_username: "登录账号",
       f_on_spot: "当场答复（工作日，0 = 当天）", f_next_day: "次日答复（工作日）", f_multi_unit: "多部门（工作日）",
       f_follow_up_days: "差评回访整改期限（工作日）", f_sample: "默认抽样数量",
@@ -57,7 +57,7 @@
       tp_front: "Front of the target queue", tp_arrival: "By original arrival", f_auto_no_show: "Automatic no-show after recalls (0 = never)",
       f_early: "Appointment early (min)", f_late: "Appointment late (min)", f_late_rule: "A late appointment", lr_walk_in: "Queues as a walk-in", lr_refuse: "Is refused",
       f_pause_reasons: "Pause reasons (one per line)", f_slots: "Appointment slots (one per line, e.g. 09:00-10:00)",
-      f_center_zh: "Center name (Chinese)", f_center_en: "Center name (English)", f_complaint_phone: "Complaint phone", f_promises: "Service promises (one per line)",
+      f_center_zh: "Center name (Chinese)", f_center_en: "Center name (English)", f_complaint_phone: "Complaint phone", f_promises: "Service promises (one per line)", f_notice_zh: "Notice (scrolls along the hall screens; empty: none)", f_notice_en: "Notice (English)",
       f_staff_cards: "Staff cards (published: name, post, window)", f_person: "Name", f_post: "Post", us_windows_short: "Windows", f_window: "Window", f_username: "Login",
       f_on_spot: "On the spot (working days, 0 = same day)", f_next_day: "Next day (working days)", f_multi_unit: "Several units (working days)",
       f_follow_up_days: "Bad-rating call-back deadline (working days)", f_sample: "Default call-back sample size",
@@ -267,6 +267,7 @@
   function display() {
     const c = draft.center;
     c.staff = c.staff || [];
+    if (typeof c.notice !== "object" || c.notice === null) c.notice = {zh: c.notice || "", en: ""};
     const staff = M.table([
       [t("f_person"), (s) => bind(s, "name", "text", `center.staff[${c.staff.indexOf(s)}].name`)],
       [t("f_post"), (s) => bind(s, "post", "text", `center.staff[${c.staff.indexOf(s)}].post`)],
@@ -278,7 +279,9 @@
       field(t("f_center_zh"), bind(c.name, "zh", "text", "center.name.zh"), "wide"),
       field(t("f_center_en"), bind(c.name, "en", "text", "center.name.en"), "wide"),
       field(t("f_complaint_phone"), bind(c, "complaint_phone", "text", "center.complaint_phone")),
-      field(t("f_promises"), bind(c, "promises", "lines", "center.promises", {rows: 4}), "full"))),
+      field(t("f_promises"), bind(c, "promises", "lines", "center.promises", {rows: 4}), "full"),
+      field(t("f_notice_zh"), bind(c.notice, "zh", "text", "center.notice.zh", {maxlength: 300, id: "cf-notice-zh"}), "full"),
+      field(t("f_notice_en"), bind(c.notice, "en", "text", "center.notice.en", {maxlength: 300, id: "cf-notice-en"}), "full"))),
     h("div", {class: "card"}, h("h2", {}, t("f_staff_cards")), staff,
       h("div", {class: "actions"}, h("button", {onclick: () => { c.staff.push({name: "", post: "", window: 0}); setDirty(); render(); }}, t("cf_add_staff")))),
     saveBar("修改公示信息")];

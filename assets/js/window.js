@@ -12,6 +12,7 @@
   "use strict";
   const J = window.Jiaohao;
   const FLASH_MS = 7000;
+  const S = window.JiaohaoScreen;
 
   J.addStrings({
     zh: {
@@ -20,6 +21,7 @@
       "win.idle": "欢迎光临", "win.idle_hint": "等待叫号",
       "win.paused": "暂停服务", "win.paused_hint": "请到其他窗口办理",
       "win.closed": "暂未开放", "win.unknown": "没有{n}号窗口",
+      "win.next": "下一位", "win.waiting": "{n}人等候", "win.nobody": "暂无等候",
       "status.connecting": "正在连接叫号服务器…",
       "status.lost": "⚠ 连接中断，正在重新连接… Connection lost",
       "status.refused": "本屏幕未获授权：设备令牌无效",
@@ -31,6 +33,7 @@
       "win.idle": "Welcome", "win.idle_hint": "Waiting for the next call",
       "win.paused": "Paused", "win.paused_hint": "Please go to another window",
       "win.closed": "Closed", "win.unknown": "There is no window {n}",
+      "win.next": "Next", "win.waiting": "{n} waiting", "win.nobody": "Nobody waiting",
       "status.connecting": "Connecting to the hub…",
       "status.lost": "⚠ Connection lost — reconnecting… 连接中断",
       "status.refused": "This screen's device token was refused",
@@ -41,7 +44,7 @@
   const $ = (id) => document.getElementById(id);
   const match = /\/display\/window\/(\d+)/.exec(location.pathname);
   const number = match ? Number(match[1]) : 0;
-  const view = {seq: 0, floor: 0, window: null, known: false, flashAt: 0, tzMinutes: 480};
+  const view = {seq: 0, floor: 0, window: null, known: false, flashAt: 0, queue: null};
   let shownCall = null;
 
   function windowFrom(w) {
@@ -57,6 +60,9 @@
     const before = view.window;
     view.window = found ? windowFrom(found) : null;
     view.known = true;
+    S.clock.learn(snap.now);
+    S.sound.center = snap.center || "";
+    view.queue = (snap.window_queues || {})[String(number)] || null;
     if (view.window && before && before.ticket && view.window.ticket &&
         before.ticket.number === view.window.ticket.number) {
       view.window.callSeq = before.callSeq;   // the same call: not new, no flash
@@ -67,8 +73,10 @@
   function onEvent(event) {
     if (event.seq <= view.floor) return;
     view.seq = Math.max(view.seq, event.seq);
-    learnTimezone(event.at);
+    S.clock.atLeast(event.at);
     const d = event.data || {};
+    // The hub's routing says who this window calls next and how many wait for it.
+    if (d.window_queues && d.window_queues[String(number)]) view.queue = d.window_queues[String(number)];
     const w = view.window;
     if (event.type === "config_changed" || event.type === "day_started") { refreshAll(); return; }
     if (!w) return;
@@ -80,6 +88,7 @@
         w.ticket = {number: d.number, status: "called", recall_count: d.recall_count};
         w.callSeq = event.seq;
         view.flashAt = Date.now();
+        S.sound.call({seq: event.seq, number: d.number, window: d.window}, event.at);
         break;
       case "service_started":
         if (mine && current) w.ticket.status = "serving";
@@ -162,6 +171,8 @@
       $("reason").textContent = kind === "paused" ? (w.reason || J.t("win.paused_hint"))
         : kind === "idle" ? J.t("win.idle_hint") : "";
     }
+    renderQueue(w);
+    tick();
     const staff = w && w.state !== "closed" && w.staff && w.staff.name ? w.staff : null;
     $("staff").hidden = !staff;
     $("staff-name").textContent = staff ? staff.name : "";
@@ -178,19 +189,32 @@
         screen.classList.add("flash");
       }
     }
+    fitTexts();
+  }
+
+  function fitTexts() {
+    S.fit(document.querySelectorAll(".window-name, .queue-line, .big-state, .reason, .hint, " +
+                                    ".serving-label, .current, .staff-card"));
+  }
+
+  /* Next number and how many wait for this window: shown while it is open. */
+  function renderQueue(w) {
+    const q = view.queue;
+    const show = Boolean(w && w.state === "open" && q);
+    $("queue-line").hidden = !show;
+    if (!show) return;
+    $("next-label").textContent = J.t("win.next");
+    $("next-number").textContent = q.next || "—";
+    $("next-number").dataset.number = q.next || "";
+    $("waiting-count").textContent = q.waiting ? J.t("win.waiting", {n: q.waiting}) : J.t("win.nobody");
+    $("waiting-count").dataset.waiting = String(q.waiting || 0);
   }
 
   /* ------------------------------------------------------------ clock, status */
 
-  function learnTimezone(at) {
-    const found = /([+-])(\d{2}):(\d{2})$/.exec(at || "");
-    if (found) view.tzMinutes = (found[1] === "-" ? -1 : 1) * (Number(found[2]) * 60 + Number(found[3]));
-  }
-
   function tick() {
-    const local = new Date(Date.now() + view.tzMinutes * 60000);
-    const pad = (n) => String(n).padStart(2, "0");
-    $("clock").textContent = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+    // The hub's clock (never this PC's), in the center's time zone.
+    $("clock").textContent = S.clock.known ? S.clock.hhmm(false) : "";
   }
 
   function onStatus(status) {
@@ -212,13 +236,17 @@
   const lang = new URLSearchParams(location.search).get("lang");
   J.setLang(lang === "en" ? "en" : "zh");
   const token = J.token();
+  S.sound.mount($("sound"));
+  if (document.fonts) document.fonts.ready.then(fitTexts);
+  window.addEventListener("resize", fitTexts);
   tick();
   setInterval(tick, 1000);
   render();
   if (!token || !number) {
     onStatus("no_token");
   } else {
-    J.live({rooms: ["window:" + number], token, onEvent, onStatus,
+    // The hall room too: a ticket issued for this window's services changes its queue.
+    J.live({rooms: ["window:" + number, "hall"], token, onEvent, onStatus,
             onSnapshot: (snap) => { view.floor = 0; applySnapshot(snap); }});
   }
 })();

@@ -9,6 +9,7 @@ the first thing wrong is refused with a `ConfigError` naming the field, e.g.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -204,6 +205,7 @@ class CenterConfig:
     appointment_slots: tuple[tuple[time, time], ...]
     complaint_phone: str = ""
     promises: tuple[str, ...] = ()
+    notice: Text = Text(zh="")  # 公告: the line that scrolls along the foot of the hall screens
     staff: tuple[Mapping[str, str], ...] = ()
     supervision: SupervisionRules = SupervisionRules()
     close_out: CloseOut = CloseOut()
@@ -414,6 +416,32 @@ def _window(data: Any, path: str, services: set[str]) -> Window:
     return window
 
 
+NOTICE_MAX = 300  # characters of a 公告, in each language
+
+
+def _notice(value: Any, name: str) -> Text:
+    """The hall screens' 公告: "" (none), a Chinese text, or {zh, en}; one line, no
+    control characters, at most NOTICE_MAX characters each."""
+    if isinstance(value, str):
+        value = {"zh": value}
+    if not isinstance(value, Mapping) or set(value) - {"zh", "en"}:
+        raise ConfigError(name, "must be a text or {zh, en}")
+    texts = {}
+    for lang in ("zh", "en"):
+        text = value.get(lang, "")
+        if not isinstance(text, str):
+            raise ConfigError(f"{name}.{lang}", "must be a string")
+        text = " ".join(text.split())  # one line: the screen scrolls it sideways
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text):
+            raise ConfigError(f"{name}.{lang}", "must not contain control characters")
+        if len(text) > NOTICE_MAX:
+            raise ConfigError(f"{name}.{lang}", f"must be at most {NOTICE_MAX} characters")
+        texts[lang] = text
+    if texts["en"] and not texts["zh"]:
+        raise ConfigError(f"{name}.zh", "give the Chinese text first")
+    return Text(zh=texts["zh"], en=texts["en"])
+
+
 def parse_config(data: Mapping[str, Any]) -> CenterConfig:
     """Validate a whole configuration mapping and build the typed object."""
     r = _Reader(data, "")
@@ -429,6 +457,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
     name = center.text("name")
     complaint_phone = center.string("complaint_phone", "", allow_empty=True)
     promises = center.strings("promises")
+    notice = _notice(center.get("notice", ""), center.name("notice"))
     staff = tuple(_staff(item, f"center.staff[{i}]") for i, item in
                   enumerate(center.items("staff", [])))
     center.done()
@@ -512,6 +541,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
         appointment_slots=slots,
         complaint_phone=complaint_phone,
         promises=promises,
+        notice=notice,
         staff=staff,
         supervision=supervision,
         close_out=close_out,

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from tests.notify.conftest import Harness
 
 from hub.notify import DeliveryError, Message, SmsGatewaySender, WebhookSender
 from hub.notify.webhook import signature
 from tests.fakes.fake_gateway import FakeGateway
+from tests.notify.conftest import Harness
 
 PHONE = "13800138000"
 

@@ -1,0 +1,110 @@
+"""Every text of the hall and window displays fits, at the sizes halls really use.
+
+Hall 1920×1080, 1366×768 and portrait 1080×1920; window 1280×720 and a 1920×360
+bar; in Chinese and in English. Measured in the page (headless Chromium): a text
+element fails when its content is wider or taller than its box (scrollWidth >
+clientWidth), when an ellipsis is showing, when it lies outside the viewport, or
+when an ancestor that clips (overflow other than visible) or a visible box around
+it (a background or border: a card, a cell) does not hold it whole. The 公告 line
+is the one exception: it scrolls through its strip by design. The screens show a
+busy hall: a paused window, a call, a service in progress, a 过号 list, a 公告.
+Screenshots: tests/artifacts/display_fit_*.png.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from hub.process import HubProcess
+from tests.display.conftest import Desk, open_page
+from tests.support.browser import screenshot
+
+pytestmark = pytest.mark.slow
+
+# Runs in the page: every text that is cut, as one line each.
+CUT_TEXT = (Path(__file__).parent / "cut_text.js").read_text(encoding="utf-8")
+
+HALL_SIZES = [(1920, 1080), (1366, 768), (1080, 1920)]
+WINDOW_SIZES = [(1280, 720), (1920, 360)]
+NOTICE = {"zh": "今日下午三点起暂停办理不动产登记业务，请提前取号；办事请携带本人身份证原件。",
+          "en": "Real estate registration pauses from 3 pm today; please bring your ID card."}
+
+
+@pytest.fixture(scope="module")
+def busy_hall(demo_hub: HubProcess) -> HubProcess:
+    """The demo hall mid-morning: a 公告, a paused window, calls, service, 过号."""
+    director = demo_hub.login("director")
+    headers = {"Authorization": f"Bearer {director}"}
+    config = requests.get(f"{demo_hub.url}/api/v1/config", headers=headers,
+                          timeout=10).json()["config"]
+    config["center"]["notice"] = NOTICE
+    answer = requests.put(f"{demo_hub.url}/api/v1/config", headers=headers, timeout=10,
+                          json={"config": config, "summary": "公告"})
+    assert answer.ok, answer.text
+    desks = {n: Desk(demo_hub, n) for n in (1, 2, 3, 4, 5, 7)}
+    for desk in desks.values():
+        desk.act("sign-in")
+        for _ in range(3):
+            desk.issue()
+    desks[1].call_next()
+    desks[1].act("no-show")
+    desks[1].call_next()
+    desks[2].call_next()
+    desks[2].act("start")
+    desks[3].act("pause", reason="午休")
+    desks[4].call_next()
+    desks[4].act("no-show")
+    desks[5].call_next()
+    desks[7].call_next()
+    return demo_hub
+
+
+def measure(page: Any) -> list[str]:
+    page.wait_for_timeout(600)  # fonts and the fit pass
+    found: list[str] = page.evaluate(CUT_TEXT)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", HALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_text_on_the_hall_screen_is_cut(
+    browser: Any, busy_hall: HubProcess, size: tuple[int, int], lang: str
+) -> None:
+    page = open_page(browser, busy_hall.url, f"/display/hall?lang={lang}",
+                     busy_hall.tokens["hall-1"], size=size)
+    page.locator("#missed-list li").first.wait_for()
+    page.locator(".notice-text.scrolling").wait_for()
+    problems = measure(page)
+    screenshot(page, f"display_fit_hall_{size[0]}x{size[1]}_{lang}")
+    assert problems == [], "\n".join(problems)
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", WINDOW_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("window", [1, 3, 6])
+def test_no_text_on_a_window_screen_is_cut(
+    browser: Any, busy_hall: HubProcess, size: tuple[int, int], lang: str, window: int
+) -> None:
+    # Window 1 calls (next number, waiting), 3 is paused, 6 is closed.
+    page = open_page(browser, busy_hall.url, f"/display/window/{window}?lang={lang}",
+                     busy_hall.tokens[f"window-{window}"], size=size)
+    problems = measure(page)
+    screenshot(page, f"display_fit_window{window}_{size[0]}x{size[1]}_{lang}")
+    assert problems == [], "\n".join(problems)
+    assert page.js_errors == []
+
+
+def test_the_measure_sees_a_cut_text(browser: Any, busy_hall: HubProcess,
+                                     desk: Callable[[int], Desk]) -> None:
+    """The check itself: a name made too long for its card is reported."""
+    page = open_page(browser, busy_hall.url, "/display/hall", busy_hall.tokens["hall-1"])
+    page.evaluate("""() => { const n = document.querySelector('.window-card .name');
+        n.style.fontSize = '80px'; n.textContent = '这是一个特别特别长的窗口名称'; }""")
+    problems = measure(page)
+    assert any("这是一个特别特别长的窗口名称" in p for p in problems), problems
