@@ -250,7 +250,7 @@ def openapi_document() -> dict[str, Any]:
             "A recent call's announcement (chime, then the Mandarin phrase) as audio/wav, "
             "for hall and window pages without the display program", "anyone",
             {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
-            params=[_path("seq", "integer", minimum=1), *CENTER])},
+            params=[_path("seq", "integer", minimum=1, maximum=10**12 - 1), *CENTER])},
         "/api/v1/openapi.json": {"get": _op("This document", "anyone", "OpenAPI")},
     }
     paths.update(manage_paths())

@@ -96,8 +96,10 @@ def test_every_operation_answers_a_day_by_its_documented_schema(walk: Walk) -> N
                   if n["allowed"] and "household" in n["services"])
     w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="sign-in")
     w.call("clerk", "GET", "/windows/{window}/queue", window=window)
-    w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="call",
-           body={"ticket": first["number"]})
+    called = w.call("clerk", "POST", "/windows/{window}/{action}", window=window,
+                    action="call", body={"ticket": first["number"]})
+    # a screen without the display program fetches the call's announcement
+    w.call("anonymous", "GET", "/calls/{seq}/audio.wav", query=demo, seq=called["seq"])
     w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="start")
     w.call("clerk", "GET", "/me/window")
     w.call("clerk", "POST", "/windows/{window}/{action}", window=window, action="complete")

@@ -71,6 +71,8 @@ MATRIX: list[Row] = [
     ("GET", "/api/v1/kiosk", None, "A A A A A  A A A  F F F", {}),
     ("GET", "/api/v1/tickets/{ticket_id}", None, "A A A A A  A A A  F F F", {}),
     ("GET", "/api/v1/tickets/{ticket_id}/qr.svg", None, "A A A A A  A A A  F F F", {}),
+    # a call's spoken announcement (number and window only), for screens without the agent
+    ("GET", "/api/v1/calls/{seq}/audio.wav", None, "A A A A A  A A A  F F F", {"seq": "1"}),
     # issuing and booking: kiosks, staff, phones (anonymous); no screens or pads
     ("POST", "/api/v1/tickets", {"service": "household"}, "A A R R R  A A A  F F F", {}),
     ("POST", "/api/v1/appointments", APPOINTMENT, "A A R R R  A A A  F F F", {}),
