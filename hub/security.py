@@ -28,12 +28,26 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+# The device pages (kiosk, hall and window screens, caller, pad) run inside the device
+# agents' pywebview windows, whose evaluate_js (the agent telling its page about the
+# printer or the voice) evaluates a string: those pages allow eval, and only that.
+# The phone's ticket page, the dashboard and the API keep the strict policy.
+DEVICE_PAGES = ("/kiosk", "/display/", "/caller", "/pad/")
+DEVICE_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'unsafe-eval'")
+
 HEADERS = (
-    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
 )
+
+
+def policy_for(path: str) -> str:
+    """The Content-Security-Policy of the answer to `path`."""
+    if path.startswith(DEVICE_PAGES):
+        return DEVICE_CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY
 
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -45,9 +59,12 @@ class SecurityHeaders:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        policy = ("Content-Security-Policy", policy_for(environ.get("PATH_INFO", "")))
+
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}
-            headers = list(headers) + [h for h in HEADERS if h[0].lower() not in present]
+            headers = list(headers) + [h for h in (policy, *HEADERS)
+                                       if h[0].lower() not in present]
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)

@@ -102,3 +102,18 @@ def test_every_page_loads_without_a_csp_violation(browser: Any, hub: HubProcess)
     found = {name: open_page(browser, url, ready, name, login, then)
              for name, url, ready, login, then in pages}
     assert not any(found.values()), found
+
+
+@pytest.mark.parametrize("path, evaluates", [
+    ("/kiosk", True), ("/display/hall", True), ("/caller", True), ("/pad/window/1", True),
+    ("/t/NoSuchTicket00", False), ("/manage", False), ("/", False), ("/api/v1/state", False),
+])
+def test_only_the_device_pages_allow_the_agents_evaluate_js(
+    hub: HubProcess, path: str, evaluates: bool
+) -> None:
+    """pywebview's evaluate_js evaluates a string: the pages the device agents open
+    allow that (and nothing inline); the phone's page and the dashboard do not."""
+    csp = requests.get(f"{hub.url}{path}", timeout=10).headers["Content-Security-Policy"]
+    script = next(part for part in csp.split("; ") if part.startswith("script-src"))
+    assert ("'unsafe-eval'" in script) is evaluates, (path, csp)
+    assert "'unsafe-inline'" not in script
