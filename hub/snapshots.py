@@ -81,6 +81,8 @@ def _encode(value: Any) -> Any:
         return [[_encode(k), _encode(v)] for k, v in value.items()]  # e.g. window numbers
     if isinstance(value, list | tuple):
         return [_encode(item) for item in value]
+    if isinstance(value, set | frozenset):  # sorted: the same state, the same bytes
+        return sorted((_encode(item) for item in value), key=repr)
     raise TypeError(f"cannot keep a {type(value).__name__} in a snapshot")
 
 
@@ -162,6 +164,10 @@ def _decode(data: Any, hint: Any) -> Any:  # noqa: PLR0911, PLR0912 - one case p
         if not isinstance(data, list):
             raise TypeError("a list must be a list")
         return [_decode(item, args[0]) for item in data]
+    if origin in (set, frozenset):
+        if not isinstance(data, list):
+            raise TypeError("a set must be a list")
+        return origin(_decode(item, args[0]) for item in data)
     if hint is None or hint is type(None):
         if data is not None:
             raise TypeError("expected null")

@@ -88,7 +88,7 @@ def client() -> Iterator[tuple[FlaskClient, dict[str, str]]]:
     hub.store.close()
 
 
-CONCRETE = {"window": "1", "ticket_id": "nope", "code": "000000", "sample": "nope",
+CONCRETE = {"window": "1", "ticket_id": "nope", "code": "000000", "sample": "nope", "seq": "1",
             "item": "nope", "name": "nope"}
 
 

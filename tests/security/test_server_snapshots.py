@@ -48,7 +48,7 @@ def test_a_snapshot_is_json_and_loads_back_to_the_same_state(tmp_path: Path) -> 
     assert isinstance(document, dict)
     assert decode_state(found[1]) == replay(journal)  # the snapshot itself, no replay
     loaded = Center("demo", store, lambda: journal[-1].at, lambda: "x")
-    loaded._catch_up = lambda: []  # type: ignore[method-assign] # the snapshot alone
+    loaded._catch_up = lambda hand_on=True: []  # type: ignore[method-assign] # the snapshot alone
     loaded.load()
     assert loaded.state == replay(journal)
     store.close()
@@ -98,7 +98,7 @@ def test_accounts_appointments_and_configuration_survive_a_snapshot(tmp_path: Pa
     assert center.state.users and center.state.devices and center.state.appointments
     center.snapshot_now()
     reloaded = Center("demo", store, center.clock, lambda: "x")
-    reloaded._catch_up = lambda: []  # type: ignore[method-assign] # the snapshot alone
+    reloaded._catch_up = lambda hand_on=True: []  # type: ignore[method-assign] # the snapshot alone
     reloaded.load()
     assert reloaded.state == center.state
     assert reloaded.state.config is not None and reloaded.state.config.raw
