@@ -49,7 +49,13 @@ def runtime_for(mode: str) -> Runtime:
         import gevent.lock
 
         def run_gevent(function: Callable[..., Any], *args: Any) -> Any:
-            return gevent.get_hub().threadpool.apply(function, args)
+            # An exception is handed back as a value and raised here, in the caller:
+            # gevent's pool would print the traceback of one raised in the thread,
+            # though the caller handles it (a ConcurrencyError is a normal retry).
+            ok, value = gevent.get_hub().threadpool.apply(_outcome, (function, args))
+            if ok:
+                return value
+            raise value
 
         return Runtime(mode, run_gevent, gevent.lock.RLock)
     if mode == "eventlet":
@@ -91,3 +97,11 @@ def runtime_for(mode: str) -> Runtime:
         return function(*args)
 
     return Runtime("threading", run_direct, threading.RLock)
+
+
+def _outcome(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
+    """(True, result) or (False, the exception) of `function(*args)`."""
+    try:
+        return True, function(*args)
+    except Exception as error:  # noqa: BLE001 - re-raised by the caller
+        return False, error
