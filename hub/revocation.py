@@ -64,7 +64,9 @@ class RevocationWatch:
             fingerprint = center.read(accounts_fingerprint)
             before = self.seen.get(center.id)
             self.seen[center.id] = fingerprint
-            if before is not None and before != fingerprint:
+            # The first look checks every connection too: a change made before it
+            # (a hub process that had just started) would otherwise be the baseline.
+            if before is None or before != fingerprint:
                 self.disconnect_revoked(center.id)
 
     def disconnect_revoked(self, center_id: str) -> int:

@@ -97,10 +97,6 @@ def pair(redis_server: Any, tmp_path_factory: Any) -> Iterator[list[HubProcess]]
         assert "Traceback" not in process.log(), process.log()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug since the relay (issue 13) and revocation (issue 11) branches met: the "
-    "second process folds the change (its REST answers 401 at once) but its revocation "
-    "watch does not end its sockets; to find next session"))
 def test_on_redis_every_hub_process_disconnects_the_revoked(pair: list[HubProcess]) -> None:
     a, b = pair
     token = a.login("director")
