@@ -46,9 +46,10 @@ def public(event: dict[str, Any], holder: bool = False) -> dict[str, Any]:
 
 
 def fact(event: dict[str, Any]) -> dict[str, Any]:
-    """An event pushed live without the queue figures it carries (`data.queue`: the
-    waiting count and wait at that moment, which the journal does not keep)."""
-    data = {k: v for k, v in event["data"].items() if k != "queue"}
+    """An event pushed live without the queue figures it carries (`data.queue` and, for
+    the window screens, `data.window_queues`: the waiting counts, waits and next numbers
+    at that moment, which the journal does not keep)."""
+    data = {k: v for k, v in event["data"].items() if k not in ("queue", "window_queues")}
     return {**event, "data": data}
 
 
