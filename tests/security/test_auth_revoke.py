@@ -13,7 +13,8 @@ from authkit import Listener, demo_hub, wait_until
 from hub.process import DEMO_CONFIG, HubProcess, jiaohao
 
 pytestmark = pytest.mark.slow
-NOTICE = 8.0  # seconds within which a revocation must reach the open sockets
+NOTICE = 15.0  # seconds within which a revocation must reach the open sockets (the watch
+# looks every second; the margin is for a loaded CI machine with two hubs and redis)
 
 
 def cli(hub: HubProcess, *args: str, stdin: str | None = None) -> str:
