@@ -213,8 +213,7 @@ class AlertMonitor:
         return self
 
     def _run(self) -> None:
-        while True:
-            self.socketio.sleep(self.interval)
+        while self.hub.still_open_after(self.socketio.sleep, self.interval):
             for center_id in list(self.hub.centers):
                 try:
                     self.tick(center_id)

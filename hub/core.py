@@ -88,6 +88,19 @@ class Hub:
         self.devices = device_board(store)
         self.health_listeners: list[Callable[[str, DeviceHealth], None]] = []
         self._accounts_checked: dict[str, float] = {}
+        self.closed = False  # set by `close`: background loops end instead of reading
+
+    def close(self) -> None:
+        """Release the store; the background loops (revocation watch, heartbeat,
+        alerts, outbox, following) see `closed` and end instead of using it."""
+        self.closed = True
+        self.store.close()
+
+    def still_open_after(self, sleep: Callable[[float], Any], seconds: float) -> bool:
+        """Sleep (the async mode's sleep), then say whether the hub still runs:
+        the condition of every background loop, checked after each wait."""
+        sleep(seconds)
+        return not self.closed
 
     # ------------------------------------------------------------------ centers
 
@@ -153,7 +166,7 @@ class Hub:
         """
         wait_many = getattr(self.store, "wait_many")  # noqa: B009 - only stores that have it
         failed = False
-        while True:
+        while not self.closed:
             try:
                 if failed:
                     self._check_rewound(on_reset)

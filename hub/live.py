@@ -187,8 +187,7 @@ class Live(Namespace):
 
     def heartbeat_forever(self, every: float) -> None:
         """Every `every` seconds, a heartbeat to each room of each center here."""
-        while True:
-            self.socketio.sleep(every)
+        while self.hub.still_open_after(self.socketio.sleep, every):
             by_center: dict[str, list[str]] = {}
             for room in self._rooms():
                 by_center.setdefault(room.split("|", 1)[0], []).append(room)

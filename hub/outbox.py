@@ -68,8 +68,7 @@ class OutboxWorker:
 
     def run_forever(self) -> None:
         log.info("outbox: sending through %s as %s", self.sender.name, self.me)
-        while True:
-            self.sleep(self.settings.notify_poll_seconds)
+        while self.hub.still_open_after(self.sleep, self.settings.notify_poll_seconds):
             for center in list(self.hub.centers.values()):
                 try:
                     self.tick(center)

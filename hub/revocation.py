@@ -50,11 +50,12 @@ class RevocationWatch:
         self.seen: dict[str, int] = {}
 
     def run(self) -> None:
-        while True:
-            self.live.socketio.sleep(EVERY)
+        while self.hub.still_open_after(self.live.socketio.sleep, EVERY):
             try:
                 self.look()
             except Exception:  # noqa: BLE001 - the watch must outlive a failed look
+                if self.hub.closed:  # the store closed under a look in progress
+                    return
                 log.exception("checking sockets against revoked accounts failed")
 
     def look(self) -> None:

@@ -27,7 +27,7 @@ def serve(settings: Settings, *, banner: Any = None) -> int:
     try:
         sock = listener(settings)
     except OSError as error:
-        hub.store.close()
+        hub.close()
         print(f"jiaohao hub: cannot listen on {settings.host}:{settings.port}: {error}",
               file=sys.stderr)
         return 2
@@ -60,7 +60,7 @@ def serve(settings: Settings, *, banner: Any = None) -> int:
     try:
         server.serve()
     finally:
-        hub.store.close()
+        hub.close()
     log.info("hub stopped")
     return 0
 
