@@ -333,6 +333,3 @@ def audit() -> Any:
         "day": business_day(config, issued.at).isoformat(),
         "events": [payload(e, TO_MANAGERS) for e in events]}))
 
-
-# Staff accounts and devices: routes on this same blueprint, in their own module.
-from hub import api_manage_accounts as _accounts  # noqa: E402,F401

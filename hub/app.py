@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 from socketio import RedisManager
 from werkzeug.exceptions import HTTPException
 
+from hub import api_manage_accounts  # noqa: F401 - adds the account routes to manage_api
 from hub.alerts import AlertMonitor
 from hub.api import api
 from hub.api_audio import api_audio

@@ -6,7 +6,8 @@ on, so a receiver can de-duplicate a notification sent twice (after a crash betw
 sending and recording it). The sending worker lives in hub/outbox.py.
 """
 
-from hub.notify.base import DeliveryError, Message, Sender, make_sender
+from hub.notify.base import DeliveryError, Message, Sender
+from hub.notify.choose import make_sender
 from hub.notify.log import LogSender
 from hub.notify.sms import PROVIDERS, SmsGatewaySender
 from hub.notify.webhook import WebhookSender, signature
