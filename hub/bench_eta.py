@@ -52,6 +52,11 @@ def _capacity(state: CenterState, config: CenterConfig, service: str, ahead: int
     return wait_estimate(state, config, service, ahead, now).minutes
 
 
+def _replay(state: CenterState, config: CenterConfig, service: str, ahead: int,
+            now: datetime) -> float | None:
+    return wait_estimate(state, config, service, ahead, now, replay=True).minutes
+
+
 def _hol(state: CenterState, config: CenterConfig, service: str, ahead: int,
          now: datetime) -> float | None:
     found = hol_eta(state, config, service, ahead, now)
@@ -78,9 +83,10 @@ def _blend(state: CenterState, config: CenterConfig, service: str, ahead: int,
 ESTIMATORS: dict[str, Fn] = {
     "plain": _plain,  # (1) today's queue length × configured handling ÷ windows
     "capacity": _capacity,  # (2) observed throughput of shared windows + schedule (chosen)
-    "hol": _hol,  # (3) Ibrahim & Whitt head-of-line, refined
-    "les": _les,  # (4) last to enter service
-    "blend": _blend,  # (5) (2) and (3) averaged
+    "replay": _replay,  # (3) the routing replayed forward at observed speeds (candidate)
+    "hol": _hol,  # (4) Ibrahim & Whitt head-of-line, refined
+    "les": _les,  # (5) last to enter service
+    "blend": _blend,  # (6) (2) and (4) averaged
 }
 CHOSEN = "capacity"
 
