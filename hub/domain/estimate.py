@@ -201,12 +201,14 @@ class _Segment:
 
 def _profile(
     state: CenterState, config: CenterConfig, service_id: str, now: datetime
-) -> tuple[list[_Segment], str, datetime | None]:
+) -> tuple[list[_Segment], str, datetime | None, float]:
     """Capacity for `service_id` from now to closing, as segments; the state
-    (QUEUE, NO_WINDOW, RESUMES or CLOSED) and when serving resumes."""
+    (QUEUE, NO_WINDOW, RESUMES or CLOSED), when serving resumes, and over a
+    break the calls made the moment it ends (every window expected back calls
+    someone at once: its share of one call for this service)."""
     spans = [(max(a, now), b) for a, b in _spans_today(config, now) if b > now]
     if not spans:
-        return [], CLOSED, None
+        return [], CLOSED, None, 0.0
     serving = config.windows_serving(service_id)
     opened = [w for w in serving if _status(state, w) == WINDOW_OPEN]
     paused = [w for w in serving if _status(state, w) == WINDOW_PAUSED]
@@ -239,15 +241,17 @@ def _profile(
             status = RESUMES
         rest = spans[1:]
         resumes = None if in_span else first_start
-    else:
+    instant = 0.0
+    if not (in_span or before_opening):
         status, resumes, rest = RESUMES, first_start, spans
+        instant = sum(window_share(state, config, w, service_id) for w in expected)
     segments += [_Segment(a, b, later) for a, b in rest]
     factor = _observed_factor(state, config, service_id, now, later)
     segments = [_Segment(s.start, s.end, s.capacity * factor) for s in segments
                 if s.end > s.start]
     if not any(s.capacity > 0 for s in segments):
         status = NO_WINDOW  # nobody serves it now, nor is expected to today
-    return segments, status, resumes
+    return segments, status, resumes, instant
 
 
 def _open_minutes(config: CenterConfig, start: datetime, end: datetime) -> float:
@@ -368,7 +372,8 @@ class ServiceWaits:
         if not config.windows_serving(service_id):
             self.fixed = WaitEstimate(NO_WINDOW, None)
             return
-        self.segments, self.status, self.resumes = _profile(state, config, service_id, now)
+        self.segments, self.status, self.resumes, self.instant = _profile(
+            state, config, service_id, now)
         if self.status == CLOSED:
             self.fixed = WaitEstimate(CLOSED, None, after_closing=True)
         elif not any(s.capacity > 0 for s in self.segments):
@@ -398,6 +403,8 @@ class ServiceWaits:
             base -= self.idle
             if not self.idle:
                 base -= 1 - FIRST_CALL_FRACTION
+        else:  # after a break every window expected back calls someone at once
+            base = max(base - self.instant, 0.0)
         if self.replay is not None:
             replay = self.replay
             if ticket is None and ahead < len(self.queue):
