@@ -55,6 +55,8 @@ LATE_CLERK_MINUTES = 30.0
 # queue was never empty), with this many minutes of the expected capacity as prior.
 OBSERVED_HORIZON_MINUTES = 60.0
 OBSERVED_PRIOR_MINUTES = 20.0
+# ... leaving out the first minutes of a span (the calls made at once at the opening).
+SPAN_START_MINUTES = 3.0
 # Pseudo-observations of the prior (configured handling times) in a window's rate.
 PRIOR_CALLS = 3.0
 # The overhead of a call on top of the handling time (calling, walking up, the gap).
@@ -278,6 +280,13 @@ def _observed_factor(
         return 1.0
     head = min(t.queue_at or t.issued_at for t in queue)
     start = max(head, now - timedelta(minutes=OBSERVED_HORIZON_MINUTES))
+    # Only the current span, less its first minutes: every window back from a
+    # break calls someone at once (the queue built up meanwhile), not a rate.
+    for a, b in _spans_today(config, now):
+        if a <= now < b:
+            start = max(start, a + timedelta(minutes=SPAN_START_MINUTES))
+    if start >= now:
+        return 1.0
     minutes = _open_minutes(config, start, now)
     calls = sum(1 for at in state.service_calls.get(service_id, ()) if start <= at <= now)
     return (calls / expected + OBSERVED_PRIOR_MINUTES) / (minutes + OBSERVED_PRIOR_MINUTES)
