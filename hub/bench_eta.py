@@ -98,6 +98,7 @@ class Sample:
     estimates: dict[str, float | None]
     actual: float | None = None
     after_closing: bool = False
+    ahead: int = 0
 
 
 @dataclass
@@ -130,7 +131,7 @@ def simulate_day(params: SimParams, shown: str = CHOSEN,
                  for name, fn in estimators.items()}
         flagged = wait_estimate(state, config, event.service, ahead, event.at).after_closing
         samples[event.ticket] = Sample(event.service, local_hour(config, event.at), found,
-                                       after_closing=flagged)
+                                       after_closing=flagged, ahead=ahead)
 
     def called(sim: DaySim, event: ev.TicketCalled) -> None:
         sample = samples.get(event.ticket)
@@ -198,6 +199,17 @@ def evaluate(tickets: int, days: int, seed: int = 1, shown: str = CHOSEN) -> dic
         entry["bands"] = {
             band: figures([s for s in samples if low <= s.hour < high], name)
             for band, low, high in BANDS
+        }
+        # Where the error comes from: by service (shared windows serve some more
+        # than others) and by how many were ahead at issue (in the JSON only).
+        entry["services"] = {
+            service: figures([s for s in samples if s.service == service], name)
+            for service in sorted({s.service for s in samples})
+        }
+        entry["ahead"] = {
+            label: figures([s for s in samples if low <= s.ahead < high], name)
+            for label, low, high in (("0", 0, 1), ("1-2", 1, 3), ("3-5", 3, 6),
+                                     ("6-10", 6, 11), ("11+", 11, 10**6))
         }
         out["estimators"][name] = entry
     return out

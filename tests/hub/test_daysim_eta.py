@@ -51,6 +51,13 @@ def test_the_chosen_estimator_beats_the_plain_one_on_simulated_days() -> None:
     assert set(chosen["bands"]) == {"08-09", "09-11", "11-12", "lunch", "afternoon"}
     text = table({"tickets_300": results})
     assert "capacity" in text and "lunch" in text
+    # The decomposition the README quotes: by service and by how many were ahead.
+    assert set(chosen["services"]) >= {"social-security", "civil-affairs"}
+    assert sum(f.get("n", 0) for f in chosen["ahead"].values()) == chosen["n"]
+    # The routing replay (the candidate) is closer than the capacity estimator.
+    replay = results["estimators"]["replay"]
+    assert replay["within_tolerance"] > chosen["within_tolerance"]
+    assert replay["median_abs_min"] < chosen["median_abs_min"]
 
 
 def test_tolerance_is_twenty_percent_or_two_minutes() -> None:
