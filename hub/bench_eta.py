@@ -99,6 +99,7 @@ class Sample:
     actual: float | None = None
     after_closing: bool = False
     ahead: int = 0
+    ticket: str = ""
 
 
 @dataclass
@@ -108,7 +109,8 @@ class DayResult:
 
 
 def simulate_day(params: SimParams, shown: str = CHOSEN,
-                 estimators: dict[str, Fn] | None = None) -> DayResult:
+                 estimators: dict[str, Fn] | None = None,
+                 watch: Callable[[DaySim], None] | None = None) -> DayResult:
     """One simulated day; every walk-in ticket with each estimator's estimate at issue."""
     estimators = estimators or ESTIMATORS
     show = estimators[shown]
@@ -131,7 +133,8 @@ def simulate_day(params: SimParams, shown: str = CHOSEN,
                  for name, fn in estimators.items()}
         flagged = wait_estimate(state, config, event.service, ahead, event.at).after_closing
         samples[event.ticket] = Sample(event.service, local_hour(config, event.at), found,
-                                       after_closing=flagged, ahead=ahead)
+                                       after_closing=flagged, ahead=ahead,
+                                       ticket=event.ticket)
 
     def called(sim: DaySim, event: ev.TicketCalled) -> None:
         sample = samples.get(event.ticket)
@@ -141,6 +144,8 @@ def simulate_day(params: SimParams, shown: str = CHOSEN,
 
     sim.on_issue.append(issued)
     sim.on_call.append(called)
+    if watch is not None:
+        watch(sim)  # tests add their own hooks
     stats = sim.run()
     return DayResult(list(samples.values()), dict(stats.__dict__))
 
