@@ -52,6 +52,11 @@ def _capacity(state: CenterState, config: CenterConfig, service: str, ahead: int
     return wait_estimate(state, config, service, ahead, now).minutes
 
 
+def _replay(state: CenterState, config: CenterConfig, service: str, ahead: int,
+            now: datetime) -> float | None:
+    return wait_estimate(state, config, service, ahead, now, replay=True).minutes
+
+
 def _hol(state: CenterState, config: CenterConfig, service: str, ahead: int,
          now: datetime) -> float | None:
     found = hol_eta(state, config, service, ahead, now)
@@ -78,9 +83,10 @@ def _blend(state: CenterState, config: CenterConfig, service: str, ahead: int,
 ESTIMATORS: dict[str, Fn] = {
     "plain": _plain,  # (1) today's queue length × configured handling ÷ windows
     "capacity": _capacity,  # (2) observed throughput of shared windows + schedule (chosen)
-    "hol": _hol,  # (3) Ibrahim & Whitt head-of-line, refined
-    "les": _les,  # (4) last to enter service
-    "blend": _blend,  # (5) (2) and (3) averaged
+    "replay": _replay,  # (3) the routing replayed forward at observed speeds (candidate)
+    "hol": _hol,  # (4) Ibrahim & Whitt head-of-line, refined
+    "les": _les,  # (5) last to enter service
+    "blend": _blend,  # (6) (2) and (4) averaged
 }
 CHOSEN = "capacity"
 
@@ -92,6 +98,8 @@ class Sample:
     estimates: dict[str, float | None]
     actual: float | None = None
     after_closing: bool = False
+    ahead: int = 0
+    ticket: str = ""
 
 
 @dataclass
@@ -101,7 +109,8 @@ class DayResult:
 
 
 def simulate_day(params: SimParams, shown: str = CHOSEN,
-                 estimators: dict[str, Fn] | None = None) -> DayResult:
+                 estimators: dict[str, Fn] | None = None,
+                 watch: Callable[[DaySim], None] | None = None) -> DayResult:
     """One simulated day; every walk-in ticket with each estimator's estimate at issue."""
     estimators = estimators or ESTIMATORS
     show = estimators[shown]
@@ -124,7 +133,8 @@ def simulate_day(params: SimParams, shown: str = CHOSEN,
                  for name, fn in estimators.items()}
         flagged = wait_estimate(state, config, event.service, ahead, event.at).after_closing
         samples[event.ticket] = Sample(event.service, local_hour(config, event.at), found,
-                                       after_closing=flagged)
+                                       after_closing=flagged, ahead=ahead,
+                                       ticket=event.ticket)
 
     def called(sim: DaySim, event: ev.TicketCalled) -> None:
         sample = samples.get(event.ticket)
@@ -134,6 +144,8 @@ def simulate_day(params: SimParams, shown: str = CHOSEN,
 
     sim.on_issue.append(issued)
     sim.on_call.append(called)
+    if watch is not None:
+        watch(sim)  # tests add their own hooks
     stats = sim.run()
     return DayResult(list(samples.values()), dict(stats.__dict__))
 
@@ -192,6 +204,17 @@ def evaluate(tickets: int, days: int, seed: int = 1, shown: str = CHOSEN) -> dic
         entry["bands"] = {
             band: figures([s for s in samples if low <= s.hour < high], name)
             for band, low, high in BANDS
+        }
+        # Where the error comes from: by service (shared windows serve some more
+        # than others) and by how many were ahead at issue (in the JSON only).
+        entry["services"] = {
+            service: figures([s for s in samples if s.service == service], name)
+            for service in sorted({s.service for s in samples})
+        }
+        entry["ahead"] = {
+            label: figures([s for s in samples if low <= s.ahead < high], name)
+            for label, low, high in (("0", 0, 1), ("1-2", 1, 3), ("3-5", 3, 6),
+                                     ("6-10", 6, 11), ("11+", 11, 10**6))
         }
         out["estimators"][name] = entry
     return out

@@ -26,13 +26,17 @@ evaluation (`jiaohao bench --only eta`) that chose this one.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from hub.domain.calendar import at_local, business_day, is_working_day, local
 from hub.domain.config import CenterConfig, Window
+from hub.domain.routing import position_key
 from hub.domain.state import WAITING, WINDOW_OPEN, WINDOW_PAUSED, CenterState, WindowState
 
 # The states a wait is shown in.
@@ -51,6 +55,8 @@ LATE_CLERK_MINUTES = 30.0
 # queue was never empty), with this many minutes of the expected capacity as prior.
 OBSERVED_HORIZON_MINUTES = 60.0
 OBSERVED_PRIOR_MINUTES = 20.0
+# ... leaving out the first minutes of a span (the calls made at once at the opening).
+SPAN_START_MINUTES = 3.0
 # Pseudo-observations of the prior (configured handling times) in a window's rate.
 PRIOR_CALLS = 3.0
 # The overhead of a call on top of the handling time (calling, walking up, the gap).
@@ -197,12 +203,14 @@ class _Segment:
 
 def _profile(
     state: CenterState, config: CenterConfig, service_id: str, now: datetime
-) -> tuple[list[_Segment], str, datetime | None]:
+) -> tuple[list[_Segment], str, datetime | None, float]:
     """Capacity for `service_id` from now to closing, as segments; the state
-    (QUEUE, NO_WINDOW, RESUMES or CLOSED) and when serving resumes."""
+    (QUEUE, NO_WINDOW, RESUMES or CLOSED), when serving resumes, and over a
+    break the calls made the moment it ends (every window expected back calls
+    someone at once: its share of one call for this service)."""
     spans = [(max(a, now), b) for a, b in _spans_today(config, now) if b > now]
     if not spans:
-        return [], CLOSED, None
+        return [], CLOSED, None, 0.0
     serving = config.windows_serving(service_id)
     opened = [w for w in serving if _status(state, w) == WINDOW_OPEN]
     paused = [w for w in serving if _status(state, w) == WINDOW_PAUSED]
@@ -235,15 +243,17 @@ def _profile(
             status = RESUMES
         rest = spans[1:]
         resumes = None if in_span else first_start
-    else:
+    instant = 0.0
+    if not (in_span or before_opening):
         status, resumes, rest = RESUMES, first_start, spans
+        instant = sum(window_share(state, config, w, service_id) for w in expected)
     segments += [_Segment(a, b, later) for a, b in rest]
     factor = _observed_factor(state, config, service_id, now, later)
     segments = [_Segment(s.start, s.end, s.capacity * factor) for s in segments
                 if s.end > s.start]
     if not any(s.capacity > 0 for s in segments):
         status = NO_WINDOW  # nobody serves it now, nor is expected to today
-    return segments, status, resumes
+    return segments, status, resumes, instant
 
 
 def _open_minutes(config: CenterConfig, start: datetime, end: datetime) -> float:
@@ -270,6 +280,13 @@ def _observed_factor(
         return 1.0
     head = min(t.queue_at or t.issued_at for t in queue)
     start = max(head, now - timedelta(minutes=OBSERVED_HORIZON_MINUTES))
+    # Only the current span, less its first minutes: every window back from a
+    # break calls someone at once (the queue built up meanwhile), not a rate.
+    for a, b in _spans_today(config, now):
+        if a <= now < b:
+            start = max(start, a + timedelta(minutes=SPAN_START_MINUTES))
+    if start >= now:
+        return 1.0
     minutes = _open_minutes(config, start, now)
     calls = sum(1 for at in state.service_calls.get(service_id, ()) if start <= at <= now)
     return (calls / expected + OBSERVED_PRIOR_MINUTES) / (minutes + OBSERVED_PRIOR_MINUTES)
@@ -355,14 +372,17 @@ class ServiceWaits:
     phones following many tickets of a queue cost one profile, not one each)."""
 
     def __init__(
-        self, state: CenterState, config: CenterConfig, service_id: str, now: datetime
+        self, state: CenterState, config: CenterConfig, service_id: str, now: datetime,
+        *, replay: bool = False,
     ) -> None:
         self.now = now
         self.fixed: WaitEstimate | None = None
+        self.replay: RoutingReplay | None = None
         if not config.windows_serving(service_id):
             self.fixed = WaitEstimate(NO_WINDOW, None)
             return
-        self.segments, self.status, self.resumes = _profile(state, config, service_id, now)
+        self.segments, self.status, self.resumes, self.instant = _profile(
+            state, config, service_id, now)
         if self.status == CLOSED:
             self.fixed = WaitEstimate(CLOSED, None, after_closing=True)
         elif not any(s.capacity > 0 for s in self.segments):
@@ -370,8 +390,18 @@ class ServiceWaits:
         else:
             self.idle = _idle_windows(state, config, service_id) if self.status == QUEUE else 0
             self.overtaking = _overtaking(state, config, service_id, now)
+            if replay:
+                self.state, self.config, self.service = state, config, service_id
+                self.more: dict[int, RoutingReplay] = {}
+                self.replay = RoutingReplay(state, config, now, extra=service_id,
+                                            only=service_id)
+                self.queue = [t.id for t in sorted(state.waiting_in(service_id),
+                                                   key=lambda t: position_key(config, t))]
 
-    def at(self, ahead: int, *, overtaken: bool = True) -> WaitEstimate:
+    def at(self, ahead: int, *, overtaken: bool = True, ticket: str | None = None
+           ) -> WaitEstimate:
+        """The wait of the place after `ahead` others (of `ticket`, when it is
+        known: a ticket sent to one window is not in its service's queue)."""
         if self.fixed is not None:
             return self.fixed
         ahead = max(ahead, 0)
@@ -382,6 +412,24 @@ class ServiceWaits:
             base -= self.idle
             if not self.idle:
                 base -= 1 - FIRST_CALL_FRACTION
+        else:  # after a break every window expected back calls someone at once
+            base = max(base - self.instant, 0.0)
+        if self.replay is not None:
+            replay = self.replay
+            if ticket is None and ahead < len(self.queue):
+                ticket = self.queue[ahead]
+            elif ticket is None:  # beyond the queue: as if the places between were taken
+                extras = ahead - len(self.queue) + 1
+                if extras > 1:
+                    replay = self.more.get(extras) or self.more.setdefault(extras, RoutingReplay(
+                        self.state, self.config, self.now, extra=self.service,
+                        only=self.service, extras=extras))
+                ticket = "+"
+            replayed = replay.minutes(ticket)
+            if replayed is not None:
+                low, high = _range(replayed, base)
+                return WaitEstimate(self.status, replayed, low, high, self.resumes, False)
+            # Not called before closing in the replay: the capacity one extrapolates.
         calls = base
         minutes, late = _time_for(calls, self.segments, self.now)
         if overtaken:
@@ -389,17 +437,23 @@ class ServiceWaits:
                 calls = base + self.overtaking.within(self.now, minutes)
                 minutes, late = _time_for(calls, self.segments, self.now)
         low, high = _range(minutes, calls)
+        late = late or self.replay is not None
         return WaitEstimate(self.status, minutes, low, high, self.resumes, late)
 
 
 def wait_estimate(
     state: CenterState, config: CenterConfig, service_id: str, ahead: int, now: datetime,
-    *, overtaken: bool = True,
+    *, overtaken: bool = True, ticket: str | None = None, replay: bool = False,
 ) -> WaitEstimate:
     """The wait of a ticket of `service_id` with `ahead` people before it, at `now`
     (also for a ticket about to be taken: `ahead` = those waiting). `overtaken`:
-    an ordinary ticket, which appointments falling due and priority tickets pass."""
-    return ServiceWaits(state, config, service_id, now).at(ahead, overtaken=overtaken)
+    an ordinary ticket, which appointments falling due and priority tickets pass.
+    `replay=True`: the routing replay (`RoutingReplay`) where windows serve it now:
+    closer on the simulated days, but not yet what screens show, since it does not
+    keep the staffing property (a window opening can, through the routing, make
+    another service's estimate longer; see the README's performance section)."""
+    return ServiceWaits(state, config, service_id, now, replay=replay).at(
+        ahead, overtaken=overtaken, ticket=ticket)
 
 
 def service_eta(
@@ -450,3 +504,336 @@ def les_eta(
 def local_hour(config: CenterConfig, at: datetime) -> float:
     moment = local(config, at)
     return moment.hour + moment.minute / 60
+
+
+# --------------------------------------------------------------------------- the routing replay
+
+# What a clerk already busy for longer than expected still needs, as a share of a
+# cycle (a heavy-tailed handling time: the longer it has run, the longer it runs).
+OVERRUN_FRACTION = 0.35
+# Walk-ins of each service are expected to keep coming at their rate over this
+# many recent minutes (they compete for the shared windows).
+ARRIVAL_HORIZON_MINUTES = 45.0
+# An appointment not yet checked in is expected this long before its slot.
+APPOINTMENT_ARRIVAL_MINUTES = 7.5
+
+
+@dataclass
+class _Queued:
+    """A waiting ticket as the routing sees it (a real one, or one expected)."""
+
+    ident: str
+    service: str
+    queue_at: datetime
+    order: float
+    priority: float | None = None  # the class weight of a priority ticket
+    due_at: datetime | None = None
+    front: bool = False
+    window: int | None = None  # sent to one window by name
+
+
+def _window_speed(config: CenterConfig, window: Window, observed: WindowState | None,
+                  prior: float = 1.0) -> float:
+    """How long this window's clerk takes per call against the configured times
+    (1.0 = as configured): its recent cycles over what their services should
+    have taken, with `PRIOR_CALLS` calls at `prior` (the hall's) as prior."""
+    if observed is None or not observed.cycles:
+        return prior
+    expected = [_service_cycle(config, s) for s in observed.called_services] or [
+        prior_cycle_minutes(config, window)]
+    mean = sum(expected) / len(expected)
+    cycles = list(observed.cycles)
+    return (sum(cycles) + PRIOR_CALLS * mean * prior) / ((len(cycles) + PRIOR_CALLS) * mean)
+
+
+def _hall_speed(state: CenterState, config: CenterConfig) -> float:
+    """The speed of all windows pooled (1.0 = as configured, `PRIOR_CALLS` calls
+    as prior): the prior of a window with little history of its own."""
+    taken = expected = 0.0
+    count = 0
+    for window in config.windows:
+        observed = state.windows.get(window.id)
+        if observed is None or not observed.cycles:
+            continue
+        services = [_service_cycle(config, s) for s in observed.called_services] or [
+            prior_cycle_minutes(config, window)]
+        mean = sum(services) / len(services)
+        taken += sum(observed.cycles)
+        expected += len(observed.cycles) * mean
+        count += len(observed.cycles)
+    unit = expected / count if count else 1.0
+    return (taken + PRIOR_CALLS * unit) / (expected + PRIOR_CALLS * unit)
+
+
+def _service_cycle(config: CenterConfig, service_id: str) -> float:
+    service = config.service(service_id)
+    return (service.handling_minutes if service else 8.0) + CALL_OVERHEAD_MINUTES
+
+
+class _Line:
+    """One queue of the replay (a service's, or a window's by name), by the
+    routing's categories, each kept in the order the routing takes them."""
+
+    def __init__(self) -> None:
+        self.front: list[tuple[datetime, float, _Queued]] = []
+        self.booked: list[tuple[datetime, datetime, float, _Queued]] = []  # by due moment
+        self.priority: list[tuple[float, datetime, float, _Queued]] = []
+        self.ordinary: list[tuple[datetime, float, _Queued]] = []  # first come, first served
+
+    def add(self, q: _Queued) -> None:
+        if q.front:
+            bisect.insort(self.front, (q.queue_at, q.order, q), key=lambda e: e[:2])
+        elif q.due_at is not None:
+            bisect.insort(self.booked, (q.due_at, q.queue_at, q.order, q), key=lambda e: e[:3])
+        elif q.priority is not None:
+            bisect.insort(self.priority, (-q.priority, q.queue_at, q.order, q),
+                          key=lambda e: e[:3])
+        else:
+            bisect.insort(self.ordinary, (q.queue_at, q.order, q), key=lambda e: e[:2])
+
+
+class RoutingReplay:
+    """Ibrahim & Whitt's queue-length predictor, taken to a hall with shared
+    windows, priorities and a schedule: the windows' calls are replayed forward
+    from `now` by the routing rules themselves (`hub.domain.routing`: front,
+    appointments due, priority with its ratio, weighted waiting time across a
+    shared window's services), each call taking the expected cycle of its
+    service at that window's observed speed, windows following the schedule
+    (busy ones free when their citizen is expected to be done, paused or
+    expected ones after a while, nothing between the spans, nothing after
+    closing), with the appointments still to check in and the walk-ins still
+    to come (at each service's recent rate) competing for the shared windows.
+    The expected moment each waiting ticket is called is its estimate: the
+    share of a shared window a service gets follows from the queues as they
+    are, not from a fixed split. `extra`: a ticket of that service about to be
+    taken (`extras` of them; the last one's id in the answer is "+"); `only`:
+    the replay may stop once the tickets of that service have been called."""
+
+    def __init__(self, state: CenterState, config: CenterConfig, now: datetime,
+                 extra: str | None = None, *, only: str | None = None,
+                 extras: int = 1) -> None:
+        self.config, self.now = config, now
+        self.cycles = {s.id: _service_cycle(config, s.id) for s in config.services}
+        self.spans = [(a, b) for a, b in _spans_today(config, now) if b > now]
+        self.calls: dict[str, datetime] = {}
+        self.lines: dict[str, _Line] = {}
+        tracked: set[str] = set()
+        for ids in state.waiting.values():
+            for ticket_id in ids:
+                t = state.tickets[ticket_id]
+                weight = None
+                if t.priority is not None:
+                    found = config.priority(t.priority)
+                    weight = found.weight if found else 1.0
+                self._add(_Queued(t.id, t.service, t.queue_at or t.issued_at, t.order,
+                                  weight, t.due_at, t.front, t.target_window))
+                if only is None or t.service == only:
+                    tracked.add(t.id)
+        if extra is not None:  # tickets about to be taken: "+" is the last of them
+            for index in range(extras):
+                ident = "+" if index == extras - 1 else f"+{index}"
+                self._add(_Queued(ident, extra, now, math.inf - extras + index))
+                tracked.add(ident)
+        if not self.spans or not tracked:
+            return
+        self._plan_arrivals(state)
+        self._run(state, tracked)
+
+    def _add(self, q: _Queued) -> None:
+        key = f"window:{q.window}" if q.window is not None else q.service
+        self.lines.setdefault(key, _Line()).add(q)
+
+    # ------------------------------------------------------------------ who comes
+
+    def _plan_arrivals(self, state: CenterState) -> None:
+        """Appointments still to check in (at their moment), and per service the
+        walk-ins to come: one every `gap` minutes (the recent rate), every
+        1/`share`-th of them a priority one."""
+        config, now = self.config, self.now
+        end = self.spans[-1][1]
+        early = timedelta(minutes=config.queue.appointment_early_minutes)
+        day = business_day(config, now)
+        booked: list[_Queued] = []
+        for a in state.appointments.values():
+            if a.status != "booked" or a.day != day:
+                continue
+            due = at_local(config, day, a.slot_start)
+            at = max(due - timedelta(minutes=APPOINTMENT_ARRIVAL_MINUTES), now)
+            if at < end and due + early > now:
+                booked.append(_Queued(f"a:{a.id}", a.service, at, math.inf, None, due))
+        self.booked = sorted(booked, key=lambda q: q.queue_at)
+        self.booked_next = 0
+        since = now - timedelta(minutes=ARRIVAL_HORIZON_MINUTES)
+        counts: dict[str, int] = {}
+        first = now
+        walk_ins = priority = 0
+        for t in state.tickets.values():
+            if t.channel == "appointment":
+                continue
+            walk_ins += 1
+            priority += t.priority is not None
+            if t.issued_at > since:
+                counts[t.service] = counts.get(t.service, 0) + 1
+                first = min(first, t.issued_at)
+        self.share = priority / max(walk_ins, 1)
+        minutes = (now - first).total_seconds() / 60
+        self.gaps: dict[str, float] = {}
+        self.coming: dict[str, tuple[datetime, int, float]] = {}  # next moment, k, owed
+        if minutes < 10:
+            return  # too little seen to tell a rate
+        for service_id, count in counts.items():
+            self.gaps[service_id] = min(minutes, ARRIVAL_HORIZON_MINUTES) / count
+            self._next_walk_in(service_id, now, 0, 0.0)
+
+    def _next_walk_in(self, service_id: str, after: datetime, k: int, owed: float) -> None:
+        at = after + timedelta(minutes=self.gaps[service_id])
+        start = self._next_start(at)
+        if start is None or k > 300:
+            self.coming.pop(service_id, None)
+        else:
+            self.coming[service_id] = (start, k + 1, owed)
+
+    def _arrive_until(self, at: datetime) -> None:
+        while self.booked_next < len(self.booked) and self.booked[self.booked_next].queue_at <= at:
+            self._add(self.booked[self.booked_next])
+            self.booked_next += 1
+        for service_id in list(self.coming):
+            moment, k, owed = self.coming[service_id]
+            while moment <= at:
+                owed += self.share
+                weight = 1.0 if owed >= 1 else None
+                owed -= 1.0 if owed >= 1 else 0.0
+                self._add(_Queued(f"w:{service_id}:{k}", service_id, moment, math.inf, weight))
+                self._next_walk_in(service_id, moment, k, owed)
+                if service_id not in self.coming:
+                    break
+                moment, k, owed = self.coming[service_id]
+
+    def _next_arrival(self, keys: Iterable[str]) -> datetime | None:
+        wanted = set(keys)
+        found = [m for s, (m, _, _) in self.coming.items() if s in wanted]
+        found += [q.queue_at for q in self.booked[self.booked_next:] if q.service in wanted]
+        return min(found) if found else None
+
+    # ------------------------------------------------------------------ the windows
+
+    def _next_start(self, at: datetime) -> datetime | None:
+        for a, b in self.spans:
+            if at < b:
+                return max(at, a)
+        return None
+
+    def _pick(self, window: Window, keys: tuple[str, ...], at: datetime,
+              streak: int) -> _Queued | None:
+        """What `hub.domain.routing.next_ticket` would call at `window` (and removes it)."""
+        early = timedelta(minutes=self.config.queue.appointment_early_minutes)
+        lines = [(k, line) for k in keys if (line := self.lines.get(k)) is not None]
+        best: tuple[object, ...] | None = None
+        where: tuple[list[Any], int] | None = None
+        for _, line in lines:
+            if line.front and (best is None or line.front[0][:2] < best):
+                best, where = line.front[0][:2], (line.front, 0)
+        if where is None:
+            for _, line in lines:
+                if line.booked and line.booked[0][0] - early <= at and (
+                        best is None or line.booked[0][:3] < best):
+                    best, where = line.booked[0][:3], (line.booked, 0)
+        if where is None:
+            ordinary: list[tuple[float, datetime, float, list[Any], int]] = []
+            for key, line in lines:
+                weight = window.weight(key) or 1.0
+                if line.ordinary:
+                    queued, order, _ = line.ordinary[0]
+                    ordinary.append((-weight * (at - queued).total_seconds(), queued, order,
+                                     line.ordinary, 0))
+                for index, (_, queued, order, _) in enumerate(line.booked):
+                    ordinary.append((-weight * (at - queued).total_seconds(), queued, order,
+                                     line.booked, index))  # booked, not yet due
+            heads = [line.priority[0] for _, line in lines if line.priority]
+            if heads and (not ordinary or streak < self.config.queue.priority_ratio):
+                head = min(heads, key=lambda e: e[:3])
+                for _, line in lines:
+                    if line.priority and line.priority[0] is head:
+                        where = (line.priority, 0)
+                        break
+            elif ordinary:
+                chosen = min(ordinary, key=lambda e: e[:3])
+                where = (chosen[3], chosen[4])
+        if where is None:
+            return None
+        entries, index = where
+        entry = entries.pop(index)
+        found: _Queued = entry[-1]
+        return found
+
+    def _run(self, state: CenterState, tracked: set[str]) -> None:
+        config, now = self.config, self.now
+        today = _spans_today(config, now)
+        first_opening = today[0][0] + timedelta(minutes=LATE_CLERK_MINUTES)
+        back = now + timedelta(minutes=PAUSE_RETURN_MINUTES)
+        hall = _hall_speed(state, config)
+        speed: dict[int, float] = {}
+        streak: dict[int, int] = {}
+        heap: list[tuple[datetime, int]] = []
+        for window in config.windows:
+            observed = state.windows.get(window.id)
+            speed[window.id] = _window_speed(config, window, observed, hall)
+            streak[window.id] = observed.priority_streak if observed else 0
+            free: datetime
+            if observed is not None and observed.clerk is not None:
+                if observed.state == WINDOW_OPEN and observed.ticket is None:
+                    free = now
+                elif observed.state == WINDOW_OPEN and observed.ticket in state.tickets:
+                    busy = state.tickets[observed.ticket]
+                    cycle = self.cycles.get(busy.service, 9.0) * speed[window.id]
+                    began = observed.last_call or now
+                    free = max(began + timedelta(minutes=cycle),
+                               now + timedelta(minutes=OVERRUN_FRACTION * cycle))
+                else:
+                    free = back  # paused: back after a while
+            elif (observed is not None and observed.staffed_today) or now < first_opening:
+                free = back  # expected: after a while (no sooner than one paused now)
+            else:
+                continue
+            heap.append((free, window.id))
+        heapq.heapify(heap)
+        by_id = {w.id: w for w in config.windows}
+        keys = {w.id: (*w.service_ids, f"window:{w.id}") for w in config.windows}
+        left = set(tracked)
+        steps = 0
+        while heap and left and steps < 20000:
+            steps += 1
+            at, window_id = heapq.heappop(heap)
+            start = self._next_start(at)
+            if start is None:
+                continue  # closed: this window calls nobody more today
+            if start > at:
+                heapq.heappush(heap, (start, window_id))
+                continue
+            self._arrive_until(at)
+            window = by_id[window_id]
+            chosen = self._pick(window, keys[window_id], at, streak[window_id])
+            if chosen is None:  # idle until someone it serves comes
+                upcoming = self._next_arrival(keys[window_id])
+                if upcoming is not None:
+                    heapq.heappush(heap, (max(upcoming, at + timedelta(seconds=1)), window_id))
+                continue
+            if not chosen.front and not (chosen.due_at is not None
+                                         and chosen.due_at - timedelta(
+                                             minutes=config.queue.appointment_early_minutes)
+                                         <= at):
+                streak[window_id] = streak[window_id] + 1 if chosen.priority is not None else 0
+            self.calls[chosen.ident] = at
+            left.discard(chosen.ident)
+            cycle = self.cycles.get(chosen.service, 9.0) * speed[window_id]
+            heapq.heappush(heap, (at + timedelta(minutes=cycle), window_id))
+
+    def minutes(self, ident: str) -> float | None:
+        """Minutes from now until `ident` is called, or None: not before closing."""
+        at = self.calls.get(ident)
+        return None if at is None else max((at - self.now).total_seconds() / 60, 0.0)
+
+
+def replay_eta(state: CenterState, config: CenterConfig, ticket_id: str,
+               now: datetime) -> float | None:
+    return RoutingReplay(state, config, now).minutes(ticket_id)

@@ -91,6 +91,22 @@ def test_a_window_left_open_at_lunch_does_not_make_lunch_look_short(day: Day) ->
     assert found.state == RESUMES and found.minutes is not None and found.minutes >= 80
 
 
+def test_after_lunch_every_window_back_calls_someone_at_once(day: Day) -> None:
+    """At 13:30 the three windows serving 社保 all call at once: the second in line
+    is called at the opening, not two call cycles after it (the simulated days
+    had lunch waits 24 minutes too long before)."""
+    for window, clerk in ((1, "wangli"), (2, "liqiang"), (3, "zhangmin")):
+        day.sign_in(window, clerk)
+    _at(day, 12, 10)
+    for window, clerk in ((1, "wangli"), (2, "liqiang"), (3, "zhangmin")):
+        day.run(cmd.SignOut(window), clerk)
+    for _ in range(2):
+        day.issue(SS)
+    found = _wait(day, ahead=1)
+    assert found.state == RESUMES and found.minutes is not None
+    assert 80 <= found.minutes <= 80 + 3  # 12:10 → 13:30, then at once
+
+
 def test_the_last_tickets_before_closing_are_told_so_before_they_are_taken(day: Day) -> None:
     day.sign_in(1, "wangli")
     _at(day, 16, 50)
