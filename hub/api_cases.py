@@ -3,7 +3,8 @@
 Staff (clerks, managers, admins) open, move and hand cases and record the notice of
 missing materials; the citizen looks a case up by its number and the phone given at
 opening (POST, so the phone is never in a URL or an access log), rate-limited per
-address, with one answer for "no such case" and "not this phone". Translators only:
+address and, for failed look-ups, per case number, with one answer for "no such
+case" and "not this phone". Translators only:
 the rules are in hub/domain/cases.py, the read models in hub/case_views.py.
 """
 
@@ -12,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from hub import case_views
-from hub.api import body, center_for, execute, hub, no_store, require
-from hub.auth import STAFF, Principal
+from hub.api import body, center_for, execute, no_store, require
+from hub.auth import STAFF, Principal, RateLimit
 from hub.center import Center
 from hub.domain import cases as cs
 from hub.domain.commands import Command
@@ -52,6 +53,19 @@ LOOKUP_BODY = {
     "number": Field(str, required=True, max_length=20, pattern=CASE_NUMBER),
     "phone": Field(str, required=True, max_length=20, pattern=r"[0-9+ -]{7,20}"),
 }
+
+
+# Look-ups: per address (a page refreshing now and then stays well below), and failed
+# ones per case number. In-process counts: with several hub processes, per process.
+LOOKUPS_PER_ADDRESS = (120, 600.0)
+FAILED_LOOKUPS_PER_CASE = (10, 3600.0)
+
+
+def _lookup_limits() -> tuple[RateLimit, RateLimit]:
+    found: tuple[RateLimit, RateLimit] = current_app.extensions.setdefault(
+        "jiaohao.case_lookups", (RateLimit(*LOOKUPS_PER_ADDRESS),
+                                 RateLimit(*FAILED_LOOKUPS_PER_CASE)))
+    return found
 
 
 def _staff() -> tuple[Principal, Center]:
@@ -122,8 +136,9 @@ def case_action(case: str, action: str) -> Any:
 def lookup_case() -> Any:
     """The citizen's phone: a case by its number and the phone given at opening."""
     center = center_for(None)
-    if not hub().mobile_limit.allow(request.remote_addr or "?"):
-        raise ApiError(429, "rate_limited", "too many requests from this phone; please wait")
+    by_address, by_case = _lookup_limits()
+    if not by_address.allow(request.remote_addr or "?"):
+        raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试 (too many look-ups; wait)")
     data = body(LOOKUP_BODY)
 
     def read(state: CenterState, now: Any) -> dict[str, Any] | None:
@@ -135,6 +150,8 @@ def lookup_case() -> Any:
     now = center.clock()
     answer = center.read(lambda state: read(state, now))
     if answer is None:
+        if not by_case.allow(data["number"].upper()):  # someone guessing the phone of a case
+            raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试 (too many look-ups)")
         raise ApiError(404, "unknown_case",
                        "没有找到这个办件，请核对办件编号和手机号 (no case matches)", "number")
     return no_store(jsonify(answer))

@@ -23,6 +23,7 @@ PAGES = {
     "pad": "pad.html",
     "manage": "manage.html",
     "ticket": "ticket.html",
+    "case": "case.html",
 }
 
 
@@ -73,6 +74,12 @@ def manage() -> Any:
 @pages.get("/t/<ticket_id>")
 def ticket(ticket_id: str) -> Any:
     return _page("ticket")
+
+
+@pages.get("/c")
+def case() -> Any:
+    """The citizen's case page: look a case (办件) up by its number and phone."""
+    return _page("case")
 
 
 INDEX = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
