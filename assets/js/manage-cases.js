@@ -19,7 +19,7 @@
       ca_due: "承诺办结", ca_left: "剩余工作日", ca_holder: "负责人", ca_phone: "手机号", ca_ops: "操作",
       ca_next: "→ {stage}", ca_hand: "转交", ca_to: "转交给", ca_as_agent: "代办员全程代理",
       ca_moved: "办件 {number} 已进入“{stage}”", ca_handed: "办件 {number} 已转交 {name}",
-      ca_agent: "代办", ca_on_time: "按期", ca_late: "逾期", k_immediate: "即办件", k_promised: "承诺件",
+      ca_over_by: "超 {n} 天", ca_agent: "代办", ca_on_time: "按期", ca_late: "逾期", k_immediate: "即办件", k_promised: "承诺件",
     },
     en: {
       nav_cases: "Cases",
@@ -30,7 +30,7 @@
       ca_due: "Due", ca_left: "Days left", ca_holder: "Held by", ca_phone: "Phone", ca_ops: "Actions",
       ca_next: "→ {stage}", ca_hand: "Hand over", ca_to: "Hand to", ca_as_agent: "Agent carries it through",
       ca_moved: "Case {number} is now at {stage}", ca_handed: "Case {number} handed to {name}",
-      ca_agent: "agent", ca_on_time: "on time", ca_late: "late", k_immediate: "Immediate", k_promised: "Committed",
+      ca_over_by: "{n} over", ca_agent: "agent", ca_on_time: "on time", ca_late: "late", k_immediate: "Immediate", k_promised: "Committed",
     },
   });
 
@@ -53,7 +53,9 @@
   }
 
   function handForm(c) {
-    const to = M.select(list.staff.filter((u) => u.username !== c.holder).map((u) => [u.username, `${u.name} (${u.username})`]), "", {name: "to"});
+    const staff = list.staff.filter((u) => u.username !== c.holder)
+      .sort((a, b) => (a.role === "admin") - (b.role === "admin"));  // colleagues first
+    const to = M.select(staff.map((u) => [u.username, `${u.name} (${u.username})`]), "", {name: "to"});
     const agent = h("input", {type: "checkbox", name: "agent"});
     return h("form", {class: "inline-form", onsubmit: async (event) => {
       event.preventDefault();
@@ -74,7 +76,7 @@
     return h("div", {class: "ops"},
       next ? h("button", {type: "button", class: "small primary", "data-case-next": c.number,
         onclick: () => advance(c, next.id)}, t("ca_next", {stage: M.name(next.name)})) : null,
-      handForm(c));
+      h("details", {}, h("summary", {}, t("ca_hand")), handForm(c)));
   }
 
   function standing(c) {
@@ -101,7 +103,7 @@
         [t("ca_stage"), (c) => M.name(c.stage_name)],
         [t("ca_opened"), (c) => c.opened_on],
         [t("ca_due"), (c) => h("span", {}, c.due_on, " ", standing(c))],
-        [t("ca_left"), (c) => (c.days_left === null ? "" : c.days_left), "num"],
+        [t("ca_left"), (c) => (c.days_left === null ? "" : (c.days_left < 0 ? t("ca_over_by", {n: -c.days_left}) : c.days_left)), "num"],
         [t("ca_holder"), (c) => c.holder_name + (c.agent ? ` (${t("ca_agent")})` : "")],
         [t("ca_phone"), (c) => c.phone],
         [t("ca_ops"), ops],
