@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from hub import case_views
-from hub.api import body, center_for, execute, no_store, require
+from hub.api import body, center_for, execute, no_store, principal, require
 from hub.auth import STAFF, Principal, RateLimit
 from hub.center import Center
 from hub.domain import cases as cs
@@ -135,7 +135,7 @@ def case_action(case: str, action: str) -> Any:
 @api_cases.post("/cases/lookup")
 def lookup_case() -> Any:
     """The citizen's phone: a case by its number and the phone given at opening."""
-    center = center_for(None)
+    center = center_for(principal())  # anyone, or a device or user of this center
     by_address, by_case = _lookup_limits()
     if not by_address.allow(request.remote_addr or "?"):
         raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试 (too many look-ups; wait)")
