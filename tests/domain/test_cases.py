@@ -280,3 +280,46 @@ def test_cases_outlive_the_day(day: Day, clock: Any) -> None:
     clock.advance(days=1)
     day.issue("household")  # a new business day starts
     assert day.state.cases.cases[case.id] is case
+
+
+def test_the_report_counts_on_time_completion_per_service(
+        make_day: Any, demo_config: dict[str, Any], clock: Any) -> None:
+    from hub.reports import build_report
+
+    demo_config["cases"] = {"default_days": 3, "services": {"real-estate": {"days": 10}}}
+    day = staffed(make_day(demo_config))  # Tuesday 14 Oct 2025: 3 days -> Friday 17 Oct
+    on_time, late, overdue = (open_case(day, service="household") for _ in range(3))
+    pending = open_case(day, service="real-estate")  # due 28 Oct
+    day.run(cs.OpenCase("immediate", "household"), CLERK)  # 即办件: not a 承诺件 row
+    for stage in ("review", "done"):
+        day.run(cs.AdvanceCase(on_time.number, stage), CLERK)
+    clock.set(datetime(2025, 10, 20, 10, 0, tzinfo=TZ))  # Monday, past Friday
+    for stage in ("review", "done"):
+        day.run(cs.AdvanceCase(late.number, stage), CLERK)
+    report = build_report(day.journal, date(2025, 10, 1), date(2025, 10, 31),
+                          date(2025, 10, 20))
+    rows = {r["service"]: r for r in report["cases"]}
+    assert {k: rows["household"][k] for k in ("due", "on_time", "late", "overdue", "pending",
+                                              "rate")} == {
+        "due": 3, "on_time": 1, "late": 1, "overdue": 1, "pending": 0, "rate": 0.3333}
+    assert (rows["real-estate"]["pending"], rows["real-estate"]["rate"]) == (1, None)
+    assert (rows[""]["due"], rows[""]["rate"]) == (4, 0.3333)  # the total
+    # A period in which none fell due has only the (empty) total.
+    empty = build_report(day.journal, date(2025, 11, 1), date(2025, 11, 30), date(2025, 10, 20))
+    assert [(r["service"], r["due"], r["rate"]) for r in empty["cases"]] == [("", 0, None)]
+    assert overdue.done_on is None and pending.due_on == date(2025, 10, 28)
+
+
+def test_case_events_reach_staff_only_with_the_phone_masked(day: Day) -> None:
+    from hub.wire import HALL, MANAGER, STAFF_ROOM, TO_PUBLIC, TO_STAFF, payload, rooms_for
+
+    staffed(day)
+    number = day.issue("household")
+    opened = day.run(cs.OpenCase("promised", ticket=number, phone=PHONE), CLERK)[0]
+    notice = day.run(cs.GiveMaterialsNotice(number, ("户口簿",), phone=PHONE), CLERK)[0]
+    for event in (opened, notice):
+        assert rooms_for(event, [1, 2]) == {MANAGER, STAFF_ROOM}
+        assert HALL not in rooms_for(event, [1, 2])
+        staff = payload(event, TO_STAFF)
+        assert staff["data"]["phone"] == "138****8000" and PHONE not in str(staff)
+        assert payload(event, TO_PUBLIC)["data"] == {}  # nothing public, were it asked
