@@ -11,7 +11,7 @@
 
   M.J.addStrings({
     zh: {
-      nav_cases: "办件督办",
+      nav_cases: "办件督办", kind_case_overdue: "办件超期", kind_case_due_soon: "办件即将到期",
       ca_title: "办件督办（承诺件按工作日计算，调休与节假日已计入）",
       ca_hint: "即将到期：剩余 {n} 个工作日及以内；超期：已过承诺办结日期仍未办结。手机号已脱敏。",
       ca_overdue: "已超期", ca_due_soon: "即将到期", ca_open: "全部在办", ca_done: "已办结", ca_all: "全部",
@@ -22,7 +22,7 @@
       ca_over_by: "超 {n} 天", ca_agent: "代办", ca_on_time: "按期", ca_late: "逾期", k_immediate: "即办件", k_promised: "承诺件",
     },
     en: {
-      nav_cases: "Cases",
+      nav_cases: "Cases", kind_case_overdue: "Case overdue", kind_case_due_soon: "Case due soon",
       ca_title: "Cases (committed days count working days, 调休 and holidays included)",
       ca_hint: "Due soon: {n} working days or fewer left; overdue: past the committed day, not done. Phones are masked.",
       ca_overdue: "Overdue", ca_due_soon: "Due soon", ca_open: "Open", ca_done: "Done", ca_all: "All",
