@@ -196,10 +196,11 @@ def case_alerts(state: CenterState, today: Any) -> list[dict[str, Any]]:
             left = cs.working_days_left(config.hours, today, case.due_on)
             found.append(_alert(
                 f"case_due_soon:{case.id}", "case_due_soon", "warn", {**data, "days_left": left},
-                f"办件 {case.number}（{zh}）即将到期：还剩 {left} 个工作日"
-                f"（{case.due_on:%m月%d日}）",
-                f"Case {case.number} ({en}) is due in {left} working day(s) "
-                f"({case.due_on.isoformat()})"))
+                f"办件 {case.number}（{zh}）即将到期："
+                + (f"还剩 {left} 个工作日" if left else "今天到期") + f"（{case.due_on:%m月%d日}）",
+                f"Case {case.number} ({en}) is due "
+                + (f"in {left} working day(s)" if left else "today")
+                + f" ({case.due_on.isoformat()})"))
     return found
 
 

@@ -180,6 +180,14 @@ def test_a_case_opened_at_the_counter_is_followed_on_the_phone_to_done(
         manager.wait_for_function(
             "n => document.getElementById('toast').textContent.includes(n + ' 已进入“办结”')",
             arg=case_number, timeout=TIMEOUT_MS)
+        # The alerts: the demo's overdue case and those due within a working day.
+        manager.locator("#nav a[data-page='alerts']").click()
+        manager.wait_for_function(
+            "() => document.getElementById('page-alerts').textContent.includes('办件超期')",
+            timeout=TIMEOUT_MS)
+        alerts = manager.inner_text("#page-alerts")
+        assert "C2026-000001" in alerts and "办件即将到期" in alerts
+        screenshot(manager, "manage_case_alerts")
         assert manager.errors == [], manager.errors
     finally:
         manager.context.close()
@@ -197,6 +205,11 @@ def test_a_case_opened_at_the_counter_is_followed_on_the_phone_to_done(
     # Each text once in the gateway's log, however often the outbox retried.
     ids = [r.id for r in gateway.received if r.body.get("phone") == PHONE]
     assert len(ids) == len(set(ids)) == 3
+
+    # The demo's cases due within a working day were told so by the outbox's tick.
+    for phone in ("13800138012", "13800138013"):  # due tomorrow, due today
+        assert texts(gateway, phone, "case_due_soon"), phone
+    assert texts(gateway, "13800138011", "case_due_soon", timeout=0) == []  # overdue already
 
     # English on the phone; and a wrong phone finds nothing, with the same words.
     phone_page.click("#lang")
