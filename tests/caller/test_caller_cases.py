@@ -94,7 +94,8 @@ def manager_page(browser: Any, hub: HubProcess) -> Any:
     page.click("#login-button")
     page.wait_for_selector(".kpis", timeout=20000)
     page.locator("#nav a[data-page='cases']").click()
-    page.wait_for_selector("table.cases tbody tr", timeout=TIMEOUT_MS)
+    # Rows of cases, not the empty table drawn before the list arrives.
+    page.wait_for_selector("table.cases [data-case-next]", timeout=TIMEOUT_MS)
     return page
 
 
