@@ -92,7 +92,7 @@ def table(report: dict[str, Any], name: str) -> tuple[list[str], list[list[Any]]
     if name == "cases":
         return (["事项编号", "事项名称", "到期承诺件", "按期办结", "逾期办结", "超期未办结",
                  "未到期", "按期办结率(%)"],
-                [[r["service"], _name(r["name"]), r["due"], r["on_time"], r["late"],
+                [[r["service"] or "全部", _name(r["name"]), r["due"], r["on_time"], r["late"],
                   r["overdue"], r["pending"], percent(r["rate"])]
                  for r in report.get("cases", [])])
     raise ValueError(f"no table {name!r}; choose from {', '.join(TABLES)}")
