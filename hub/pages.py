@@ -105,6 +105,7 @@ def index() -> Any:
             ("caller", "/caller", "窗口叫号 Caller"),
             ("pad", "/pad/window/1", "评价器 Rating pad (1号)"),
             ("manage", "/manage", "管理 Dashboard"),
+            ("case", "/c", "办件查询 My case"),
         )
         if available(hub.settings.assets_dir, name)
     ]
