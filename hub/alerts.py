@@ -10,7 +10,9 @@ known of its devices:
 - appointment_late: a checked-in appointment still waiting after its slot ended;
 - device_fault: a device's last health report names a fault (printer, sound, display);
 - device_offline: a display or kiosk seen connected has been gone for a while;
-- complaint_overdue / follow_up_overdue: 督查 items past their deadline, unanswered.
+- complaint_overdue / follow_up_overdue: 督查 items past their deadline, unanswered;
+- case_overdue / case_due_soon: 承诺件 past their due day, or with `[cases]
+  due_soon_days` working days or fewer left, not yet 办结.
 
 `AlertMonitor` runs in the hub: every second it recomputes each center's alerts
 and, when they changed, emits `alerts` {seq, alerts, cleared} to the `manager`
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from hub.domain import cases as cs
 from hub.domain.calendar import at_local, business_day, is_open_hour
 from hub.domain.commands import CloseDay
 from hub.domain.decide import close_out_due
@@ -165,7 +168,39 @@ def compute_alerts(state: CenterState, now: datetime,
                  "due_on": follow_up.due_on.isoformat()},
                 f"差评 {follow_up.number} 的回访已逾期（应于 {follow_up.due_on:%m月%d日} 前）",
                 f"Call-back of bad rating {follow_up.number} is overdue"))
+    found += case_alerts(state, today)
     found.sort(key=lambda a: (a["level"] != "bad", a["kind"], a["id"]))
+    return found
+
+
+def case_alerts(state: CenterState, today: Any) -> list[dict[str, Any]]:
+    """承诺件 overdue (bad) or due within the configured working days (warn)."""
+    config = state.config
+    assert config is not None
+    found = []
+    for case in state.cases.cases.values():
+        if case.kind != "promised" or cs.is_done(case):
+            continue
+        data = {"case": case.id, "number": case.number, "service": case.service,
+                "due_on": case.due_on.isoformat(), "holder": case.holder,
+                "stage": case.stage}
+        service = config.service(case.service)
+        name = service.name if service else None
+        zh, en = (name.zh, name.en or case.service) if name else (case.service, case.service)
+        if cs.is_overdue(case, today):
+            found.append(_alert(
+                f"case_overdue:{case.id}", "case_overdue", "bad", data,
+                f"办件 {case.number}（{zh}）已超期（承诺 {case.due_on:%m月%d日} 办结）",
+                f"Case {case.number} ({en}) is overdue (due {case.due_on.isoformat()})"))
+        elif cs.is_due_soon(case, config.hours, today, config.cases.due_soon_days):
+            left = cs.working_days_left(config.hours, today, case.due_on)
+            found.append(_alert(
+                f"case_due_soon:{case.id}", "case_due_soon", "warn", {**data, "days_left": left},
+                f"办件 {case.number}（{zh}）即将到期："
+                + (f"还剩 {left} 个工作日" if left else "今天到期") + f"（{case.due_on:%m月%d日}）",
+                f"Case {case.number} ({en}) is due "
+                + (f"in {left} working day(s)" if left else "today")
+                + f" ({case.due_on.isoformat()})"))
     return found
 
 

@@ -19,6 +19,7 @@ from hub.alerts import AlertMonitor
 from hub.api import api
 from hub.api_audio import api_audio
 from hub.api_caller import caller_api
+from hub.api_cases import api_cases
 from hub.api_kiosk import api_kiosk
 from hub.api_manage import manage_api
 from hub.api_notify import api_notify
@@ -84,6 +85,7 @@ def create_app(
     app.register_blueprint(caller_api)
     app.register_blueprint(api_kiosk)
     app.register_blueprint(api_notify)
+    app.register_blueprint(api_cases)
     app.register_blueprint(api_audio)
     app.register_blueprint(pages)
     hub.open()

@@ -107,6 +107,7 @@ def prepare(settings: Any) -> dict[str, Any]:
     from hub.core import Hub
     from hub.domain import commands as cmd
     from hub.domain.accounts import AddDevice, SaveUser
+    from hub.domain.events import AppointmentBooked
     from hub.store import open_store
 
     hub = Hub(settings, open_store(settings.store), clock=make_clock(settings.clock)).open()
@@ -129,6 +130,7 @@ def prepare(settings: Any) -> dict[str, Any]:
         token = new_device_token(center.id)
         center.execute(AddDevice(name, role, token_hash(token), window), actor="demo")
         devices[name] = token
+    open_demo_cases(center, config, [u for u, (r, _p) in users.items() if r == "clerk"])
     appointments = []
     now = center.clock()
     for service, slot, phone in [
@@ -140,10 +142,55 @@ def prepare(settings: Any) -> dict[str, Any]:
             cmd.BookAppointment(service, now.astimezone(config.tz).date(), slot, phone),
             actor="demo",
         )
-        booked = events[0]  # AppointmentBooked; its booking code's notification follows
-        appointments.append((service, slot, getattr(booked, "code"), phone))  # noqa: B009
+        # AppointmentBooked (after a DayStarted, if the cases were opened on earlier
+        # days); its booking code's notification follows.
+        booked = next(e for e in events if isinstance(e, AppointmentBooked))
+        appointments.append((service, slot, booked.code, phone))
     hub.store.close()
     return {"users": users, "devices": devices, "appointments": appointments}
+
+
+# The demo's cases: (service, working days before today it was opened, stages moved
+# since, handed to an agent, phone). With the demo's [cases] days this gives one
+# overdue, some due soon, one on time and one late, and others open in time.
+DEMO_CASES = [
+    ("medical-insurance", 12, ("review",), False, "13800138011"),  # 2 days overdue
+    ("household", 4, ("review",), False, "13800138012"),  # due tomorrow: due soon
+    ("business-license", 3, (), False, "13800138013"),  # due today: due soon
+    ("real-estate", 6, ("review", "approval"), True, "13800138014"),  # 全程代理
+    ("social-security", 2, (), False, "13800138015"),
+    ("household", 8, ("review", "done"), False, "13800138016"),  # done on time
+]
+
+
+def open_demo_cases(center: Any, config: Any, clerks: list[str]) -> None:
+    """Open the demo's cases as if at the counter on earlier working days (the center's
+    clock set back while each is opened), then give the clock back."""
+    from hub.domain import cases as cs
+    from hub.domain.calendar import at_local, business_day, is_working_day
+
+    clock = center.clock
+    today = business_day(config, clock())
+    try:
+        for n, (service, back, stages, agent, phone) in enumerate(DEMO_CASES):
+            day, left = today, back
+            while left:
+                day -= timedelta(days=1)
+                left -= 0 if not is_working_day(config.hours, day) else 1
+            opened_at = at_local(config, day, time(10, 0))
+            center.clock = lambda at=opened_at: at
+            clerk = clerks[n % len(clerks)]
+            events = center.execute(cs.OpenCase("promised", service, phone=phone), clerk)
+            number = next(e.number for e in events if isinstance(e, cs.CaseOpened))
+            if agent:
+                center.execute(cs.HandCase(number, clerks[-1], agent=True, note="全程代理"),
+                               clerk)
+                clerk = clerks[-1]
+            for stage in stages:
+                center.clock = lambda at=opened_at + timedelta(hours=3): at
+                center.execute(cs.AdvanceCase(number, stage), clerk)
+    finally:
+        center.clock = clock
 
 
 def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
@@ -180,6 +227,9 @@ def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
           "and a one-time code texted to it):", file=out)
     for service, slot, code, phone in credentials["appointments"]:
         print(f"  {code}  {phone}  {service} {slot:%H:%M}", file=out)
+    print(f"Cases (办件) to follow on the phone page {base}/c (number + phone): "
+          f"C{day.year}-000001 … 00000{len(DEMO_CASES)}, phones 13800138011 …; the caller "
+          "and the dashboard (办件督办) list those due soon and overdue.", file=out)
     print("Text messages (booking codes, one-time codes, calls …) are written to this log "
           "as `notification …` lines; the dashboard lists them under 短信通知.", file=out)
     kiosk = devices["kiosk-1"]

@@ -157,6 +157,40 @@ def notify_paths() -> dict[str, Any]:
     }
 
 
+def cases_paths() -> dict[str, Any]:
+    """Cases (办件) and 一次性告知 (hub/api_cases.py)."""
+    from hub.api_cases import CASE_ACTIONS, CASE_BODY, LOOKUP_BODY, NOTICE_BODY
+    from hub.case_views import SHOWS
+
+    return {
+        "/api/v1/cases": {
+            "get": _op("Cases by show= (open, due_soon, overdue, mine, done, all), soonest due "
+                       "first, with each service's committed days, stages and materials and "
+                       "the staff a case may be handed to; phones masked", "staff", "Cases",
+                       params=[_query("show", enum=list(SHOWS))]),
+            "post": _op("Open a case: 即办件 (immediate: done now) or 承诺件 (promised: due in "
+                        "the service's committed working days; the phone is required and the "
+                        "citizen is told by SMS)", "staff", "Case", body=CASE_BODY, ok=201)},
+        "/api/v1/cases/{case}": {"get": _op(
+            "A case (by id or number C2026-000123) with its stages and history", "staff",
+            "Case", params=[_path("case")])},
+        "/api/v1/cases/{case}/{action}": {"post": _op(
+            "advance: to the next stage only (办结 tells the citizen); hand: to another staff "
+            "member, agent=true for 全程代理 (代办员). The case's holder or a manager",
+            "staff", "Case", body=[table for _make, table in CASE_ACTIONS.values()],
+            params=[_path("case"), _path("action", enum=sorted(CASE_ACTIONS))])},
+        "/api/v1/cases/lookup": {"post": _op(
+            "The citizen's phone: a case by number and the phone given at opening (stage, "
+            "due day, history; no names); one 404 for a wrong number or phone; rate-limited",
+            "anyone", "PublicCase", body=LOOKUP_BODY, params=CENTER)},
+        "/api/v1/materials-notices": {"post": _op(
+            "一次性告知: the missing materials of a ticket's matter (from the service's guide, "
+            "plus other), once per ticket; sent by SMS when a phone is given; the answer "
+            "carries the text to print or show", "staff", "MaterialsNotice", body=NOTICE_BODY,
+            ok=201)},
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     from hub.api import (
         APPOINTMENT_BODY,
@@ -255,6 +289,7 @@ def openapi_document() -> dict[str, Any]:
     }
     paths.update(manage_paths())
     paths.update(notify_paths())
+    paths.update(cases_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "jiaohao hub", "version": "1",

@@ -207,6 +207,9 @@ SCHEMAS: dict[str, Schema] = {
                                  "last_sign_out": null(TIME), "late": B, "early_leave": B})),
         "ranking": obj({"windows": array({"type": "object"}),
                         "clerks": array({"type": "object"})}),
+        # 按期办结率 per service of the 承诺件 due in the period, then the total
+        "cases": array(obj({"service": S, "name": TEXT, "due": I, "on_time": I, "late": I,
+                            "overdue": I, "pending": I, "rate": null(N)})),
         "charts": obj({"per_hour": array(HOUR), "wait_buckets": array(BUCKET),
                        "per_day": array(obj({"day": DAY, "tickets": I, "served": I,
                                              "satisfaction_rate": null(N)}))})}),
@@ -237,6 +240,38 @@ SCHEMAS: dict[str, Schema] = {
     "DeviceAdded": obj({"name": S, "role": S, "token": S, **SEQ}),
     "DeviceRevoked": obj({"name": S, **SEQ}),
 }
+
+# 办件 (hub/case_views.py).
+_STAGE = obj({"id": S, "name": TEXT, "reached": B, "at": null(S)})
+SCHEMAS.update({
+    "Case": obj({
+        "id": S, "number": S, "kind": S, "service": S, "service_name": TEXT, "stage": S,
+        "stage_name": TEXT, "stages": array(_STAGE), "opened_at": TIME, "opened_on": DAY,
+        "due_on": DAY, "days": I, "days_left": null(I), "due_soon": B, "overdue": B,
+        "on_time": null(B), "done_on": null(DAY), "closed": B, "holder": S,
+        "holder_name": S, "agent": B, "ticket_number": S, "phone": S,
+        "history": array(obj({"at": S, "what": S, "stage": null(S), "by": S, "by_name": S,
+                              "holder": null(S), "agent": null(B), "note": S}))}),
+    "Cases": obj({
+        **SEQ, "now": TIME, "today": DAY, "show": S,
+        "counts": obj({"open": I, "due_soon": I, "overdue": I, "mine": I}),
+        "cases": array(ref("Case")),
+        "services": array(obj({"id": S, "name": TEXT, "days": I,
+                               "stages": array(obj({"id": S, "name": TEXT})),
+                               "materials": array(S)})),
+        "staff": array(obj({"username": S, "name": S, "role": S})), "due_soon_days": I}),
+    "PublicCase": obj({
+        "number": S, "kind": S, "service_name": TEXT, "stage": S, "stage_name": TEXT,
+        "stages": array(_STAGE), "opened_on": DAY, "due_on": DAY, "days_left": null(I),
+        "overdue": B, "done_on": null(DAY), "closed": B, "agent": B,
+        "history": array(obj({"at": S, "what": S, "stage": null(S),
+                              "stage_name": null(TEXT)})),
+        "center_name": TEXT, "complaint_phone": S}),
+    "MaterialsNotice": obj({
+        "id": S, "service": S, "service_name": TEXT, "ticket_number": S,
+        "materials": array(S), "other": S, "given_at": TIME, "by": S, "phone": S,
+        "notified": B, "text": obj({"zh": S, "en": S})}),
+})
 
 # Answers that are not JSON: media type -> schema of the body.
 SVG = {"image/svg+xml": {"schema": {"type": "string"}}}

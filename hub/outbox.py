@@ -5,7 +5,8 @@ gevent/eventlet: its HTTP calls and the journal's appends, which go through the
 hub's real-thread pool, never block the event loop). Every `poll` seconds, for each
 center:
 
-1. the clock's tick: the day-before reminders that are due (`QueueReminders`);
+1. the clock's tick: the day-before reminders that are due (`QueueReminders`), and
+   the cases that became due soon or overdue (`FlagDueCases`);
 2. each pending notification due now is *claimed* (`ClaimNotification`: an event
    decided against the current state, refused while another process holds an
    unexpired lease — so with several hub processes on one Redis journal only one
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.center import Center
-from hub.domain import notify
+from hub.domain import cases, notify
 from hub.domain.errors import DomainError
 from hub.notify.base import DeliveryError, Message, Sender
 from hub.notify.codes import unseal
@@ -87,6 +88,8 @@ class OutboxWorker:
         now = center.clock()
         if center.read(lambda state: notify.reminders_due(state, now)):
             center.execute(notify.QueueReminders(), ACTOR)
+        if center.read(lambda state: cases.due_flags(state, now)):  # 承诺件 due soon, overdue
+            center.execute(cases.FlagDueCases(), ACTOR)
         due = center.read(lambda state: [
             Pending(n.id, n.kind, n.phone, n.template, dict(n.params), n.sealed, n.attempts)
             for n in notify.due(state, now, self.me)])

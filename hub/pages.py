@@ -23,6 +23,7 @@ PAGES = {
     "pad": "pad.html",
     "manage": "manage.html",
     "ticket": "ticket.html",
+    "case": "case.html",
 }
 
 
@@ -75,6 +76,12 @@ def ticket(ticket_id: str) -> Any:
     return _page("ticket")
 
 
+@pages.get("/c")
+def case() -> Any:
+    """The citizen's case page: look a case (办件) up by its number and phone."""
+    return _page("case")
+
+
 INDEX = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>叫号系统 jiaohao</title>
@@ -98,6 +105,7 @@ def index() -> Any:
             ("caller", "/caller", "窗口叫号 Caller"),
             ("pad", "/pad/window/1", "评价器 Rating pad (1号)"),
             ("manage", "/manage", "管理 Dashboard"),
+            ("case", "/c", "办件查询 My case"),
         )
         if available(hub.settings.assets_dir, name)
     ]

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from hub.domain import cases as cs
 from hub.domain import events as ev
 from hub.domain import supervision as sv
 from hub.domain.calendar import add_working_days, business_day
@@ -123,6 +124,8 @@ class _Walk:
     per_hour: dict[int, int] = field(default_factory=dict)
     per_day: dict[date, Tally] = field(default_factory=dict)
     complaints: dict[str, tuple[date, date | None]] = field(default_factory=dict)  # due, answer
+    # 承诺件: id -> [service, due day, 办结 day]
+    cases: dict[str, list[Any]] = field(default_factory=dict)
 
     def day(self, at: datetime) -> date:
         assert self.config is not None
@@ -169,6 +172,9 @@ def _walk(walk: _Walk, event: ev.Event) -> None:
         return
     if isinstance(event, sv.FollowUpAnswered):
         walk.answered.setdefault(event.follow_up, day)
+        return
+    if isinstance(event, cs.CaseOpened | cs.CaseAdvanced):
+        _case(walk, event, day)
         return
     ticket = walk.tickets.get(getattr(event, "ticket", ""))
     if ticket is None:
@@ -240,6 +246,49 @@ def _complaint(walk: _Walk, event: sv.ComplaintRecorded | sv.ComplaintAnswered,
         walk.complaints[event.complaint] = (due, answered or day)
 
 
+def _case(walk: _Walk, event: cs.CaseOpened | cs.CaseAdvanced, day: date) -> None:
+    if isinstance(event, cs.CaseOpened):
+        if event.kind == "promised":
+            walk.cases[event.case] = [event.service, event.due_on, None]
+    elif event.stage == cs.DONE and event.case in walk.cases:
+        walk.cases[event.case][2] = walk.cases[event.case][2] or day
+
+
+def on_time_rows(walk: _Walk, today: date | None) -> list[dict[str, Any]]:
+    """按期办结率 per service of the 承诺件 due within the report's days: done by the due
+    day (on_time), done after it (late), open past it (overdue), open and not yet due
+    (pending, not judged); rate = on_time / (due - pending)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for service, due_on, done_on in walk.cases.values():
+        if not walk.inside(due_on):
+            continue
+        row = rows.setdefault(service, {"due": 0, "on_time": 0, "late": 0, "overdue": 0,
+                                        "pending": 0})
+        row["due"] += 1
+        if done_on is not None:
+            row["on_time" if done_on <= due_on else "late"] += 1
+        elif today is not None and today > due_on:
+            row["overdue"] += 1
+        else:
+            row["pending"] += 1
+    found = []
+    config = walk.config
+    order = [s.id for s in config.services] if config else []
+    for service in sorted(rows, key=lambda s: (order.index(s) if s in order else 999, s)):
+        row = rows[service]
+        judged = row["due"] - row["pending"]
+        known = config.service(service) if config else None
+        found.append({"service": service,
+                      "name": known.name.to_dict() if known else {"zh": service, "en": service},
+                      **row, "rate": round(row["on_time"] / judged, 4) if judged else None})
+    total = {key: sum(r[key] for r in found) for key in
+             ("due", "on_time", "late", "overdue", "pending")}
+    judged = total["due"] - total["pending"]
+    found.append({"service": "", "name": {"zh": "合计", "en": "Total"}, **total,
+                  "rate": round(total["on_time"] / judged, 4) if judged else None})
+    return found
+
+
 def build_report(events: Iterable[ev.Event], start: date, end: date,
                  today: date | None = None) -> dict[str, Any]:
     """The report of the business days `start`..`end` from the whole journal `events`.
@@ -292,6 +341,7 @@ def build_report(events: Iterable[ev.Event], start: date, end: date,
         "clerks": clerks,
         "attendance": attendance,
         "ranking": {"windows": ranking(windows, "id"), "clerks": ranking(clerks, "username")},
+        "cases": on_time_rows(walk, today),  # 按期办结率
         "charts": {
             "per_hour": [{"hour": h, "tickets": n} for h, n in sorted(walk.per_hour.items())],
             "wait_buckets": wait_buckets(walk.total.waits),

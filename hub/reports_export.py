@@ -11,9 +11,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-TABLES = ("summary", "services", "windows", "clerks", "attendance", "ranking")
+TABLES = ("summary", "services", "windows", "clerks", "attendance", "ranking", "cases")
 SHEET_NAMES = {"summary": "汇总", "services": "事项", "windows": "窗口", "clerks": "人员",
-               "attendance": "考勤", "ranking": "排名"}
+               "attendance": "考勤", "ranking": "排名", "cases": "按期办结"}
 
 Getter = Callable[[dict[str, Any]], Any]
 
@@ -89,6 +89,12 @@ def table(report: dict[str, Any], name: str) -> tuple[list[str], list[list[Any]]
                              percent(r["satisfaction_rate"]), r["complaints"],
                              "优秀" if r["excellent"] else ""])
         return ["类别", "名次", "编号", "名称", "得分", "办结", "满意率(%)", "投诉", "评比"], rows
+    if name == "cases":
+        return (["事项编号", "事项名称", "到期承诺件", "按期办结", "逾期办结", "超期未办结",
+                 "未到期", "按期办结率(%)"],
+                [[r["service"] or "全部", _name(r["name"]), r["due"], r["on_time"], r["late"],
+                  r["overdue"], r["pending"], percent(r["rate"])]
+                 for r in report.get("cases", [])])
     raise ValueError(f"no table {name!r}; choose from {', '.join(TABLES)}")
 
 

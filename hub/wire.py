@@ -60,6 +60,10 @@ AUDIENCES: dict[str, frozenset[str]] = {
     "clerk_signed_out": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
     "window_paused": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
     "window_opened": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
+    # 办件 (hub/domain/cases.py): staff follow their cases live; phones masked, no public.
+    **{name: frozenset({A_STAFF}) for name in (
+        "case_opened", "case_advanced", "case_handed", "case_due_soon", "case_overdue",
+        "materials_notice_given")},
 }
 
 # What a public screen (hall, window:N) may read of each event: nothing else.

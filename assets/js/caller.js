@@ -400,6 +400,7 @@
 
   function onEvent(event) {
     const data = event.data || {};
+    if (event.type.startsWith("case_") && window.JiaohaoCaller.onCaseEvent) window.JiaohaoCaller.onCaseEvent(event);
     const me = model.me ? model.me.username : null;
     if (event.type === "ticket_transferred" && data.note) model.notes[data.id] = data.note;
     if (event.type === "day_started" || event.type === "config_changed") {
@@ -988,5 +989,7 @@
     else { show("login"); $("username").focus(); }
   }
 
+  // For caller_cases.js (办件 at the counter): the helpers it shares with this page.
+  window.JiaohaoCaller = {model, call, say, plain, esc, serviceName};
   start();
 })();

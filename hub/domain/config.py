@@ -170,8 +170,45 @@ class SupervisionRules:
         return dict(self.complaint_days).get(deadline_class)
 
 
-# Kinds of notification the center sends (the outbox: hub/domain/notify.py). Cases
-# (承诺件) do not exist yet; their kinds are named so a template can be configured.
+# 办件 stages: ids with their built-in names; a center may name more in [cases.stage_names].
+CASE_STAGE_NAMES = {
+    "accepted": ("受理", "Accepted"), "review": ("审核", "Under review"),
+    "approval": ("审批", "Approval"), "done": ("办结", "Done"),
+    "delivered": ("送达", "Delivered"), "collected": ("领取", "Collected"),
+}
+CASE_STAGES = ("accepted", "review", "done", "delivered")
+
+
+@dataclass(frozen=True)
+class CaseRules:
+    """[cases]: 承诺件 deadlines in working days and stages, by default and per service.
+
+    Stages run in order; the first is "accepted" (受理) and "done" (办结) is among
+    them; stages after "done" are how the result reaches the citizen (送达/领取).
+    `due_soon_days`: a case with this many working days or fewer left is due soon.
+    """
+
+    default_days: int = 10
+    stages: tuple[str, ...] = CASE_STAGES
+    due_soon_days: int = 1
+    services: tuple[tuple[str, int, tuple[str, ...]], ...] = ()  # (service, days, stages)
+    stage_names: tuple[tuple[str, str, str], ...] = ()  # (id, zh, en) beyond the built-ins
+
+    def days_for(self, service: str) -> int:
+        return next((days for s, days, _ in self.services if s == service), self.default_days)
+
+    def stages_for(self, service: str) -> tuple[str, ...]:
+        return next((stages for s, _, stages in self.services if s == service), self.stages)
+
+    def stage_name(self, stage: str) -> Text:
+        for stage_id, zh, en in self.stage_names:
+            if stage_id == stage:
+                return Text(zh=zh, en=en)
+        zh, en = CASE_STAGE_NAMES.get(stage, (stage, stage))
+        return Text(zh=zh, en=en)
+
+
+# Kinds of notification the center sends (the outbox: hub/domain/notify.py).
 NOTIFY_KINDS = ("booking_code", "reminder", "three_ahead", "called", "follow_up",
                 "checkin_code", "case_accepted", "case_due_soon", "case_done",
                 "materials_notice")
@@ -210,6 +247,7 @@ class CenterConfig:
     supervision: SupervisionRules = SupervisionRules()
     close_out: CloseOut = CloseOut()
     notify: NotifyRules = NotifyRules()
+    cases: CaseRules = CaseRules()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, service_id: str) -> Service | None:
@@ -528,6 +566,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
     supervision = _supervision(r.get("supervision", {}))
     close_out = _close_out(r.get("close_out", {}))
     notify = _notify(r.get("notify", {}))
+    cases = _cases(r.get("cases", {}), service_ids)
     r.done()
     return CenterConfig(
         id=center_id,
@@ -546,6 +585,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
         supervision=supervision,
         close_out=close_out,
         notify=notify,
+        cases=cases,
         raw=_plain(data),
     )
 
@@ -615,6 +655,52 @@ def _notify(data: Any) -> NotifyRules:
         code_minutes=r.whole("code_minutes", 5, low=1, high=30),
         code_attempts=r.whole("code_attempts", 5, low=1, high=10),
     )
+    r.done()
+    return rules
+
+
+def _case_stages(values: Any, path: str, known: set[str]) -> tuple[str, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ConfigError(path, "must be a list of stage ids")
+    stages = tuple(values)
+    if len(set(stages)) != len(stages) or not 2 <= len(stages) <= 8:
+        raise ConfigError(path, "must list 2 to 8 different stages")
+    unknown = [stage for stage in stages if stage not in known]
+    if unknown:
+        raise ConfigError(path, f"unknown stage {unknown[0]!r} (name it in cases.stage_names)")
+    if stages[0] != "accepted" or "done" not in stages:
+        raise ConfigError(path, 'must start with "accepted" and include "done"')
+    return stages
+
+
+def _cases(data: Any, service_ids: set[str]) -> CaseRules:
+    """The optional [cases] table: deadlines and stages of 承诺件, per service."""
+    r = _Reader(data, "cases")
+    names = _Reader(r.get("stage_names", {}), "cases.stage_names")
+    stage_names = []
+    for stage_id in sorted(names.data) if isinstance(names.data, Mapping) else ():
+        if not _ID.match(stage_id):
+            raise ConfigError(f"cases.stage_names.{stage_id}", "must be a lowercase id")
+        text = names.text(stage_id)
+        stage_names.append((stage_id, text.zh, text.en or text.zh))
+    names.done()
+    known = set(CASE_STAGE_NAMES) | {stage_id for stage_id, _, _ in stage_names}
+    default_days = r.whole("default_days", 10, low=1, high=365)
+    stages = _case_stages(r.get("stages", list(CASE_STAGES)), "cases.stages", known)
+    per_service = []
+    given = _Reader(r.get("services", {}), "cases.services")
+    for service_id in sorted(given.data) if isinstance(given.data, Mapping) else ():
+        if service_id not in service_ids:
+            raise ConfigError(f"cases.services.{service_id}", "is not a configured service")
+        s = _Reader(given.get(service_id), f"cases.services.{service_id}")
+        per_service.append((service_id, s.whole("days", default_days, low=1, high=365),
+                            _case_stages(s.get("stages", list(stages)),
+                                         f"cases.services.{service_id}.stages", known)))
+        s.done()
+    given.done()
+    rules = CaseRules(default_days=default_days, stages=stages,
+                      due_soon_days=r.whole("due_soon_days", 1, high=30),
+                      services=tuple(per_service), stage_names=tuple(stage_names))
     r.done()
     return rules
 

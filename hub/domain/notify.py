@@ -179,19 +179,14 @@ def _checkin_code(state: CenterState, event: ev.CheckInCodeIssued) -> list[Notic
                    sealed=event.sealed, expires_at=event.expires_at)]
 
 
-# Which events cause which notifications. Cases (承诺件) are not built yet: their
-# events (case accepted, due soon, done; 一次性告知 recorded) get their rows here,
-# with the kinds already named in config.NOTIFY_KINDS.
+# Which events cause which notifications. Cases (办件: accepted, due soon, done) and
+# the 一次性告知 add their rows from their own module, hub/domain/cases.py.
 POLICY: dict[type[ev.Event], Any] = {
     ev.AppointmentBooked: _booking_code,
     ev.AppointmentReminded: _reminder,
     ev.TicketCalled: _called,
     ev.TicketRated: _follow_up,
     ev.CheckInCodeIssued: _checkin_code,
-    # ev.CaseAccepted: _case_accepted,      -> "case_accepted"
-    # ev.CaseDueSoon: _case_due_soon,       -> "case_due_soon"
-    # ev.CaseCompleted: _case_done,         -> "case_done"
-    # ev.MaterialsNoticeGiven: _materials,  -> "materials_notice" (一次性告知)
 }
 
 

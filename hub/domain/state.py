@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from hub.domain.config import CenterConfig
 
 if TYPE_CHECKING:
+    from hub.domain.cases import CasesState
     from hub.domain.supervision import SupervisionState
 
 WAITING = "waiting"
@@ -193,6 +194,8 @@ class CenterState:
     supervision: SupervisionState = field(default_factory=lambda: _new_supervision())
     # The outbox: notifications queued with their causes, until sent (notify.py).
     outbox: Outbox = field(default_factory=Outbox)
+    # 办件: cases after the counter and 一次性告知 (hub/domain/cases.py); they outlive the day.
+    cases: CasesState = field(default_factory=lambda: _new_cases())
 
     def ticket_by_number(self, number: str) -> Ticket | None:
         ticket_id = self.by_number.get(number.strip().upper())
@@ -214,3 +217,9 @@ def _new_supervision() -> SupervisionState:
     from hub.domain.supervision import SupervisionState
 
     return SupervisionState()
+
+
+def _new_cases() -> CasesState:
+    from hub.domain.cases import CasesState  # late, as above
+
+    return CasesState()

@@ -143,7 +143,7 @@ def test_csv_tables_read_back(scripted: Book) -> None:
 def test_the_xlsx_workbook_reads_back(scripted: Book) -> None:
     report = build_report(scripted.events, DAY, DAY)
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(report)))
-    assert book.sheetnames == ["汇总", "事项", "窗口", "人员", "考勤", "排名"]
+    assert book.sheetnames == ["汇总", "事项", "窗口", "人员", "考勤", "排名", "按期办结"]
     for name, sheet in zip(TABLES, book.worksheets, strict=True):
         header, rows = table(report, name)
         values = [list(row) for row in sheet.iter_rows(values_only=True)]

@@ -61,6 +61,7 @@ MATRIX: list[Row] = [
     ("GET", "/caller", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/manage", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/t/{ticket_id}", None, "A A A A A  A A A  A A A", {}),
+    ("GET", "/c", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/api/v1/openapi.json", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/api/v1/health", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/api/v1/clock", None, "A A A A A  A A A  A A A", {}),
@@ -71,6 +72,9 @@ MATRIX: list[Row] = [
     ("GET", "/api/v1/kiosk", None, "A A A A A  A A A  F F F", {}),
     ("GET", "/api/v1/tickets/{ticket_id}", None, "A A A A A  A A A  F F F", {}),
     ("GET", "/api/v1/tickets/{ticket_id}/qr.svg", None, "A A A A A  A A A  F F F", {}),
+    # the citizen's look-up of a case (办件) by number and phone: the demo opened this one
+    ("POST", "/api/v1/cases/lookup", {"number": "C2026-000001", "phone": "13800138011"},
+     "A A A A A  A A A  F F F", {}),
     # a call's spoken announcement (number and window only), for screens without the agent
     ("GET", "/api/v1/calls/{seq}/audio.wav", None, "A A A A A  A A A  F F F", {"seq": "1"}),
     # issuing and booking: kiosks, staff, phones (anonymous); no screens or pads
@@ -98,6 +102,15 @@ MATRIX: list[Row] = [
     ("GET", "/api/v1/me/window", None, "R R R R R  A A A  F F F", {}),
     ("GET", "/api/v1/me/today", None, "R R R R R  A A A  F F F", {}),
     ("GET", "/api/v1/me/transfers", None, "R R R R R  A A A  F F F", {}),
+    # cases (办件) and 一次性告知: staff (moving a case: its holder or a manager, by the rules)
+    ("GET", "/api/v1/cases", None, "R R R R R  A A A  F F F", {}),
+    ("POST", "/api/v1/cases", {"kind": "immediate", "service": "household"},
+     "R R R R R  A A A  F F F", {}),
+    ("GET", "/api/v1/cases/{case}", None, "R R R R R  A A A  F F F", {"case": "C2026-000005"}),
+    ("POST", "/api/v1/cases/{case}/{action}", {"stage": "review"}, "R R R R R  A A A  F F F",
+     {"case": "C2026-000005", "action": "advance"}),
+    ("POST", "/api/v1/materials-notices", {"ticket": "Z999", "other": "矩阵测试"},
+     "R R R R R  A A A  F F F", {}),
     # managers and admins
     ("GET", "/api/v1/events", None, "R R R R R  R A A  F F F", {}),
     ("GET", "/api/v1/config", None, "R R R R R  R A A  F F F", {}),
