@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from hub.domain.config import CenterConfig
 
 if TYPE_CHECKING:
+    from hub.domain.appointments import BookingState
     from hub.domain.supervision import SupervisionState
 
 WAITING = "waiting"
@@ -95,8 +96,9 @@ class Appointment:
     slot_start: time
     slot_end: time
     phone: str = field(default="", repr=False)
-    status: str = "booked"  # booked | cancelled | checked_in
+    status: str = "booked"  # booked | cancelled | checked_in | missed
     ticket: str | None = None
+    id_hash: str = field(default="", repr=False)
 
 
 @dataclass
@@ -193,6 +195,8 @@ class CenterState:
     supervision: SupervisionState = field(default_factory=lambda: _new_supervision())
     # The outbox: notifications queued with their causes, until sent (notify.py).
     outbox: Outbox = field(default_factory=Outbox)
+    # Booking on the phone: codes, no-shows and blocks; they outlive the day.
+    booking: BookingState = field(default_factory=lambda: _new_booking())
 
     def ticket_by_number(self, number: str) -> Ticket | None:
         ticket_id = self.by_number.get(number.strip().upper())
@@ -214,3 +218,9 @@ def _new_supervision() -> SupervisionState:
     from hub.domain.supervision import SupervisionState
 
     return SupervisionState()
+
+
+def _new_booking() -> BookingState:
+    from hub.domain.appointments import BookingState
+
+    return BookingState()
