@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from hub.alerts import AlertMonitor
 from hub.api import api
 from hub.api_audio import api_audio
+from hub.api_book import api_book
 from hub.api_caller import caller_api
 from hub.api_kiosk import api_kiosk
 from hub.api_manage import manage_api
@@ -84,6 +85,7 @@ def create_app(
     app.register_blueprint(api_kiosk)
     app.register_blueprint(api_notify)
     app.register_blueprint(api_audio)
+    app.register_blueprint(api_book)
     app.register_blueprint(pages)
     hub.open()
 

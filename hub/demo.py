@@ -142,8 +142,38 @@ def prepare(settings: Any) -> dict[str, Any]:
         )
         booked = events[0]  # AppointmentBooked; its booking code's notification follows
         appointments.append((service, slot, getattr(booked, "code"), phone))  # noqa: B009
+    upcoming = book_ahead(center, now)
     hub.store.close()
-    return {"users": users, "devices": devices, "appointments": appointments}
+    return {"users": users, "devices": devices, "appointments": appointments,
+            "upcoming": upcoming}
+
+
+def book_ahead(center: Any, now: Any) -> list[tuple[Any, str, Any, str]]:
+    """More appointments today and on the next working day, so the managers' view
+    (预约管理) has content: (day, service, slot, code)."""
+    from hub.domain import commands as cmd
+    from hub.domain.calendar import business_day, next_working_day
+    from hub.domain.errors import DomainError
+
+    config = center.state.config
+    today = business_day(config, now)
+    tomorrow = next_working_day(config.hours, today)
+    booked = []
+    plan = [(today, "social-security", time(10, 0)), (today, "social-security", time(11, 0)),
+            (today, "medical-insurance", time(10, 0)), (today, "business-license", time(15, 0)),
+            (today, "civil-affairs", time(16, 0)),
+            (tomorrow, "social-security", time(9, 0)), (tomorrow, "social-security", time(9, 0)),
+            (tomorrow, "household", time(10, 0)), (tomorrow, "real-estate", time(14, 0)),
+            (tomorrow, "medical-insurance", time(15, 0)), (tomorrow, "civil-affairs", time(9, 0))]
+    for n, (day, service, slot) in enumerate(plan):
+        phone = f"1390013{n:04d}"
+        try:
+            events = center.execute(cmd.BookAppointment(service, day, slot, phone),
+                                    actor="demo")
+        except DomainError:  # the slot is over already (a demo started late)
+            continue
+        booked.append((day, service, slot, getattr(events[0], "code")))  # noqa: B009
+    return booked
 
 
 def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
@@ -164,6 +194,7 @@ def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
         ("caller", "caller 窗口叫号      ", "/caller"),
         ("manage", "dashboard 管理       ", "/manage"),
         ("ticket", "phone page 手机查询  ", "/t/<ticket id> (from a ticket's QR code)"),
+        ("book", "booking 网上预约      ", "/book"),
     ]
     print("\nPages (device pages carry their token after #):", file=out)
     for name, label, path in pages:

@@ -23,6 +23,7 @@ PAGES = {
     "pad": "pad.html",
     "manage": "manage.html",
     "ticket": "ticket.html",
+    "book": "book.html",  # served by hub/api_book.py
 }
 
 
@@ -98,6 +99,7 @@ def index() -> Any:
             ("caller", "/caller", "窗口叫号 Caller"),
             ("pad", "/pad/window/1", "评价器 Rating pad (1号)"),
             ("manage", "/manage", "管理 Dashboard"),
+            ("book", "/book", "网上预约 Book"),
         )
         if available(hub.settings.assets_dir, name)
     ]

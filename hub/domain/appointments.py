@@ -225,7 +225,8 @@ def slots_view(state: CenterState, config: CenterConfig, service_id: str,
             over = at_local(config, day, end) <= now
             slots.append({"start": f"{start:%H:%M}", "end": f"{end:%H:%M}",
                           "capacity": service.appointment_capacity,
-                          "left": 0 if over else left, "open": not over and left > 0})
+                          "left": 0 if over else left, "open": not over and left > 0,
+                          "over": over})
         found.append({"day": day.isoformat(), "weekday": day.isoweekday(), "slots": slots})
     return found
 

@@ -116,7 +116,7 @@ def test_the_horizon_counts_working_days_across_national_day_and_its_tiaoxiu(
     assert [d["day"] for d in view] == [d.isoformat() for d in days]
     saturday = next(d for d in view if d["day"] == "2025-10-11")
     assert saturday["slots"][1] == {"start": "10:00", "end": "11:00", "capacity": 4,
-                                    "left": 3, "open": True}
+                                    "left": 3, "open": True, "over": False}
 
 
 # --------------------------------------------------------------------------- limits
