@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from hub.domain import appointments as ap
-from hub.domain.calendar import at_local, business_day
+from hub.domain.calendar import business_day, is_working_day
 from hub.domain.errors import DomainError
 from hub.domain.state import DONE, CenterState
 
@@ -138,7 +138,7 @@ def manager_view(state: CenterState, now: datetime, first: date, last: date) -> 
     return {
         "from": first.isoformat(), "to": last.isoformat(), "today": today.isoformat(),
         "at": now.isoformat(),
-        "totals": {**settled, "capacity": sum(r["capacity"] for r in rows.values()),
+        "totals": {**settled, "capacity": _capacity(config, first, last),
                    "no_show_rate": (settled["missed"] / (came + settled["missed"])
                                     if came + settled["missed"] else None)},
         "no_show_rate_90": missed / (attended + missed) if attended + missed else None,
@@ -155,9 +155,13 @@ def manager_view(state: CenterState, now: datetime, first: date, last: date) -> 
     }
 
 
-def slot_over(state: CenterState, day: date, slot_end: Any, now: datetime) -> bool:
-    assert state.config is not None
-    return at_local(state.config, day, slot_end) <= now
+def _capacity(config: Any, first: date, last: date) -> int:
+    """Every place of every slot on the working days from `first` to `last`."""
+    per_day = sum(s.appointment_capacity for s in config.services) * len(
+        config.appointment_slots)
+    days = sum(1 for n in range((last - first).days + 1)
+               if is_working_day(config.hours, first + timedelta(days=n)))
+    return int(per_day * days)
 
 
 EXPORT_TABLES = {

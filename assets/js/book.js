@@ -187,7 +187,8 @@
     try {
       const booked = await J.api("/api/v1/book", {method: "POST", body});
       $("done-code").textContent = booked.code;
-      $("done-when").textContent = `${J.name(booked.service_name)} · ${booked.day} ${booked.slot_start}-${booked.slot_end}`;
+      $("done-when").replaceChildren(J.name(booked.service_name), document.createElement("br"),
+        `${booked.day} ${booked.slot_start}-${booked.slot_end}`);
       $("mine-code").value = booked.code;
       $("mine-phone").value = phone;
       $("otp").value = "";

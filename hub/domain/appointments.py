@@ -356,7 +356,7 @@ def _mine(d: rules.Decision, code: str, phone: str) -> Appointment:
             "没有找到这个预约，请核对预约码和手机号 (no appointment matches)", field="code")
     if appointment.status != "booked":
         raise NotRescheduled(f"the appointment is {appointment.status.replace('_', ' ')}",
-                             field="code", status=appointment.status)
+                             field="code", now=appointment.status)
     return appointment
 
 
