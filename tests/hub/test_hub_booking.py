@@ -214,3 +214,66 @@ def test_the_check_in_code_limit_holds_across_hub_processes(
         for hub in hubs:
             hub.stop()
             assert "Traceback" not in hub.log(), hub.log()
+
+
+def test_a_missed_slot_becomes_a_no_show_blocks_the_phone_and_a_manager_lifts_it(
+        gateway: FakeGateway, tmp_path_factory: Any) -> None:
+    """The hub's own tick marks the slot missed after its end + the late tolerance (the
+    clock runs 30× from 09:40); with a policy of 1 miss the phone is blocked."""
+    folder = tmp_path_factory.mktemp("no-show")
+    config = folder / "center.toml"
+    config.write_text((Path(DemoHub().config).read_text(encoding="utf-8")
+                       .replace("no_show_limit = 3", "no_show_limit = 1")), encoding="utf-8")
+    hub = DemoHub("gevent", folder=str(folder), config=str(config), env={
+        "JIAOHAO_CLOCK": "fast:30@2026-11-26T09:40:00+08:00",
+        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
+        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"})
+    hub.prepare_demo()
+    hub.start()
+    phone = "13655556666"
+    api = f"{hub.url}/api/v1"
+    try:
+        kiosk = {"Authorization": f"Bearer {hub.tokens['kiosk-1']}"}
+        booked = requests.post(f"{api}/appointments", headers=kiosk, timeout=10, json={
+            "service": "household", "day": "2026-11-26", "slot": "09:00", "phone": phone})
+        assert booked.status_code == 201, booked.text
+        token = requests.post(f"{api}/auth/token", timeout=10, json={
+            "username": "director", "password": hub.passwords["director"]}).json()["token"]
+        manager = {"Authorization": f"Bearer {token}"}
+
+        def events(kind: str) -> list[dict[str, Any]]:
+            found = requests.get(f"{api}/events", headers=manager, timeout=10,
+                                 params={"since": 0, "limit": 10000}).json()["events"]
+            return [e for e in found if e["type"] == kind]
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(
+                e["data"]["code"] == booked.json()["code"] for e in events("appointment_missed")):
+            time.sleep(1)
+        missed = [e for e in events("appointment_missed")
+                  if e["data"]["code"] == booked.json()["code"]]
+        assert missed and missed[0]["at"] >= "2026-11-26T10:15"  # 10:00 + 15 minutes late
+        assert missed[0]["actor"] == "clock" and missed[0]["data"]["phone"] == "136****6666"
+        view = requests.get(f"{api}/manage/appointments", headers=manager, timeout=10).json()
+        block = next(b for b in view["blocks"] if b["phone"] == "136****6666")
+        assert (block["since"], block["until"], block["missed"]) == (
+            "2026-11-26", "2026-12-26", 1)
+        assert view["totals"]["missed"] >= 1 and view["totals"]["no_show_rate"] > 0
+        # Blocked: a booking on the phone is refused, naming the phone.
+        assert requests.post(f"{api}/book/code", json={"phone": phone}, timeout=10).ok
+        code = texted(gateway, phone)
+        attempt = {"service": "household", "day": TOMORROW, "slot": "10:00", "phone": phone,
+                   "otp": code}
+        refused = requests.post(f"{api}/book", json=attempt, timeout=10)
+        assert expect_error(refused, 403, "booking_blocked", "phone")["until"] == "2026-12-26"
+        # The manager lifts it; the journal says who and why.
+        lifted = requests.post(f"{api}/manage/appointments/blocks/{block['id']}/lift",
+                               headers=manager, json={"reason": "电话核实：因病未到"}, timeout=10)
+        assert lifted.status_code == 200, lifted.text
+        unblocked = events("booking_unblocked")
+        assert [(e["actor"], e["data"]["reason"]) for e in unblocked] == [
+            ("director", "电话核实：因病未到")]
+        assert requests.post(f"{api}/book", json=attempt, timeout=10).status_code == 201
+    finally:
+        hub.stop()
+        assert "Traceback" not in hub.log(), hub.log()

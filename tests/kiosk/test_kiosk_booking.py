@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from hub.process import HubProcess
 from tests.caller.callerkit import caller, press, sign_in, wait_current
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.slow
 
 PHONE_SIZE = {"width": 390, "height": 844}
 PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
 PHONE = "13700137123"
 
 
@@ -217,3 +219,37 @@ def test_the_managers_view_of_appointments(browser: Any, sms_hub: HubProcess) ->
         assert errors == []
     finally:
         context.close()
+
+
+ID_NUMBER = "11010519491231002X"  # a valid GB 11643 number (the standard's example)
+
+
+@pytest.mark.parametrize("shape", ["portrait", "landscape"])
+def test_check_in_at_the_kiosk_by_id_number_shown_only_masked(
+    sms_hub: HubProcess, gateway: FakeGateway, open_kiosk: Callable[..., Any],
+    layout_problems: Callable[[Any], list[str]], shape: str,
+) -> None:
+    phone = "13700137201" if shape == "portrait" else "13700137202"
+    id_number = ID_NUMBER if shape == "portrait" else "110105198001010016"
+    api = f"{sms_hub.url}/api/v1"
+    assert requests.post(f"{api}/book/code", json={"phone": phone}, timeout=10).ok
+    booked = requests.post(f"{api}/book", timeout=10, json={
+        "service": "household", "day": "2026-11-26", "slot": "15:00", "phone": phone,
+        "otp": texted(gateway, phone, "booking_verify"), "id_number": id_number})
+    assert booked.status_code == 201, booked.text
+    page = open_kiosk(sms_hub, PORTRAIT if shape == "portrait" else LANDSCAPE)
+    page.locator("[data-action='checkin']").tap()
+    assert not page.is_visible("[data-key='X']")  # only for ID numbers
+    page.locator("[data-mode='id']").tap()
+    assert page.is_visible("[data-key='X']")
+    for key in id_number:
+        page.locator(f"[data-key='{key}']").tap()
+    shown = page.inner_text("#checkin")
+    assert id_number not in shown and id_number[:6] not in shown and "18/18" in shown
+    assert page.is_enabled("#checkin-go")
+    assert layout_problems(page) == []
+    screenshot(page, f"book_kiosk_{shape}_id")
+    page.locator("#checkin-go").tap()
+    page.wait_for_selector("#ticket:not([hidden])")
+    assert re.fullmatch(r"C\d{3}", page.inner_text("#t-number"))
+    assert page.errors == []
