@@ -67,7 +67,8 @@ def notification_view(n: Notification) -> dict[str, Any]:
         "outcome": n.outcome, "queued_at": n.queued_at.isoformat(),
         "done_at": n.done_at.isoformat() if n.done_at else None,
         "retry_at": n.retry_at.isoformat() if n.retry_at else None,
-        "params": {k: v for k, v in n.params.items() if k != "code" or n.kind != "checkin_code"},
+        "params": {k: v for k, v in n.params.items()
+                   if k != "code" or n.kind not in ("checkin_code", "booking_verify")},
     }
 
 

@@ -159,8 +159,10 @@ def book_ahead(center: Any, now: Any) -> list[tuple[Any, str, Any, str]]:
     today = business_day(config, now)
     tomorrow = next_working_day(config.hours, today)
     booked = []
-    plan = [(today, "social-security", time(10, 0)), (today, "social-security", time(11, 0)),
-            (today, "medical-insurance", time(10, 0)), (today, "business-license", time(15, 0)),
+    # Today's in the afternoon only: appointments falling due pass walk-ins, so morning
+    # ones would change the waits the demo shows from its start.
+    plan = [(today, "social-security", time(15, 0)), (today, "social-security", time(16, 0)),
+            (today, "medical-insurance", time(15, 0)), (today, "business-license", time(15, 0)),
             (today, "civil-affairs", time(16, 0)),
             (tomorrow, "social-security", time(9, 0)), (tomorrow, "social-security", time(9, 0)),
             (tomorrow, "household", time(10, 0)), (tomorrow, "real-estate", time(14, 0)),
