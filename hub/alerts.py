@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from hub.booking import mark_missed
 from hub.domain import cases as cs
 from hub.domain.calendar import at_local, business_day, is_open_hour
 from hub.domain.commands import CloseDay
@@ -317,6 +318,7 @@ class AlertMonitor:
         devices = self.devices(center_id)
         now = center.clock()
         self.close_out(center, now)
+        mark_missed(center, now)  # appointments not checked in by their slot's end
         seq, alerts = center.read(lambda state: (state.seq, compute_alerts(state, now, devices)))
         raised = self._raised.setdefault(center_id, {})
         cleared = self._cleared.setdefault(center_id, deque(maxlen=CLEARED_KEPT))

@@ -9,9 +9,10 @@ from flask import Blueprint, current_app, jsonify
 
 from hub import views
 from hub.api import body, center_for, execute, hub, no_store, require
-from hub.auth import MANAGERS, RateLimit
+from hub.auth import MANAGERS
 from hub.domain import notify
 from hub.domain.state import Notification
+from hub.limits import RateLimiter, counter_for
 from hub.notify.codes import hash_code, new_code, seal
 from hub.validation import ApiError, Field
 
@@ -27,10 +28,13 @@ CODE_SENT = {
 CODE_BODY = {"phone": Field(str, required=True, max_length=20, pattern=r"[0-9+ -]{7,20}")}
 
 
-def _limit() -> RateLimit:
-    limit: RateLimit | None = current_app.extensions.get("jiaohao.code_limit")
+def _limit() -> RateLimiter:
+    """Codes asked per kiosk and per phone an hour, counted for every hub process
+    (in Redis when they share one: hub/limits.py)."""
+    limit: RateLimiter | None = current_app.extensions.get("jiaohao.code_limit")
     if limit is None:
-        limit = RateLimit(hub().settings.checkin_codes_per_hour, 3600)
+        limit = counter_for(hub().settings, hub().store, "checkin_code",
+                            hub().settings.checkin_codes_per_hour, 3600)
         current_app.extensions["jiaohao.code_limit"] = limit
     return limit
 
@@ -63,7 +67,8 @@ def notification_view(n: Notification) -> dict[str, Any]:
         "outcome": n.outcome, "queued_at": n.queued_at.isoformat(),
         "done_at": n.done_at.isoformat() if n.done_at else None,
         "retry_at": n.retry_at.isoformat() if n.retry_at else None,
-        "params": {k: v for k, v in n.params.items() if k != "code" or n.kind != "checkin_code"},
+        "params": {k: v for k, v in n.params.items()
+                   if k != "code" or n.kind not in ("checkin_code", "booking_verify")},
     }
 
 

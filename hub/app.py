@@ -18,6 +18,7 @@ from hub import api_manage_accounts  # noqa: F401 - adds the account routes to m
 from hub.alerts import AlertMonitor
 from hub.api import api
 from hub.api_audio import api_audio
+from hub.api_book import api_book
 from hub.api_caller import caller_api
 from hub.api_cases import api_cases
 from hub.api_kiosk import api_kiosk
@@ -87,6 +88,7 @@ def create_app(
     app.register_blueprint(api_notify)
     app.register_blueprint(api_cases)
     app.register_blueprint(api_audio)
+    app.register_blueprint(api_book)
     app.register_blueprint(pages)
     hub.open()
 

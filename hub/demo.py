@@ -146,8 +146,42 @@ def prepare(settings: Any) -> dict[str, Any]:
         # days); its booking code's notification follows.
         booked = next(e for e in events if isinstance(e, AppointmentBooked))
         appointments.append((service, slot, booked.code, phone))
+    upcoming = book_ahead(center, now)
     hub.store.close()
-    return {"users": users, "devices": devices, "appointments": appointments}
+    return {"users": users, "devices": devices, "appointments": appointments,
+            "upcoming": upcoming}
+
+
+def book_ahead(center: Any, now: Any) -> list[tuple[Any, str, Any, str]]:
+    """More appointments today and on the next working day, so the managers' view
+    (预约管理) has content: (day, service, slot, code)."""
+    from hub.domain import commands as cmd
+    from hub.domain.calendar import business_day, next_working_day
+    from hub.domain.errors import DomainError
+    from hub.domain.events import AppointmentBooked
+
+    config = center.state.config
+    today = business_day(config, now)
+    tomorrow = next_working_day(config.hours, today)
+    booked = []
+    # Today's in the afternoon only: appointments falling due pass walk-ins, so morning
+    # ones would change the waits the demo shows from its start.
+    plan = [(today, "social-security", time(15, 0)), (today, "social-security", time(16, 0)),
+            (today, "medical-insurance", time(15, 0)), (today, "business-license", time(15, 0)),
+            (today, "civil-affairs", time(16, 0)),
+            (tomorrow, "social-security", time(9, 0)), (tomorrow, "social-security", time(9, 0)),
+            (tomorrow, "household", time(10, 0)), (tomorrow, "real-estate", time(14, 0)),
+            (tomorrow, "medical-insurance", time(15, 0)), (tomorrow, "civil-affairs", time(9, 0))]
+    for n, (day, service, slot) in enumerate(plan):
+        phone = f"1390013{n:04d}"
+        try:
+            events = center.execute(cmd.BookAppointment(service, day, slot, phone),
+                                    actor="demo")
+        except DomainError:  # the slot is over already (a demo started late)
+            continue
+        made = next(e for e in events if isinstance(e, AppointmentBooked))
+        booked.append((day, service, slot, made.code))
+    return booked
 
 
 # The demo's cases: (service, working days before today it was opened, stages moved
@@ -211,6 +245,7 @@ def print_banner(settings: Any, credentials: dict[str, Any], day: date) -> None:
         ("caller", "caller 窗口叫号      ", "/caller"),
         ("manage", "dashboard 管理       ", "/manage"),
         ("ticket", "phone page 手机查询  ", "/t/<ticket id> (from a ticket's QR code)"),
+        ("book", "booking 网上预约      ", "/book"),
     ]
     print("\nPages (device pages carry their token after #):", file=out)
     for name, label, path in pages:

@@ -98,20 +98,36 @@ class RedisThrottle(_RedisCounter):
 class RedisRateLimit(_RedisCounter):
     """hub.auth.RateLimit's sliding window, counted in Redis for every hub process."""
 
-    def __init__(self, client: Any, count: int, seconds: float) -> None:
-        super().__init__(client, "mobile", count, seconds)
+    def __init__(self, client: Any, count: int, seconds: float, name: str = "mobile") -> None:
+        super().__init__(client, name, count, seconds)
 
     def allow(self, key: str) -> bool:
         return self.count(key)[0]
 
 
-def limits_for(settings: Settings, store: EventStore) -> tuple[LoginThrottle, RateLimiter]:
-    """Redis counters when hub processes share a Redis, else in-process ones."""
-    lock_seconds = settings.login_lock_minutes * 60
+def _shared_client(settings: Settings, store: EventStore) -> Any:
+    """The Redis every hub process of the center sees, or None (one process)."""
     client = getattr(store, "redis", None)
     if client is None and urlparse(settings.message_queue).scheme in ("redis", "rediss", "unix"):
         client = redis.Redis.from_url(settings.message_queue, socket_timeout=30,
                                       socket_connect_timeout=5)
+    return client
+
+
+def counter_for(settings: Settings, store: EventStore, name: str, count: int,
+                seconds: float) -> RateLimiter:
+    """Another sliding-window limit (`name`: its own keys), shared like the phone limit:
+    e.g. the one-time codes a kiosk or a phone may ask for in an hour."""
+    client = _shared_client(settings, store)
+    if client is None:
+        return RateLimit(count, seconds)
+    return RedisRateLimit(client, count, seconds, name)
+
+
+def limits_for(settings: Settings, store: EventStore) -> tuple[LoginThrottle, RateLimiter]:
+    """Redis counters when hub processes share a Redis, else in-process ones."""
+    lock_seconds = settings.login_lock_minutes * 60
+    client = _shared_client(settings, store)
     if client is None:
         return (Throttle(settings.login_max_failures, lock_seconds),
                 RateLimit(settings.mobile_tickets_per_hour, 3600))

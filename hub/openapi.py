@@ -191,6 +191,56 @@ def cases_paths() -> dict[str, Any]:
     }
 
 
+def book_paths() -> dict[str, Any]:
+    """Booking on the phone, check-in by ID number, the managers' appointment views
+    (hub/api_book.py)."""
+    from hub.api_book import BOOK_BODY, DAY, MINE_BODY, PHONE, SLOT
+
+    mine = "anyone holding the appointment code and its phone number"
+    span = [_query("from", format="date"), _query("to", format="date"), *CENTER]
+    return {
+        "/api/v1/book/services": {"get": _op(
+            "Services that take appointments, with their guides (materials ...)", "anyone",
+            "BookServices", params=CENTER)},
+        "/api/v1/book/slots": {"get": _op(
+            "A service's bookable working days (the horizon, 调休 included) and each "
+            "slot's places left", "anyone", "BookSlots",
+            params=[{**_query("service"), "required": True}, *CENTER])},
+        "/api/v1/book/code": {"post": _op(
+            "Text a one-time code to the phone that will book; rate-limited per number "
+            "and per client across hub processes", "anyone", "CodeSent",
+            body={"phone": PHONE}, params=CENTER)},
+        "/api/v1/book": {"post": _op(
+            "Book a slot with the code texted to the phone (limits: capacity, per phone "
+            "per day, no-show block); an ID number given is kept only as a keyed hash",
+            "anyone", "MyAppointment", body=BOOK_BODY, ok=201, params=CENTER)},
+        "/api/v1/book/lookup": {"post": _op(
+            "View an appointment (phone masked)", mine, "MyAppointment", body=MINE_BODY,
+            params=CENTER)},
+        "/api/v1/book/reschedule": {"post": _op(
+            "Move an appointment to another slot (same code)", mine, "MyAppointment",
+            body={**MINE_BODY, "day": DAY, "slot": SLOT}, params=CENTER)},
+        "/api/v1/book/cancel": {"post": _op(
+            "Cancel an appointment", mine, "MyAppointment", body=MINE_BODY, params=CENTER)},
+        "/api/v1/checkin/id": {"post": _op(
+            "Check today's appointment in by the ID number typed at the kiosk (only its "
+            "keyed hash is compared and kept)", "kiosk device", "Ticket", ok=201,
+            body={"id_number": BOOK_BODY["id_number"]})},
+        "/api/v1/manage/appointments": {"get": _op(
+            "Appointments per day, service and slot (booked, checked in, served, missed, "
+            "cancelled), capacity use, no-show rates, the list (phones masked) and the "
+            "no-show blocks", "manager, admin", "ManageAppointments", params=span)},
+        "/api/v1/manage/appointments/export": {"get": _op(
+            "The appointment views as CSV (one table) or XLSX (both)", "manager, admin",
+            EXPORT, params=[_query("format", enum=["csv", "xlsx"]),
+                            _query("table", enum=["slots", "appointments"]), *span])},
+        "/api/v1/manage/appointments/blocks/{block}/lift": {"post": _op(
+            "Lift a phone's no-show booking block (journaled with who and why)",
+            "manager, admin", "BlockLifted", body={"reason": Field(str, max_length=200)},
+            params=[_path("block"), *CENTER])},
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     from hub.api import (
         APPOINTMENT_BODY,
@@ -290,6 +340,7 @@ def openapi_document() -> dict[str, Any]:
     paths.update(manage_paths())
     paths.update(notify_paths())
     paths.update(cases_paths())
+    paths.update(book_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "jiaohao hub", "version": "1",

@@ -124,6 +124,25 @@ SCHEMAS: dict[str, Schema] = {
     "Rated": obj({"ticket": S, "level": I, **SEQ}),
     "PadRated": obj({"number": S, "window": I, "level": I, **SEQ}),
     "CodeSent": obj({"sent": B, "message": TEXT, "expires_minutes": I}),
+    # Booking on the phone (hub/api_book.py)
+    "BookServices": obj({"center": TEXT, "horizon_days": I, "today": S, "services": array(obj({
+        "id": S, "name": TEXT, "category": TEXT, "guide": GUIDE, "capacity": I}))}),
+    "BookSlots": obj({**SEQ, "service": S, "days": array(obj({
+        "day": S, "weekday": I, "slots": array(obj({
+            "start": S, "end": S, "capacity": I, "left": I, "open": B, "over": B}))}))}),
+    "MyAppointment": obj({
+        "code": S, "service": S, "service_name": TEXT, "day": S, "slot_start": S,
+        "slot_end": S, "phone": S, "status": S, "number": null(S), "track": null(S),
+        "changeable": B, "seq": I}, optional=("seq",)),
+    "ManageAppointments": obj({
+        "from": S, "to": S, "today": S, "at": TIME, "totals": {"type": "object"},
+        "no_show_rate_90": null({"type": "number"}),
+        "slots": array({"type": "object"}), "appointments": array(obj({
+            "code": S, "day": S, "slot": S, "service": S, "phone": S, "status": S,
+            "number": null(S)})),
+        "blocks": array(obj({"id": S, "phone": S, "since": S, "until": S, "missed": I})),
+        "policy": {"type": "object"}}),
+    "BlockLifted": obj({**SEQ, "block": S, "lifted": B}),
     "Notifications": obj({**SEQ, "pending": array(ref("Notification")),
                           "finished": array(ref("Notification"))}),
     "Notification": obj({

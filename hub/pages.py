@@ -24,6 +24,7 @@ PAGES = {
     "manage": "manage.html",
     "ticket": "ticket.html",
     "case": "case.html",
+    "book": "book.html",  # served by hub/api_book.py
 }
 
 
@@ -106,6 +107,7 @@ def index() -> Any:
             ("pad", "/pad/window/1", "评价器 Rating pad (1号)"),
             ("manage", "/manage", "管理 Dashboard"),
             ("case", "/c", "办件查询 My case"),
+            ("book", "/book", "网上预约 Book"),
         )
         if available(hub.settings.assets_dir, name)
     ]

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from hub.domain import appointments as appointments_module
 from hub.domain import cases as cases_module
 from hub.domain import config as config_module
 from hub.domain import state as state_module
@@ -30,9 +31,9 @@ from hub.domain.state import CenterState
 FORMAT = "jiaohao-snapshot"
 # Bump when CenterState's shape changes: older snapshots are then ignored and
 # the journal is replayed instead.
-VERSION = 7  # 4: JSON (1-3 were pickles, never read again); 5: the wait estimator's
+VERSION = 8  # 4: JSON (1-3 were pickles, never read again); 5: the wait estimator's
 # observed throughput (WindowState.cycles …) and closed-out tickets; 6: the outbox;
-# 7: cases (办件)
+# 7: cases (办件); 8: booking on the phone (CenterState.booking, Appointment.id_hash)
 
 
 class SnapshotError(ValueError):
@@ -92,7 +93,7 @@ def _encode(value: Any) -> Any:
 
 _NAMESPACE: dict[str, Any] = {
     **vars(typing), **vars(config_module), **vars(supervision_module), **vars(cases_module),
-    **vars(state_module),
+    **vars(appointments_module), **vars(state_module),
 }
 _HINTS: dict[type, dict[str, Any]] = {}
 

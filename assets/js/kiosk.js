@@ -16,6 +16,8 @@
   const REFRESH_MS = 30000;
   const CODE_LENGTH = 6;
   const PHONE_LENGTH = 11;  // a mainland mobile number
+  const ID_LENGTH = 18;  // a resident ID card number (GB 11643); shown masked, never in clear
+  const codeLength = () => (S.checkinMode === "id" ? ID_LENGTH : CODE_LENGTH);
   const RESEND_MS = 60 * 1000;  // the hub sends a number one code a minute at most
 
   J.addStrings({
@@ -28,7 +30,8 @@
       priority_question: "是否需要优先办理？", normal: "普通取号", normal_sub: "不需要优先",
       priority_note: "优先号仅限符合条件的群众（老年人、残疾人、孕妇、军人等），工作人员可能查验相关证件。",
       checkin_title: "预约签到", checkin_hint: "请输入短信中的6位预约码",
-      checkin_by_code: "预约码签到", checkin_by_phone: "手机号签到",
+      checkin_by_code: "预约码签到", checkin_by_phone: "手机号签到", checkin_by_id: "身份证签到",
+      checkin_hint_id: "请输入预约时登记的身份证号码（末位是X请按X键）",
       checkin_hint_phone: "请输入预约手机号和6位预约码，或获取短信验证码",
       checkin_hint_otp: "请输入短信中的6位验证码",
       phone_label: "手机号", code_label: "预约码", otp_label: "验证码",
@@ -75,7 +78,8 @@
       priority_question: "Do you need priority service?", normal: "Regular ticket", normal_sub: "No priority needed",
       priority_note: "Priority is for eligible people only (elderly, disabled, pregnant, military…). Staff may check.",
       checkin_title: "Appointment check-in", checkin_hint: "Enter the 6-digit code from your text message",
-      checkin_by_code: "By code", checkin_by_phone: "By phone number",
+      checkin_by_code: "By code", checkin_by_phone: "By phone number", checkin_by_id: "By ID card",
+      checkin_hint_id: "Enter the ID card number given when booking (X for a final X)",
       checkin_hint_phone: "Phone number and 6-digit code, or ask for a code by text",
       checkin_hint_otp: "Enter the 6-digit code from the text message",
       phone_label: "Phone", code_label: "Code", otp_label: "SMS code",
@@ -428,12 +432,12 @@
 
   /* ------------------------------------------------------------ issuing */
 
-  async function issue(body, onError) {
+  async function issue(body, onError, path) {
     if (S.busy) return;  // a second touch while the first is on its way
     S.busy = true;
     overlay("busy", true);
     try {
-      const ticket = await J.api("/api/v1/tickets", {token: S.token, body});
+      const ticket = await J.api(path || "/api/v1/tickets", {token: S.token, body});
       const service = S.services.find((s) => s.id === ticket.service) || {id: ticket.service, name: {zh: ticket.service}, guide: {}};
       S.ticket = {answer: ticket, service, priority: body.priority || null};
       S.printState = null;
@@ -585,15 +589,20 @@
 
   function renderCode() {
     const boxes = [];
-    for (let i = 0; i < CODE_LENGTH; i++) boxes.push(el("span", {class: "digit", text: S.code[i] || ""}));
+    const byId = S.checkinMode === "id";
+    if (byId) boxes.push(el("span", {class: "digit id-number", text: "*".repeat(S.code.length)}),
+                         el("span", {class: "id-count", text: `${S.code.length}/${ID_LENGTH}`}));
+    else for (let i = 0; i < CODE_LENGTH; i++) boxes.push(el("span", {class: "digit", text: S.code[i] || ""}));
     $("code").replaceChildren(...boxes);
+    document.querySelector("#checkin .checkin-body").classList.toggle("by-id", byId);
     const byPhone = S.checkinMode === "phone";
     document.querySelectorAll("#checkin .mode").forEach((button) => {
       button.setAttribute("aria-pressed", String(button.dataset.mode === S.checkinMode));
     });
     document.querySelector("#checkin .checkin-body").classList.toggle("by-phone", byPhone);
     const otp = byPhone && S.otpSent;  // the code field now takes the SMS code
-    $("checkin-hint").textContent = J.t(otp ? "checkin_hint_otp" : byPhone ? "checkin_hint_phone" : "checkin_hint");
+    $("checkin-hint").textContent = J.t(otp ? "checkin_hint_otp" : byPhone ? "checkin_hint_phone"
+      : byId ? "checkin_hint_id" : "checkin_hint");
     $("phone-field").hidden = !byPhone;
     $("phone-row").hidden = !byPhone;
     document.querySelector("#code-field .field-label").textContent = J.t(otp ? "otp_label" : "code_label");
@@ -604,7 +613,7 @@
       [a, b, c].filter(Boolean).join(" "));
     $("phone-field").classList.toggle("active", byPhone && S.field === "phone");
     $("code-field").classList.toggle("active", byPhone && S.field === "code");
-    $("checkin-go").disabled = S.code.length !== CODE_LENGTH ||
+    $("checkin-go").disabled = S.code.length !== codeLength() ||
       (byPhone && S.phone.length !== PHONE_LENGTH);
   }
 
@@ -640,6 +649,7 @@
   }
 
   function setCheckinMode(mode) {
+    if ((mode === "id") !== (S.checkinMode === "id")) S.code = "";  // an ID number is no code
     S.checkinMode = mode;
     S.field = mode === "phone" && S.phone.length !== PHONE_LENGTH ? "phone" : "code";
     $("checkin-error").textContent = "";
@@ -647,7 +657,7 @@
   }
 
   function buildKeypad() {
-    const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete"];
+    const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete", "X"];
     $("keypad").replaceChildren(...keys.map((key) => el("button", {
       class: "key" + (key.length > 1 ? " key-word" : ""), type: "button", "data-key": key,
       "data-i18n": key.length > 1 ? key : null, text: key.length > 1 ? J.t(key) : key,
@@ -658,10 +668,11 @@
     $("checkin-error").textContent = "";
     const phone = S.checkinMode === "phone" && S.field === "phone";
     const value = phone ? S.phone : S.code;
-    const length = phone ? PHONE_LENGTH : CODE_LENGTH;
+    const length = phone ? PHONE_LENGTH : codeLength();
     let next = value;
     if (key === "clear") next = "";
     else if (key === "delete") next = value.slice(0, -1);
+    else if (key === "X" && (S.checkinMode !== "id" || value.length !== ID_LENGTH - 1)) next = value;
     else if (value.length < length) next = value + key;
     if (phone) {
       if (next !== S.phone) S.otpSent = false;  // another number: a code sent before is not its
@@ -675,7 +686,12 @@
   }
 
   function checkIn() {
-    if (S.code.length !== CODE_LENGTH) return;
+    if (S.code.length !== codeLength()) return;
+    if (S.checkinMode === "id") {  // kept by the hub only as a keyed hash
+      issue({id_number: S.code}, (text) => { $("checkin-error").textContent = text; },
+            "/api/v1/checkin/id");
+      return;
+    }
     if (S.checkinMode === "phone") {
       if (S.phone.length !== PHONE_LENGTH) return;
       if (S.otpSent) {

@@ -18,6 +18,7 @@
       nk_booking_code: "预约码", nk_reminder: "预约提醒", nk_three_ahead: "前面还有3人", nk_called: "叫号",
       nk_follow_up: "差评回访", nk_checkin_code: "签到验证码", nk_case_accepted: "办件受理",
       nk_case_due_soon: "办件即将到期", nk_case_done: "办件办结", nk_materials_notice: "一次性告知",
+      nk_booking_verify: "预约验证码",
     },
     en: {
       nav_notifications: "Text messages",
@@ -28,6 +29,7 @@
       nk_booking_code: "Booking code", nk_reminder: "Reminder", nk_three_ahead: "3 ahead", nk_called: "Called",
       nk_follow_up: "Follow-up", nk_checkin_code: "Check-in code", nk_case_accepted: "Case accepted",
       nk_case_due_soon: "Case due soon", nk_case_done: "Case done", nk_materials_notice: "Materials notice",
+      nk_booking_verify: "Booking check code",
     },
   });
 

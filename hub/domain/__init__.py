@@ -5,6 +5,7 @@ Commands in, events out: `decide(state, command, context) -> [Event]`, and
 """
 
 from hub.domain import accounts as accounts  # registers the account rules
+from hub.domain import appointments as appointments  # registers booking on the phone
 from hub.domain import cases as cases  # registers cases (办件) and 一次性告知
 from hub.domain import notify as notify  # registers the outbox rules and policy
 from hub.domain import supervision as supervision  # registers complaints and follow-ups

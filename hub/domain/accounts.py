@@ -183,4 +183,4 @@ def _device_revoked(state: CenterState, event: DeviceRevoked) -> None:
 
 
 # Fields no payload carries, not even a manager's: hashes, and the sealed one-time code.
-SECRET_FIELDS = frozenset({"password_hash", "token_hash", "code_hash", "sealed"})
+SECRET_FIELDS = frozenset({"password_hash", "token_hash", "code_hash", "sealed", "id_hash"})

@@ -211,7 +211,7 @@ class CaseRules:
 # Kinds of notification the center sends (the outbox: hub/domain/notify.py).
 NOTIFY_KINDS = ("booking_code", "reminder", "three_ahead", "called", "follow_up",
                 "checkin_code", "case_accepted", "case_due_soon", "case_done",
-                "materials_notice")
+                "materials_notice", "booking_verify")
 
 
 @dataclass(frozen=True)
@@ -227,6 +227,22 @@ class NotifyRules:
 
     def template(self, kind: str) -> str:
         return dict(self.templates).get(kind, kind)
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    """[booking]: booking on the phone (hub/domain/appointments.py). How many working
+    days ahead a citizen may book, how many appointments a phone may hold per day, the
+    no-show policy (`no_show_limit` missed in `no_show_window_days` -> no booking for
+    `no_show_block_days`; 0 turns it off), and how early before its slot an
+    appointment may be checked in (0: any time on its day)."""
+
+    horizon_days: int = 7
+    per_phone_per_day: int = 1
+    no_show_limit: int = 3
+    no_show_window_days: int = 90
+    no_show_block_days: int = 30
+    checkin_early_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -248,6 +264,7 @@ class CenterConfig:
     close_out: CloseOut = CloseOut()
     notify: NotifyRules = NotifyRules()
     cases: CaseRules = CaseRules()
+    booking: BookingRules = BookingRules()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, service_id: str) -> Service | None:
@@ -567,6 +584,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
     close_out = _close_out(r.get("close_out", {}))
     notify = _notify(r.get("notify", {}))
     cases = _cases(r.get("cases", {}), service_ids)
+    booking = _booking(r.get("booking", {}))
     r.done()
     return CenterConfig(
         id=center_id,
@@ -586,6 +604,7 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
         close_out=close_out,
         notify=notify,
         cases=cases,
+        booking=booking,
         raw=_plain(data),
     )
 
@@ -701,6 +720,21 @@ def _cases(data: Any, service_ids: set[str]) -> CaseRules:
     rules = CaseRules(default_days=default_days, stages=stages,
                       due_soon_days=r.whole("due_soon_days", 1, high=30),
                       services=tuple(per_service), stage_names=tuple(stage_names))
+    r.done()
+    return rules
+
+
+def _booking(data: Any) -> BookingRules:
+    """The optional [booking] table; every key has a default."""
+    r = _Reader(data, "booking")
+    rules = BookingRules(
+        horizon_days=r.whole("horizon_days", 7, low=1, high=60),
+        per_phone_per_day=r.whole("per_phone_per_day", 1, low=1, high=10),
+        no_show_limit=r.whole("no_show_limit", 3, high=20),
+        no_show_window_days=r.whole("no_show_window_days", 90, low=1, high=365),
+        no_show_block_days=r.whole("no_show_block_days", 30, low=1, high=365),
+        checkin_early_minutes=r.whole("checkin_early_minutes", 0, high=480),
+    )
     r.done()
     return rules
 

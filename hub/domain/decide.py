@@ -239,7 +239,10 @@ def _check_in(d: Decision, c: cmd.CheckIn) -> None:
 
 
 def _check_in_appointment(d: Decision, appointment: Any) -> None:
+    from hub.domain.appointments import check_window
+
     state = d.state
+    check_window(d, appointment)
     if appointment.status == "cancelled":
         raise errors.AppointmentCancelled("这个预约已取消", field="code")
     if appointment.status == "checked_in":
@@ -288,6 +291,9 @@ def _book(d: Decision, c: cmd.BookAppointment) -> None:
     phone = "".join(ch for ch in c.phone if ch.isdigit())
     if c.phone and not 7 <= len(phone) <= 15:
         raise errors.InvalidPhone("phone number is not valid", field="phone")
+    from hub.domain.appointments import check_phone
+
+    check_phone(d, phone, c.day, per_day=False)  # a no-show block holds whoever books
     appointment_id = d.context.new_id()
     code = _appointment_code(d, appointment_id)
     d.emit(

@@ -223,6 +223,7 @@ class AppointmentBooked(Event):
     slot_start: time
     slot_end: time
     phone: str = field(default="", repr=False)  # needed for check-in by phone; masked on the wire
+    id_hash: str = field(default="", repr=False)  # keyed hash of an ID number (check-in by ID)
 
 
 @event

@@ -364,6 +364,7 @@ def _appointment_booked(state: CenterState, event: ev.AppointmentBooked) -> None
         slot_start=event.slot_start,
         slot_end=event.slot_end,
         phone=event.phone,
+        id_hash=event.id_hash,
     )
     state.appointment_codes[event.code] = event.appointment
 

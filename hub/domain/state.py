@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from hub.domain.config import CenterConfig
 
 if TYPE_CHECKING:
+    from hub.domain.appointments import BookingState
     from hub.domain.cases import CasesState
     from hub.domain.supervision import SupervisionState
 
@@ -96,8 +97,9 @@ class Appointment:
     slot_start: time
     slot_end: time
     phone: str = field(default="", repr=False)
-    status: str = "booked"  # booked | cancelled | checked_in
+    status: str = "booked"  # booked | cancelled | checked_in | missed
     ticket: str | None = None
+    id_hash: str = field(default="", repr=False)
 
 
 @dataclass
@@ -196,6 +198,8 @@ class CenterState:
     outbox: Outbox = field(default_factory=Outbox)
     # 办件: cases after the counter and 一次性告知 (hub/domain/cases.py); they outlive the day.
     cases: CasesState = field(default_factory=lambda: _new_cases())
+    # Booking on the phone: codes, no-shows and blocks; they outlive the day.
+    booking: BookingState = field(default_factory=lambda: _new_booking())
 
     def ticket_by_number(self, number: str) -> Ticket | None:
         ticket_id = self.by_number.get(number.strip().upper())
@@ -223,3 +227,9 @@ def _new_cases() -> CasesState:
     from hub.domain.cases import CasesState  # late, as above
 
     return CasesState()
+
+
+def _new_booking() -> BookingState:
+    from hub.domain.appointments import BookingState
+
+    return BookingState()

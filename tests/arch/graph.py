@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "hub.shared")),
     ("core", ("hub.center", "hub.core")),
     ("read", ("hub.views", "hub.wire", "hub.reports", "hub.clerk_stats", "hub.manage_views",
-              "hub.case_views", "hub.notify")),
+              "hub.case_views", "hub.booking", "hub.notify")),
     ("web", ("hub.api", "hub.live", "hub.alerts", "hub.revocation", "hub.outbox",
              "hub.openapi", "hub.app", "hub.server")),
     ("devices", ("kiosk", "display", "caller")),

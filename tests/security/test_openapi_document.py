@@ -89,7 +89,7 @@ def client() -> Iterator[tuple[FlaskClient, dict[str, str]]]:
 
 
 CONCRETE = {"window": "1", "ticket_id": "nope", "code": "000000", "sample": "nope", "seq": "1",
-            "item": "nope", "name": "nope"}
+            "item": "nope", "name": "nope", "case": "C2026-000001", "block": "nope"}
 
 
 def concrete_paths(path: str, operation: dict[str, Any]) -> list[str]:

@@ -62,6 +62,7 @@ MATRIX: list[Row] = [
     ("GET", "/manage", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/t/{ticket_id}", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/c", None, "A A A A A  A A A  A A A", {}),
+    ("GET", "/book", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/api/v1/openapi.json", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/api/v1/health", None, "A A A A A  A A A  A A A", {}),
     ("GET", "/api/v1/clock", None, "A A A A A  A A A  A A A", {}),
@@ -81,6 +82,22 @@ MATRIX: list[Row] = [
     ("POST", "/api/v1/tickets", {"service": "household"}, "A A R R R  A A A  F F F", {}),
     ("POST", "/api/v1/appointments", APPOINTMENT, "A A R R R  A A A  F F F", {}),
     ("POST", "/api/v1/appointments/{code}/cancel", None, "R A R R R  A A A  F F F", {}),
+    # booking on the phone: public, like a phone's ticket (the code texted to the phone,
+    # or the appointment code with its phone, is the permission)
+    ("GET", "/api/v1/book/services", None, "A A A A A  A A A  F F F", {}),
+    ("GET", "/api/v1/book/slots", None, "A A A A A  A A A  F F F", {}),
+    ("POST", "/api/v1/book/code", {"phone": "13800138000"}, "A A A A A  A A A  F F F", {}),
+    ("POST", "/api/v1/book", {**APPOINTMENT, "otp": "123456"}, "A A A A A  A A A  F F F", {}),
+    ("POST", "/api/v1/book/lookup", {"code": "{code}", "phone": "13800138000"},
+     "A A A A A  A A A  F F F", {}),
+    ("POST", "/api/v1/book/reschedule",
+     {"code": "{code}", "phone": "13800138000", "day": DAY_AFTER, "slot": "11:00"},
+     "A A A A A  A A A  F F F", {}),
+    ("POST", "/api/v1/book/cancel", {"code": "{code}", "phone": "13800138000"},
+     "A A A A A  A A A  F F F", {}),
+    # check-in by ID number: at a kiosk only
+    ("POST", "/api/v1/checkin/id", {"id_number": "11010519491231002X"},
+     "R A R R R  R R R  F F F", {}),
     # rating: the ticket's holder by its id, with no token (a token of any role is
     # refused: a clerk must not rate their own service) ...
     ("POST", "/api/v1/tickets/{ticket_id}/rating", {"level": 5},
@@ -133,6 +150,10 @@ MATRIX: list[Row] = [
     ("POST", "/api/v1/manage/call-backs/{sample}/record",
      {"ticket": "no-such", "outcome": "satisfied"}, "R R R R R  R A A  F F F", {}),
     ("GET", "/api/v1/manage/audit", None, "R R R R R  R A A  F F F", {}),
+    ("GET", "/api/v1/manage/appointments", None, "R R R R R  R A A  F F F", {}),
+    ("GET", "/api/v1/manage/appointments/export", None, "R R R R R  R A A  F F F", {}),
+    ("POST", "/api/v1/manage/appointments/blocks/{block}/lift", {"reason": "矩阵测试"},
+     "R R R R R  R A A  F F F", {"block": "no-such"}),
     ("GET", "/api/v1/manage/users", None, "R R R R R  R A A  F F F", {}),
     ("POST", "/api/v1/manage/users", {"username": "matrix-clerk", "role": "clerk"},
      "R R R R R  R A A  F F F", {}),
@@ -142,7 +163,8 @@ MATRIX: list[Row] = [
     ("POST", "/api/v1/manage/devices/{name}/revoke", None, "R R R R R  R A A  F F F",
      {"name": "no-such-device"}),
 ]
-QUERIES = {"/api/v1/manage/audit": {"ticket": "{ticket_id}"}}
+QUERIES = {"/api/v1/manage/audit": {"ticket": "{ticket_id}"},
+           "/api/v1/book/slots": {"service": "household"}}
 REFUSING_CODES = {"forbidden", "window_not_allowed"}
 
 
