@@ -215,12 +215,15 @@ def cancel() -> Any:
 # --------------------------------------------------------------------------- the kiosk
 
 
+CHECKIN_ID_BODY = {"id_number": Field(str, required=True, max_length=18,
+                                     pattern=r"[0-9]{17}[0-9Xx]")}
+
+
 @api_book.post("/api/v1/checkin/id")
 def check_in_by_id() -> Any:
     """A kiosk checks an appointment in by the ID number typed (or read) there; only
     its keyed hash reaches the journal."""
-    data = body({"id_number": Field(str, required=True, max_length=18,
-                                    pattern=r"[0-9]{17}[0-9Xx]")})
+    data = body(CHECKIN_ID_BODY)
     who = require("kiosk")
     if not booking.valid_id_number(data["id_number"]):
         raise ApiError(422, "invalid_id_number", "身份证号码不正确 (not a valid ID number)",

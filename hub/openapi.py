@@ -194,7 +194,7 @@ def cases_paths() -> dict[str, Any]:
 def book_paths() -> dict[str, Any]:
     """Booking on the phone, check-in by ID number, the managers' appointment views
     (hub/api_book.py)."""
-    from hub.api_book import BOOK_BODY, DAY, MINE_BODY, PHONE, SLOT
+    from hub.api_book import BOOK_BODY, CHECKIN_ID_BODY, DAY, MINE_BODY, PHONE, SLOT
 
     mine = "anyone holding the appointment code and its phone number"
     span = [_query("from", format="date"), _query("to", format="date"), *CENTER]
@@ -225,7 +225,7 @@ def book_paths() -> dict[str, Any]:
         "/api/v1/checkin/id": {"post": _op(
             "Check today's appointment in by the ID number typed at the kiosk (only its "
             "keyed hash is compared and kept)", "kiosk device", "Ticket", ok=201,
-            body={"id_number": BOOK_BODY["id_number"]})},
+            body=CHECKIN_ID_BODY)},
         "/api/v1/manage/appointments": {"get": _op(
             "Appointments per day, service and slot (booked, checked in, served, missed, "
             "cancelled), capacity use, no-show rates, the list (phones masked) and the "
