@@ -52,9 +52,10 @@ def hub_cpu_seconds(hubs: list[HubProcess]) -> float:
 # ------------------------------------------------------------------ issuing
 
 
-def bench_config(folder: Path) -> str:
+def bench_config(folder: Path, center: str = "demo") -> str:
     """The demo center with 26 services (A-Z) of 999 tickets a day each, so a
-    benchmark of issuing is not stopped by the daily caps."""
+    benchmark of issuing is not stopped by the daily caps (under another id when
+    `center` is given: a second center of a deployment)."""
     import tomllib
 
     from hub.process import DEMO_CONFIG
@@ -69,7 +70,8 @@ def bench_config(folder: Path) -> str:
     every = {service["id"]: 1 for service in config["services"]}
     config["windows"] = [{"id": n, "services": every} for n in range(1, 9)]
     config["center"]["staff"] = []
-    path = folder / "bench-center.toml"
+    config["center"]["id"] = center
+    path = folder / ("bench-center.toml" if center == "demo" else f"bench-{center}.toml")
     path.write_text(_toml(config), encoding="utf-8")
     return str(path)
 
@@ -108,9 +110,10 @@ def _inline(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def bench_issue(hub: HubProcess | list[HubProcess], token: str, clients: int,
+def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clients: int,
                 seconds: float) -> dict[str, Any]:
-    """Tickets/s with `clients` concurrent kiosks, spread over one or several hub processes."""
+    """Tickets/s with `clients` concurrent kiosks, spread over one or several hub processes
+    (kiosk i on process i mod n, with token i mod the number of tokens)."""
     import http.client
     from urllib.parse import urlparse
 
@@ -119,9 +122,11 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str, clients: int,
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
     hubs = hub if isinstance(hub, list) else [hub]
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    tokens = token if isinstance(token, list) else [token]
 
     def kiosk(index: int) -> None:
+        headers = {"Authorization": f"Bearer {tokens[index % len(tokens)]}",
+                   "Content-Type": "application/json"}
         # http.client rather than requests: the client's own CPU must not be
         # what is measured on a two-core machine.
         address = urlparse(hubs[index % len(hubs)].url)
@@ -387,6 +392,46 @@ def bench_scale(quick: bool) -> dict[str, Any]:
     return results
 
 
+def bench_partition(quick: bool) -> dict[str, Any]:
+    """Two centers on one Redis: 8 kiosks (4 per center) on 1 hub process, then on 2
+    processes with each center on its own (as nginx `hash $arg_center` routes them)."""
+    from hub.process import RedisServer
+
+    results: dict[str, Any] = {}
+    for count in (1, 2):
+        folder = Path(tempfile.mkdtemp(prefix=f"jiaohao-partition{count}-"))
+        server = RedisServer(folder).start()
+        configs = [bench_config(folder, "demo"), bench_config(folder, "second")]
+        env = {"JIAOHAO_MESSAGE_QUEUE": server.url, "JIAOHAO_CENTERS": ",".join(configs)}
+        hubs = [HubProcess("gevent", folder=str(folder / f"hub{i}"), config=configs[0],
+                           store=server.url, env=env) for i in range(count)]
+        try:
+            first = hubs[0]
+            tokens = []
+            for index, config in enumerate(configs):
+                first.config = config
+                tokens.append(first.add_device(f"bench-kiosk-{index}", "kiosk"))
+            for hub in hubs:
+                hub.tokens = first.tokens
+                hub.start()
+            # kiosk i: center i mod 2, process i mod count (with 2, center k on process k).
+            results[f"processes_{count}"] = bench_issue(
+                hubs, tokens, 8, 2.0 if quick else 10.0)
+        finally:
+            for hub in hubs:
+                hub.stop()
+            server.stop()
+    one = results["processes_1"]["tickets_per_s"]
+    two = results["processes_2"]["tickets_per_s"]
+    results["scaling_1_to_2"] = round(two / one, 2) if one else None
+    one_cpu = results["processes_1"]["hub_cpu_ms_per_ticket"]
+    two_cpu = results["processes_2"]["hub_cpu_ms_per_ticket"]
+    # Tickets per CPU-second with the work split over 2 processes against 1: what 2
+    # cores would give against 1 when each process has a core of its own.
+    results["cpu_scaling_1_to_2"] = round(2 * one_cpu / two_cpu, 2) if two_cpu else None
+    return results
+
+
 def main(args: Any) -> int:
     parts = (args.only or "domain,issue,fanout,restart,scale").split(",")
     modes = ["gevent", "eventlet"] if args.async_mode == "both" else [args.async_mode]
@@ -402,6 +447,9 @@ def main(args: Any) -> int:
 
         results["eta"] = bench_eta.run(args.quick)
         print(bench_eta.table(results["eta"]), flush=True)
+    if "partition" in parts:
+        results["partition"] = bench_partition(args.quick)
+        print("partition", json.dumps(results["partition"], ensure_ascii=False), flush=True)
     if "scale" in parts:
         results["redis_scale"] = bench_scale(args.quick)
         print("redis_scale", json.dumps(results["redis_scale"], ensure_ascii=False), flush=True)
