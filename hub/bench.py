@@ -174,20 +174,59 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clie
 # ------------------------------------------------------------------ fan-out
 
 
+CROWD_ENV = {"JIAOHAO_MAX_CONNECTIONS_PER_ADDRESS": "0"}
+CROWD_PROCESSES = 4  # the crowd's processes at most (each reads its sockets with a selector)
+
+
+def start_crowd(url: str, token: str, clients: int) -> list[subprocess.Popen[str]]:
+    """Light clients (hub/bench_crowd.py) in several processes, all connected and
+    subscribed to the hall when this returns."""
+    count = max(1, min(CROWD_PROCESSES, clients // 100))
+    sizes = [clients // count + (1 if i < clients % count else 0) for i in range(count)]
+    crowd = [subprocess.Popen([sys.executable, "-m", "hub.bench_crowd", url, token, str(n)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for n in sizes]
+    for process in crowd:
+        assert process.stdout is not None
+        ready = process.stdout.readline()
+        if not ready.startswith("ready"):
+            for other in crowd:
+                other.kill()
+            raise RuntimeError(f"crowd clients failed to connect: {ready!r}")
+    return crowd
+
+
+def finish_crowd(crowd: list[subprocess.Popen[str]], sent: dict[int, float], clients: int,
+                 calls: int) -> dict[str, Any]:
+    received: dict[int, list[float]] = {}
+    closed = 0
+    for process in crowd:
+        out, _ = process.communicate("done\n", timeout=120)
+        found = json.loads(out.strip().splitlines()[-1])
+        closed += found["closed"]
+        for seq, times in found["received"].items():
+            received.setdefault(int(seq), []).extend(times)
+    latencies: list[float] = []
+    for seq, at in sent.items():
+        latencies.extend(t - at for t in received.get(seq, []))
+    expected = clients * len(sent)
+    return {
+        "clients": clients,
+        "calls": calls,
+        "deliveries": len(latencies),
+        "delivered": round(len(latencies) / expected, 4) if expected else None,
+        "sockets_closed": closed,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+    }
+
+
 def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients: int,
                  calls: int, caller: HubProcess | None = None) -> dict[str, Any]:
-    """Call → every display: `clients` listen on `hub`; the clerk calls through `caller`
-    (another process, when scaled out) or `hub`."""
+    """Call → every display: `clients` light clients (several processes) listen on `hub`;
+    the clerk calls through `caller` (another process, when scaled out) or `hub`."""
     caller = caller or hub
-    crowd = subprocess.Popen(
-        [sys.executable, "-m", "hub.bench_fanout", hub.url, display_token, str(clients)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    assert crowd.stdout is not None and crowd.stdin is not None
-    ready = crowd.stdout.readline()
-    if not ready.startswith("ready"):
-        crowd.kill()
-        raise RuntimeError(f"fan-out clients failed to connect: {ready!r}")
+    crowd = start_crowd(hub.url, display_token, clients)
     rss_with_clients = rss_mb(hub.pid())
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {clerk_token}"
@@ -195,6 +234,7 @@ def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients:
     kiosk.headers["Authorization"] = f"Bearer {hub.tokens['bench-kiosk']}"
     sent: dict[int, float] = {}
     window = f"{caller.url}/api/v1/windows/4"
+    cpu_before = hub_cpu_seconds([hub])
     for _ in range(calls):
         kiosk.post(f"{caller.url}/api/v1/tickets", json={"service": "bench-z"}, timeout=30)
         time.sleep(0.05)
@@ -203,26 +243,54 @@ def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients:
         sent[answer["seq"]] = before
         session.post(f"{window}/complete", timeout=30)
         time.sleep(0.1)
-    # Let every client take in the last calls: a thousand clients in one Python
-    # process on the hub's own two cores are slower readers than real displays.
-    time.sleep(1.0 + clients / 100)
-    out, _ = crowd.communicate("done\n", timeout=120)
-    received = {int(k): v for k, v in json.loads(out.strip().splitlines()[-1]).items()}
-    latencies: list[float] = []
-    missing = 0
-    for seq, at in sent.items():
-        times = received.get(seq, [])
-        missing += clients - len(times)
-        latencies.extend(t - at for t in times)
-    return {
-        "clients": clients,
-        "calls": calls,
-        "deliveries": len(latencies),
-        "missing": missing,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
-        "hub_rss_mb_with_clients": round(rss_with_clients, 1),
-    }
+    time.sleep(2.0)  # the last call's deliveries
+    cpu = hub_cpu_seconds([hub]) - cpu_before
+    results = finish_crowd(crowd, sent, clients, calls)
+    results["hub_rss_mb_with_clients"] = round(rss_with_clients, 1)
+    results["hub_cpu_s"] = round(cpu, 2)
+    return results
+
+
+def floor_fanout(clients: int, calls: int) -> dict[str, Any]:
+    """The same measurement against a bare Flask-SocketIO + SQLite server (hub/bench_floor.py)."""
+    from hub.process import free_port
+
+    folder = Path(tempfile.mkdtemp(prefix="jiaohao-floor-"))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "hub.bench_floor", str(port), str(folder)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                requests.post(f"{url}/tickets", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        crowd = start_crowd(url, "-", clients)
+        rss_with_clients = rss_mb(server.pid)
+        session = requests.Session()
+        sent: dict[int, float] = {}
+        cpu_before = psutil.Process(server.pid).cpu_times()
+        for _ in range(calls):
+            session.post(f"{url}/tickets", timeout=30)
+            time.sleep(0.05)
+            before = time.time()
+            sent[session.post(f"{url}/call", timeout=30).json()["seq"]] = before
+            session.post(f"{url}/complete", timeout=30)
+            time.sleep(0.1)
+        time.sleep(2.0)
+        after = psutil.Process(server.pid).cpu_times()
+        results = finish_crowd(crowd, sent, clients, calls)
+        results["server_rss_mb_with_clients"] = round(rss_with_clients, 1)
+        results["server_cpu_s"] = round(after.user + after.system - cpu_before.user
+                                        - cpu_before.system, 2)
+        return results
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 # ------------------------------------------------------------------ restart
@@ -327,10 +395,14 @@ def _snapshot(path: Path) -> None:
 # ------------------------------------------------------------------ main
 
 
-def run_mode(mode: str, parts: list[str], quick: bool) -> dict[str, Any]:
+def run_mode(mode: str, parts: list[str], quick: bool, floor: bool = False
+             ) -> dict[str, Any]:
     results: dict[str, Any] = {}
     folder = Path(tempfile.mkdtemp(prefix="jiaohao-bench-"))
-    with HubProcess(mode, folder=str(folder), config=bench_config(folder)) as hub:
+    # The crowd comes from one address (127.0.0.1): phones come from many, so the
+    # per-address cap (300) is off here.
+    with HubProcess(mode, folder=str(folder), config=bench_config(folder),
+                    env=CROWD_ENV) as hub:
         hub.add_user("bench-clerk", "clerk")
         hub.add_device("bench-kiosk", "kiosk")
         hub.add_device("bench-hall", "display")
@@ -343,9 +415,12 @@ def run_mode(mode: str, parts: list[str], quick: bool) -> dict[str, Any]:
             clerk = hub.login("bench-clerk")
             requests.post(f"{hub.url}/api/v1/windows/4/sign-in", timeout=10,
                           headers={"Authorization": f"Bearer {clerk}"})
-            for clients in ((20,) if quick else (100, 1000)):
+            for clients in ((20,) if quick else (100, 1000, 3000)):
                 results[f"fanout_{clients}"] = bench_fanout(
                     hub, hub.tokens["bench-hall"], clerk, clients, 5 if quick else 30)
+                if floor:
+                    results[f"floor_fanout_{clients}"] = floor_fanout(clients,
+                                                                      5 if quick else 30)
             # The announcer: from the clerk's call to the phrase starting to be synthesized.
             from display.latency import measure_call_to_speech
 
@@ -363,7 +438,7 @@ def bench_scale(quick: bool) -> dict[str, Any]:
     for count in (1, 2, 4):
         folder = Path(tempfile.mkdtemp(prefix=f"jiaohao-scale{count}-"))
         server = RedisServer(folder).start()
-        env = {"JIAOHAO_MESSAGE_QUEUE": server.url}
+        env = {"JIAOHAO_MESSAGE_QUEUE": server.url, **CROWD_ENV}
         config = bench_config(folder)
         hubs = [HubProcess("gevent", folder=str(folder / f"hub{i}"), config=config,
                            store=server.url, env=env) for i in range(count)]
@@ -433,7 +508,7 @@ def bench_partition(quick: bool) -> dict[str, Any]:
 
 
 def main(args: Any) -> int:
-    parts = (args.only or "domain,issue,fanout,restart,scale").split(",")
+    parts = (args.only or "domain,issue,fanout,restart,partition,scale").split(",")
     modes = ["gevent", "eventlet"] if args.async_mode == "both" else [args.async_mode]
     results: dict[str, Any] = {"machine": {"cpus": psutil.cpu_count(),
                                            "python": sys.version.split()[0]}}
@@ -456,7 +531,7 @@ def main(args: Any) -> int:
     for mode in modes:
         if not set(parts) & {"issue", "fanout", "restart"}:
             break
-        results[mode] = run_mode(mode, parts, args.quick)
+        results[mode] = run_mode(mode, parts, args.quick, getattr(args, "floor", False))
         if "restart" in parts:
             results[mode]["restart"] = bench_restart(20_000 if args.quick else 1_000_000, mode)
         print(mode, json.dumps(results[mode], ensure_ascii=False), flush=True)
