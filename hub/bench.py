@@ -1,10 +1,13 @@
 """`jiaohao bench`: the hub's speed and memory, measured and printed as figures.
 
 Parts: `domain` (rules in memory, SQLite appends), `issue` (tickets/s over HTTP
-with 8 concurrent kiosks), `fanout` (call → every connected display, 100 and
-1,000 Socket.IO clients), `restart` (start-up with a 1,000,000-event journal),
-the hub's RSS idle and with 1,000 clients, and `scale` (1, 2 and 4 hub processes
-on one redis-server: tickets/s, call → display, the 1 → 2 scaling ratio). Each
+with 8 concurrent kiosks, and the hub's CPU per ticket), `fanout` (call → every
+connected display, 100, 1,000 and 3,000 light clients in separate processes,
+hub/bench_crowd.py; with `--floor` the same against a bare Flask-SocketIO +
+SQLite server, hub/bench_floor.py), `restart` (start-up with a 1,000,000-event
+journal), the hub's RSS idle and with clients, `partition` (2 centers, 1 then 2
+processes, each center on its own) and `scale` (1, 2 and 4 hub processes on one
+redis-server: tickets/s, call → display, the 1 → 2 scaling ratio). Each
 against real hub processes, in each async mode. Figures are medians and
 percentiles of what was measured here; nothing is asserted.
 """
