@@ -14,7 +14,10 @@ from flask_socketio import SocketIO
 from socketio import RedisManager
 from werkzeug.exceptions import HTTPException
 
-from hub import api_manage_accounts  # noqa: F401 - adds the account routes to manage_api
+from hub import (
+    api_manage_accounts,  # noqa: F401 - adds the account routes to manage_api
+    fanout,
+)
 from hub.alerts import AlertMonitor
 from hub.api import api
 from hub.api_audio import api_audio
@@ -49,6 +52,7 @@ def create_app(
 ) -> tuple[Flask, SocketIO, Hub]:
     """Build the hub's Flask app, its Socket.IO server and the Hub behind them."""
     runtime = runtime or runtime_for(settings.async_mode)
+    fanout.install()  # one WebSocket frame per message, shared by the clients of a room
     store = store or open_store(settings.store, wait_replicas=settings.redis_wait_replicas,
                                 wait_ms=settings.redis_wait_ms)
     app = Flask(__name__, static_folder=None)

@@ -1,10 +1,13 @@
 """`jiaohao bench`: the hub's speed and memory, measured and printed as figures.
 
 Parts: `domain` (rules in memory, SQLite appends), `issue` (tickets/s over HTTP
-with 8 concurrent kiosks), `fanout` (call → every connected display, 100 and
-1,000 Socket.IO clients), `restart` (start-up with a 1,000,000-event journal),
-the hub's RSS idle and with 1,000 clients, and `scale` (1, 2 and 4 hub processes
-on one redis-server: tickets/s, call → display, the 1 → 2 scaling ratio). Each
+with 8 concurrent kiosks, and the hub's CPU per ticket), `fanout` (call → every
+connected display, 100, 1,000 and 3,000 light clients in separate processes,
+hub/bench_crowd.py; with `--floor` the same against a bare Flask-SocketIO +
+SQLite server, hub/bench_floor.py), `restart` (start-up with a 1,000,000-event
+journal), the hub's RSS idle and with clients, `partition` (2 centers, 1 then 2
+processes, each center on its own) and `scale` (1, 2 and 4 hub processes on one
+redis-server: tickets/s, call → display, the 1 → 2 scaling ratio). Each
 against real hub processes, in each async mode. Figures are medians and
 percentiles of what was measured here; nothing is asserted.
 """
@@ -40,12 +43,22 @@ def rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 1e6
 
 
+def hub_cpu_seconds(hubs: list[HubProcess]) -> float:
+    """User + system CPU seconds the hub processes have used so far."""
+    total = 0.0
+    for hub in hubs:
+        times = psutil.Process(hub.pid()).cpu_times()
+        total += times.user + times.system
+    return total
+
+
 # ------------------------------------------------------------------ issuing
 
 
-def bench_config(folder: Path) -> str:
+def bench_config(folder: Path, center: str = "demo") -> str:
     """The demo center with 26 services (A-Z) of 999 tickets a day each, so a
-    benchmark of issuing is not stopped by the daily caps."""
+    benchmark of issuing is not stopped by the daily caps (under another id when
+    `center` is given: a second center of a deployment)."""
     import tomllib
 
     from hub.process import DEMO_CONFIG
@@ -60,7 +73,8 @@ def bench_config(folder: Path) -> str:
     every = {service["id"]: 1 for service in config["services"]}
     config["windows"] = [{"id": n, "services": every} for n in range(1, 9)]
     config["center"]["staff"] = []
-    path = folder / "bench-center.toml"
+    config["center"]["id"] = center
+    path = folder / ("bench-center.toml" if center == "demo" else f"bench-{center}.toml")
     path.write_text(_toml(config), encoding="utf-8")
     return str(path)
 
@@ -99,9 +113,10 @@ def _inline(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def bench_issue(hub: HubProcess | list[HubProcess], token: str, clients: int,
+def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clients: int,
                 seconds: float) -> dict[str, Any]:
-    """Tickets/s with `clients` concurrent kiosks, spread over one or several hub processes."""
+    """Tickets/s with `clients` concurrent kiosks, spread over one or several hub processes
+    (kiosk i on process i mod n, with token i mod the number of tokens)."""
     import http.client
     from urllib.parse import urlparse
 
@@ -110,9 +125,11 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str, clients: int,
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
     hubs = hub if isinstance(hub, list) else [hub]
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    tokens = token if isinstance(token, list) else [token]
 
     def kiosk(index: int) -> None:
+        headers = {"Authorization": f"Bearer {tokens[index % len(tokens)]}",
+                   "Content-Type": "application/json"}
         # http.client rather than requests: the client's own CPU must not be
         # what is measured on a two-core machine.
         address = urlparse(hubs[index % len(hubs)].url)
@@ -136,16 +153,21 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str, clients: int,
             latencies.extend(mine)
 
     threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(clients)]
+    cpu_before = hub_cpu_seconds(hubs)
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = hub_cpu_seconds(hubs) - cpu_before
     return {
         "clients": clients,
         "tickets": len(latencies),
         "tickets_per_s": round(len(latencies) / elapsed, 1),
+        # What the hub processes spent: on a machine shared with other work the wall
+        # rate depends on the CPU the hub was given; this one much less so.
+        "hub_cpu_ms_per_ticket": round(cpu * 1000 / len(latencies), 3) if latencies else None,
         "p50_ms": round(percentile(latencies, 50) * 1000, 2),
         "p99_ms": round(percentile(latencies, 99) * 1000, 2),
         "errors": errors[:3],
@@ -155,20 +177,59 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str, clients: int,
 # ------------------------------------------------------------------ fan-out
 
 
+CROWD_ENV = {"JIAOHAO_MAX_CONNECTIONS_PER_ADDRESS": "0"}
+CROWD_PROCESSES = 4  # the crowd's processes at most (each reads its sockets with a selector)
+
+
+def start_crowd(url: str, token: str, clients: int) -> list[subprocess.Popen[str]]:
+    """Light clients (hub/bench_crowd.py) in several processes, all connected and
+    subscribed to the hall when this returns."""
+    count = max(1, min(CROWD_PROCESSES, clients // 100))
+    sizes = [clients // count + (1 if i < clients % count else 0) for i in range(count)]
+    crowd = [subprocess.Popen([sys.executable, "-m", "hub.bench_crowd", url, token, str(n)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for n in sizes]
+    for process in crowd:
+        assert process.stdout is not None
+        ready = process.stdout.readline()
+        if not ready.startswith("ready"):
+            for other in crowd:
+                other.kill()
+            raise RuntimeError(f"crowd clients failed to connect: {ready!r}")
+    return crowd
+
+
+def finish_crowd(crowd: list[subprocess.Popen[str]], sent: dict[int, float], clients: int,
+                 calls: int) -> dict[str, Any]:
+    received: dict[int, list[float]] = {}
+    closed = 0
+    for process in crowd:
+        out, _ = process.communicate("done\n", timeout=120)
+        found = json.loads(out.strip().splitlines()[-1])
+        closed += found["closed"]
+        for seq, times in found["received"].items():
+            received.setdefault(int(seq), []).extend(times)
+    latencies: list[float] = []
+    for seq, at in sent.items():
+        latencies.extend(t - at for t in received.get(seq, []))
+    expected = clients * len(sent)
+    return {
+        "clients": clients,
+        "calls": calls,
+        "deliveries": len(latencies),
+        "delivered": round(len(latencies) / expected, 4) if expected else None,
+        "sockets_closed": closed,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+    }
+
+
 def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients: int,
                  calls: int, caller: HubProcess | None = None) -> dict[str, Any]:
-    """Call → every display: `clients` listen on `hub`; the clerk calls through `caller`
-    (another process, when scaled out) or `hub`."""
+    """Call → every display: `clients` light clients (several processes) listen on `hub`;
+    the clerk calls through `caller` (another process, when scaled out) or `hub`."""
     caller = caller or hub
-    crowd = subprocess.Popen(
-        [sys.executable, "-m", "hub.bench_fanout", hub.url, display_token, str(clients)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    assert crowd.stdout is not None and crowd.stdin is not None
-    ready = crowd.stdout.readline()
-    if not ready.startswith("ready"):
-        crowd.kill()
-        raise RuntimeError(f"fan-out clients failed to connect: {ready!r}")
+    crowd = start_crowd(hub.url, display_token, clients)
     rss_with_clients = rss_mb(hub.pid())
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {clerk_token}"
@@ -176,6 +237,7 @@ def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients:
     kiosk.headers["Authorization"] = f"Bearer {hub.tokens['bench-kiosk']}"
     sent: dict[int, float] = {}
     window = f"{caller.url}/api/v1/windows/4"
+    cpu_before = hub_cpu_seconds([hub])
     for _ in range(calls):
         kiosk.post(f"{caller.url}/api/v1/tickets", json={"service": "bench-z"}, timeout=30)
         time.sleep(0.05)
@@ -184,26 +246,54 @@ def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients:
         sent[answer["seq"]] = before
         session.post(f"{window}/complete", timeout=30)
         time.sleep(0.1)
-    # Let every client take in the last calls: a thousand clients in one Python
-    # process on the hub's own two cores are slower readers than real displays.
-    time.sleep(1.0 + clients / 100)
-    out, _ = crowd.communicate("done\n", timeout=120)
-    received = {int(k): v for k, v in json.loads(out.strip().splitlines()[-1]).items()}
-    latencies: list[float] = []
-    missing = 0
-    for seq, at in sent.items():
-        times = received.get(seq, [])
-        missing += clients - len(times)
-        latencies.extend(t - at for t in times)
-    return {
-        "clients": clients,
-        "calls": calls,
-        "deliveries": len(latencies),
-        "missing": missing,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
-        "hub_rss_mb_with_clients": round(rss_with_clients, 1),
-    }
+    time.sleep(2.0)  # the last call's deliveries
+    cpu = hub_cpu_seconds([hub]) - cpu_before
+    results = finish_crowd(crowd, sent, clients, calls)
+    results["hub_rss_mb_with_clients"] = round(rss_with_clients, 1)
+    results["hub_cpu_s"] = round(cpu, 2)
+    return results
+
+
+def floor_fanout(clients: int, calls: int) -> dict[str, Any]:
+    """The same measurement against a bare Flask-SocketIO + SQLite server (hub/bench_floor.py)."""
+    from hub.process import free_port
+
+    folder = Path(tempfile.mkdtemp(prefix="jiaohao-floor-"))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "hub.bench_floor", str(port), str(folder)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                requests.post(f"{url}/tickets", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        crowd = start_crowd(url, "-", clients)
+        rss_with_clients = rss_mb(server.pid)
+        session = requests.Session()
+        sent: dict[int, float] = {}
+        cpu_before = psutil.Process(server.pid).cpu_times()
+        for _ in range(calls):
+            session.post(f"{url}/tickets", timeout=30)
+            time.sleep(0.05)
+            before = time.time()
+            sent[session.post(f"{url}/call", timeout=30).json()["seq"]] = before
+            session.post(f"{url}/complete", timeout=30)
+            time.sleep(0.1)
+        time.sleep(2.0)
+        after = psutil.Process(server.pid).cpu_times()
+        results = finish_crowd(crowd, sent, clients, calls)
+        results["server_rss_mb_with_clients"] = round(rss_with_clients, 1)
+        results["server_cpu_s"] = round(after.user + after.system - cpu_before.user
+                                        - cpu_before.system, 2)
+        return results
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 # ------------------------------------------------------------------ restart
@@ -308,10 +398,14 @@ def _snapshot(path: Path) -> None:
 # ------------------------------------------------------------------ main
 
 
-def run_mode(mode: str, parts: list[str], quick: bool) -> dict[str, Any]:
+def run_mode(mode: str, parts: list[str], quick: bool, floor: bool = False
+             ) -> dict[str, Any]:
     results: dict[str, Any] = {}
     folder = Path(tempfile.mkdtemp(prefix="jiaohao-bench-"))
-    with HubProcess(mode, folder=str(folder), config=bench_config(folder)) as hub:
+    # The crowd comes from one address (127.0.0.1): phones come from many, so the
+    # per-address cap (300) is off here.
+    with HubProcess(mode, folder=str(folder), config=bench_config(folder),
+                    env=CROWD_ENV) as hub:
         hub.add_user("bench-clerk", "clerk")
         hub.add_device("bench-kiosk", "kiosk")
         hub.add_device("bench-hall", "display")
@@ -324,9 +418,12 @@ def run_mode(mode: str, parts: list[str], quick: bool) -> dict[str, Any]:
             clerk = hub.login("bench-clerk")
             requests.post(f"{hub.url}/api/v1/windows/4/sign-in", timeout=10,
                           headers={"Authorization": f"Bearer {clerk}"})
-            for clients in ((20,) if quick else (100, 1000)):
+            for clients in ((20,) if quick else (100, 1000, 3000)):
                 results[f"fanout_{clients}"] = bench_fanout(
                     hub, hub.tokens["bench-hall"], clerk, clients, 5 if quick else 30)
+                if floor:
+                    results[f"floor_fanout_{clients}"] = floor_fanout(clients,
+                                                                      5 if quick else 30)
             # The announcer: from the clerk's call to the phrase starting to be synthesized.
             from display.latency import measure_call_to_speech
 
@@ -344,7 +441,7 @@ def bench_scale(quick: bool) -> dict[str, Any]:
     for count in (1, 2, 4):
         folder = Path(tempfile.mkdtemp(prefix=f"jiaohao-scale{count}-"))
         server = RedisServer(folder).start()
-        env = {"JIAOHAO_MESSAGE_QUEUE": server.url}
+        env = {"JIAOHAO_MESSAGE_QUEUE": server.url, **CROWD_ENV}
         config = bench_config(folder)
         hubs = [HubProcess("gevent", folder=str(folder / f"hub{i}"), config=config,
                            store=server.url, env=env) for i in range(count)]
@@ -373,8 +470,48 @@ def bench_scale(quick: bool) -> dict[str, Any]:
     return results
 
 
+def bench_partition(quick: bool) -> dict[str, Any]:
+    """Two centers on one Redis: 8 kiosks (4 per center) on 1 hub process, then on 2
+    processes with each center on its own (as nginx `hash $arg_center` routes them)."""
+    from hub.process import RedisServer
+
+    results: dict[str, Any] = {}
+    for count in (1, 2):
+        folder = Path(tempfile.mkdtemp(prefix=f"jiaohao-partition{count}-"))
+        server = RedisServer(folder).start()
+        configs = [bench_config(folder, "demo"), bench_config(folder, "second")]
+        env = {"JIAOHAO_MESSAGE_QUEUE": server.url, "JIAOHAO_CENTERS": ",".join(configs)}
+        hubs = [HubProcess("gevent", folder=str(folder / f"hub{i}"), config=configs[0],
+                           store=server.url, env=env) for i in range(count)]
+        try:
+            first = hubs[0]
+            tokens = []
+            for index, config in enumerate(configs):
+                first.config = config
+                tokens.append(first.add_device(f"bench-kiosk-{index}", "kiosk"))
+            for hub in hubs:
+                hub.tokens = first.tokens
+                hub.start()
+            # kiosk i: center i mod 2, process i mod count (with 2, center k on process k).
+            results[f"processes_{count}"] = bench_issue(
+                hubs, tokens, 8, 2.0 if quick else 10.0)
+        finally:
+            for hub in hubs:
+                hub.stop()
+            server.stop()
+    one = results["processes_1"]["tickets_per_s"]
+    two = results["processes_2"]["tickets_per_s"]
+    results["scaling_1_to_2"] = round(two / one, 2) if one else None
+    one_cpu = results["processes_1"]["hub_cpu_ms_per_ticket"]
+    two_cpu = results["processes_2"]["hub_cpu_ms_per_ticket"]
+    # Tickets per CPU-second with the work split over 2 processes against 1: what 2
+    # cores would give against 1 when each process has a core of its own.
+    results["cpu_scaling_1_to_2"] = round(2 * one_cpu / two_cpu, 2) if two_cpu else None
+    return results
+
+
 def main(args: Any) -> int:
-    parts = (args.only or "domain,issue,fanout,restart,scale").split(",")
+    parts = (args.only or "domain,issue,fanout,restart,partition,scale").split(",")
     modes = ["gevent", "eventlet"] if args.async_mode == "both" else [args.async_mode]
     results: dict[str, Any] = {"machine": {"cpus": psutil.cpu_count(),
                                            "python": sys.version.split()[0]}}
@@ -388,13 +525,16 @@ def main(args: Any) -> int:
 
         results["eta"] = bench_eta.run(args.quick)
         print(bench_eta.table(results["eta"]), flush=True)
+    if "partition" in parts:
+        results["partition"] = bench_partition(args.quick)
+        print("partition", json.dumps(results["partition"], ensure_ascii=False), flush=True)
     if "scale" in parts:
         results["redis_scale"] = bench_scale(args.quick)
         print("redis_scale", json.dumps(results["redis_scale"], ensure_ascii=False), flush=True)
     for mode in modes:
         if not set(parts) & {"issue", "fanout", "restart"}:
             break
-        results[mode] = run_mode(mode, parts, args.quick)
+        results[mode] = run_mode(mode, parts, args.quick, getattr(args, "floor", False))
         if "restart" in parts:
             results[mode]["restart"] = bench_restart(20_000 if args.quick else 1_000_000, mode)
         print(mode, json.dumps(results[mode], ensure_ascii=False), flush=True)

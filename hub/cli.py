@@ -388,7 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", help="also write the figures to this JSON file")
     bench.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     bench.add_argument("--only", help="comma-separated parts: domain,issue,fanout,restart,"
-                       "scale,eta (eta: wait estimators on simulated days; not in the default run)")
+                       "scale,partition,eta (eta: wait estimators on simulated days; not in the "
+                       "default run)")
+    bench.add_argument("--floor", action="store_true",
+                       help="also measure the fan-out of a bare Flask-SocketIO + SQLite server "
+                            "(no rules) in the same run, for the ratio")
     bench.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet", "both"),
                        default="both")
     bench.set_defaults(run=cmd_bench)

@@ -125,23 +125,41 @@ class Live(Namespace):
 
     def _publish(self, center: str, events: Sequence[Event]) -> None:
         state = self.hub.centers[center].state
-        touched: set[str] = set()
+        listened = self._listened(center)
         clerk_name, pause_reason = _namers(state)
+        # First what each event touches; then the queues and window queues of all of
+        # them at once (a batch of commands is published together, on the state after
+        # it: each figure is computed once, not once per event, and only for rooms
+        # somebody listens to).
+        plans = []
+        touched: set[str] = set()
+        wanted_windows: set[int] = set()
         for event in events:
-            rooms = rooms_for(event, state.windows)
             # A window's staffing (sign-in, pause, reopen, sign-out) changes the waits
             # of the services it serves: their queues and phones hear it too.
             services = affected_services(event) | views.staffing_services(state, event)
             touched |= services
-            queue = views.queue_summary(state, services) if services else None
-            # The window screens' "next number, how many wait": from the hub's routing.
-            window_queues = views.window_queues(
-                state, self.hub.centers[center].clock(),
-                views.windows_touched(state.config, services, _windows_of(event)),
-            ) if services else None
+            rooms = [socket_room(center, room) for room in rooms_for(event, state.windows)]
+            if listened is not None:
+                rooms = [room for room in rooms if room in listened]
+            if not rooms:
+                continue
+            windows = views.windows_touched(state.config, services, _windows_of(event)) \
+                if services else set()
+            wanted_windows |= windows
+            plans.append((event, services, windows, rooms))
+        queues = views.queue_summary(state, {s for _, services, _, _ in plans
+                                             for s in services}) if plans else {}
+        # The window screens' "next number, how many wait": from the hub's routing.
+        all_window_queues = views.window_queues(
+            state, self.hub.centers[center].clock(), wanted_windows) if wanted_windows else {}
+        for event, services, windows, rooms in plans:
+            queue = {s: queues[s] for s in sorted(services) if s in queues}
+            window_queues = {w: figures for w, figures in all_window_queues.items()
+                             if int(w) in windows}
             by_audience: dict[str, list[str]] = {}
             for room in rooms:
-                by_audience.setdefault(audience_of(room), []).append(socket_room(center, room))
+                by_audience.setdefault(audience_of(room.split("|", 1)[1]), []).append(room)
             for audience in RANK:  # the most told first: a client in two rooms keeps it
                 if audience not in by_audience:
                     continue
@@ -154,6 +172,14 @@ class Live(Namespace):
                 self._emit("event", message, by_audience[audience], event.seq)
         if touched and events:
             self._progress(center, state, touched, events[-1].seq)
+
+    def _listened(self, center: str) -> set[str] | None:
+        """The socket rooms of `center` that clients of this process are in, or None
+        when other processes' clients hear this process's emits (a message queue
+        without relaying): then every room is published to."""
+        if not self.relays and self.hub.settings.message_queue:
+            return None
+        return set(self._rooms_of(center))
 
     def followed(self, center: str, events: Sequence[Event]) -> None:
         """Events another writer appended, read from the journal (called under the

@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("read", ("hub.views", "hub.wire", "hub.reports", "hub.clerk_stats", "hub.manage_views",
               "hub.case_views", "hub.booking", "hub.notify")),
     ("web", ("hub.api", "hub.live", "hub.alerts", "hub.revocation", "hub.outbox",
-             "hub.openapi", "hub.app", "hub.server")),
+             "hub.openapi", "hub.app", "hub.server", "hub.fanout")),
     ("devices", ("kiosk", "display", "caller")),
     ("tools", ("hub.cli", "hub.bench", "hub.demo", "hub.simulate", "hub.daysim",
                "hub.process")),
