@@ -161,6 +161,23 @@ def test_phone_page_fits(browser: Any, demo_hub: HubProcess, lang: str) -> None:
     fit.check(page, f"phone_{lang}_guide")
     Desk(demo_hub, 7).call_next()  # business-license: window 7 calls it (or one before it)
     fit.check(page, f"phone_{lang}_later")
+    # 大字 / Large text: the card's texts a third bigger, still one column in the width,
+    # kept on this phone across a reload.
+    sizes = "() => ['#service', '#hint', '#g-materials li'].map((s) => " \
+        "document.querySelector(s).getBoundingClientRect().height)"
+    before = page.evaluate(sizes)
+    assert page.get_attribute("#large", "aria-pressed") == "false"
+    page.locator("#large").click()
+    assert page.get_attribute("#large", "aria-pressed") == "true"
+    assert page.inner_text("#large") == ("标准字" if lang == "zh" else "Normal text")
+    after = page.evaluate(sizes)
+    assert all(a >= 1.25 * b for a, b in zip(after, before, strict=True)), (before, after)
+    fit.check(page, f"phone_{lang}_large")
+    page.reload()
+    page.wait_for_selector("#card:not([hidden])", timeout=20_000)
+    assert page.evaluate("document.documentElement.classList.contains('large')")
+    page.locator("#guide summary").click()
+    fit.check(page, f"phone_{lang}_large_reloaded")
     fit.assert_none()
     assert page.errors == []
     page.context.close()
