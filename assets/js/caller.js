@@ -596,7 +596,7 @@
     const form = $("dialog-form");
     let request;
     try {
-      request = model.dialog.submit(form);
+      request = await model.dialog.submit(form);  // a dialog may look something up first
     } catch (message) {
       $("dialog-error").textContent = String(message);
       return;
@@ -643,6 +643,9 @@
     // Which services a window with someone signed in serves now (paused windows count:
     // their clerk is there and comes back); a transfer elsewhere waits unserved.
     const staffed = (id) => model.me.windows.some((w) => w.clerk && (w.services || []).includes(id));
+    const unstaffed = (kind, id) => kind === "window"
+      ? !(model.me.windows.find((w) => String(w.id) === id) || {}).clerk
+      : !staffed(id);
     const services = model.me.services.filter((s) => s.id !== ticket.service)
       .map((s) => choice("target", "service:" + s.id, `${esc(s.prefix)} · ${esc(J.name(s.name))}`, false,
         staffed(s.id) ? "" : esc(J.t("w_nobody_serves"))));
@@ -654,15 +657,20 @@
       `<fieldset><legend>${J.t("d_to_window")}</legend>${windows.join("")}</fieldset></div>` +
       `<label class="field"><span>${J.t("d_note")}</span><input type="text" name="note" id="d-note" maxlength="200"></label>` +
       chips("note", ["chip_missing", "chip_other_dept", "chip_joint", "chip_request"]),
-      (form) => {
+      async (form) => {
         const target = picked(form, "target");
         if (!target) throw J.t("d_pick_target");
         const [kind, id] = target.split(":");
-        // Warn once before sending a citizen where nobody will call them.
+        // Warn once before sending a citizen where nobody will call them (the list may
+        // be a little old: a colleague may have signed in since; ask the hub again).
         const win = kind === "window" && model.me.windows.find((w) => String(w.id) === id);
         const service = kind === "service" && model.me.services.find((s) => s.id === id);
-        const nobody = win ? !win.clerk : (service ? !staffed(service.id) : false);
-        if (nobody && warned !== target) {
+        let nobody = warned !== target && unstaffed(kind, id);
+        if (nobody) {
+          try { await READERS.me(); } catch (e) { /* the transfer itself will say */ }
+          nobody = unstaffed(kind, id);
+        }
+        if (nobody) {
           warned = target;
           throw win ? J.t("d_nobody_window", {target: J.name(win.name)})
             : J.t("d_nobody_service", {target: J.name(service.name)});
