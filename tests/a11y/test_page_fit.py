@@ -11,6 +11,7 @@ scroll down, never sideways. Screenshots: tests/artifacts/fit_*.png (look at the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from tests.support.hub import api
 
 pytestmark = pytest.mark.slow
 
+RAW_KEY = re.compile(r"\b(?:kind|col|level|rp|cf|cfg|nav|us|series)_[a-z_]+\b")
 PAGE_FIT = (Path(__file__).parent / "page_fit.js").read_text(encoding="utf-8")
 LANGS = ["zh", "en"]
 READY = {"configured": True, "online": True, "paper": "ok", "cover_open": False, "error": None}
@@ -203,6 +205,9 @@ def test_dashboard_fits(browser: Any, demo_hub: HubProcess, size: tuple[int, int
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(300)
         fit.check(page, f"manage_{size[0]}_{lang}_{name.replace('/', '_')}")
+        # No string key shown instead of its text (an alert kind once showed "kind_unserved").
+        raw = RAW_KEY.findall(page.inner_text("#main"))
+        assert raw == [], (name, raw)
     fit.assert_none()
     assert page.errors == []
     page.context.close()
