@@ -57,6 +57,9 @@
       d_call: "指定叫号", d_call_label: "号码（如 A012）",
       d_transfer: "转办 {number}", d_to_service: "转到业务", d_to_window: "转到窗口",
       d_note: "转办说明（可选）", d_pick_target: "请选择转办到哪个业务或窗口",
+      d_nobody_window: "{target}现在无人签到，转过去暂时无人办理。确定仍要转办请再按“确定”。",
+      d_nobody_service: "现在没有已签到的窗口办理“{target}”，转过去暂时无人办理。确定仍要转办请再按“确定”。",
+      w_nobody_serves: "无人签到办理",
       d_suspend: "挂起 {number}", d_suspend_reason: "挂起原因",
       d_resume: "继续办理挂起的号", d_reinstate: "过号恢复排队",
       d_other_number: "其他号码", d_pick_ticket: "请选择或输入一个号码",
@@ -140,6 +143,9 @@
       d_call: "Call a number", d_call_label: "Number (e.g. A012)",
       d_transfer: "Transfer {number}", d_to_service: "To a service", d_to_window: "To a window",
       d_note: "Note (optional)", d_pick_target: "Choose a service or a window",
+      d_nobody_window: "Nobody is signed in at {target}: the ticket would wait unserved. Press OK again to transfer anyway.",
+      d_nobody_service: "No window signed in serves \"{target}\" now: the ticket would wait unserved. Press OK again to transfer anyway.",
+      w_nobody_serves: "no window on duty",
       d_suspend: "Suspend {number}", d_suspend_reason: "Reason",
       d_resume: "Resume a suspended ticket", d_reinstate: "Reinstate a no-show",
       d_other_number: "Other number", d_pick_ticket: "Choose or type a number",
@@ -383,6 +389,9 @@
       if (detail && detail.error === "invalid_token") logout();
     } else if (status === "live") {
       banner.classList.remove("show");
+      // "连接不上" said while the hub was away is no longer true: clear it.
+      if ($("message").textContent === J.t("e_unreachable")) say("");
+      if ($("dialog-error").textContent === J.t("e_unreachable")) $("dialog-error").textContent = "";
       if (model.wasLost) {  // back after a drop: what changed meanwhile comes from the hub
         model.wasLost = false;
         refresh(model.windowId ? ["me", "detail", "queue", "today", "transfers"] : ["me"]);
@@ -473,7 +482,7 @@
       case "complete": case "transfer": return open && (status === "called" || status === "serving");
       case "suspend": return open && status === "serving";
       case "resume": return model.detail.suspended.length > 0;
-      case "reinstate": return true;
+      case "reinstate": return (model.detail.no_show || []).length > 0;  // nothing to restore: off
       case "open": return w.state === "paused";
       case "sign-out": return !status;
       default: return false;
@@ -588,7 +597,7 @@
     const form = $("dialog-form");
     let request;
     try {
-      request = model.dialog.submit(form);
+      request = await model.dialog.submit(form);  // a dialog may look something up first
     } catch (message) {
       $("dialog-error").textContent = String(message);
       return;
@@ -632,8 +641,16 @@
 
   function transferDialog() {
     const ticket = current();
+    // Which services a window with someone signed in serves now (paused windows count:
+    // their clerk is there and comes back); a transfer elsewhere waits unserved.
+    const staffed = (id) => model.me.windows.some((w) => w.clerk && (w.services || []).includes(id));
+    const unstaffed = (kind, id) => kind === "window"
+      ? !(model.me.windows.find((w) => String(w.id) === id) || {}).clerk
+      : !staffed(id);
     const services = model.me.services.filter((s) => s.id !== ticket.service)
-      .map((s) => choice("target", "service:" + s.id, `${esc(s.prefix)} · ${esc(J.name(s.name))}`));
+      .map((s) => choice("target", "service:" + s.id, `${esc(s.prefix)} · ${esc(J.name(s.name))}`, false,
+        staffed(s.id) ? "" : esc(J.t("w_nobody_serves"))));
+    let warned = "";
     const windows = model.me.windows.filter((w) => w.id !== model.windowId).map((w) =>
       choice("target", "window:" + w.id, esc(J.name(w.name)), false, esc(windowState(w))));
     openDialog(J.t("d_transfer", {number: ticket.number}),
@@ -641,10 +658,24 @@
       `<fieldset><legend>${J.t("d_to_window")}</legend>${windows.join("")}</fieldset></div>` +
       `<label class="field"><span>${J.t("d_note")}</span><input type="text" name="note" id="d-note" maxlength="200"></label>` +
       chips("note", ["chip_missing", "chip_other_dept", "chip_joint", "chip_request"]),
-      (form) => {
+      async (form) => {
         const target = picked(form, "target");
         if (!target) throw J.t("d_pick_target");
         const [kind, id] = target.split(":");
+        // Warn once before sending a citizen where nobody will call them (the list may
+        // be a little old: a colleague may have signed in since; ask the hub again).
+        const win = kind === "window" && model.me.windows.find((w) => String(w.id) === id);
+        const service = kind === "service" && model.me.services.find((s) => s.id === id);
+        let nobody = warned !== target && unstaffed(kind, id);
+        if (nobody) {
+          try { await READERS.me(); } catch (e) { /* the transfer itself will say */ }
+          nobody = unstaffed(kind, id);
+        }
+        if (nobody) {
+          warned = target;
+          throw win ? J.t("d_nobody_window", {target: J.name(win.name)})
+            : J.t("d_nobody_service", {target: J.name(service.name)});
+        }
         const body = {note: form.note.value.trim()};
         if (kind === "service") body.to_service = id; else body.to_window = Number(id);
         return {action: "transfer", body};

@@ -203,7 +203,26 @@
     banner.classList.toggle("show", status === "lost" || status === "refused");
     banner.textContent = status === "refused" ? J.t("refused") : J.t("lost");
     document.body.classList.toggle("offline", status === "lost");
+    markUnreachable();
     if (S.online && wasDown) refresh();  // recovered: services may have changed meanwhile
+  }
+
+  /** While the hub cannot be reached every way to a ticket is greyed out and does
+   *  nothing (the banner says why), so nobody walks through category and service to
+   *  learn it at the end; they come back by themselves once the hub does. */
+  const TICKET_WAYS = "#categories .tile, #service-list .svc-take, #priority-list .prio, #g-issue";
+
+  function markUnreachable() {
+    const down = S.status === "lost" || S.status === "refused";
+    document.body.classList.toggle("unreachable", down);
+    renderCode();  // its buttons' own rules, and the hub's state
+    document.querySelectorAll(TICKET_WAYS).forEach((button) => {
+      if (down && !button.disabled) { button.disabled = true; button.dataset.unreachable = ""; }
+      else if (!down && button.dataset.unreachable !== undefined) {
+        button.disabled = false;
+        delete button.dataset.unreachable;
+      }
+    });
   }
 
   /* ------------------------------------------------------------ rendering */
@@ -271,6 +290,7 @@
     tiles.dataset.count = String(tiles.children.length);
     renderServices();
     updateCounts();
+    markUnreachable();
   }
 
   function renderServices() {
@@ -289,6 +309,7 @@
       const guide = el("button", {class: "svc-guide", type: "button", "data-guide": service.id, text: J.t("guide")});
       list.appendChild(el("div", {class: "service-card" + (service.open ? "" : " closed")}, [take, guide]));
     }
+    markUnreachable();
   }
 
   function updateCounts() {
@@ -397,6 +418,7 @@
         el("span", {class: "prio-name", text: J.name(p.name)}),
       ]));
     }
+    markUnreachable();
   }
 
   function openGuide(serviceId) {
@@ -614,7 +636,7 @@
     $("phone-field").classList.toggle("active", byPhone && S.field === "phone");
     $("code-field").classList.toggle("active", byPhone && S.field === "code");
     $("checkin-go").disabled = S.code.length !== codeLength() ||
-      (byPhone && S.phone.length !== PHONE_LENGTH);
+      (byPhone && S.phone.length !== PHONE_LENGTH) || S.status === "lost" || S.status === "refused";
   }
 
   /** Check in by code alone, or by phone number together with the code (DOMAIN.md:
@@ -623,7 +645,8 @@
     const wait = Math.ceil((S.resendAt - Date.now()) / 1000);
     const button = $("send-code");
     button.textContent = wait > 0 ? J.t("send_again", {n: wait}) : J.t("send_code");
-    button.disabled = S.busy || wait > 0 || S.phone.length !== PHONE_LENGTH;
+    button.disabled = S.busy || wait > 0 || S.phone.length !== PHONE_LENGTH
+      || S.status === "lost" || S.status === "refused";
   }
 
   /** "Send me a code": the hub texts a one-time code to the number if it has an

@@ -68,7 +68,7 @@
    */
   function bars(options) {
     const width = options.width || 560, height = options.height || 220;
-    const left = 44, right = 10, top = 14, bottom = options.series.length > 1 ? 48 : 30;
+    const left = 44, right = 10, top = 20, bottom = options.series.length > 1 ? 48 : 30;
     const plotW = width - left - right, plotH = height - top - bottom;
     const labels = options.labels;
     const all = options.series.flatMap((s) => s.values);
@@ -101,7 +101,10 @@
         }
       });
       if (i % every === 0) {
-        svg.append(node("text", {x: left + slot * i + slot / 2, y: top + plotH + 18, "text-anchor": "middle", class: "axis"}, label));
+        // Centred under its bars, but never past the chart's edges (a long last label).
+        const half = textWidth(label) / 2 + 2;
+        const x = Math.min(Math.max(left + slot * i + slot / 2, half), width - half);
+        svg.append(node("text", {x, y: top + plotH + 18, "text-anchor": "middle", class: "axis"}, label));
       }
     });
     if (options.series.length > 1) {

@@ -168,8 +168,18 @@
   M.table = function (columns, rows, options) {
     const opts = options || {};
     const head = M.h("tr", {}, columns.map((c) => M.h("th", {class: c[2] || ""}, c[0])));
-    const body = rows.map((row) => M.h("tr", {class: opts.rowClass ? opts.rowClass(row) : ""},
-      columns.map((c) => { const v = c[1](row); return M.h("td", {class: c[2] || ""}, v === null || v === undefined ? "" : v); })));
+    // A form control in a cell is named by its column's heading (and the row's place),
+    // so a screen reader says which field it is.
+    const name = (cell, c, i) => {
+      for (const control of cell.querySelectorAll("input, select, textarea")) {
+        if (!control.labels.length && !control.getAttribute("aria-label") && typeof c[0] === "string" && c[0]) {
+          control.setAttribute("aria-label", `${c[0]} (${i + 1})`);
+        }
+      }
+      return cell;
+    };
+    const body = rows.map((row, i) => M.h("tr", {class: opts.rowClass ? opts.rowClass(row) : ""},
+      columns.map((c) => { const v = c[1](row); return name(M.h("td", {class: c[2] || ""}, v === null || v === undefined ? "" : v), c, i); })));
     if (!rows.length) body.push(M.h("tr", {}, M.h("td", {colspan: columns.length, class: "empty"}, M.t("empty"))));
     return M.h("table", {class: "grid " + (opts.class || "")}, M.h("thead", {}, head), M.h("tbody", {}, body));
   };

@@ -10,7 +10,7 @@
 
   J.addStrings({
     zh: {
-      lang_other: "English", your_number: "您的号码", ahead: "前面还有", eta: "预计等待",
+      lang_other: "English", large_on: "大字", large_off: "标准字", your_number: "您的号码", ahead: "前面还有", eta: "预计等待",
       ahead_value: "{n} 人", eta_value: "约 {n} 分钟", eta_now: "马上轮到您",
       waiting: "排队中", called: "请到{window}号窗口", serving: "正在{window}号窗口办理",
       done: "已办结，感谢您的耐心等候", no_show: "已过号，请到咨询台或对应窗口询问",
@@ -25,7 +25,7 @@
       notification: "{number} 请到{window}号窗口",
     },
     en: {
-      lang_other: "中文", your_number: "Your number", ahead: "People ahead", eta: "Estimated wait",
+      lang_other: "中文", large_on: "Large text", large_off: "Normal text", your_number: "Your number", ahead: "People ahead", eta: "Estimated wait",
       ahead_value: "{n}", eta_value: "about {n} min", eta_now: "You are next",
       waiting: "Waiting", called: "Please go to window {window}", serving: "Being served at window {window}",
       done: "Completed, thank you for waiting", no_show: "Missed; please ask at the help desk or the window",
@@ -48,6 +48,16 @@
   let liveStatus = "connecting";
   let waitReceived = Date.now();  // when the estimate now shown arrived (for the countdown)
   setInterval(renderWait, 5000);
+
+  /** Large text (大字): everything under the header a third bigger, kept on this phone. */
+  const LARGE_KEY = "jiaohao.ticket.large";
+  function setLarge(on) {
+    document.documentElement.classList.toggle("large", on);
+    $("large").setAttribute("aria-pressed", String(on));
+    $("large").dataset.i18n = on ? "large_off" : "large_on";
+    $("large").textContent = J.t($("large").dataset.i18n);
+    try { localStorage.setItem(LARGE_KEY, on ? "1" : ""); } catch (e) { /* private mode */ }
+  }
 
   function render() {
     J.translate();
@@ -170,6 +180,10 @@
   }
 
   $("lang").addEventListener("click", () => { J.setLang(J.lang === "zh" ? "en" : "zh"); render(); });
+  $("large").addEventListener("click", () => setLarge(!document.documentElement.classList.contains("large")));
+  let large = false;
+  try { large = localStorage.getItem(LARGE_KEY) === "1"; } catch (e) { /* private mode */ }
+  setLarge(large);
   $("notify").addEventListener("click", async () => {
     try { await Notification.requestPermission(); } catch (e) { /* refused */ }
     render();

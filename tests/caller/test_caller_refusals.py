@@ -23,7 +23,7 @@ from tests.caller.callerkit import (
 from tests.support.browser import screenshot
 
 pytestmark = pytest.mark.slow
-IDLE = {"call-next", "call", "pause", "reinstate", "sign-out"}
+IDLE = {"call-next", "call", "pause", "sign-out"}  # 过号恢复 only with a no-show to restore
 NOT_WAITING = "这个号现在不在等候中（可能已被其他窗口呼叫或已办结）。"
 
 
@@ -43,9 +43,16 @@ def test_refusals_are_said_in_plain_words(browser: Any, demo_hub: Any) -> None:
     sunyue = demo_hub.login("sunyue")
     assert window_action(demo_hub, sunyue, 7, "sign-in").ok
     assert window_action(demo_hub, sunyue, 7, "call", ticket=taken).ok
+    # A no-show at window 8, so that 过号恢复 is on (off with nothing to restore).
+    zhoutao = demo_hub.login("zhoutao")
+    missed = issue(demo_hub, "civil-affairs")["number"]
+    assert window_action(demo_hub, zhoutao, 8, "sign-in").ok
+    assert window_action(demo_hub, zhoutao, 8, "call", ticket=missed).ok
+    assert window_action(demo_hub, zhoutao, 8, "no-show").ok
+    assert window_action(demo_hub, zhoutao, 8, "sign-out").ok  # the page signs in itself
     with caller(browser, demo_hub, "zhoutao") as page:
         sign_in(page, 8)
-        wait_actions(page, IDLE)
+        wait_actions(page, IDLE | {"reinstate"})
         cases = [
             ("call", "d-number", "Z999", "今天没有这个号，请核对号码。"),
             ("call", "d-number", taken, NOT_WAITING),
@@ -62,6 +69,10 @@ def test_refusals_are_said_in_plain_words(browser: Any, demo_hub: Any) -> None:
                 screenshot(page, "caller_refused")
             page.keyboard.press("Escape")
         assert page.query_selector("#current-number") is None
+    # Leave window 8 as it was: the missed ticket served, nothing left to restore.
+    for action, body in (("sign-in", {}), ("reinstate", {"ticket": missed}),
+                         ("call", {"ticket": missed}), ("complete", {})):
+        assert window_action(demo_hub, zhoutao, 8, action, **body).ok, action
 
 
 def test_two_clerks_calling_the_same_number(browser: Any, demo_hub: Any) -> None:

@@ -39,16 +39,24 @@ def test_hub_down_banner_and_recovery(
     assert "暂时无法连接服务器" in page.inner_text("#banner")
     screenshot(page, "kiosk_portrait_hub_down")
 
-    # Taking a number now fails in plain words; nothing is shown as issued.
-    page.locator("[data-service='household']").tap()
-    page.locator("[data-priority='']").tap()
-    page.wait_for_selector("#notice:not([hidden])", timeout=20000)
-    assert page.inner_text("#notice-text") == "暂时无法连接服务器，请稍后再试"
-    page.locator("[data-action='close-notice']").tap()
-    assert not page.is_visible("#ticket")
+    # Every way to a ticket is greyed out and disabled at once: a citizen does not walk
+    # through category and service to learn at the end that no number can be had.
+    page.wait_for_selector("[data-service='household'][disabled]", timeout=5000)
+    for selector in ("#service-list .svc-take", "#categories .tile"):
+        states = page.eval_on_selector_all(
+            selector, "els => els.map((e) => e.disabled && getComputedStyle(e).opacity < 0.6)")
+        assert states and all(states), (selector, states)
+    page.locator("[data-service='household']").dispatch_event("click")
+    assert page.is_hidden("#priority") and page.is_hidden("#ticket")
+    screenshot(page, "kiosk_portrait_hub_down_greyed")
 
     own_hub.start()  # same port, same journal
     page.wait_for_selector("#banner", state="hidden", timeout=30000)
+    # Back by itself: the tiles are live again, nobody had to touch the kiosk.
+    page.wait_for_selector("[data-service='household']:not([disabled])", timeout=10000)
+    assert page.eval_on_selector_all("#categories .tile", "els => els.some((e) => e.disabled)") \
+        is False
+    page.locator("[data-service='household']").tap()
     page.locator("[data-priority='']").tap()
     page.wait_for_selector("#ticket:not([hidden])")
     # The journal survived: numbering goes on after the ticket issued before the cut.
