@@ -440,9 +440,13 @@ APPOINTMENT_BODY = {
 def book() -> Any:
     data = body(APPOINTMENT_BODY)
     who = principal()
-    if who is None and not hub().mobile_limit.allow(request.remote_addr or "?"):
-        raise ApiError(429, "rate_limited", "too many requests from this phone; please wait")
-    if who is not None and who.role not in ("kiosk",) + STAFF:
+    if who is None:
+        # A citizen books on /book, confirming the phone with a one-time code; booking
+        # here by number alone would let anyone fill slots and text strangers.
+        raise ApiError(401, "unauthorized", "book on the phone page (/book) with the code "
+                       "sent to your phone (POST /api/v1/book/code, then /api/v1/book); "
+                       "this route is for kiosks and staff")
+    if who.role not in ("kiosk",) + STAFF:
         raise ApiError(403, "forbidden", f"a {who.role} may not book appointments")
     center = center_for(who)
     try:
@@ -451,9 +455,8 @@ def book() -> Any:
     except ValueError:
         raise ApiError(422, "invalid_field", "day or slot is not a valid date/time", "day") \
             from None
-    actor = who.name if who else f"mobile:{request.remote_addr}"
     events = execute(center, cmd.BookAppointment(data["service"], day, slot, data["phone"]),
-                     actor)
+                     who.name)
     event = next(e for e in events if isinstance(e, AppointmentBooked))
     booked = event_data(event)
     response = jsonify({

@@ -296,7 +296,8 @@ def openapi_document() -> dict[str, Any]:
                                                     "content": {"application/json": {
                                                         "schema": ref("Health")}}}})},
         "/api/v1/appointments": {"post": _op(
-            "Book an appointment slot", "kiosk, staff; anyone within rate limits",
+            "Book an appointment slot for a citizen (citizens book themselves on "
+            "/api/v1/book with a one-time code)", "kiosk, staff",
             "Appointment", body=APPOINTMENT_BODY, ok=201, params=CENTER)},
         "/api/v1/appointments/{code}/cancel": {"post": _op(
             "Cancel a booked appointment", "kiosk, staff", "Cancelled", params=[_path("code")])},

@@ -135,7 +135,7 @@
     document.querySelectorAll("[data-cs]").forEach((el) => { el.textContent = J.t(el.dataset.cs); });
     $("case-cancel").textContent = J.t("cs_cancel");
     $("case-ok").textContent = J.t("cs_ok");
-    document.querySelectorAll("[data-case-show]").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.caseShow === state.show)));
+    document.querySelectorAll("[data-case-show]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.caseShow === state.show)));
     const list = state.list;
     if (!list) return;
     for (const name of ["mine", "due_soon", "overdue"]) $(`case-count-${name}`).textContent = list.counts[name];

@@ -104,7 +104,8 @@
         h("div", {class: "ov-main"},
           h("div", {class: "card"}, h("h2", {}, t("ov_services")), servicesTable()),
           h("div", {class: "card"}, h("h2", {}, t("ov_windows")), windowsGrid())),
-        h("div", {class: "card ov-alerts"}, h("h2", {}, t("ov_alert_list")), alertList(alerts))),
+        h("div", {class: "card ov-alerts", tabindex: "0", role: "region", "aria-label": t("ov_alert_list")},
+          h("h2", {}, t("ov_alert_list")), alertList(alerts))),
       ...closedOut(today.closed_out || []),
       h("div", {class: "charts3"},
         h("div", {class: "card"}, h("h2", {}, t("ov_per_hour")), M.charts.bars({

@@ -80,7 +80,7 @@ MATRIX: list[Row] = [
     ("GET", "/api/v1/calls/{seq}/audio.wav", None, "A A A A A  A A A  F F F", {"seq": "1"}),
     # issuing and booking: kiosks, staff, phones (anonymous); no screens or pads
     ("POST", "/api/v1/tickets", {"service": "household"}, "A A R R R  A A A  F F F", {}),
-    ("POST", "/api/v1/appointments", APPOINTMENT, "A A R R R  A A A  F F F", {}),
+    ("POST", "/api/v1/appointments", APPOINTMENT, "R A R R R  A A A  F F F", {}),
     ("POST", "/api/v1/appointments/{code}/cancel", None, "R A R R R  A A A  F F F", {}),
     # booking on the phone: public, like a phone's ticket (the code texted to the phone,
     # or the appointment code with its phone, is the permission)
