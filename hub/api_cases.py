@@ -16,12 +16,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from hub import case_views
-from hub.api import body, center_for, execute, no_store, principal, require
-from hub.auth import STAFF, Principal, RateLimit
+from hub.api import body, center_for, execute, hub, no_store, principal, require
+from hub.auth import STAFF, Principal
 from hub.center import Center
 from hub.domain import cases as cs
 from hub.domain.commands import Command
 from hub.domain.state import CenterState
+from hub.limits import RateLimiter, counter_for
 from hub.validation import ApiError, Field
 
 api_cases = Blueprint("api_cases", __name__, url_prefix="/api/v1")
@@ -61,10 +62,16 @@ LOOKUPS_PER_ADDRESS = (120, 600.0)
 FAILED_LOOKUPS_PER_CASE = (10, 3600.0)
 
 
-def _lookup_limits() -> tuple[RateLimit, RateLimit]:
-    found: tuple[RateLimit, RateLimit] = current_app.extensions.setdefault(
-        "jiaohao.case_lookups", (RateLimit(*LOOKUPS_PER_ADDRESS),
-                                 RateLimit(*FAILED_LOOKUPS_PER_CASE)))
+def _lookup_limits() -> tuple[RateLimiter, RateLimiter]:
+    """Per address, and failed look-ups per case number; in Redis when hub processes
+    share one, so a guesser spread over processes meets one count."""
+    found: tuple[RateLimiter, RateLimiter] | None = current_app.extensions.get(
+        "jiaohao.case_lookups")
+    if found is None:
+        settings, store = hub().settings, hub().store
+        found = (counter_for(settings, store, "case_lookup", *LOOKUPS_PER_ADDRESS),
+                 counter_for(settings, store, "case_lookup_failed", *FAILED_LOOKUPS_PER_CASE))
+        current_app.extensions["jiaohao.case_lookups"] = found
     return found
 
 

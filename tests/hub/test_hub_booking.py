@@ -189,7 +189,7 @@ def test_reschedule_cancel_and_check_in_by_id_number_keeping_only_a_hash(
     assert phone not in str(view) and booked["phone"] in str(view)
 
 
-def test_the_check_in_code_limit_holds_across_hub_processes(
+def test_code_and_case_look_up_limits_hold_across_hub_processes(
         redis_server: Any, tmp_path_factory: Any) -> None:  # noqa: F811 - the fixture
     env = {"JIAOHAO_MESSAGE_QUEUE": redis_server.url, "JIAOHAO_CHECKIN_CODES_PER_HOUR": "4"}
     hubs = [DemoHub("gevent", folder=str(tmp_path_factory.mktemp(f"limit{i}")),
@@ -210,6 +210,12 @@ def test_the_check_in_code_limit_holds_across_hub_processes(
         booking = [requests.post(f"{hubs[n % 2].url}/api/v1/book/code", timeout=10,
                                  json={"phone": "13700000001"}) for n in range(6)]
         assert [a.status_code for a in booking] == [200, 200, 200, 200, 429, 429]
+        # Someone guessing the phone of one case: 10 failed look-ups an hour in all.
+        guesses = [requests.post(f"{hubs[n % 2].url}/api/v1/cases/lookup", timeout=10,
+                                 json={"number": "C2026-999999", "phone": f"1370000{n:04d}"})
+                   for n in range(12)]
+        assert [a.status_code for a in guesses] == [404] * 10 + [429, 429], [
+            a.text for a in guesses]
     finally:
         for hub in hubs:
             hub.stop()
