@@ -23,7 +23,9 @@
       const values = options.series.map((s) => (s.name ? s.name + " " : "") + (s.values[i] || 0));
       return `${label}: ${values.join(", ")}`;
     });
-    return (options.title ? options.title + " — " : "") + rows.join("; ");
+    const said = (options.title ? options.title + " — " : "") + rows.join("; ");
+    // A chart with nothing in it still says what it is (an empty name is no name).
+    return said || (window.Manage && window.Manage.t ? window.Manage.t("empty") : "—");
   }
 
   /**

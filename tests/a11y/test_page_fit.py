@@ -30,9 +30,9 @@ PAGE_FIT = (Path(__file__).parent / "page_fit.js").read_text(encoding="utf-8")
 LANGS = ["zh", "en"]
 READY = {"configured": True, "online": True, "paper": "ok", "cover_open": False, "error": None}
 MANAGE_PAGES = ["overview", "alerts", "reports", "complaints", "follow-ups", "call-backs",
-                "audit", "notifications", "config/services", "config/windows", "config/users",
-                "config/devices", "config/hours", "config/queue", "config/appointments",
-                "config/display", "config/supervision"]
+                "cases", "audit", "appointments", "notifications", "config/services",
+                "config/windows", "config/users", "config/devices", "config/hours",
+                "config/queue", "config/appointments", "config/display", "config/supervision"]
 
 
 class Fit:
@@ -180,6 +180,38 @@ def test_phone_page_fits(browser: Any, demo_hub: HubProcess, lang: str) -> None:
     assert page.evaluate("document.documentElement.classList.contains('large')")
     page.locator("#guide summary").click()
     fit.check(page, f"phone_{lang}_large_reloaded")
+    fit.assert_none()
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_booking_and_case_pages_fit(browser: Any, demo_hub: HubProcess, lang: str) -> None:
+    """The citizen's other phone pages: booking (/book) and following a case (/c)."""
+    fit = Fit(scrolls=True)
+    page = open_page(browser, 390, 844, f"{demo_hub.url}/book", touch=True)
+    page.wait_for_selector("[data-service='household']", timeout=20_000)
+    if lang == "en":
+        page.locator("#lang").click()
+        page.wait_for_selector("html[lang='en']")
+    fit.check(page, f"book_{lang}_services")
+    page.locator("[data-service='household']").click()
+    page.wait_for_selector("#step-slot:not([hidden]) #slots [data-slot]", timeout=20_000)
+    page.locator("#guide summary").click()
+    fit.check(page, f"book_{lang}_slots")
+    page.locator("#slots [data-slot]:not([disabled])").last.click()
+    page.wait_for_selector("#step-phone:not([hidden])")
+    fit.check(page, f"book_{lang}_phone")
+    page.goto(f"{demo_hub.url}/c")
+    page.wait_for_selector("#lookup", timeout=20_000)
+    if lang == "en":
+        page.locator("#lang").click()
+        page.wait_for_selector("html[lang='en']")
+    page.fill("#number", "C2026-000004")  # the demo's 全程代理 case, past review
+    page.fill("#phone", "13800138014")
+    page.locator("#go").click()
+    page.wait_for_selector("#case:not([hidden])", timeout=20_000)
+    fit.check(page, f"case_{lang}_found")
     fit.assert_none()
     assert page.errors == []
     page.context.close()
