@@ -229,6 +229,10 @@ SCHEMAS: dict[str, Schema] = {
         # 按期办结率 per service of the 承诺件 due in the period, then the total
         "cases": array(obj({"service": S, "name": TEXT, "due": I, "on_time": I, "late": I,
                             "overdue": I, "pending": I, "rate": null(N)})),
+        # … and per window they were opened at (null: not at a window)
+        "cases_by_window": array(obj({"window": null(I), "name": TEXT, "due": I, "on_time": I,
+                                      "late": I, "overdue": I, "pending": I,
+                                      "rate": null(N)})),
         "charts": obj({"per_hour": array(HOUR), "wait_buckets": array(BUCKET),
                        "per_day": array(obj({"day": DAY, "tickets": I, "served": I,
                                              "satisfaction_rate": null(N)}))})}),

@@ -124,7 +124,7 @@ class _Walk:
     per_hour: dict[int, int] = field(default_factory=dict)
     per_day: dict[date, Tally] = field(default_factory=dict)
     complaints: dict[str, tuple[date, date | None]] = field(default_factory=dict)  # due, answer
-    # 承诺件: id -> [service, due day, 办结 day]
+    # 承诺件: id -> [service, due day, 办结 day, window opened at]
     cases: dict[str, list[Any]] = field(default_factory=dict)
 
     def day(self, at: datetime) -> date:
@@ -249,21 +249,22 @@ def _complaint(walk: _Walk, event: sv.ComplaintRecorded | sv.ComplaintAnswered,
 def _case(walk: _Walk, event: cs.CaseOpened | cs.CaseAdvanced, day: date) -> None:
     if isinstance(event, cs.CaseOpened):
         if event.kind == "promised":
-            walk.cases[event.case] = [event.service, event.due_on, None]
+            walk.cases[event.case] = [event.service, event.due_on, None, event.window]
     elif event.stage == cs.DONE and event.case in walk.cases:
         walk.cases[event.case][2] = walk.cases[event.case][2] or day
 
 
-def on_time_rows(walk: _Walk, today: date | None) -> list[dict[str, Any]]:
-    """按期办结率 per service of the 承诺件 due within the report's days: done by the due
-    day (on_time), done after it (late), open past it (overdue), open and not yet due
-    (pending, not judged); rate = on_time / (due - pending)."""
-    rows: dict[str, dict[str, Any]] = {}
-    for service, due_on, done_on in walk.cases.values():
+def _on_time_tally(walk: _Walk, today: date | None, by: int) -> dict[Any, dict[str, int]]:
+    """The 承诺件 due within the report's days, by service (by=0) or window (by=3):
+    done by the due day (on_time), done after it (late), open past it (overdue), open
+    and not yet due (pending, not judged)."""
+    rows: dict[Any, dict[str, int]] = {}
+    for case in walk.cases.values():
+        due_on, done_on = case[1], case[2]
         if not walk.inside(due_on):
             continue
-        row = rows.setdefault(service, {"due": 0, "on_time": 0, "late": 0, "overdue": 0,
-                                        "pending": 0})
+        row = rows.setdefault(case[by], {"due": 0, "on_time": 0, "late": 0, "overdue": 0,
+                                         "pending": 0})
         row["due"] += 1
         if done_on is not None:
             row["on_time" if done_on <= due_on else "late"] += 1
@@ -271,21 +272,44 @@ def on_time_rows(walk: _Walk, today: date | None) -> list[dict[str, Any]]:
             row["overdue"] += 1
         else:
             row["pending"] += 1
+    return rows
+
+
+def _rate(row: dict[str, int]) -> float | None:
+    judged = row["due"] - row["pending"]
+    return round(row["on_time"] / judged, 4) if judged else None
+
+
+def on_time_rows(walk: _Walk, today: date | None) -> list[dict[str, Any]]:
+    """按期办结率 per service (rate = on_time / (due - pending)), then the total."""
+    rows = _on_time_tally(walk, today, 0)
     found = []
     config = walk.config
     order = [s.id for s in config.services] if config else []
     for service in sorted(rows, key=lambda s: (order.index(s) if s in order else 999, s)):
         row = rows[service]
-        judged = row["due"] - row["pending"]
         known = config.service(service) if config else None
         found.append({"service": service,
                       "name": known.name.to_dict() if known else {"zh": service, "en": service},
-                      **row, "rate": round(row["on_time"] / judged, 4) if judged else None})
+                      **row, "rate": _rate(row)})
     total = {key: sum(r[key] for r in found) for key in
              ("due", "on_time", "late", "overdue", "pending")}
-    judged = total["due"] - total["pending"]
     found.append({"service": "", "name": {"zh": "合计", "en": "Total"}, **total,
-                  "rate": round(total["on_time"] / judged, 4) if judged else None})
+                  "rate": _rate(total)})
+    return found
+
+
+def on_time_by_window(walk: _Walk, today: date | None) -> list[dict[str, Any]]:
+    """按期办结率 per window the 承诺件 were opened at (window None: opened away from a
+    window, e.g. by a manager)."""
+    rows = _on_time_tally(walk, today, 3)
+    found = []
+    for window in sorted(rows, key=lambda w: (w is None, w or 0)):
+        known = walk.config.window(window) if walk.config and window is not None else None
+        name = known.name.to_dict() if known else (
+            {"zh": f"{window}号窗口", "en": f"Window {window}"} if window is not None
+            else {"zh": "非窗口受理", "en": "Not at a window"})
+        found.append({"window": window, "name": name, **rows[window], "rate": _rate(rows[window])})
     return found
 
 
@@ -342,6 +366,7 @@ def build_report(events: Iterable[ev.Event], start: date, end: date,
         "attendance": attendance,
         "ranking": {"windows": ranking(windows, "id"), "clerks": ranking(clerks, "username")},
         "cases": on_time_rows(walk, today),  # 按期办结率
+        "cases_by_window": on_time_by_window(walk, today),
         "charts": {
             "per_hour": [{"hour": h, "tickets": n} for h, n in sorted(walk.per_hour.items())],
             "wait_buckets": wait_buckets(walk.total.waits),

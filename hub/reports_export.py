@@ -89,12 +89,17 @@ def table(report: dict[str, Any], name: str) -> tuple[list[str], list[list[Any]]
                              percent(r["satisfaction_rate"]), r["complaints"],
                              "优秀" if r["excellent"] else ""])
         return ["类别", "名次", "编号", "名称", "得分", "办结", "满意率(%)", "投诉", "评比"], rows
-    if name == "cases":
-        return (["事项编号", "事项名称", "到期承诺件", "按期办结", "逾期办结", "超期未办结",
+    if name == "cases":  # per service (with the total), then per window
+        def counts(r: dict[str, Any]) -> list[Any]:
+            return [r["due"], r["on_time"], r["late"], r["overdue"], r["pending"],
+                    percent(r["rate"])]
+
+        return (["按", "编号", "名称", "到期承诺件", "按期办结", "逾期办结", "超期未办结",
                  "未到期", "按期办结率(%)"],
-                [[r["service"] or "全部", _name(r["name"]), r["due"], r["on_time"], r["late"],
-                  r["overdue"], r["pending"], percent(r["rate"])]
-                 for r in report.get("cases", [])])
+                [["事项", r["service"] or "全部", _name(r["name"]), *counts(r)]
+                 for r in report.get("cases", [])] +
+                [["窗口", r["window"] if r["window"] is not None else "", _name(r["name"]),
+                  *counts(r)] for r in report.get("cases_by_window", [])])
     raise ValueError(f"no table {name!r}; choose from {', '.join(TABLES)}")
 
 

@@ -24,7 +24,7 @@
       rp_levels: "评价分布", rp_by_window: "各窗口满意率(%)",
       rp_first_in: "首次签到", rp_last_out: "最后签退", rp_late: "迟到", rp_early: "早退", yes: "是", no: "否",
       rp_downloaded: "已导出 {name}",
-      rp_cases: "按期办结率（承诺件，按承诺办结日期落在本期计）", rp_cases_due: "到期承诺件", rp_cases_on_time: "按期办结",
+      rp_cases: "按期办结率（承诺件，按承诺办结日期落在本期计）", rp_cases_windows: "按期办结率（按受理窗口）", rp_cases_due: "到期承诺件", rp_cases_on_time: "按期办结",
       rp_cases_late: "逾期办结", rp_cases_overdue: "超期未办结", rp_cases_pending: "未到期在办", rp_cases_rate: "按期办结率",
       tbl_cases: "按期办结",
       rp_definitions: "说明：等候 = 取号至首次呼叫；办理 = 开始办理至办结；P90 为第 90 百分位（最近秩）；满意率 = 基本满意及以上占评价数；按期回访 = 差评在期限（15 个工作日）内完成回访；迟到/早退按首次签到、最后签退与办公时间比较；得分 = 满意率×60 + 办结量÷最高办结量×40 − 投诉×5。",
@@ -46,7 +46,7 @@
       rp_levels: "Ratings", rp_by_window: "Satisfaction by window (%)",
       rp_first_in: "First sign-in", rp_last_out: "Last sign-out", rp_late: "Late", rp_early: "Left early", yes: "yes", no: "no",
       rp_downloaded: "Exported {name}",
-      rp_cases: "On-time completion (committed cases due in the period)", rp_cases_due: "Due", rp_cases_on_time: "On time",
+      rp_cases: "On-time completion (committed cases due in the period)", rp_cases_windows: "On-time completion by window opened at", rp_cases_due: "Due", rp_cases_on_time: "On time",
       rp_cases_late: "Done late", rp_cases_overdue: "Overdue, open", rp_cases_pending: "Open, not yet due", rp_cases_rate: "On-time rate",
       tbl_cases: "cases",
       rp_definitions: "Wait = ticket to first call; handling = start to completion; P90 = 90th percentile (nearest rank); satisfaction = share rated fairly satisfied or better; in time = bad rating called back within its deadline (15 working days); late/early = first sign-in and last sign-out against opening hours; score = 60 × satisfaction + 40 × completed ÷ most completed − 5 × complaints.",
@@ -134,6 +134,14 @@
     return first.concat(figures.map(([label, get, cls]) => [label(), get, cls]));
   }
 
+  // The columns of a 按期办结率 table, after its first (service or window).
+  function caseColumns(first) {
+    return [[first, (r) => M.name(r.name)], [t("rp_cases_due"), (r) => r.due, "num"],
+      [t("rp_cases_on_time"), (r) => r.on_time, "num"], [t("rp_cases_late"), (r) => r.late, "num"],
+      [t("rp_cases_overdue"), (r) => r.overdue, "num"], [t("rp_cases_pending"), (r) => r.pending, "num"],
+      [t("rp_cases_rate"), (r) => M.percent(r.rate), "num"]];
+  }
+
   function kpi(label, value, id) {
     return h("div", {class: "kpi", "data-kpi": id}, h("span", {}, label), h("b", {}, value));
   }
@@ -176,13 +184,10 @@
         h("div", {class: "card"}, h("h2", {}, t("rp_clerks")), M.table(columns([
           [t("col_clerk"), (r) => r.name]]).concat([[t("rp_attendance"),
           (r) => `${r.attendance.days}/${r.attendance.late}/${r.attendance.early_leave}`, "num"]]), report.clerks, {class: "rp-clerks"})),
-        // 按期办结率: the 承诺件 due within the period, per service, then the total.
-        h("div", {class: "card"}, h("h2", {}, t("rp_cases")), M.table([
-          [t("col_service"), (r) => M.name(r.name)], [t("rp_cases_due"), (r) => r.due, "num"],
-          [t("rp_cases_on_time"), (r) => r.on_time, "num"], [t("rp_cases_late"), (r) => r.late, "num"],
-          [t("rp_cases_overdue"), (r) => r.overdue, "num"], [t("rp_cases_pending"), (r) => r.pending, "num"],
-          [t("rp_cases_rate"), (r) => M.percent(r.rate), "num"],
-        ], (report.cases || []).filter((r) => r.due), {class: "rp-cases"})),
+        // 按期办结率: the 承诺件 due within the period, per service with the total, then per
+        // window they were opened at.
+        h("div", {class: "card"}, h("h2", {}, t("rp_cases")), M.table(caseColumns(t("col_service")), (report.cases || []).filter((r) => r.due), {class: "rp-cases"})),
+        h("div", {class: "card"}, h("h2", {}, t("rp_cases_windows")), M.table(caseColumns(t("col_window")), (report.cases_by_window || []).filter((r) => r.due), {class: "rp-cases-windows"})),
         h("div", {class: "card"}, h("h2", {}, t("rp_attendance_detail")), M.table([
           [t("rp_date"), (a) => a.day], [t("col_clerk"), (a) => a.name],
           [t("rp_first_in"), (a) => M.time(a.first_sign_in)], [t("rp_last_out"), (a) => M.time(a.last_sign_out)],

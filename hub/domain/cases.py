@@ -149,6 +149,7 @@ class CaseOpened(ev.Event):
     ticket_number: str = ""
     phone: str = field(default="", repr=False)  # masked on the wire (wire.payload)
     note: str = ""
+    window: int | None = None  # where it was opened: the opening clerk's window, if any
 
 
 @ev.event
@@ -314,9 +315,14 @@ def _open_case(d: rules.Decision, c: OpenCase) -> None:
     d.emit(CaseOpened, case=case_id, number=number, kind=c.kind, service=service.id,
            stages=stages, due_on=add_working_days(d.config.hours, today, days), days=days,
            holder=d.context.actor, ticket_number=ticket.number if ticket else "",
-           phone=phone, note=_note(c.note))
+           phone=phone, note=_note(c.note), window=_clerk_window(d))
     if immediate:
         d.emit(CaseAdvanced, case=case_id, number=number, stage=DONE, note="即办件")
+
+
+def _clerk_window(d: rules.Decision) -> int | None:
+    """The window the acting clerk is signed in at (按期办结率 per window counts it)."""
+    return next((w.id for w in d.state.windows.values() if w.clerk == d.context.actor), None)
 
 
 @rules._on(AdvanceCase)

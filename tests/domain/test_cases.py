@@ -323,3 +323,27 @@ def test_case_events_reach_staff_only_with_the_phone_masked(day: Day) -> None:
         staff = payload(event, TO_STAFF)
         assert staff["data"]["phone"] == "138****8000" and PHONE not in str(staff)
         assert payload(event, TO_PUBLIC)["data"] == {}  # nothing public, were it asked
+
+
+def test_the_report_counts_on_time_completion_per_window_opened_at(
+        make_day: Any, demo_config: dict[str, Any], clock: Any) -> None:
+    from hub.reports import build_report
+
+    demo_config["cases"] = {"default_days": 3}
+    day = staffed(make_day(demo_config))  # Tuesday 14 Oct 2025: 3 days -> Friday 17 Oct
+    day.sign_in(4, CLERK)
+    done, overdue = (open_case(day, service="household") for _ in range(2))
+    away = open_case(day, service="household", actor="boss")  # a manager, at no window
+    assert (done.id, away.id) != (None, None)
+    for stage in ("review", "done"):
+        day.run(cs.AdvanceCase(done.number, stage), CLERK)
+    opened = [e for e in day.journal if isinstance(e, cs.CaseOpened)]
+    assert [e.window for e in opened] == [4, 4, None]
+    report = build_report(day.journal, date(2025, 10, 1), date(2025, 10, 31),
+                          date(2025, 10, 20))
+    rows = {r["window"]: r for r in report["cases_by_window"]}
+    assert {k: rows[4][k] for k in ("due", "on_time", "overdue", "rate")} == {
+        "due": 2, "on_time": 1, "overdue": 1, "rate": 0.5}
+    assert (rows[None]["due"], rows[None]["overdue"], rows[None]["name"]["zh"]) == (
+        1, 1, "非窗口受理")
+    assert overdue.done_on is None
