@@ -448,6 +448,19 @@ def _verify_code(state: CenterState, event: BookingCodeIssued) -> list[notify.No
 notify.POLICY[BookingCodeIssued] = _verify_code
 
 
+def _moved(state: CenterState, event: AppointmentRescheduled) -> list[notify.Notice]:
+    """A moved appointment is confirmed by text, as a booked one is: same code, new time."""
+    appointment = state.appointments.get(event.appointment)
+    if appointment is None or not appointment.phone:
+        return []
+    return [notify.Notice("booking_code", appointment.phone, {
+        "code": event.code, "service": event.service, "day": event.day.isoformat(),
+        "time": f"{event.slot_start:%H:%M}"}, f"booking_code:{event.appointment}:{event.seq}")]
+
+
+notify.POLICY[AppointmentRescheduled] = _moved
+
+
 # --------------------------------------------------------------------------- fold
 
 

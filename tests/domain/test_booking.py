@@ -261,8 +261,15 @@ def test_reschedule_and_cancel_by_code_and_phone(day: Day) -> None:
     day.refuse(ap.Reschedule(booked.code, "13900139000", WEDNESDAY, time(9)), "mobile",
                "unknown_appointment")
     moved = day.run(ap.Reschedule(booked.code, PHONE, WEDNESDAY, time(9)), "mobile")
-    assert [(type(e), e.day, e.slot_start) for e in moved] == [  # type: ignore[attr-defined]
+    assert [(type(e), e.day, e.slot_start) for e in moved  # type: ignore[attr-defined]
+            if isinstance(e, ap.AppointmentRescheduled)] == [
         (ap.AppointmentRescheduled, WEDNESDAY, time(9))]
+    # The new time is texted, with the same code (a confirmation like the booking's).
+    (texted,) = [day.state.outbox.pending[e.notification] for e in moved
+                 if isinstance(e, ev.NotificationQueued)]
+    assert (texted.template, texted.phone, texted.params["code"], texted.params["day"],
+            texted.params["time"]) == ("booking_code", PHONE, booked.code,
+                                       WEDNESDAY.isoformat(), "09:00")
     appointment = day.state.appointments[booked.appointment]
     assert (appointment.day, appointment.slot_start, appointment.code) == (
         WEDNESDAY, time(9), booked.code)
