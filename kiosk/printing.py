@@ -18,6 +18,7 @@ from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
 NUMBER_SCALE = 4
+REPRINT_MARK = "补打 REPRINT"
 SERVICE_SCALE = 2
 MATERIALS_SHOWN = 3
 
@@ -349,6 +350,7 @@ def slip_layout(slip: TicketSlip) -> tuple[Block, ...]:
     hint = materials_hint(slip.materials)
     blocks: list[Block | None] = [
         TextLine(slip.center_name, bold=True),
+        TextLine(REPRINT_MARK, scale=SERVICE_SCALE, bold=True) if slip.reprinted_at else None,
         TextLine("  ".join(tags), bold=True) if tags else None,
         TextLine(slip.number, scale=NUMBER_SCALE, bold=True),
         TextLine(slip.service_name, scale=SERVICE_SCALE),
@@ -357,6 +359,7 @@ def slip_layout(slip: TicketSlip) -> tuple[Block, ...]:
         TextLine(f"前面还有 {slip.ahead} 人"),
         *(TextLine(line) for line in wait_lines(slip)),
         TextLine(f"取号时间：{slip.issued_at:%Y-%m-%d %H:%M}"),
+        TextLine(f"补打时间：{slip.reprinted_at:%Y-%m-%d %H:%M}") if slip.reprinted_at else None,
         QrCode(slip.track_url),
         TextLine("扫码查看排队进度 Scan to follow your turn"),
         TextLine(hint, align="left") if hint else None,
