@@ -230,6 +230,79 @@ def _parse_time(value: object, field: str = "issued_at") -> datetime:
     return parsed
 
 
+# -- paper -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperWidth:
+    """A thermal paper roll: ``columns`` of Font A (12 dots) on ``dots`` printable
+    dots; a Chinese character takes two columns. ``qr_module`` is the largest QR
+    module, in dots, for a short tracking link."""
+
+    mm: int
+    columns: int
+    dots: int
+    qr_module: int
+
+
+PAPER_WIDTHS: dict[int, PaperWidth] = {
+    58: PaperWidth(mm=58, columns=32, dots=384, qr_module=5),
+    80: PaperWidth(mm=80, columns=48, dots=576, qr_module=6),
+}
+DEFAULT_PAPER_MM = 80
+
+
+def paper_width(value: object) -> PaperWidth:
+    """The paper for a setting such as ``58``, ``"80"`` or ``"58mm"``; ``ValueError`` if none."""
+    if isinstance(value, PaperWidth):
+        return value
+    text = str(value).strip().lower().removesuffix("mm").strip()
+    if not text.isdigit() or int(text) not in PAPER_WIDTHS:
+        raise ValueError(f"paper width must be 58 or 80 (mm), not {value!r}")
+    return PAPER_WIDTHS[int(text)]
+
+
+def text_columns(text: str) -> int:
+    """Columns ``text`` takes on the printer: 1 for ASCII, 2 for a character sent in
+    Chinese mode (every non-ASCII one: GB18030 prints it full width)."""
+    return sum(1 if character.isascii() else 2 for character in text)
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` columns: between any two Chinese
+    characters, at a space inside Latin words, and inside a word only when it is
+    longer than a line. No line starts or ends with a space."""
+    width = max(width, 2)
+    lines: list[str] = []
+    current = ""
+    for character in text:
+        if current and text_columns(current + character) > width:
+            head, space, tail = current.rpartition(" ")
+            if space and head.strip() and character != " " and character.isascii() \
+                    and tail.isascii():
+                lines.append(head.rstrip())
+                current = tail
+            else:
+                lines.append(current.rstrip())
+                current = ""
+        if character == " " and not current:
+            continue
+        current += character
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+def fit_scale(text: str, scale: int, columns: int) -> int:
+    """The largest scale up to ``scale`` at which the longest unbreakable part of
+    ``text`` (a Latin word or number, or one Chinese character) fits on a line."""
+    words = re.split(r"[^\x21-\x7e]+", text)
+    longest = max([len(word) for word in words] + [2 if not text.isascii() else 1])
+    while scale > 1 and longest * scale > columns:
+        scale -= 1
+    return scale
+
+
 # -- layout ------------------------------------------------------------------
 
 Align = Literal["left", "center"]

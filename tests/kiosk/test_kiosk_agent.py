@@ -159,6 +159,7 @@ def agent_args(**overrides: Any) -> argparse.Namespace:
     ({"hub": "127.0.0.1:8600"}, "--hub must be a URL"),
     ({"printer": "lp0"}, "--printer: bad printer spec"),
     ({"size": "big"}, "--size must look like 1080x1920"),
+    ({"paper": "76"}, "--paper: paper width must be 58 or 80"),
     ({"status_every": -1.0}, "--status-every must be more than 0"),
 ])
 def test_bad_arguments_stop_the_agent_with_one_line(overrides: dict[str, Any],

@@ -112,7 +112,7 @@ def test_stream_starts_with_init_and_ends_with_a_cut(slip: TicketSlip) -> None:
 
 
 def test_separator_follows_the_paper_width(slip: TicketSlip) -> None:
-    narrow = parse_escpos(render_slip(slip, columns=32))
+    narrow = parse_escpos(render_slip(slip, paper=58))
     rules = [t.text for t in narrow if t.name == "text" and not t.chinese and set(t.text) == {"-"}]
     assert rules == ["-" * 32, "-" * 32]
 
