@@ -268,10 +268,15 @@ def text_columns(text: str) -> int:
     return sum(1 if character.isascii() else 2 for character in text)
 
 
+_NO_LINE_START = frozenset("，。、；：！？）】」』》〉”’%,.;:!?)]")
+_NO_LINE_END = frozenset("（【「『《〈“‘([")
+
+
 def wrap_columns(text: str, width: int) -> list[str]:
     """Break ``text`` into lines of at most ``width`` columns: between any two Chinese
     characters, at a space inside Latin words, and inside a word only when it is
-    longer than a line. No line starts or ends with a space."""
+    longer than a line. No line starts or ends with a space, none starts with a
+    closing mark (，。）…) or ends with an opening one (（“…)."""
     width = max(width, 2)
     lines: list[str] = []
     current = ""
@@ -283,8 +288,16 @@ def wrap_columns(text: str, width: int) -> list[str]:
                 lines.append(head.rstrip())
                 current = tail
             else:
-                lines.append(current.rstrip())
-                current = ""
+                # 禁则: a closing mark never starts a line, an opening one never ends one.
+                carry = 0
+                if width >= 6 and len(current) > 1 and character in _NO_LINE_START:
+                    carry = 1
+                while width >= 6 and len(current) > carry + 1 \
+                        and current[-1 - carry] in _NO_LINE_END:
+                    carry += 1
+                carry = min(carry, 2)
+                head, current = current[: len(current) - carry], current[len(current) - carry :]
+                lines.append(head.rstrip())
         if character == " " and not current:
             continue
         current += character

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.escpos_ticket import qr_module_dots, render_slip, status_request
 from kiosk.printers import open_printer
@@ -151,6 +153,9 @@ def test_wrapping_rules() -> None:
     assert wrap_columns("不动产登记", 4) == ["不动", "产登", "记"]
     assert wrap_columns("A" * 10, 4) == ["AAAA", "AAAA", "AA"]
     assert wrap_columns("", 8) == [""]
+    # 禁则: no line starts with a closing mark or ends with an opening one.
+    assert wrap_columns("一二三四，五六", 8) == ["一二三", "四，五六"]
+    assert wrap_columns("一二三（四五）", 8) == ["一二三", "（四五）"]
 
 
 @pytest.mark.parametrize("value", [58, "80", "58mm", " 80 MM "])
@@ -164,3 +169,12 @@ def test_other_paper_widths_are_refused(value: object) -> None:
         paper_width(value)
     with pytest.raises(ValueError, match="58 or 80"):
         open_printer("tcp:127.0.0.1:9100", paper=value)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="一二三四五，。（）、：A bc-12", max_size=60),
+       width=st.integers(min_value=2, max_value=48))
+def test_wrapping_never_cuts_or_loses_a_character(text: str, width: int) -> None:
+    lines = wrap_columns(text, width)
+    assert all(text_columns(line) <= width and line == line.strip() for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
