@@ -298,11 +298,12 @@ def wrap_columns(text: str, width: int) -> list[str]:
                 carry = min(carry, 2)
                 head, current = current[: len(current) - carry], current[len(current) - carry :]
                 lines.append(head.rstrip())
+                current = current.lstrip()
         if character == " " and not current:
             continue
         current += character
-    if current or not lines:
-        lines.append(current)
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
     return lines
 
 
