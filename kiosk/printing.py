@@ -51,8 +51,8 @@ class TicketSlip:
     complaint_phone: str
     priority_label: str | None
     appointment: bool
-    # The honest state in words when there is more to say than minutes (暂无窗口办理，
-    # 请咨询导服台 / 13:30 恢复办理… / 今日下班前可能无法办理); printed under the wait.
+    # From pages older than ``wait``: the honest state in words (暂无窗口办理，请咨询导服台 /
+    # 13:30 恢复办理… ); printed under the minutes, and ignored when ``wait`` is given.
     wait_note: str | None = None
     # The hub's wait for this ticket (views.wait_view): the slip words it as the
     # kiosk's screen does (马上办理, 暂无窗口办理…, 13:30 恢复办理…, 约 N 分钟, a range).
