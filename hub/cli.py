@@ -328,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--printer", default="none",
                        help="tcp:HOST:9100 | usb:VID:PID | serial:/dev/ttyS0 | file:/dev/usb/lp0 "
                             "| cups:NAME | none")
+    kiosk.add_argument("--paper", default=os.environ.get("JIAOHAO_PAPER", "80"),
+                       help="the printer's paper width in mm: 80 (48 columns, 576 dots) "
+                            "or 58 (32 columns, 384 dots); default $JIAOHAO_PAPER or 80")
     kiosk.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     kiosk.add_argument("--size", help="window size WxH (default 1080x1920, a portrait kiosk)")
     kiosk.add_argument("--status-every", dest="status_every", type=float, default=10.0,

@@ -21,6 +21,7 @@ import requests
 from hub.agent import AgentError, HealthReporter, check_hub_url, open_window, page_url, wait_for_hub
 from kiosk.bridge import KioskBridge, StatusWatcher
 from kiosk.printers import open_printer
+from kiosk.printing import DEFAULT_PAPER_MM, paper_width
 
 log = logging.getLogger(__name__)
 TITLE = "取号机 Kiosk"
@@ -89,7 +90,11 @@ def main(args: argparse.Namespace) -> int:
     """Run the kiosk until its window is closed."""
     hub = check_hub_url(args.hub)
     try:
-        printer = open_printer(args.printer)
+        paper = paper_width(getattr(args, "paper", None) or DEFAULT_PAPER_MM)
+    except ValueError as error:
+        raise AgentError(f"--paper: {error}") from None
+    try:
+        printer = open_printer(args.printer, paper=paper)
     except ValueError as error:
         raise AgentError(f"--printer: {error}") from None
     size = _size(getattr(args, "size", None))
@@ -111,7 +116,7 @@ def main(args: argparse.Namespace) -> int:
         to_page.start()
         watcher.start()
 
-    log.info("kiosk: hub %s, printer %s", hub, args.printer)
+    log.info("kiosk: hub %s, printer %s, %d mm paper", hub, args.printer, paper.mm)
     open_window(TITLE, page_url(hub, "/kiosk", args.token), fullscreen=not args.windowed,
                 size=size, js_api=bridge, on_started=started)
     watcher.stopping.set()

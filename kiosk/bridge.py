@@ -15,6 +15,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from kiosk.printers import NoPrinter
@@ -22,6 +24,12 @@ from kiosk.printing import PrinterError, PrinterStatus, SlipError, TicketPrinter
 
 log = logging.getLogger(__name__)
 StatusListener = Callable[[dict[str, Any]], None]
+Clock = Callable[[], datetime]
+
+
+def local_now() -> datetime:
+    """The kiosk's clock, as an aware local time."""
+    return datetime.now().astimezone()
 
 
 def status_dict(printer: TicketPrinter, status: PrinterStatus) -> dict[str, Any]:
@@ -37,8 +45,9 @@ class KioskBridge:
     the agent's watcher at a steady pace.
     """
 
-    def __init__(self, printer: TicketPrinter) -> None:
+    def __init__(self, printer: TicketPrinter, *, clock: Clock = local_now) -> None:
         self._printer = printer
+        self._clock = clock
         self._lock = threading.Lock()  # one print at a time: a reprint must not interleave
         self._last: TicketSlip | None = None
         self._last_printed = False
@@ -58,12 +67,17 @@ class KioskBridge:
         return self._print(slip)
 
     def reprint_last(self) -> dict[str, Any]:
-        """Print the last ticket again (staff only: the page hides it behind a long press)."""
+        """Print the last ticket again (staff only: the page hides it behind a long press).
+
+        The slip says 补打 (reprint) and when, in the time zone it was issued in,
+        so a second slip with the same number is not taken for a second ticket.
+        """
         slip = self._last
         if slip is None:
             return {"ok": False, "status": self._status, "message": "还没有号票 / no ticket yet"}
         log.info("reprinting ticket %s", slip.number)
-        return self._print(slip)
+        at = self._clock().astimezone(slip.issued_at.tzinfo)
+        return self._print(replace(slip, reprinted_at=at))
 
     def last_ticket(self) -> dict[str, Any] | None:
         """The number of the last ticket handed over, and whether it came out."""

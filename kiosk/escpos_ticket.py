@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import qrcode
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 
@@ -18,11 +19,15 @@ from kiosk.printing import (
     Align,
     Block,
     Paper,
+    PaperWidth,
     PrinterStatus,
     QrCode,
     TextLine,
     TicketSlip,
+    fit_scale,
+    paper_width,
     slip_layout,
+    wrap_columns,
 )
 
 # FS & / FS . switch a Chinese-capable printer into and out of its double-byte
@@ -31,29 +36,48 @@ from kiosk.printing import (
 CHINESE_MODE_ON = b"\x1c\x26"
 CHINESE_MODE_OFF = b"\x1c\x2e"
 
-# Font A on an 80 mm printer: 48 ASCII columns, 24 Chinese characters.
-DEFAULT_COLUMNS = 48
-QR_MODULE_DOTS = 6
+# The QR code takes at most this share of the paper's width, quiet zone included.
+QR_MAX_SHARE = 0.6
+QR_MIN_MODULE = 3
+
+
+def qr_module_dots(data: str, paper: PaperWidth) -> int:
+    """The QR module size in dots: the paper's size for a short link, smaller for a
+    long one so the code (and its 4-module quiet zone each side) fits the paper."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(data.encode("utf-8"), optimize=0)  # byte mode, as the printer encodes it
+    code.make(fit=True)
+    room = int(paper.dots * QR_MAX_SHARE) // (code.modules_count + 8)
+    return max(QR_MIN_MODULE, min(paper.qr_module, room))
 
 
 class _EscposWriter:
-    """Writes blocks to a python-escpos printer, sending a style only when it changes."""
+    """Writes blocks to a python-escpos printer, sending a style only when it changes.
 
-    def __init__(self, printer: Dummy, columns: int) -> None:
+    Text is wrapped to the paper's columns at its scale (and a scale too big for
+    the paper is made smaller), so the printer never breaks a line itself: its own
+    wrap can split a Chinese character and cut a word anywhere.
+    """
+
+    def __init__(self, printer: Dummy, paper: PaperWidth) -> None:
         self._printer = printer
-        self._columns = columns
+        self._paper = paper
+        self._columns = paper.columns
         self._align: Align | None = None
         self._bold: bool | None = None
         self._scale: int | None = None
 
     def write(self, block: Block) -> None:
         if isinstance(block, TextLine):
-            self._style(block.align, block.bold, block.scale)
-            self._text_line(block.text)
+            scale = fit_scale(block.text, block.scale, self._columns)
+            self._style(block.align, block.bold, scale)
+            for line in wrap_columns(block.text, self._columns // scale):
+                self._text_line(line)
         elif isinstance(block, QrCode):
             self._style("center", False, 1)
             # native: the printer draws the code itself (GS ( k): sharp, and a few bytes.
-            self._printer.qr(block.data, native=True, size=QR_MODULE_DOTS, ec=QR_ECLEVEL_M)
+            size = qr_module_dots(block.data, self._paper)
+            self._printer.qr(block.data, native=True, size=size, ec=QR_ECLEVEL_M)
         else:
             self._style("center", False, 1)
             self._text_line("-" * self._columns)
@@ -78,19 +102,20 @@ class _EscposWriter:
         self._printer.ln()
 
 
-def render_slip(slip: TicketSlip, *, columns: int = DEFAULT_COLUMNS) -> bytes:
+def render_slip(slip: TicketSlip, *, paper: PaperWidth | int = 80) -> bytes:
     """Return the ESC/POS byte stream that prints ``slip`` and cuts the paper.
 
     The same slip always gives the same bytes: nothing here reads the clock.
-    ``columns`` is the printer's line width in ASCII characters (48 on 80 mm
-    paper, 32 on 58 mm); it only sizes the separator lines.
+    ``paper`` is the roll: 80 (mm: 48 columns, 576 dots) or 58 (32 columns,
+    384 dots); lines are wrapped and the QR code sized for it.
     """
+    paper = paper_width(paper)
     printer = Dummy()
     printer.hw("INIT")
     # ASCII goes out through python-escpos' text(); pin its code page now, so the
     # ESC t comes first and its "magic" encoder never switches pages mid-ticket.
     printer.magic.force_encoding("CP437")
-    writer = _EscposWriter(printer, columns)
+    writer = _EscposWriter(printer, paper)
     for block in slip_layout(slip):
         writer.write(block)
     printer.cut()

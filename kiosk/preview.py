@@ -150,11 +150,12 @@ def render_preview_image(
         regular = bold = (font_path, 0)
         if not renders_glyph(_load(font_path, 0, 24), _PROBE):
             raise FontNotFoundError(f"font {font_path} has no Chinese glyphs")
-    # The printer fills its whole 576-dot line with 24 Chinese characters; keep a
-    # thin margin and otherwise the same 24 per line, so lines break where they will.
+    # The printer fills its whole line with one Chinese character per 24 dots (24
+    # on 576-dot 80 mm paper, 16 on 384-dot 58 mm); keep a thin margin and
+    # otherwise as many per line, so lines break where they will.
     margin = width_px // 48
     inner = width_px - 2 * margin
-    fonts = _Fonts(regular, bold, base_size=inner // 24)
+    fonts = _Fonts(regular, bold, base_size=inner // max(8, width_px // 24))
 
     # Lay out first to learn the height, then draw.
     texts: list[tuple[int, int, str, ImageFont.FreeTypeFont]] = []  # top, left, line, font

@@ -33,10 +33,12 @@ from kiosk.printing import (
     NOT_RESPONDING,
     OFFLINE,
     WRITE_FAILED,
+    PaperWidth,
     PrinterError,
     PrinterStatus,
     TicketPrinter,
     TicketSlip,
+    paper_width,
 )
 
 logger = logging.getLogger(__name__)
@@ -147,17 +149,23 @@ def _hex(text: str, spec: str) -> int:
     return int(digits, 16)
 
 
-def open_printer(spec: str, *, timeout: float = 3.0, status_timeout: float = 1.0) -> TicketPrinter:
+def open_printer(
+    spec: str, *, timeout: float = 3.0, status_timeout: float = 1.0,
+    paper: PaperWidth | int | str = 80,
+) -> TicketPrinter:
     """Return the printer described by ``spec``; raise ``ValueError`` if it is malformed.
 
     Nothing is connected here: each print connects, so a kiosk starts even while
     its printer is off. ``timeout`` bounds connecting and sending, ``status_timeout``
-    how long to wait for the answer to a status query.
+    how long to wait for the answer to a status query. ``paper`` is the roll's
+    width in mm, 80 or 58: the slip is laid out for it.
     """
     parsed = parse_printer_spec(spec)
+    width = paper_width(paper)
     if parsed.kind == "none":
         return NoPrinter()
-    return EscposTicketPrinter(parsed, timeout=timeout, status_timeout=status_timeout)
+    return EscposTicketPrinter(parsed, timeout=timeout, status_timeout=status_timeout,
+                               paper=width)
 
 
 class NoPrinter:
@@ -175,8 +183,10 @@ class NoPrinter:
 class EscposTicketPrinter:
     """An ESC/POS printer reached through one python-escpos connection class."""
 
-    def __init__(self, spec: PrinterSpec, *, timeout: float, status_timeout: float) -> None:
+    def __init__(self, spec: PrinterSpec, *, timeout: float, status_timeout: float,
+                 paper: PaperWidth | None = None) -> None:
         self.spec = spec
+        self.paper = paper or paper_width(80)
         self._timeout = timeout
         self._status_timeout = status_timeout
         # One job at a time: a status poll must not interleave with a print.
@@ -184,7 +194,7 @@ class EscposTicketPrinter:
 
     def print_slip(self, slip: TicketSlip) -> None:
         """Print ``slip``; raise ``PrinterError`` if offline, out of paper or cut off."""
-        data = render_slip(slip)
+        data = render_slip(slip, paper=self.paper)
         with self._lock:
             if self.spec.kind in _BIDIRECTIONAL:
                 self._print(data)  # every socket, serial and USB call has its own timeout

@@ -526,7 +526,9 @@
     return {
       center_name: S.info ? S.info.center_name.zh : "",
       number: answer.number, ahead: answer.ahead, eta_minutes: answer.eta_minutes,
-      wait_note: slipWaitNote(answer.wait),
+      // The agent words the wait as this screen does (kiosk/printing.py wait_lines);
+      // wait_note is for agents older than the wait object.
+      wait: answer.wait || null, wait_note: slipWaitNote(answer.wait),
       issued_at: answer.issued_at, track_url: answer.track_url, id: answer.id,
       service_name: service.name.zh, service_name_en: service.name.en || null,
       materials: (service.guide && service.guide.materials) || [],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -57,7 +58,8 @@ def test_a_refused_printer_loses_nothing_and_the_reprint_comes_out_later(
         again = bridge.reprint_last()
         assert again["ok"] is True and again["status"]["error"] is None
         printer.wait_for_closed_connections(1)
-        assert render_slip(TicketSlip.from_json(slip_json)) in printer.received
+        reprinted = [t.text for t in parse_escpos(printer.received) if t.name == "text"]
+        assert "A012" in reprinted and "补打 REPRINT" in reprinted
     assert heard[-1]["error"] is None
     assert bridge.last_ticket() == {"number": "A012", "printed": True}
 
@@ -157,6 +159,7 @@ def agent_args(**overrides: Any) -> argparse.Namespace:
     ({"hub": "127.0.0.1:8600"}, "--hub must be a URL"),
     ({"printer": "lp0"}, "--printer: bad printer spec"),
     ({"size": "big"}, "--size must look like 1080x1920"),
+    ({"paper": "76"}, "--paper: paper width must be 58 or 80"),
     ({"status_every": -1.0}, "--status-every must be more than 0"),
 ])
 def test_bad_arguments_stop_the_agent_with_one_line(overrides: dict[str, Any],
@@ -168,3 +171,25 @@ def test_bad_arguments_stop_the_agent_with_one_line(overrides: dict[str, Any],
 def test_a_token_the_hub_refuses_stops_the_agent(demo_hub: HubProcess) -> None:
     with pytest.raises(AgentError, match="refused this kiosk's token"):
         main(agent_args(hub=demo_hub.url, token="dev.demo.not-a-real-token"))
+
+
+def test_a_reprint_says_reprint_and_when(
+    fake_printer: FakeEscposPrinter, slip_json: dict[str, Any],
+) -> None:
+    """The staff's 补打 prints the last ticket marked 补打 with the reprint time
+    (in the issuing time zone); the first print carries no such mark."""
+    reprint_at = datetime(2026, 11, 27, 2, 5, 40, tzinfo=UTC)  # 10:05 in China
+    bridge = KioskBridge(open_printer(f"tcp:127.0.0.1:{fake_printer.port}", timeout=2,
+                                      status_timeout=0.5), clock=lambda: reprint_at)
+    assert bridge.print_ticket(slip_json)["ok"] is True
+    assert bridge.reprint_last()["ok"] is True
+    fake_printer.wait_for_closed_connections(2)
+
+    first, again = ([t.text for t in parse_escpos(job) if t.name == "text"]
+                    for job in fake_printer.jobs)
+    assert not any("补打" in line for line in first)
+    assert "补打 REPRINT" in again
+    assert "补打时间：2026-11-27 10:05" in again
+    assert "取号时间：2026-11-27 09:41" in again  # still the ticket's own time
+    assert "A012" in again
+    assert bridge.last_ticket() == {"number": "A012", "printed": True}

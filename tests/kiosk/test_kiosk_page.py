@@ -306,6 +306,8 @@ def test_a_printer_fault_is_shown_and_the_ticket_stays_on_screen(
     assert slip.service_name == "个体工商户及企业开办" and slip.complaint_phone == "0311-12345"
     assert slip.track_url == f"{demo_hub.url}/t/{ticket_id(page)}"
     assert slip.materials[0] == "经营者身份证"
+    # The hub's wait goes with it, so the slip words it as this screen does.
+    assert slip.wait is not None and slip.wait.state == handed[0]["wait"]["state"]
 
     # Staff: hold the center's name for 3 s, then reprint the last ticket.
     box = page.locator("#staff-corner").bounding_box()
