@@ -8,6 +8,7 @@ report of that same part, so managers learn that the hall is mute.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -135,3 +136,47 @@ def test_the_hub_keeps_a_mute_hall_after_the_page_is_shown(hub: HubProcess) -> N
     send(hub, "hall-1", {"sound": {"sound": "ok"}, "message": ""})
     alerts = {a["id"] for a in get(hub, "/manage/alerts", manager)["alerts"]}
     assert "device_fault:hall-1:sound" not in alerts
+
+
+def device_report(hub: HubProcess, manager: str, device: str) -> Any:
+    try:
+        answer = requests.get(f"{hub.url}/api/v1/devices", timeout=3,
+                              headers={"Authorization": f"Bearer {manager}"})
+    except requests.RequestException:
+        return None
+    if answer.status_code != 200:
+        return None
+    return next((d["report"] for d in answer.json()["devices"] if d["device"] == device), None)
+
+
+@pytest.mark.slow
+def test_a_device_agent_tells_a_restarted_hub_its_health_again(tmp_path: Any) -> None:
+    """The hub keeps health in memory (one process, no Redis): after a restart it
+    knows nothing until the device says it again. The agent's reporter notices the
+    hub coming back and sends every part's latest value within seconds."""
+    from hub.agent import HealthReporter
+
+    hub = HubProcess("gevent", folder=str(tmp_path))
+    hub.add_user("director", "manager")
+    hub.add_device("hall-1", "display")
+    hub.start()
+    reporter = HealthReporter(hub.url, hub.tokens["hall-1"])
+    try:
+        reporter.keep(every=0.5)
+        assert reporter.report(sound=MUTE, message="no sound card")
+        assert reporter.report(display=SHOWN)
+        whole = {"sound": MUTE, "message": "no sound card", "display": SHOWN}
+        assert device_report(hub, hub.login("director"), "hall-1") == whole
+        hub.stop()
+        hub.start()
+        manager = hub.login("director")
+        deadline = time.monotonic() + 5
+        while device_report(hub, manager, "hall-1") != whole:
+            assert time.monotonic() < deadline, "the restarted hub still has no health"
+            time.sleep(0.2)
+        assert reporter.resent >= 1
+        alerts = {a["id"] for a in get(hub, "/manage/alerts", manager)["alerts"]}
+        assert "device_fault:hall-1:sound" in alerts
+    finally:
+        reporter.close()
+        hub.stop()
