@@ -130,6 +130,10 @@ def test_the_hub_keeps_a_mute_hall_after_the_page_is_shown(hub: HubProcess) -> N
     reports = [d["report"] for d in get(hub, "/devices", manager)["devices"]
                if d["device"] == "hall-1"]
     assert reports == [{"sound": MUTE, "message": "no sound card", "display": SHOWN}]
+    times = next(d["parts_at"] for d in get(hub, "/devices", manager)["devices"]
+                 if d["device"] == "hall-1")
+    assert sorted(times) == ["display", "message", "sound"]
+    assert times["sound"] <= times["display"]
     alerts = {a["id"]: a for a in get(hub, "/manage/alerts", manager)["alerts"]}
     assert alerts["device_fault:hall-1:sound"]["data"]["message"] == "no sound card"
     # the sound coming back clears the fault; the page stays reported
