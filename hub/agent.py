@@ -101,11 +101,12 @@ class HealthReporter:
             self._undelivered = answer.status_code >= 500
         return answer.ok
 
-    def keep(self, every: float = 1.0, refresh: float = 60.0) -> threading.Thread:
+    def keep(self, every: float = 2.0, refresh: float = 60.0) -> threading.Thread:
         """Watch the hub in a daemon thread: when it answers again after being
         unreachable (restarted, or the network came back), or a report was lost,
         send everything again; and every `refresh` seconds anyway, in case a
-        restart fell between two looks."""
+        restart fell between two looks. A look is one GET /api/v1/health every
+        `every` seconds (one cheap read of each center's last seq)."""
 
         def watch() -> None:
             lost = False
