@@ -88,7 +88,8 @@ class Voice:
             clock=self.clock.now, on_health=self._health, on_stats=_log_announcement,
         )
         rooms = [f"window:{args.window}"] if args.window else ["hall"]
-        self.listener = LiveListener(hub, args.token, rooms, self._event, clock=self.clock)
+        self.listener = LiveListener(hub, args.token, rooms, self._event, clock=self.clock,
+                                     on_status=self._status)
 
     def start(self) -> Voice:
         """Start listening (in the background)."""
@@ -107,6 +108,12 @@ class Voice:
             data = event.get("data") or {}
             log.info("call seq %s (%s) not spoken: %s", event.get("seq"), data.get("number"),
                      decision)
+
+    def _status(self, status: str) -> None:
+        # Subscribed again after a reconnect: the hub may have restarted and forgotten
+        # this device's health (in memory), so tell it everything again.
+        if status == "live":
+            self._background.submit(self.reporter.resend)
 
     def _health(self, health: dict[str, str]) -> None:
         # Called from the announcer's worker: the report goes out from another thread
@@ -199,6 +206,7 @@ def main(args: argparse.Namespace) -> int:
     check_options(args)
     wait_for_hub(hub)
     reporter = HealthReporter(hub, args.token)
+    reporter.keep()  # every part again whenever the hub comes back
     path = f"/display/window/{args.window}" if args.window else "/display/hall"
     voice = Voice(hub, args, reporter).start() if args.speak else None
     try:
@@ -210,4 +218,5 @@ def main(args: argparse.Namespace) -> int:
     finally:
         if voice is not None:
             voice.close()
+        reporter.close()
     return 0

@@ -9,9 +9,10 @@ work (printing, speaking, health reports) runs in ordinary threads.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,16 +51,42 @@ def wait_for_hub(url: str, timeout: float = 10.0) -> None:
 
 @dataclass
 class HealthReporter:
-    """Sends the device's health to the hub; keeps the last report to resend."""
+    """Sends the device's health to the hub, part by part, and sends it all again
+    whenever the hub comes back (a hub restart forgets what it was told).
+
+    The hub merges reports by part (printer, sound, display, message), so each
+    report names only the parts that changed; `parts` keeps the latest value of
+    every part this device has reported, which `resend()` sends as one report.
+    """
 
     hub: str
     token: str
-    last: dict[str, Any] | None = None
+    last: dict[str, Any] | None = None  # the last report asked for
+    parts: dict[str, Any] = field(default_factory=dict)  # part -> its latest value
+    resent: int = 0  # how many times everything was sent again
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    _undelivered: bool = False
 
     def report(self, **parts: Any) -> bool:
         """POST /api/v1/devices/health; False (logged) when the hub cannot be reached."""
         body = {key: value for key, value in parts.items() if value is not None}
-        self.last = body
+        with self._lock:
+            self.last = body
+            self.parts.update(body)
+        return self._send(body)
+
+    def resend(self) -> bool:
+        """Send every part's latest value again (after the hub or the link came back)."""
+        with self._lock:
+            body = dict(self.parts)
+        if not body:
+            return True
+        self.resent += 1
+        log.info("sending this device's health again: %s", ", ".join(sorted(body)))
+        return self._send(body)
+
+    def _send(self, body: dict[str, Any]) -> bool:
         try:
             answer = requests.post(
                 f"{self.hub}/api/v1/devices/health", json=body, timeout=5,
@@ -67,10 +94,46 @@ class HealthReporter:
             )
         except requests.RequestException as error:
             log.warning("health report not delivered: %s", error)
+            self._undelivered = True
             return False
         if not answer.ok:
             log.warning("health report refused: %s", answer.text[:200])
+            self._undelivered = answer.status_code >= 500
         return answer.ok
+
+    def keep(self, every: float = 2.0, refresh: float = 60.0) -> threading.Thread:
+        """Watch the hub in a daemon thread: when it answers again after being
+        unreachable (restarted, or the network came back), or a report was lost,
+        send everything again; and every `refresh` seconds anyway, in case a
+        restart fell between two looks. A look is one GET /api/v1/health every
+        `every` seconds (one cheap read of each center's last seq)."""
+
+        def watch() -> None:
+            lost = False
+            last_sent = time.monotonic()
+            while not self._stop.wait(every):
+                try:
+                    up = requests.get(f"{self.hub}/api/v1/health", timeout=3).status_code in (
+                        200, 503)
+                except requests.RequestException:
+                    up = False
+                if not up:
+                    lost = True
+                    continue
+                due = time.monotonic() - last_sent >= refresh
+                if lost or self._undelivered or due:
+                    self._undelivered = False
+                    if not self.resend():
+                        continue
+                    lost, last_sent = False, time.monotonic()
+
+        thread = threading.Thread(target=watch, name="health-keeper", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        """Stop the thread of `keep()`."""
+        self._stop.set()
 
 
 def page_url(hub: str, path: str, token: str | None = None) -> str:

@@ -71,12 +71,13 @@ def ticket_qr(ticket_id: str) -> Any:
 
 @api_kiosk.get("/devices")
 def devices() -> Any:
-    """The last health report of each device of the caller's center (managers)."""
+    """Each device's health, part by part, of the caller's center (managers)."""
     who = require(*MANAGERS)
     center = center_for(who)
     found = [
         {"device": health.device, "role": health.role, "at": health.at.isoformat(),
-         "report": health.report}
+         "report": health.report,
+         "parts_at": {part: at.isoformat() for part, at in sorted(health.parts_at.items())}}
         for (center_id, _name), health in sorted(hub().health.items())
         if center_id == center.id
     ]

@@ -197,7 +197,9 @@ SCHEMAS: dict[str, Schema] = {
         "appointment_slots": array(S), "hours": array(S), "now": TIME,
         "business_day": DAY}),
     "DeviceReports": obj({"devices": array(obj({
-        "device": S, "role": S, "at": TIME, "report": {"type": "object"}}))}),
+        "device": S, "role": S, "at": TIME, "report": {"type": "object"},
+        # reports merge by part: when each part (printer, sound, display, message) came
+        "parts_at": {"type": "object", "additionalProperties": TIME}}))}),
     "OpenAPI": obj({"openapi": S, "info": {"type": "object"}, "paths": {"type": "object"}}),
     "Clock": obj({"now": TIME, "speed": N, "business_day": null(DAY)}),
     "Overview": obj({

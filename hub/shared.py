@@ -6,7 +6,10 @@ would depend on which process a device happened to reach: a kiosk reporting
 "paper out" to process A, a manager asking process B. So on a Redis store they
 live in Redis beside the journal; on any other store (one process) in memory.
 
-- health: the last report of each device, `{role, at, report}` per device;
+- health: what each device last said of each of its parts (printer, sound,
+  display, message), `{role, at, report, parts_at}` per device. Reports merge
+  by part: a display's "page shown" report leaves its "no sound card" standing,
+  and a part is cleared only by a later report of that same part;
 - presence: when each device was last seen connected to some hub process. Each
   process marks its own connected devices about once a second (the alert
   monitor's tick); a device none has marked for `PRESENCE_FRESH` seconds is
@@ -19,12 +22,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from hub.store.base import EventStore, StoreError
 
+PART_SEPARATOR = "\x1f"  # between device and part in a Redis health field
 PRESENCE_FRESH = 3.0  # seconds a mark keeps a device online (marks come each second)
 
 
@@ -32,8 +36,15 @@ PRESENCE_FRESH = 3.0  # seconds a mark keeps a device online (marks come each se
 class DeviceHealth:
     device: str
     role: str
-    at: datetime
-    report: dict[str, Any]
+    at: datetime  # the latest report of any part
+    report: dict[str, Any]  # part -> its latest value
+    parts_at: dict[str, datetime] = field(default_factory=dict)  # part -> when it came
+
+    def merged(self, later: DeviceHealth) -> DeviceHealth:
+        """This health with `later`'s parts over it (the parts it does not name stay)."""
+        parts_at = {**self.parts_at, **{part: later.at for part in later.report}}
+        return DeviceHealth(self.device, later.role, max(self.at, later.at),
+                            {**self.report, **later.report}, parts_at)
 
 
 class DeviceBoard:
@@ -44,7 +55,12 @@ class DeviceBoard:
         self._seen: dict[tuple[str, str], float] = {}
 
     def report(self, center: str, health: DeviceHealth) -> None:
-        self._health.setdefault(center, {})[health.device] = health
+        """Merge a report into the device's health, part by part."""
+        health = DeviceHealth(health.device, health.role, health.at, dict(health.report),
+                              {part: health.at for part in health.report})
+        known = self._health.setdefault(center, {})
+        before = known.get(health.device)
+        known[health.device] = before.merged(health) if before is not None else health
 
     def health(self, center: str) -> dict[str, DeviceHealth]:
         return dict(self._health.get(center, {}))
@@ -84,10 +100,19 @@ class RedisDeviceBoard(DeviceBoard):
         return f"{self.prefix}:{{{center}}}:{what}"
 
     def report(self, center: str, health: DeviceHealth) -> None:
-        value = json.dumps({"role": health.role, "at": health.at.isoformat(),
-                            "report": health.report}, ensure_ascii=False)
+        """Merge a report part by part: one field per (device, part) in the center's
+        hash, all written by one HSET, so concurrent reports of other parts (from
+        any process) are never lost and a reader never sees half a report."""
+        at = health.at.isoformat()
+        fields = {
+            f"{health.device}{PART_SEPARATOR}{part}": json.dumps(
+                {"role": health.role, "at": at, "value": value}, ensure_ascii=False)
+            for part, value in health.report.items()
+        }
+        if not fields:
+            return
         try:
-            self.redis.hset(self._key(center, "device-health"), health.device, value)
+            self.redis.hset(self._key(center, "device-health"), mapping=fields)
         except Exception as error:  # noqa: BLE001 - redis-py raises several kinds
             raise StoreError(f"cannot keep the health report in redis: {error}") from error
 
@@ -96,15 +121,25 @@ class RedisDeviceBoard(DeviceBoard):
             found = self.redis.hgetall(self._key(center, "device-health"))
         except Exception as error:  # noqa: BLE001
             raise StoreError(f"cannot read health reports from redis: {error}") from error
-        reports = {}
+        parts: list[tuple[datetime, str, str, str, Any]] = []
         for name, value in found.items():
+            device, _, part = _text(name).partition(PART_SEPARATOR)
             try:
                 data = json.loads(value)
-                reports[_text(name)] = DeviceHealth(_text(name), str(data["role"]),
-                                                    datetime.fromisoformat(data["at"]),
-                                                    dict(data["report"]))
+                at = datetime.fromisoformat(data["at"])
+                if part:
+                    parts.append((at, device, str(data["role"]), part, data["value"]))
+                else:  # a whole report kept by an older hub: each of its parts
+                    parts.extend((at, device, str(data["role"]), key, item)
+                                 for key, item in dict(data["report"]).items())
             except (ValueError, KeyError, TypeError):
                 continue  # an unreadable entry is as good as no report
+        reports: dict[str, DeviceHealth] = {}
+        for at, device, role, part, value in sorted(parts, key=lambda p: p[0]):
+            later = DeviceHealth(device, role, at, {part: value})
+            before = reports.get(device)
+            reports[device] = (before.merged(later) if before is not None
+                               else DeviceHealth(device, role, at, {part: value}, {part: at}))
         return reports
 
     def presence(self, center: str, here: Iterable[str]) -> tuple[set[str], dict[str, float]]:

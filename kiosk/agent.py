@@ -105,13 +105,15 @@ def main(args: argparse.Namespace) -> int:
     check_token(hub, args.token)
 
     bridge = KioskBridge(printer)
-    to_hub = Latest("health report", health_report(HealthReporter(hub, args.token), args.printer))
+    reporter = HealthReporter(hub, args.token)
+    to_hub = Latest("health report", health_report(reporter, args.printer))
     to_page = Latest("printer line", push_to_page)
     bridge.add_listener(to_hub.put)
     bridge.add_listener(to_page.put)
     watcher = StatusWatcher(bridge, to_hub.put, every=every)
 
     def started() -> None:
+        reporter.keep()  # the printer's status again whenever the hub comes back
         to_hub.start()
         to_page.start()
         watcher.start()
@@ -120,6 +122,7 @@ def main(args: argparse.Namespace) -> int:
     open_window(TITLE, page_url(hub, "/kiosk", args.token), fullscreen=not args.windowed,
                 size=size, js_api=bridge, on_started=started)
     watcher.stopping.set()
+    reporter.close()
     return 0
 
 

@@ -265,3 +265,42 @@ def test_the_agent_shows_the_hall_full_screen_under_xvfb(
         os.kill(int(pid), signal.SIGTERM)
         agent.process.wait(30)
     assert "Traceback" not in agent.log(), agent.log()
+
+
+@pytest.mark.skipif(not NO_SOUND_CARD, reason="this machine has a sound card")
+def test_a_mute_hall_is_reported_again_to_a_restarted_hub(tmp_path: Path) -> None:
+    """The hub keeps device health in memory (one process): after a restart the
+    agent tells it again, within seconds, that this hall has no sound."""
+    import requests
+
+    hub = HubProcess("gevent", folder=str(tmp_path / "hub"))
+    hub.add_user("director", "manager")
+    hub.add_device("hall-1", "display")
+    hub.start()
+    agent = Agent(tmp_path, "--hub", hub.url, "--token", hub.tokens["hall-1"],
+                  "--speak", "--no-window")
+    try:
+        def sound() -> object:
+            try:
+                answer = requests.get(f"{hub.url}/api/v1/devices", timeout=3, headers={
+                    "Authorization": f"Bearer {hub.login('director')}"})
+            except requests.RequestException:
+                return None
+            if answer.status_code != 200:
+                return None
+            return next((d["report"].get("sound") for d in answer.json()["devices"]
+                         if d["device"] == "hall-1"), None)
+
+        wait_for(lambda: sound() is not None, 30, "the first sound report")
+        assert sound()["sound"] == "no_device"  # type: ignore[index]
+        hub.stop()
+        hub.start()
+        started = time.monotonic()
+        wait_for(lambda: sound() is not None, 10, "the sound report again after the restart")
+        assert time.monotonic() - started < 10
+        assert sound()["sound"] == "no_device"  # type: ignore[index]
+        agent.wait_log("sending this device's health again")
+        assert agent.process.poll() is None
+        assert agent.stop() == 0
+    finally:
+        hub.stop()
