@@ -224,7 +224,7 @@ def book_paths() -> dict[str, Any]:
             "Cancel an appointment", mine, "MyAppointment", body=MINE_BODY, params=CENTER)},
         "/api/v1/checkin/id": {"post": _op(
             "Check today's appointment in by the ID number typed at the kiosk (only its "
-            "keyed hash is compared and kept)", "kiosk device", "Ticket", ok=201,
+            "keyed hash is compared and kept)", "kiosk device", "IssuedTicket", ok=201,
             body=CHECKIN_ID_BODY)},
         "/api/v1/manage/appointments": {"get": _op(
             "Appointments per day, service and slot (booked, checked in, served, missed, "

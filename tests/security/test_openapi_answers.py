@@ -8,6 +8,7 @@ answered, a call-back sample drawn, devices and users added.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,10 +22,15 @@ from schemathesis.checks import (  # type: ignore[attr-defined]  # registered ch
 )
 
 from hub.process import HubProcess
+from tests.fakes.fake_gateway import FakeGateway
 
 pytestmark = pytest.mark.slow
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
+ID_NUMBER = "11010519491231002X"  # a valid GB 11643 number (the standard's example)
+# Answered 2xx in another test with a real hub, not in this walk: lifting a no-show
+# block needs three missed appointments first (tests/hub/test_hub_booking.py).
+ELSEWHERE = {("post", "/api/v1/manage/appointments/blocks/{block}/lift")}
 
 
 class Walk:
@@ -54,8 +60,18 @@ class Walk:
 
 
 @pytest.fixture(scope="module")
-def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
-    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("answers-hub")))
+def gateway() -> Iterator[FakeGateway]:
+    fake = FakeGateway().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory: pytest.TempPathFactory, gateway: FakeGateway) -> Iterator[Walk]:
+    # Texts go to a fake SMS gateway, so the walk can read the booking's one-time code.
+    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("answers-hub")), env={
+        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
+        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"})
     credentials = hub.prepare_demo()
     hub.start()
     try:
@@ -74,7 +90,18 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
     assert "Traceback" not in hub.log(), hub.log()
 
 
-def test_every_operation_answers_a_day_by_its_documented_schema(walk: Walk) -> None:
+def texted(gateway: FakeGateway, phone: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        codes = gateway.codes_for(phone, "booking_verify")
+        if codes:
+            return codes[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no booking code texted to {phone}")
+
+
+def test_every_operation_answers_a_day_by_its_documented_schema(
+        walk: Walk, gateway: FakeGateway) -> None:
     w = walk
     demo = {"center": "demo"}
     clerk = w.call("anonymous", "POST", "/auth/token", body={
@@ -182,6 +209,32 @@ def test_every_operation_answers_a_day_by_its_documented_schema(walk: Walk) -> N
            body={"number": case["number"], "phone": "13800138000"})
     w.call("clerk", "POST", "/materials-notices", status=201, body={
         "ticket": third["number"], "materials": ["户口簿"], "phone": "13800138000"})
+    # booking on the phone (a one-time code from the gateway), checking in by ID number
+    # at the kiosk, the managers' appointment views
+    w.call("anonymous", "GET", "/book/services", query=demo)
+    w.call("anonymous", "GET", "/book/slots", query={**demo, "service": "household",
+                                                     "day": "2026-11-27"})
+    phone = "13900139111"
+    w.call("anonymous", "POST", "/book/code", query=demo, body={"phone": phone})
+    today = w.call("anonymous", "POST", "/book", query=demo, status=201, body={
+        "service": "social-security", "day": "2026-11-26", "slot": "09:00", "phone": phone,
+        "otp": texted(gateway, phone), "id_number": ID_NUMBER})
+    w.call("kiosk", "POST", "/checkin/id", status=201, body={"id_number": ID_NUMBER})
+    w.call("anonymous", "POST", "/book/code", query=demo, body={"phone": "13900139112"})
+    ahead = w.call("anonymous", "POST", "/book", query=demo, status=201, body={
+        "service": "household", "day": "2026-11-27", "slot": "10:00", "phone": "13900139112",
+        "otp": texted(gateway, "13900139112")})
+    mine = {"code": ahead["code"], "phone": "13900139112"}
+    w.call("anonymous", "POST", "/book/lookup", query=demo, body=mine)
+    w.call("anonymous", "POST", "/book/reschedule", query=demo,
+           body={**mine, "day": "2026-11-27", "slot": "11:00"})
+    w.call("anonymous", "POST", "/book/cancel", query=demo, body=mine)
+    span = {"from": "2026-11-26", "to": "2026-11-27"}
+    w.call("manager", "GET", "/manage/appointments", query=span)
+    w.call("manager", "GET", "/manage/appointments/export",
+           query={**span, "format": "csv", "table": "slots"})
+    assert today["code"]
     documented = {(method, path) for path, item in w.schema.raw_schema["paths"].items()
                   for method in item}
-    assert sorted(documented - w.answered) == [], "operations this walk never saw answer 2xx"
+    assert sorted(documented - w.answered - ELSEWHERE) == [], \
+        "operations this walk never saw answer 2xx"
