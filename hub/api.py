@@ -443,7 +443,7 @@ def book() -> Any:
     if who is None:
         # A citizen books on /book, confirming the phone with a one-time code; booking
         # here by number alone would let anyone fill slots and text strangers.
-        raise ApiError(401, "unauthorized", "book on the phone page (/book) with the code "
+        raise ApiError(401, "unauthenticated", "book on the phone page (/book) with the code "
                        "sent to your phone (POST /api/v1/book/code, then /api/v1/book); "
                        "this route is for kiosks and staff")
     if who.role not in ("kiosk",) + STAFF:

@@ -90,7 +90,9 @@ REFUSALS: list[tuple[str, str, dict[str, Any] | None, str, int, str]] = [
     ("PUT", "/config", {"config": {}}, "anonymous", 401, "unauthenticated"),
     *[("PUT", "/config", {"config": {}}, who, 403, "forbidden")
       for who in (*DEVICE_ROLES, "clerk1")],
-    # appointments: kiosks, staff, phones
+    # appointments: kiosks and staff (a phone books on /book, with a texted code)
+    ("POST", "/appointments", {"service": "household", "day": "2026-11-27", "slot": "11:00",
+                               "phone": "13800138000"}, "anonymous", 401, "unauthenticated"),
     *[("POST", "/appointments", {"service": "household", "day": "2026-11-27", "slot": "11:00",
                                  "phone": "13800138000"}, who, 403, "forbidden")
       for who in ("hall-1", "pad-1", "caller-1")],
