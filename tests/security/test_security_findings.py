@@ -159,9 +159,10 @@ def test_rating_twice_is_refused(k: Kit) -> None:
 
 def test_check_in_by_phone_alone_is_refused_and_reveals_nothing(k: Kit) -> None:
     day = k.clock().date().isoformat()
-    booked = k.ok("POST", "/api/v1/appointments?center=demo", json={
+    kiosk = k.device("kiosk-book", "kiosk")  # booked at a kiosk (phones book on /book)
+    booked = k.ok("POST", "/api/v1/appointments?center=demo", kiosk, json={
         "service": "real-estate", "day": day, "slot": "10:00", "phone": "13800138001"})
-    others = k.ok("POST", "/api/v1/appointments?center=demo", json={
+    others = k.ok("POST", "/api/v1/appointments?center=demo", kiosk, json={
         "service": "household", "day": day, "slot": "10:00", "phone": "13900139002"})
     alone = k.call("POST", "/api/v1/tickets?center=demo",
                    json={"phone": "13800138001", "channel": "mobile"})
