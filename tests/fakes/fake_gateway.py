@@ -106,6 +106,17 @@ class FakeGateway:
                 found.append(str(params["code"]))
         return found
 
+    def wait_code(self, phone: str, template: str = "checkin_code", seen: int = 0,
+                  timeout: float = 30) -> str:
+        """The newest code texted to `phone` with `template`, once more than `seen` came."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            codes = self.codes_for(phone, template)
+            if len(codes) > seen:
+                return codes[-1]
+            time.sleep(0.1)
+        raise AssertionError(f"no {template} was texted to {phone}")
+
     # ------------------------------------------------------------ serving
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:

@@ -39,21 +39,10 @@ def hub_options(gateway: FakeGateway) -> dict[str, Any]:
                     "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"}}
 
 
-def texted(gateway: FakeGateway, phone: str, template: str = "booking_verify",
-           timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        codes = gateway.codes_for(phone, template)
-        if codes:
-            return codes[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no {template} texted to {phone}")
-
-
 def book(hub: HubProcess, gateway: FakeGateway, phone: str, service: str, day: str,
          slot: str, **extra: Any) -> dict[str, Any]:
     hub.api().ok("POST", "/book/code", json={"phone": phone})
-    code = texted(gateway, phone)
+    code = gateway.wait_code(phone, "booking_verify")
     found: dict[str, Any] = hub.api().ok("POST", "/book", 201, json={
         "service": service, "day": day, "slot": slot, "phone": phone, "otp": code, **extra})
     return found
@@ -70,7 +59,7 @@ def test_sixteen_phones_race_for_the_last_three_places(hub: HubProcess,
     phones = [f"1{hub.mode == 'gevent' and 5 or 6}50015{n:04d}" for n in range(16)]
     for phone in phones:
         hub.api().ok("POST", "/book/code", json={"phone": phone})
-    codes = {phone: texted(gateway, phone) for phone in phones}
+    codes = {phone: gateway.wait_code(phone, "booking_verify") for phone in phones}
     start = threading.Barrier(len(phones))
     answers: dict[str, requests.Response] = {}
 
@@ -267,7 +256,7 @@ def test_a_missed_slot_becomes_a_no_show_blocks_the_phone_and_a_manager_lifts_it
         assert view["totals"]["missed"] >= 1 and view["totals"]["no_show_rate"] > 0
         # Blocked: a booking on the phone is refused, naming the phone.
         assert requests.post(f"{api}/book/code", json={"phone": phone}, timeout=10).ok
-        code = texted(gateway, phone)
+        code = gateway.wait_code(phone, "booking_verify")
         attempt = {"service": "household", "day": TOMORROW, "slot": "10:00", "phone": phone,
                    "otp": code}
         refused = requests.post(f"{api}/book", json=attempt, timeout=10)

@@ -47,18 +47,6 @@ def sms_hub(gateway: FakeGateway, tmp_path_factory: Any) -> Iterator[HubProcess]
     assert "Traceback" not in hub.log(), hub.log()
 
 
-def texted(gateway: FakeGateway, phone: str, template: str, seen: int = 0,
-           timeout: float = 20) -> str:
-    """The newest code texted to `phone` with `template`, once more than `seen` came."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        codes = gateway.codes_for(phone, template)
-        if len(codes) > seen:
-            return codes[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no {template} was texted to {phone}")
-
-
 def open_phone(browser: Any, hub: HubProcess) -> tuple[Any, Any]:
     context = browser.new_context(viewport=PHONE_SIZE, has_touch=True, is_mobile=True,
                                   device_scale_factor=2, locale="zh-CN")
@@ -108,7 +96,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_be_called(
         page.fill("#phone", PHONE)
         page.locator("#send-code").tap()
         page.wait_for_selector("#code-sent:not([hidden])")
-        code = texted(gateway, PHONE, "booking_verify")
+        code = gateway.wait_code(PHONE, "booking_verify")
         wrong = f"{(int(code) + 1) % 1_000_000:06d}"
         page.fill("#otp", wrong)
         page.locator("#confirm").tap()
@@ -165,7 +153,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_be_called(
         kiosk.locator(f"[data-key='{digit}']").tap()
     kiosk.locator("#send-code").tap()
     kiosk.wait_for_selector("#code-sent:not([hidden])")
-    otp = texted(gateway, PHONE, "checkin_code")
+    otp = gateway.wait_code(PHONE, "checkin_code")
     for digit in otp:
         kiosk.locator(f"[data-key='{digit}']").tap()
     kiosk.locator("#checkin-go").tap()
@@ -235,7 +223,7 @@ def test_check_in_at_the_kiosk_by_id_number_shown_only_masked(
     assert requests.post(f"{api}/book/code", json={"phone": phone}, timeout=10).ok
     booked = requests.post(f"{api}/book", timeout=10, json={
         "service": "household", "day": "2026-11-26", "slot": "15:00", "phone": phone,
-        "otp": texted(gateway, phone, "booking_verify"), "id_number": id_number})
+        "otp": gateway.wait_code(phone, "booking_verify"), "id_number": id_number})
     assert booked.status_code == 201, booked.text
     page = open_kiosk(sms_hub, PORTRAIT if shape == "portrait" else LANDSCAPE)
     page.locator("[data-action='checkin']").tap()

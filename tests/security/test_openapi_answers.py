@@ -8,7 +8,6 @@ answered, a call-back sample drawn, devices and users added.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,16 +87,6 @@ def walk(tmp_path_factory: pytest.TempPathFactory, gateway: FakeGateway) -> Iter
     finally:
         hub.stop()
     assert "Traceback" not in hub.log(), hub.log()
-
-
-def texted(gateway: FakeGateway, phone: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        codes = gateway.codes_for(phone, "booking_verify")
-        if codes:
-            return codes[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no booking code texted to {phone}")
 
 
 def test_every_operation_answers_a_day_by_its_documented_schema(
@@ -218,12 +207,12 @@ def test_every_operation_answers_a_day_by_its_documented_schema(
     w.call("anonymous", "POST", "/book/code", query=demo, body={"phone": phone})
     today = w.call("anonymous", "POST", "/book", query=demo, status=201, body={
         "service": "social-security", "day": "2026-11-26", "slot": "09:00", "phone": phone,
-        "otp": texted(gateway, phone), "id_number": ID_NUMBER})
+        "otp": gateway.wait_code(phone, "booking_verify"), "id_number": ID_NUMBER})
     w.call("kiosk", "POST", "/checkin/id", status=201, body={"id_number": ID_NUMBER})
     w.call("anonymous", "POST", "/book/code", query=demo, body={"phone": "13900139112"})
     ahead = w.call("anonymous", "POST", "/book", query=demo, status=201, body={
         "service": "household", "day": "2026-11-27", "slot": "10:00", "phone": "13900139112",
-        "otp": texted(gateway, "13900139112")})
+        "otp": gateway.wait_code("13900139112", "booking_verify")})
     mine = {"code": ahead["code"], "phone": "13900139112"}
     w.call("anonymous", "POST", "/book/lookup", query=demo, body=mine)
     w.call("anonymous", "POST", "/book/reschedule", query=demo,
