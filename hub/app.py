@@ -27,8 +27,8 @@ from hub.api_cases import api_cases
 from hub.api_kiosk import api_kiosk
 from hub.api_manage import manage_api
 from hub.api_notify import api_notify
-from hub.clock import Clock, make_clock
-from hub.core import Hub
+from hub.clock import Clock
+from hub.core import Hub, bootstrap
 from hub.live import NAMESPACE, Live, guard_packets
 from hub.openapi import openapi_document
 from hub.pages import pages
@@ -36,7 +36,7 @@ from hub.revocation import RevocationWatch
 from hub.runtime import Runtime, runtime_for
 from hub.security import SecurityHeaders, behind_proxies
 from hub.settings import Settings
-from hub.store import EventStore, StoreError, open_store
+from hub.store import EventStore, StoreError
 from hub.store.redis import socketio_url
 from hub.validation import ApiError
 
@@ -53,8 +53,6 @@ def create_app(
     """Build the hub's Flask app, its Socket.IO server and the Hub behind them."""
     runtime = runtime or runtime_for(settings.async_mode)
     fanout.install()  # one WebSocket frame per message, shared by the clients of a room
-    store = store or open_store(settings.store, wait_replicas=settings.redis_wait_replicas,
-                                wait_ms=settings.redis_wait_ms)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["JSON_AS_ASCII"] = False
@@ -75,8 +73,8 @@ def create_app(
         max_http_buffer_size=64 * 1024,
     )
     live = Live.__new__(Live)
-    hub = Hub(
-        settings, store, clock=clock or make_clock(settings.clock), runtime=runtime,
+    hub = bootstrap(
+        settings, store=store, clock=clock, runtime=runtime,
         publish=lambda center, events: live.publish(center, events),
         followed=lambda center, events: live.followed(center, events),
     )

@@ -36,14 +36,10 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Any:
 
 def _offline_hub(settings: Any) -> Any:
     """A Hub on the configured store for administrative commands (no server)."""
-    from hub.clock import make_clock
-    from hub.core import Hub
-    from hub.store import open_store
+    from hub.core import bootstrap
 
     try:
-        store = open_store(settings.store, wait_replicas=settings.redis_wait_replicas,
-                           wait_ms=settings.redis_wait_ms)
-        return Hub(settings, store, clock=make_clock(settings.clock)).open()
+        return bootstrap(settings).open()
     except (OSError, ValueError) as error:
         raise CliError(f"cannot open the hub's journal: {error}") from None
 

@@ -25,14 +25,14 @@ from hub.auth import (
     verify_password,
 )
 from hub.center import Center
-from hub.clock import Clock, new_id
+from hub.clock import Clock, make_clock, new_id
 from hub.domain.events import Event
 from hub.keys import signing_key
 from hub.limits import limits_for
 from hub.runtime import Runtime, runtime_for
 from hub.settings import Settings
 from hub.shared import DeviceHealth, device_board
-from hub.store import EventStore
+from hub.store import EventStore, open_store
 
 log = logging.getLogger(__name__)
 Publisher = Callable[[str, Sequence[Event]], None]
@@ -55,6 +55,25 @@ def read_center_file(path: str | Path) -> tuple[dict[str, Any], str]:
     """A center configuration file as a mapping, with a digest of its bytes."""
     raw = Path(path).read_bytes()
     return tomllib.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()[:16]
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    store: EventStore | None = None,
+    clock: Clock | None = None,
+    runtime: Runtime | None = None,
+    publish: Publisher | None = None,
+    followed: Publisher | None = None,
+) -> Hub:
+    """The one way a Hub is made from settings, by the server's app factory and by
+    the CLI's offline commands alike: the configured store (with its replica
+    wait), the configured clock; not yet opened (`Hub.open` loads the centers)."""
+    if store is None:
+        store = open_store(settings.store, wait_replicas=settings.redis_wait_replicas,
+                           wait_ms=settings.redis_wait_ms)
+    return Hub(settings, store, clock=clock or make_clock(settings.clock), runtime=runtime,
+               publish=publish, followed=followed)
 
 
 class Hub:

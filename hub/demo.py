@@ -103,14 +103,12 @@ def start_simulation(settings: Any, credentials: dict[str, Any]) -> None:
 def prepare(settings: Any) -> dict[str, Any]:
     """Accounts, devices and appointments of the demo, written to its journal."""
     from hub.auth import hash_password, new_device_token, token_hash
-    from hub.clock import make_clock
-    from hub.core import Hub
+    from hub.core import bootstrap
     from hub.domain import commands as cmd
     from hub.domain.accounts import AddDevice, SaveUser
     from hub.domain.events import AppointmentBooked
-    from hub.store import open_store
 
-    hub = Hub(settings, open_store(settings.store), clock=make_clock(settings.clock)).open()
+    hub = bootstrap(settings).open()
     center = hub.center("demo")
     assert center is not None and center.state.config is not None
     config = center.state.config
