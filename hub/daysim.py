@@ -231,7 +231,7 @@ class DaySim:
             self.gave_up.add(ticket)
         else:
             limit = max(patience, (shown or 0) * self.params.renege_factor) + 30
-            self.after(limit, lambda: self._give_up(ticket))
+            self.after(limit, functools.partial(self._give_up, ticket))
 
     def _give_up(self, ticket_id: str) -> None:
         ticket = self.state.tickets.get(ticket_id)
@@ -348,7 +348,7 @@ class SimClerk:
             if self.act(cmd.Suspend(self.window, "缺少材料")) is not None:
                 sim.stats.suspended += 1
                 number = ticket.number
-                sim.after(sim.random.uniform(10, 25), lambda: self.resume(number))
+                sim.after(sim.random.uniform(10, 25), functools.partial(self.resume, number))
         elif self.act(cmd.Complete(self.window)) is not None:
             sim.stats.completed += 1
         self.ticket = None

@@ -94,3 +94,62 @@ def test_the_actual_wait_is_from_issue_to_the_first_call_of_that_ticket() -> Non
 def test_tolerance_is_twenty_percent_or_two_minutes() -> None:
     assert tolerance(5) == 2.0 and tolerance(9.9) == 2.0
     assert tolerance(30) == 6.0
+
+
+def test_the_oracle_replays_copies_and_leaves_the_day_itself_alone() -> None:
+    """The oracle (the ceiling in the bench) plays copies of the day forward: the
+    day with it is the same day as without (same draws, same waits), and every
+    replayed ticket gets the oracle's estimates, the others none."""
+    from hub.bench_eta import Oracle
+
+    plain = simulate_day(SimParams(tickets=120, seed=4))
+    with_oracle = simulate_day(SimParams(tickets=120, seed=4), oracle=Oracle(runs=3, every=5))
+    assert plain.stats == with_oracle.stats
+    assert [s.actual for s in plain.samples] == [s.actual for s in with_oracle.samples]
+    replayed = [s for s in with_oracle.samples if "oracle" in s.estimates]
+    assert len(replayed) == (len(with_oracle.samples) + 4) // 5
+    called = [s for s in replayed if s.actual is not None and s.estimates["oracle"] is not None]
+    assert called and all((s.estimates["oracle"] or 0) >= 0 for s in called)
+
+
+def test_the_oracle_does_not_know_the_realised_handling_times() -> None:
+    """A copy redraws when the citizens at the windows are done (the original drew
+    it at the start): not before they have been there as long as they have."""
+    from datetime import datetime, timedelta
+
+    from hub.bench_eta import _fresh_service_times
+    from hub.daysim import SimClerk
+
+    sim = DaySim(demo_config(), SimParams(tickets=200, seed=2))
+    sim._book_appointments()
+    sim._plan_arrivals()
+    for window in sim.config.windows:
+        SimClerk(sim, window.id, f"clerk{window.id}").plan()
+    end = sim._at(sim.params.day, 10.5)
+    import heapq
+    while sim._queue and sim._queue[0].at < end:
+        action = heapq.heappop(sim._queue)
+        sim.now = max(sim.now, action.at)
+        action.run()
+
+    def finishing(s: DaySim) -> dict[str, datetime]:
+        return {a.run.__self__.ticket: a.at for a in s._queue  # type: ignore[attr-defined]
+                if getattr(a.run, "__func__", None) is SimClerk.finish}
+
+    before = finishing(sim)
+    assert len(before) >= 3  # windows busy at 10:30
+    sim.random.seed("another future")
+    _fresh_service_times(sim)
+    after = finishing(sim)
+    assert after.keys() == before.keys() and after != before
+    for ticket, at in after.items():
+        started = sim.state.tickets[str(ticket)].started_at
+        assert started is not None and at > sim.now - timedelta(seconds=1)
+
+
+def test_the_tolerance_point_is_where_most_replays_are_within_tolerance() -> None:
+    from hub.bench_eta import _tolerance_point
+
+    assert _tolerance_point([10.0, 11.0, 12.0, 40.0, 90.0]) == 12.0
+    assert _tolerance_point([10.0, 20.0, 21.0, 23.0, 24.0, 80.0]) == 21.0
+    assert _tolerance_point([5.0]) == 5.0
