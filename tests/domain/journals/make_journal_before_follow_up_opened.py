@@ -3,7 +3,8 @@ the day it stands for: run it on a checkout from before `FollowUpOpened` (commit
 c9de448), e.g.
 
     git archive c9de448 hub | tar -x -C /tmp/old
-    PYTHONPATH=/tmp/old .venv/bin/python tests/domain/journals/make_journal_before_follow_up_opened.py
+    cd tests/domain/journals
+    PYTHONPATH=/tmp/old ../../../.venv/bin/python make_journal_before_follow_up_opened.py
 
 It writes the journal (one JSON record a line, as the stores keep them) and the state
 those rules folded from it (a snapshot's JSON), for the new rules to replay.
@@ -62,7 +63,8 @@ def day() -> tuple[list[dict[str, Any]], CenterState]:
     run(SaveUser(username="leader", role="manager", display_name="组长",
                  password_hash="pbkdf2:fixture"), "admin")
     run(cmd.SignIn(window=4), "zhaolei")
-    ratings = [(2, ("服务态度",), "等太久"), (5, (), ""), (1, ("服务效率", "服务水平"), ""), (4, (), "")]
+    ratings = [(2, ("服务态度",), "等太久"), (5, (), ""), (1, ("服务效率", "服务水平"), ""),
+               (4, (), "")]
     tickets = []
     for level, aspects, reason in ratings:
         issued = run(cmd.IssueTicket(service="household"), "kiosk-1")
