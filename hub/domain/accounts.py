@@ -25,7 +25,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$")
 
 class InvalidAccount(errors.DomainError):
     code = "invalid_account"
-    status = 422
+    kind = errors.INVALID
 
 
 class AccountExists(errors.DomainError):
@@ -34,7 +34,7 @@ class AccountExists(errors.DomainError):
 
 class UnknownAccount(errors.DomainError):
     code = "unknown_account"
-    status = 404
+    kind = errors.NOT_FOUND
 
 
 # --------------------------------------------------------------------------- events

@@ -44,8 +44,8 @@ from hub.domain.notify import Notice
 rules = Feature("appointments")
 
 BookingLimitReached = errors._error("booking_limit_reached")
-BookingBlockedError = errors._error("booking_blocked", 403)
-UnknownBlock = errors._error("unknown_block", 404)
+BookingBlockedError = errors._error("booking_blocked", errors.FORBIDDEN)
+UnknownBlock = errors._error("unknown_block", errors.NOT_FOUND)
 AppointmentTooEarly = errors._error("appointment_too_early")
 NotRescheduled = errors._error("appointment_not_changeable")
 

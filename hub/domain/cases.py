@@ -40,11 +40,11 @@ MANAGER_ROLES = ("admin", "manager")
 MAX_NOTE = 200
 MAX_MATERIALS = 20
 
-UnknownCase = errors._error("unknown_case", 404)
-InvalidCase = errors._error("invalid_case", 422)
+UnknownCase = errors._error("unknown_case", errors.NOT_FOUND)
+InvalidCase = errors._error("invalid_case", errors.INVALID)
 StageNotAllowed = errors._error("stage_not_allowed")
 CaseClosed = errors._error("case_closed")
-NotCaseHolder = errors._error("not_case_holder", 403)
+NotCaseHolder = errors._error("not_case_holder", errors.FORBIDDEN)
 NoticeAlreadyGiven = errors._error("notice_already_given")
 
 

@@ -178,10 +178,10 @@ NOTIFICATION_HOURS = 24  # a notification not sent within a day is given up
 # A phone may ask for a new check-in code this often at most (the answer is the same).
 CODE_RESEND_SECONDS = 60
 
-UnknownNotification = errors._error("unknown_notification", 404)
+UnknownNotification = errors._error("unknown_notification", errors.NOT_FOUND)
 NotificationClaimedElsewhere = errors._error("notification_claimed")
-WrongCode = errors._error("wrong_code", 422)
-CodeExpired = errors._error("code_expired", 422)
+WrongCode = errors._error("wrong_code", errors.INVALID)
+CodeExpired = errors._error("code_expired", errors.INVALID)
 
 
 # --------------------------------------------------------------------------- commands

@@ -43,12 +43,12 @@ MAX_TEXT = 1000
 
 class InvalidSupervision(errors.DomainError):
     code = "invalid_field"
-    status = 422
+    kind = errors.INVALID
 
 
-UnknownComplaint = errors._error("unknown_complaint", 404)
-UnknownFollowUp = errors._error("unknown_follow_up", 404)
-UnknownSample = errors._error("unknown_sample", 404)
+UnknownComplaint = errors._error("unknown_complaint", errors.NOT_FOUND)
+UnknownFollowUp = errors._error("unknown_follow_up", errors.NOT_FOUND)
+UnknownSample = errors._error("unknown_sample", errors.NOT_FOUND)
 AlreadyClosed = errors._error("already_closed")
 NotAnswered = errors._error("not_answered")
 NothingToSample = errors._error("nothing_to_sample")
