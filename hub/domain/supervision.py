@@ -555,54 +555,63 @@ def _complaint_recorded(state: CoreState, event: ComplaintRecorded) -> None:
     )
 
 
+def _item(state: CoreState, track: _Track, event: Event) -> Any:
+    return getattr(_part(state), track.items)[getattr(event, track.field)]
+
+
+def _assigned(state: CoreState, track: _Track, event: ComplaintAssigned | FollowUpAssigned) -> None:
+    item = _item(state, track, event)
+    item.assignee = event.assignee
+    if item.status == OPEN:
+        item.status = ASSIGNED
+
+
+def _answered(state: CoreState, item: Complaint | FollowUp, at: datetime) -> None:
+    item.status = ANSWERED
+    if item.answered_on is None:  # the first answer counts for the deadline
+        item.answered_on = _day(state, at)
+
+
+def _closed(item: Complaint | FollowUp, at: datetime) -> None:
+    item.status = CLOSED
+    item.closed_at = at
+
+
 @rules.folds(ComplaintAssigned)
 def _complaint_assigned(state: CoreState, event: ComplaintAssigned) -> None:
-    complaint = _part(state).complaints[event.complaint]
-    complaint.assignee = event.assignee
-    if complaint.status == OPEN:
-        complaint.status = ASSIGNED
-
-
-@rules.folds(ComplaintAnswered)
-def _complaint_answered(state: CoreState, event: ComplaintAnswered) -> None:
-    complaint = _part(state).complaints[event.complaint]
-    complaint.answer = event.answer
-    complaint.status = ANSWERED
-    if complaint.answered_on is None:  # the first answer counts for the deadline
-        complaint.answered_on = _day(state, event.at)
-
-
-@rules.folds(ComplaintClosed)
-def _complaint_closed(state: CoreState, event: ComplaintClosed) -> None:
-    complaint = _part(state).complaints[event.complaint]
-    complaint.status = CLOSED
-    complaint.closed_at = event.at
-    complaint.note = event.note
+    _assigned(state, _COMPLAINTS, event)
 
 
 @rules.folds(FollowUpAssigned)
 def _follow_up_assigned(state: CoreState, event: FollowUpAssigned) -> None:
-    follow_up = _part(state).follow_ups[event.follow_up]
-    follow_up.assignee = event.assignee
-    if follow_up.status == OPEN:
-        follow_up.status = ASSIGNED
+    _assigned(state, _FOLLOW_UPS, event)
+
+
+@rules.folds(ComplaintAnswered)
+def _complaint_answered(state: CoreState, event: ComplaintAnswered) -> None:
+    complaint = _item(state, _COMPLAINTS, event)
+    complaint.answer = event.answer
+    _answered(state, complaint, event.at)
 
 
 @rules.folds(FollowUpAnswered)
 def _follow_up_answered(state: CoreState, event: FollowUpAnswered) -> None:
-    follow_up = _part(state).follow_ups[event.follow_up]
+    follow_up = _item(state, _FOLLOW_UPS, event)
     follow_up.call_back = event.call_back
     follow_up.rectification = event.rectification
-    follow_up.status = ANSWERED
-    if follow_up.answered_on is None:
-        follow_up.answered_on = _day(state, event.at)
+    _answered(state, follow_up, event.at)
+
+
+@rules.folds(ComplaintClosed)
+def _complaint_closed(state: CoreState, event: ComplaintClosed) -> None:
+    complaint = _item(state, _COMPLAINTS, event)
+    _closed(complaint, event.at)
+    complaint.note = event.note
 
 
 @rules.folds(FollowUpClosed)
 def _follow_up_closed(state: CoreState, event: FollowUpClosed) -> None:
-    follow_up = _part(state).follow_ups[event.follow_up]
-    follow_up.status = CLOSED
-    follow_up.closed_at = event.at
+    _closed(_item(state, _FOLLOW_UPS, event), event.at)
 
 
 @rules.folds(CallBackSampleDrawn)
