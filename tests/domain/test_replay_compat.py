@@ -94,3 +94,14 @@ def test_a_new_rating_on_the_wire_has_no_journal_bookkeeping() -> None:
     rated = next(decode(r) for r in records if r["type"] == "ticket_rated")
     assert isinstance(rated, ev.TicketRated)
     assert "policies_decided" not in payload(rated, TO_MANAGERS)["data"]
+
+
+def test_a_snapshot_of_the_old_rules_reads_as_the_same_state() -> None:
+    """The state's shape did not change (the snapshot VERSION stays): a snapshot the
+    old rules wrote reads back into the state the new rules replay."""
+    from hub.snapshots import FORMAT, VERSION, decode_state
+
+    old = json.loads((JOURNALS / f"{NAME}.state.json").read_text(encoding="utf-8"))
+    document = {"format": FORMAT, "version": VERSION, "state": old}
+    state = decode_state(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    assert _state_json(state) == _state_json(replay(decode(r) for r in _old_journal()))
