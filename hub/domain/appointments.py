@@ -30,6 +30,7 @@ from hub.domain.base import (
     Decision,
     Event,
     Feature,
+    Notice,
     appointment_code,
     event,
     phone_digits,
@@ -39,7 +40,6 @@ from hub.domain.config import CenterConfig
 from hub.domain.day import DayStarted
 from hub.domain.issuing import TicketIssued, check_can_issue, next_number
 from hub.domain.model import Appointment, CoreState
-from hub.domain.notify import Notice
 
 rules = Feature("appointments")
 
@@ -608,11 +608,13 @@ def check_window(d: Decision, appointment: Appointment) -> None:
 # --------------------------------------------------------------------------- notifications
 
 
+@rules.notifies(BookingCodeIssued)
 def _verify_code(state: CoreState, event: BookingCodeIssued) -> list[Notice]:
     return [Notice("booking_verify", event.phone, {}, f"booking_verify:{event.seq}",
                           sealed=event.sealed, expires_at=event.expires_at)]
 
 
+@rules.notifies(AppointmentBooked)
 def _booking_code(state: CoreState, event: AppointmentBooked) -> list[Notice]:
     if not event.phone:
         return []
@@ -621,10 +623,8 @@ def _booking_code(state: CoreState, event: AppointmentBooked) -> list[Notice]:
         "time": f"{event.slot_start:%H:%M}"}, f"booking_code:{event.appointment}")]
 
 
-notify.POLICY[AppointmentBooked] = _booking_code
-notify.POLICY[BookingCodeIssued] = _verify_code
 
-
+@rules.notifies(AppointmentRescheduled)
 def _moved(state: CoreState, event: AppointmentRescheduled) -> list[Notice]:
     """A moved appointment is confirmed by text, as a booked one is: same code, new time."""
     appointment = state.appointments.get(event.appointment)
@@ -634,8 +634,6 @@ def _moved(state: CoreState, event: AppointmentRescheduled) -> list[Notice]:
         "code": event.code, "service": event.service, "day": event.day.isoformat(),
         "time": f"{event.slot_start:%H:%M}"}, f"booking_code:{event.appointment}:{event.seq}")]
 
-
-notify.POLICY[AppointmentRescheduled] = _moved
 
 
 # --------------------------------------------------------------------------- fold

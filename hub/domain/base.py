@@ -121,22 +121,39 @@ class Decision:
         return self.context.now
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A notification a feature's policy decided: whom, what, its de-duplication key.
+    The outbox (hub/domain/notify.py) queues it in the batch of the event causing it."""
+
+    kind: str
+    phone: str
+    params: dict[str, str]
+    key: str
+    sealed: str = ""
+    expires_at: datetime | None = None
+
+
 Decider = Callable[[Decision, Any], None]
 Folder = Callable[[Any, Any], None]
 # A consequence is decided with every command from the events it caused so far and
 # appended in the same batch (a policy: the 差评 follow-up, the outbox's notifications).
 Consequence = Callable[[Decision, list[Event]], None]
+# Which notifications an event causes, judged on the state just before it.
+Notifies = Callable[[Any, Any], list[Notice]]
 
 
 class Feature:
-    """One feature's table: which commands it decides, which events it folds, and the
-    consequences it draws from a decision's events. Put together by compose.py."""
+    """One feature's table: which commands it decides, which events it folds, the
+    consequences it draws from a decision's events, and the notifications its events
+    cause (queued by the outbox). Put together by compose.py."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.deciders: dict[type[Command], Decider] = {}
         self.folders: dict[type[Event], Folder] = {}
         self.consequences: list[Consequence] = []
+        self.notices: dict[type[Event], Notifies] = {}
 
     def decides(self, command_type: type[Command]) -> Callable[[Decider], Decider]:
         def register(handler: Decider) -> Decider:
@@ -155,6 +172,13 @@ class Feature:
     def consequence(self, handler: Consequence) -> Consequence:
         self.consequences.append(handler)
         return handler
+
+    def notifies(self, event_type: type[Event]) -> Callable[[Notifies], Notifies]:
+        def register(policy: Notifies) -> Notifies:
+            self.notices[event_type] = policy
+            return policy
+
+        return register
 
 
 # ----------------------------------------------------------------------------- lookups

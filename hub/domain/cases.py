@@ -8,7 +8,7 @@ A matter that cannot be finished on the spot becomes a tracked case (DOMAIN.md):
   who holds it, a manager, or the agent (代办员) it was handed to (全程代理);
 - a case is *due soon* with `due_soon_days` working days or fewer left, *overdue*
   past its due day while not 办结; the clock's tick (`FlagDueCases`) records each
-  once, which is what tells the citizen (hub/domain/notify.py's policy).
+  once, which is what tells the citizen (this module's notices, queued by the outbox).
 - 一次性告知: when materials are missing the clerk records the full list once per
   ticket (the service's guide materials, plus free text), told to the citizen.
 
@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from hub.domain import errors, notify
-from hub.domain.base import STAFF, Command, Decision, Event, Feature, event, phone_digits
+from hub.domain import errors
+from hub.domain.base import STAFF, Command, Decision, Event, Feature, Notice, event, phone_digits
 from hub.domain.calendar import add_working_days, business_day, is_working_day
 from hub.domain.config import Hours
 from hub.domain.model import CoreState
-from hub.domain.notify import Notice
 
 rules = Feature("cases")
 
@@ -426,6 +425,7 @@ def _case_phone(state: CoreState, case_id: str) -> str:
     return case.phone if case is not None else ""
 
 
+@rules.notifies(CaseOpened)
 def _accepted(state: CoreState, event: CaseOpened) -> list[Notice]:
     if event.kind != "promised" or not event.phone:
         return []
@@ -434,6 +434,7 @@ def _accepted(state: CoreState, event: CaseOpened) -> list[Notice]:
         f"case_accepted:{event.case}")]
 
 
+@rules.notifies(CaseDueSoon)
 def _due_soon(state: CoreState, event: CaseDueSoon) -> list[Notice]:
     phone = _case_phone(state, event.case)
     if not phone:
@@ -442,6 +443,7 @@ def _due_soon(state: CoreState, event: CaseDueSoon) -> list[Notice]:
         "number": event.number, "due": event.due_on.isoformat()}, f"case_due_soon:{event.case}")]
 
 
+@rules.notifies(CaseAdvanced)
 def _done(state: CoreState, event: CaseAdvanced) -> list[Notice]:
     case = _part(state).cases.get(event.case)
     if event.stage != DONE or case is None or case.kind != "promised" or not case.phone:
@@ -452,6 +454,7 @@ def _done(state: CoreState, event: CaseAdvanced) -> list[Notice]:
     return [Notice("case_done", case.phone, params, f"case_done:{event.case}")]
 
 
+@rules.notifies(MaterialsNoticeGiven)
 def _materials(state: CoreState, event: MaterialsNoticeGiven) -> list[Notice]:
     if not event.phone:
         return []
@@ -460,9 +463,6 @@ def _materials(state: CoreState, event: MaterialsNoticeGiven) -> list[Notice]:
         "service": event.service, "number": event.ticket_number, "materials": listed},
         f"materials_notice:{event.notice}")]
 
-
-notify.POLICY.update({CaseOpened: _accepted, CaseDueSoon: _due_soon, CaseAdvanced: _done,
-                      MaterialsNoticeGiven: _materials})
 
 
 # --------------------------------------------------------------------------- fold

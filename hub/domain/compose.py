@@ -30,7 +30,17 @@ from hub.domain import (
     windows,
 )
 from hub.domain.appointments import BookingState
-from hub.domain.base import Command, Consequence, Context, Decider, Decision, Emitter, Event, Folder
+from hub.domain.base import (
+    Command,
+    Consequence,
+    Context,
+    Decider,
+    Decision,
+    Emitter,
+    Event,
+    Folder,
+    Notifies,
+)
 from hub.domain.calendar import business_day
 from hub.domain.cases import CasesState
 from hub.domain.errors import DomainError
@@ -62,10 +72,11 @@ class CenterState(CoreState):
 
 
 def _tables() -> tuple[dict[type[Command], Decider], dict[type[Event], tuple[Folder, ...]],
-                       tuple[Consequence, ...]]:
+                       tuple[Consequence, ...], dict[type[Event], Notifies]]:
     deciders: dict[type[Command], Decider] = {}
     folders: dict[type[Event], list[Folder]] = {}
     consequences: list[Consequence] = []
+    policy: dict[type[Event], Notifies] = {}
     for feature in FEATURES:
         for command_type, decider in feature.deciders.items():
             if command_type in deciders:
@@ -74,10 +85,17 @@ def _tables() -> tuple[dict[type[Command], Decider], dict[type[Event], tuple[Fol
         for event_type, folder in feature.folders.items():
             folders.setdefault(event_type, []).append(folder)
         consequences.extend(feature.consequences)
-    return deciders, {k: tuple(v) for k, v in folders.items()}, tuple(consequences)
+        policy.update(feature.notices)
+
+    def queue_notifications(d: Decision, caused: list[Event]) -> None:
+        notify.queue_notifications(d, caused, policy)
+
+    # The outbox last: it tells of what the other consequences decided (a follow-up).
+    consequences.append(queue_notifications)
+    return deciders, {k: tuple(v) for k, v in folders.items()}, tuple(consequences), policy
 
 
-DECIDERS, FOLDERS, CONSEQUENCES = _tables()
+DECIDERS, FOLDERS, CONSEQUENCES, POLICY = _tables()
 
 
 class NotConfigured(DomainError):

@@ -1,10 +1,12 @@
 """Notifications that are never lost: the outbox rules.
 
-- A notification is a *consequence* of an event: `POLICY` maps each event type to a
-  pure function that says which notifications it causes. `decide` runs the policy
-  over the events of every decision and appends a `NotificationQueued` for each in
-  the same batch, so a notification is durable exactly when its cause is, in every
-  store, by construction.
+- A notification is a *consequence* of an event: each feature's table maps its event
+  types to pure functions that say which notifications they cause (`Feature.notifies`;
+  this module's own: calls, reminders, check-in codes, 差评 follow-ups), and
+  compose.py puts them together in one policy. `decide` runs the policy over the
+  events of every decision (`queue_notifications`) and appends a `NotificationQueued`
+  for each in the same batch, so a notification is durable exactly when its cause
+  is, in every store, by construction.
 - One notification per de-duplication key, ever (the reminder of an appointment,
   "3 ahead" of a ticket, the call of a ticket at one moment ...).
 - The sending worker (hub/outbox.py) claims a pending notification with a lease
@@ -21,13 +23,13 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from hub.domain import errors
-from hub.domain.base import Command, Decision, Event, Feature, event, phone_digits
+from hub.domain.base import Command, Decision, Event, Feature, Notice, event, phone_digits
 from hub.domain.calendar import at_local
 from hub.domain.calling import TicketCalled
 from hub.domain.day import DayStarted
@@ -218,18 +220,6 @@ class RequestCheckInCode(Command):
 # --------------------------------------------------------------------------- the policy
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A notification the policy decided: whom, what, and its de-duplication key."""
-
-    kind: str
-    phone: str
-    params: dict[str, str]
-    key: str
-    sealed: str = ""
-    expires_at: datetime | None = None
-
-
 Policy = Callable[[CoreState, Event], list[Notice]]
 
 
@@ -242,6 +232,7 @@ def _ticket_phone(state: CoreState, ticket_id: str) -> str:
     return appointment.phone if appointment is not None else ""
 
 
+@rules.notifies(AppointmentReminded)
 def _reminder(state: CoreState, event: AppointmentReminded) -> list[Notice]:
     appointment = state.appointments.get(event.appointment)
     if appointment is None or not appointment.phone:
@@ -252,6 +243,7 @@ def _reminder(state: CoreState, event: AppointmentReminded) -> list[Notice]:
         f"reminder:{appointment.id}")]
 
 
+@rules.notifies(TicketCalled)
 def _called(state: CoreState, event: TicketCalled) -> list[Notice]:
     found = []
     phone = _ticket_phone(state, event.ticket)
@@ -287,6 +279,7 @@ def _three_ahead(state: CoreState, event: TicketCalled) -> list[Notice]:
     return found
 
 
+@rules.notifies(FollowUpOpened)
 def _follow_up(state: CoreState, event: FollowUpOpened) -> list[Notice]:
     """A 差评's follow-up opened (a policy's event itself): tell the citizen."""
     phone = _ticket_phone(state, event.follow_up)
@@ -296,36 +289,28 @@ def _follow_up(state: CoreState, event: FollowUpOpened) -> list[Notice]:
                    f"follow_up:{event.follow_up}")]
 
 
+@rules.notifies(CheckInCodeIssued)
 def _checkin_code(state: CoreState, event: CheckInCodeIssued) -> list[Notice]:
     return [Notice("checkin_code", event.phone, {}, f"checkin_code:{event.seq}",
                    sealed=event.sealed, expires_at=event.expires_at)]
 
 
-# Which events cause which notifications. Cases (办件: accepted, due soon, done) and
-# the 一次性告知 add their rows from their own module, hub/domain/cases.py.
-POLICY: dict[type[Event], Any] = {
-    AppointmentReminded: _reminder,
-    TicketCalled: _called,
-    FollowUpOpened: _follow_up,
-    CheckInCodeIssued: _checkin_code,
-}
-
-
-def notices(state: CoreState, event: Event) -> list[Notice]:
+def notices(state: CoreState, event: Event, policy: Mapping[type[Event], Policy]) -> list[Notice]:
     """The notifications `event` causes, judged on the state just before it."""
-    policy = POLICY.get(type(event))
-    return policy(state, event) if policy is not None else []
+    found = policy.get(type(event))
+    return found(state, event) if found is not None else []
 
 
-def _queue_consequences(d: Decision, caused: list[Event]) -> None:
-    """Run the policy over a decision's events, each on the state it was decided on
-    (the state before the decision, plus that decision's earlier events), and emit
-    the notifications in the same batch."""
-    if not any(type(e) in POLICY for e in caused):
+def queue_notifications(d: Decision, caused: list[Event],
+                        policy: Mapping[type[Event], Policy]) -> None:
+    """Run the policy (every feature's, put together by compose.py) over a decision's
+    events, each on the state it was decided on (the state before the decision), and
+    emit the notifications in the same batch."""
+    if not any(type(e) in policy for e in caused):
         return
     seen: set[str] = set()
     for cause in caused:
-        for notice in notices(d.state, cause):
+        for notice in notices(d.state, cause, policy):
             if notice.key in _part(d.state).keys or notice.key in seen:
                 continue
             seen.add(notice.key)
@@ -342,8 +327,6 @@ def _queue_consequences(d: Decision, caused: list[Event]) -> None:
                 or d.now + timedelta(hours=NOTIFICATION_HOURS),
             )
 
-
-rules.consequence(_queue_consequences)
 
 
 # --------------------------------------------------------------------------- sending
@@ -551,4 +534,5 @@ def _code_used(state: CoreState, event: CheckInCodeUsed) -> None:
     _part(state).codes.pop(event.phone, None)
 
 
-__all__ = ["PENDING", "POLICY", "Notice", "due", "notices", "phone_digits", "reminders_due"]
+__all__ = ["PENDING", "Notice", "due", "notices", "phone_digits", "queue_notifications",
+           "reminders_due"]
