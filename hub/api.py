@@ -14,6 +14,7 @@ from hub.auth import MANAGERS, STAFF, Principal
 from hub.center import Center
 from hub.core import AuthError, Hub
 from hub.domain import commands as cmd
+from hub.domain import errors as domain_errors
 from hub.domain.codec import event_data
 from hub.domain.config import ConfigError
 from hub.domain.decide import RATING_ASPECTS
@@ -118,11 +119,23 @@ def center_for(who: Principal | None) -> Center:
     return found
 
 
+# The HTTP status of each kind of domain error (hub/domain/errors.py): the one place.
+_STATUS_OF_KIND = {
+    domain_errors.NOT_FOUND: 404, domain_errors.CONFLICT: 409,
+    domain_errors.FORBIDDEN: 403, domain_errors.INVALID: 422,
+}
+
+
+def http_status(error: DomainError) -> int:
+    """The HTTP status REST answers a domain error with, by its kind."""
+    return _STATUS_OF_KIND.get(error.kind, 409)
+
+
 def execute(center: Center, command: cmd.Command, actor: str) -> list[Event]:
     try:
         return center.execute(command, actor)
     except DomainError as error:
-        raise ApiError(error.status, error.code, error.message, error.field,
+        raise ApiError(http_status(error), error.code, error.message, error.field,
                        **{k: v for k, v in error.details.items() if isinstance(v, str | None)}
                        ) from None
     except ConfigError as error:

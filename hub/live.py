@@ -144,7 +144,7 @@ class Live(Namespace):
                 rooms = [room for room in rooms if room in listened]
             if not rooms:
                 continue
-            windows = views.windows_touched(state.config, services, _windows_of(event)) \
+            windows = views.windows_touched(state.config, services, event.windows_of()) \
                 if services else set()
             wanted_windows |= windows
             plans.append((event, services, windows, rooms))
@@ -377,11 +377,6 @@ class Live(Namespace):
                 t: views.public_ticket(state, state.config, state.tickets[t]) for t in tickets
             }
         return {"seq": state.seq, "snapshot": snapshot}
-
-
-def _windows_of(event: Event) -> set[int]:
-    return {w for w in (getattr(event, a, None) for a in ("window", "from_window", "to_window"))
-            if isinstance(w, int) and not isinstance(w, bool)}
 
 
 def _namers(state: Any) -> tuple[Any, Any]:

@@ -22,8 +22,10 @@ from typing import Any
 
 from hub.domain import appointments as appointments_module
 from hub.domain import cases as cases_module
+from hub.domain import compose as compose_module
 from hub.domain import config as config_module
-from hub.domain import state as state_module
+from hub.domain import model as model_module
+from hub.domain import notify as notify_module
 from hub.domain import supervision as supervision_module
 from hub.domain.config import CenterConfig, parse_config
 from hub.domain.state import CenterState
@@ -93,7 +95,8 @@ def _encode(value: Any) -> Any:
 
 _NAMESPACE: dict[str, Any] = {
     **vars(typing), **vars(config_module), **vars(supervision_module), **vars(cases_module),
-    **vars(appointments_module), **vars(state_module),
+    **vars(appointments_module), **vars(notify_module), **vars(model_module),
+    **vars(compose_module),
 }
 _HINTS: dict[type, dict[str, Any]] = {}
 

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from typing import Any
 
 from hub.domain.accounts import SECRET_FIELDS
+from hub.domain.base import ALL_WINDOWS, HOLDER, STAFF, WINDOWS
+from hub.domain.base import HALL as HALL_AUDIENCE
 from hub.domain.codec import event_data
 from hub.domain.events import Event
 from hub.views import mask_phone
@@ -31,40 +33,12 @@ HALL = "hall"
 MANAGER = "manager"
 STAFF_ROOM = "staff"
 
-# Audiences (besides managers, who hear every event):
-A_HALL = "hall"  # the hall room
-A_WINDOWS = "windows"  # the window:N rooms of the windows the event names
-A_ALL_WINDOWS = "all_windows"  # every window:N room
-A_HOLDER = "holder"  # the ticket:<id> room of the ticket it is about
-A_STAFF = "staff"  # the staff room
-
-_TICKET_PUBLIC = frozenset({A_HALL, A_WINDOWS, A_HOLDER, A_STAFF})
-AUDIENCES: dict[str, frozenset[str]] = {
-    "config_changed": frozenset({A_HALL, A_ALL_WINDOWS, A_STAFF}),
-    "day_started": frozenset({A_HALL, A_ALL_WINDOWS, A_STAFF}),
-    "ticket_issued": _TICKET_PUBLIC,
-    "ticket_called": _TICKET_PUBLIC,
-    "ticket_recalled": _TICKET_PUBLIC,
-    "service_started": _TICKET_PUBLIC,
-    "ticket_completed": _TICKET_PUBLIC,
-    "ticket_no_show": _TICKET_PUBLIC,
-    "ticket_reinstated": _TICKET_PUBLIC,
-    "ticket_transferred": _TICKET_PUBLIC,
-    "ticket_suspended": _TICKET_PUBLIC,
-    "ticket_resumed": _TICKET_PUBLIC,
-    # 未办结 at closing: queues shrink on the screens; the reason is the holder's (by REST).
-    "ticket_closed_out": _TICKET_PUBLIC,
-    # The window's pad learns its citizen has rated; the hall does not hear ratings.
-    "ticket_rated": frozenset({A_WINDOWS, A_HOLDER, A_STAFF}),
-    "clerk_signed_in": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
-    "clerk_signed_out": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
-    "window_paused": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
-    "window_opened": frozenset({A_HALL, A_WINDOWS, A_STAFF}),
-    # 办件 (hub/domain/cases.py): staff follow their cases live; phones masked, no public.
-    **{name: frozenset({A_STAFF}) for name in (
-        "case_opened", "case_advanced", "case_handed", "case_due_soon", "case_overdue",
-        "materials_notice_given")},
-}
+# Audiences (besides managers, who hear every event) are declared by each event class
+# (`Event.audience`, hub/domain/base.py): hall, the window:N rooms of the windows it
+# names (`windows_of`), every window:N room, the ticket:<id> room of its holder
+# (`holder_of`), staff. The rooms below come from that declaration alone.
+A_HALL, A_WINDOWS, A_ALL_WINDOWS = HALL_AUDIENCE, WINDOWS, ALL_WINDOWS
+A_HOLDER, A_STAFF = HOLDER, STAFF
 
 # What a public screen (hall, window:N) may read of each event: nothing else.
 PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
@@ -108,36 +82,27 @@ def ticket_room(ticket: str) -> str:
     return f"ticket:{ticket}"
 
 
-def _windows(event: Event) -> set[int]:
-    found = set()
-    for attribute in ("window", "from_window", "to_window"):
-        window = getattr(event, attribute, None)
-        if isinstance(window, int) and not isinstance(window, bool):
-            found.add(window)
-    return found
-
-
 def rooms_for(event: Event, all_windows: Any = ()) -> set[str]:
     """The logical rooms (without the center) that hear `event`; `all_windows` are
     the center's window numbers (for events every window room hears)."""
     rooms = {MANAGER}
-    audiences = AUDIENCES.get(event.type, frozenset())
-    if A_HALL in audiences:
+    audience = event.audience
+    if A_HALL in audience:
         rooms.add(HALL)
-    if A_STAFF in audiences:
+    if A_STAFF in audience:
         rooms.add(STAFF_ROOM)
-    if A_WINDOWS in audiences:
-        rooms |= {window_room(w) for w in _windows(event)}
-    if A_ALL_WINDOWS in audiences:
+    if A_WINDOWS in audience:
+        rooms |= {window_room(w) for w in event.windows_of()}
+    if A_ALL_WINDOWS in audience:
         rooms |= {window_room(w) for w in all_windows}
-    ticket = getattr(event, "ticket", None)
-    if A_HOLDER in audiences and isinstance(ticket, str):
-        rooms.add(ticket_room(ticket))
+    holder = event.holder_of() if A_HOLDER in audience else None
+    if holder is not None:
+        rooms.add(ticket_room(holder))
     return rooms
 
 
 def hears(room: str, event: Event) -> bool:
-    if room.startswith("window:") and A_ALL_WINDOWS in AUDIENCES.get(event.type, ()):
+    if room.startswith("window:") and A_ALL_WINDOWS in event.audience:
         return True
     return room in rooms_for(event)
 

@@ -1,20 +1,16 @@
 """The queue rules of a center's day: plain Python, no I/O, no clock reads.
 
 Commands in, events out: `decide(state, command, context) -> [Event]`, and
-`apply(state, event)` folds an event into the state.
+`apply(state, event)` folds an event into the state. The rules live in feature
+modules (issuing, windows, calling, transfer, rating, supervision, appointments,
+cases, notify, accounts, closing) on a small core (base, model, day, config,
+calendar, routing, errors); hub/domain/compose.py puts them together.
 """
 
-from hub.domain import accounts as accounts  # registers the account rules
-from hub.domain import appointments as appointments  # registers booking on the phone
-from hub.domain import cases as cases  # registers cases (办件) and 一次性告知
-from hub.domain import notify as notify  # registers the outbox rules and policy
-from hub.domain import supervision as supervision  # registers complaints and follow-ups
-from hub.domain.commands import Context
+from hub.domain.base import Context
+from hub.domain.compose import CenterState, apply, decide, replay
 from hub.domain.config import CenterConfig, ConfigError, parse_config
-from hub.domain.decide import decide
 from hub.domain.errors import DomainError
-from hub.domain.fold import apply, replay
-from hub.domain.state import CenterState
 
 __all__ = [
     "CenterConfig",

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from hub.domain import decide as rules
-from hub.domain import errors, fold
-from hub.domain import events as ev
-from hub.domain.commands import Command
-from hub.domain.state import Account, CenterState
+from hub.domain import errors
+from hub.domain.base import Command, Decision, Event, Feature, event
+from hub.domain.model import Account, CoreState
+
+rules = Feature("accounts")
 
 USER_ROLES = ("admin", "manager", "clerk")
 DEVICE_ROLES = ("kiosk", "display", "caller", "pad")
@@ -25,7 +25,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$")
 
 class InvalidAccount(errors.DomainError):
     code = "invalid_account"
-    status = 422
+    kind = errors.INVALID
 
 
 class AccountExists(errors.DomainError):
@@ -34,15 +34,15 @@ class AccountExists(errors.DomainError):
 
 class UnknownAccount(errors.DomainError):
     code = "unknown_account"
-    status = 404
+    kind = errors.NOT_FOUND
 
 
 # --------------------------------------------------------------------------- events
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class UserSaved(ev.Event):
+class UserSaved(Event):
     username: str
     role: str
     display_name: str = ""
@@ -51,18 +51,18 @@ class UserSaved(ev.Event):
     active: bool = True
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class DeviceAdded(ev.Event):
+class DeviceAdded(Event):
     device: str
     role: str
     token_hash: str = field(repr=False)
     window: int | None = None  # the window a pad (or window screen) stands at
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class DeviceRevoked(ev.Event):
+class DeviceRevoked(Event):
     device: str
 
 
@@ -95,8 +95,8 @@ class RevokeDevice(Command):
     device: str
 
 
-@rules._on(SaveUser)
-def _save_user(d: rules.Decision, c: SaveUser) -> None:
+@rules.decides(SaveUser)
+def _save_user(d: Decision, c: SaveUser) -> None:
     if not _NAME.match(c.username):
         raise InvalidAccount("username: 2-40 letters, digits, . _ -", field="username")
     if c.role not in USER_ROLES:
@@ -120,8 +120,8 @@ def _save_user(d: rules.Decision, c: SaveUser) -> None:
     )
 
 
-@rules._on(AddDevice)
-def _add_device(d: rules.Decision, c: AddDevice) -> None:
+@rules.decides(AddDevice)
+def _add_device(d: Decision, c: AddDevice) -> None:
     if not _NAME.match(c.device):
         raise InvalidAccount("device name: 2-40 letters, digits, . _ -", field="name")
     if c.role not in DEVICE_ROLES:
@@ -138,8 +138,8 @@ def _add_device(d: rules.Decision, c: AddDevice) -> None:
     d.emit(DeviceAdded, device=c.device, role=c.role, token_hash=c.token_hash, window=c.window)
 
 
-@rules._on(RevokeDevice)
-def _revoke_device(d: rules.Decision, c: RevokeDevice) -> None:
+@rules.decides(RevokeDevice)
+def _revoke_device(d: Decision, c: RevokeDevice) -> None:
     current = d.state.devices.get(c.device)
     if current is None or not current.active:
         raise UnknownAccount(f"no active device {c.device}", field="name")
@@ -149,8 +149,8 @@ def _revoke_device(d: rules.Decision, c: RevokeDevice) -> None:
 # --------------------------------------------------------------------------- fold
 
 
-@fold._on(UserSaved)
-def _user_saved(state: CenterState, event: UserSaved) -> None:
+@rules.folds(UserSaved)
+def _user_saved(state: CoreState, event: UserSaved) -> None:
     old = state.users.get(event.username)
     state.users[event.username] = Account(
         name=event.username,
@@ -163,8 +163,8 @@ def _user_saved(state: CenterState, event: UserSaved) -> None:
     )
 
 
-@fold._on(DeviceAdded)
-def _device_added(state: CenterState, event: DeviceAdded) -> None:
+@rules.folds(DeviceAdded)
+def _device_added(state: CoreState, event: DeviceAdded) -> None:
     old = state.devices.get(event.device)
     state.devices[event.device] = Account(
         name=event.device,
@@ -175,8 +175,8 @@ def _device_added(state: CenterState, event: DeviceAdded) -> None:
     )
 
 
-@fold._on(DeviceRevoked)
-def _device_revoked(state: CenterState, event: DeviceRevoked) -> None:
+@rules.folds(DeviceRevoked)
+def _device_revoked(state: CoreState, event: DeviceRevoked) -> None:
     device = state.devices[event.device]
     device.active = False
     device.version += 1

@@ -21,19 +21,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
-from hub.domain import decide as rules
-from hub.domain import errors, fold, notify
-from hub.domain import events as ev
+from hub.domain import base, errors, notify
+from hub.domain.base import (
+    MAX_TEXT,
+    Command,
+    Decision,
+    Event,
+    Feature,
+    Notice,
+    appointment_code,
+    event,
+    phone_digits,
+)
 from hub.domain.calendar import at_local, business_day, is_working_day
-from hub.domain.commands import Command
 from hub.domain.config import CenterConfig
-from hub.domain.state import Appointment, CenterState
+from hub.domain.day import DayStarted
+from hub.domain.issuing import TicketIssued, check_can_issue, next_number
+from hub.domain.model import Appointment, CoreState
+
+rules = Feature("appointments")
 
 BookingLimitReached = errors._error("booking_limit_reached")
-BookingBlockedError = errors._error("booking_blocked", 403)
-UnknownBlock = errors._error("unknown_block", 404)
+BookingBlockedError = errors._error("booking_blocked", errors.FORBIDDEN)
+UnknownBlock = errors._error("unknown_block", errors.NOT_FOUND)
 AppointmentTooEarly = errors._error("appointment_too_early")
 NotRescheduled = errors._error("appointment_not_changeable")
 
@@ -67,6 +79,8 @@ class Block:
 
 @dataclass
 class BookingState:
+    part_name: ClassVar[str] = "booking"
+
     codes: dict[str, VerifyCode] = field(default_factory=dict)  # by phone digits
     # Per phone, the days of its missed appointments since its last block (or lift).
     missed: dict[str, list[date]] = field(default_factory=dict)
@@ -76,6 +90,31 @@ class BookingState:
 
 
 # --------------------------------------------------------------------------- commands
+
+
+@dataclass(frozen=True)
+class CheckIn(Command):
+    """Check in a booked appointment by its code; a phone number given too must be the
+    one it was booked with (the number alone is never enough: DOMAIN.md)."""
+
+    code: str | None = None
+    phone: str | None = None
+    otp_hash: str | None = field(default=None, repr=False)  # keyed hash of a one-time code
+
+
+@dataclass(frozen=True)
+class BookAppointment(Command):
+    """An appointment booked at the counter or the kiosk (no phone code asked)."""
+
+    service: str
+    day: date
+    slot_start: time
+    phone: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class CancelAppointment(Command):
+    code: str
 
 
 @dataclass(frozen=True)
@@ -128,31 +167,51 @@ class CheckInById(Command):
 # --------------------------------------------------------------------------- events
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class BookingCodeIssued(ev.Event):
+class AppointmentBooked(Event):
+    appointment: str
+    code: str
+    service: str
+    day: date
+    slot_start: time
+    slot_end: time
+    phone: str = field(default="", repr=False)  # needed for check-in by phone; masked on the wire
+    id_hash: str = field(default="", repr=False)  # keyed hash of an ID number (check-in by ID)
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class AppointmentCancelled(Event):
+    appointment: str
+    code: str
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class BookingCodeIssued(Event):
     phone: str = field(default="", repr=False)
     code_hash: str = field(default="", repr=False)
     sealed: str = field(default="", repr=False)
     expires_at: datetime
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class BookingCodeRejected(ev.Event):
+class BookingCodeRejected(Event):
     phone: str = field(default="", repr=False)
     attempts: int
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class BookingCodeUsed(ev.Event):
+class BookingCodeUsed(Event):
     phone: str = field(default="", repr=False)
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class AppointmentRescheduled(ev.Event):
+class AppointmentRescheduled(Event):
     appointment: str
     code: str
     service: str
@@ -161,9 +220,9 @@ class AppointmentRescheduled(ev.Event):
     slot_end: time
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class AppointmentMissed(ev.Event):
+class AppointmentMissed(Event):
     appointment: str
     code: str
     service: str
@@ -171,9 +230,9 @@ class AppointmentMissed(ev.Event):
     phone: str = field(default="", repr=False)
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class BookingBlocked(ev.Event):
+class BookingBlocked(Event):
     block: str
     phone: str = field(default="", repr=False)
     since: date
@@ -181,12 +240,121 @@ class BookingBlocked(ev.Event):
     missed: int
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class BookingUnblocked(ev.Event):
+class BookingUnblocked(Event):
     block: str
     phone: str = field(default="", repr=False)
     reason: str = ""
+
+
+# ------------------------------------------------------------------- at the counter and the kiosk
+
+
+@rules.decides(CheckIn)
+def _check_in(d: Decision, c: CheckIn) -> None:
+    state = d.state
+    if c.otp_hash and c.phone:
+        # By phone number with the one-time code sent to it (hub/domain/notify.py).
+        appointment_id = notify.check_code(d, c.phone, c.otp_hash)
+        if appointment_id is None:
+            return  # a wrong code: the attempt is recorded, nobody checked in
+        check_in_appointment(d, state.appointments[appointment_id])
+        return
+    if not c.code or not c.code.strip():
+        # By phone number, the appointment code or a one-time code sent to that phone
+        # must come too: never the number alone.
+        raise errors.MissingField("预约码必填 (the appointment code is required)", field="code")
+    appointment_id = state.appointment_codes.get(c.code.strip())
+    appointment = state.appointments.get(appointment_id) if appointment_id else None
+    if appointment is not None and c.phone is not None:
+        digits = "".join(ch for ch in c.phone if ch.isdigit())
+        if not appointment.phone or appointment.phone != digits:
+            appointment = None  # one answer for "no such code" and "not this phone's"
+    if appointment is None:
+        raise errors.UnknownAppointment(
+            "没有找到这个预约，请核对预约码和手机号 (no appointment matches)", field="code")
+    check_in_appointment(d, appointment)
+
+
+def check_in_appointment(d: Decision, appointment: Any) -> None:
+    state = d.state
+    check_window(d, appointment)
+    if appointment.status == "cancelled":
+        raise errors.AppointmentCancelled("这个预约已取消", field="code")
+    if appointment.status == "checked_in":
+        raise errors.AppointmentAlreadyCheckedIn("这个预约已经签到过了", field="code")
+    if appointment.day != state.business_day:
+        raise errors.AppointmentNotToday(
+            f"预约日期是 {appointment.day:%Y-%m-%d}，不是今天", field="code"
+        )
+    issuing = check_can_issue(d, appointment.service)
+    slot_start = at_local(d.config, appointment.day, appointment.slot_start)
+    slot_end = at_local(d.config, appointment.day, appointment.slot_end)
+    late = d.now > slot_end + timedelta(minutes=d.config.queue.appointment_late_minutes)
+    if late and d.config.queue.late_appointment == "refuse":
+        raise errors.AppointmentMissed("预约时段已过，请重新取号或预约", field="code")
+    d.emit(
+        TicketIssued,
+        ticket=d.context.new_id(),
+        number=next_number(d, issuing),
+        service=issuing.id,
+        channel="appointment",
+        appointment=appointment.id,
+        due_at=None if late else slot_start,  # late: served as a walk-in
+    )
+
+
+@rules.decides(BookAppointment)
+def _book_appointment(d: Decision, c: BookAppointment) -> None:
+    found = base.service(d, c.service)
+    if found.appointment_capacity <= 0:
+        raise errors.ServiceClosed(f"{found.name.zh}不接受预约", field="service")
+    slot = next((s for s in d.config.appointment_slots if s[0] == c.slot_start), None)
+    if slot is None:
+        raise errors.InvalidSlot("no such appointment slot", field="slot")
+    if c.day < business_day(d.config, d.now) or not is_working_day(d.config.hours, c.day):
+        raise errors.InvalidDay("the day is past or not a working day", field="day")
+    if at_local(d.config, c.day, slot[1]) <= d.now:
+        raise errors.InvalidSlot("the slot is already over", field="slot")
+    booked = sum(
+        1
+        for a in d.state.appointments.values()
+        if a.service == found.id and a.day == c.day and a.slot_start == c.slot_start
+        and a.status != "cancelled"
+    )
+    if booked >= found.appointment_capacity:
+        raise errors.SlotFull("这个时段已约满", field="slot")
+    phone = "".join(ch for ch in c.phone if ch.isdigit())
+    if c.phone and not 7 <= len(phone) <= 15:
+        raise errors.InvalidPhone("phone number is not valid", field="phone")
+    check_phone(d, phone, c.day, per_day=False)  # a no-show block holds whoever books
+    appointment_id = d.context.new_id()
+    code = appointment_code(d, appointment_id)
+    d.emit(
+        AppointmentBooked,
+        appointment=appointment_id,
+        code=code,
+        service=found.id,
+        day=c.day,
+        slot_start=slot[0],
+        slot_end=slot[1],
+        phone=phone,
+    )
+
+
+@rules.decides(CancelAppointment)
+def _cancel_appointment(d: Decision, c: CancelAppointment) -> None:
+    appointment_id = d.state.appointment_codes.get(c.code.strip())
+    appointment = d.state.appointments.get(appointment_id) if appointment_id else None
+    if appointment is None:
+        raise errors.UnknownAppointment("no such appointment", field="code")
+    if appointment.status != "booked":
+        raise errors.AppointmentCancelled(
+            f"the appointment is {appointment.status.replace('_', ' ')}", field="code"
+        )
+    d.emit(AppointmentCancelled, appointment=appointment.id, code=appointment.code)
+
 
 
 # --------------------------------------------------------------------------- reading
@@ -203,7 +371,7 @@ def bookable_days(config: CenterConfig, today: date) -> list[date]:
     return days
 
 
-def taken(state: CenterState, service: str, day: date, slot_start: time,
+def taken(state: CoreState, service: str, day: date, slot_start: time,
           but: str | None = None) -> int:
     """Places of a slot taken (every appointment not cancelled), `but` one."""
     return sum(1 for a in state.appointments.values()
@@ -211,7 +379,7 @@ def taken(state: CenterState, service: str, day: date, slot_start: time,
                and a.status != "cancelled" and a.id != but)
 
 
-def slots_view(state: CenterState, config: CenterConfig, service_id: str,
+def slots_view(state: CoreState, config: CenterConfig, service_id: str,
                now: datetime) -> list[dict[str, Any]]:
     """Each bookable day of a service with its slots and the places left."""
     service = config.service(service_id)
@@ -231,22 +399,22 @@ def slots_view(state: CenterState, config: CenterConfig, service_id: str,
     return found
 
 
-def live_block(state: CenterState, phone: str, today: date) -> Block | None:
-    return next((b for b in state.booking.blocks.values()
+def live_block(state: CoreState, phone: str, today: date) -> Block | None:
+    return next((b for b in _part(state).blocks.values()
                  if b.phone == phone and b.until > today), None)
 
 
-def find(state: CenterState, code: str, phone: str) -> Appointment | None:
+def find(state: CoreState, code: str, phone: str) -> Appointment | None:
     """The appointment with `code` booked by `phone`; None for either mismatch."""
     appointment_id = state.appointment_codes.get(code.strip())
     appointment = state.appointments.get(appointment_id) if appointment_id else None
-    digits = notify.phone_digits(phone)
+    digits = phone_digits(phone)
     if appointment is None or not digits or appointment.phone != digits:
         return None
     return appointment
 
 
-def missed_due(state: CenterState, now: datetime) -> list[Appointment]:
+def missed_due(state: CoreState, now: datetime) -> list[Appointment]:
     """Booked appointments whose check-in time (slot end + late tolerance) is over."""
     config = state.config
     if config is None:
@@ -260,7 +428,7 @@ def missed_due(state: CenterState, now: datetime) -> list[Appointment]:
 # --------------------------------------------------------------------------- rules
 
 
-def check_phone(d: rules.Decision, phone: str, day: date, but: str | None = None,
+def check_phone(d: Decision, phone: str, day: date, but: str | None = None,
                 per_day: bool = True) -> None:
     """The per-phone limits: the no-show block and (a citizen's own booking) the
     appointments per day. Staff booking for someone at the counter are held to the
@@ -285,7 +453,7 @@ def check_phone(d: rules.Decision, phone: str, day: date, but: str | None = None
             f"(at most {d.config.booking.per_phone_per_day} a day per phone)", field="phone")
 
 
-def _slot(d: rules.Decision, service: Any, day: date, slot_start: time,
+def _slot(d: Decision, service: Any, day: date, slot_start: time,
           but: str | None = None) -> tuple[time, time]:
     if service.appointment_capacity <= 0:
         raise errors.ServiceClosed(f"{service.name.zh}不接受预约", field="service")
@@ -303,16 +471,16 @@ def _slot(d: rules.Decision, service: Any, day: date, slot_start: time,
 
 
 def _phone(phone: str) -> str:
-    digits = notify.phone_digits(phone)
+    digits = phone_digits(phone)
     if not 7 <= len(digits) <= 15:
         raise errors.InvalidPhone("phone number is not valid", field="phone")
     return digits
 
 
-@rules._on(RequestBookingCode)
-def _request_code(d: rules.Decision, c: RequestBookingCode) -> None:
+@rules.decides(RequestBookingCode)
+def _request_code(d: Decision, c: RequestBookingCode) -> None:
     digits = _phone(c.phone)
-    current = d.state.booking.codes.get(digits)
+    current = _part(d.state).codes.get(digits)
     if current is not None and d.now - current.issued_at < timedelta(
             seconds=CODE_RESEND_SECONDS):
         return  # the last code is still on its way
@@ -320,8 +488,8 @@ def _request_code(d: rules.Decision, c: RequestBookingCode) -> None:
            expires_at=d.now + timedelta(minutes=d.config.notify.code_minutes))
 
 
-def _check_code(d: rules.Decision, digits: str, code_hash: str) -> bool:
-    entry = d.state.booking.codes.get(digits)
+def _check_code(d: Decision, digits: str, code_hash: str) -> bool:
+    entry = _part(d.state).codes.get(digits)
     if entry is None or d.now >= entry.expires_at:
         raise notify.CodeExpired("验证码已失效，请重新获取 (no valid code: ask for a new one)",
                                  field="otp")
@@ -335,21 +503,21 @@ def _check_code(d: rules.Decision, digits: str, code_hash: str) -> bool:
     return True
 
 
-@rules._on(Book)
-def _book(d: rules.Decision, c: Book) -> None:
-    service = rules._service(d, c.service)
+@rules.decides(Book)
+def _book(d: Decision, c: Book) -> None:
+    service = base.service(d, c.service)
     digits = _phone(c.phone)
     slot = _slot(d, service, c.day, c.slot_start)
     check_phone(d, digits, c.day)
     if not _check_code(d, digits, c.otp_hash):
         return  # a wrong code: the attempt is recorded, nothing booked
     appointment_id = d.context.new_id()
-    d.emit(ev.AppointmentBooked, appointment=appointment_id,
-           code=rules._appointment_code(d, appointment_id), service=service.id, day=c.day,
+    d.emit(AppointmentBooked, appointment=appointment_id,
+           code=appointment_code(d, appointment_id), service=service.id, day=c.day,
            slot_start=slot[0], slot_end=slot[1], phone=digits, id_hash=c.id_hash)
 
 
-def _mine(d: rules.Decision, code: str, phone: str) -> Appointment:
+def _mine(d: Decision, code: str, phone: str) -> Appointment:
     appointment = find(d.state, code, phone)
     if appointment is None:
         raise errors.UnknownAppointment(
@@ -360,10 +528,10 @@ def _mine(d: rules.Decision, code: str, phone: str) -> Appointment:
     return appointment
 
 
-@rules._on(Reschedule)
-def _reschedule(d: rules.Decision, c: Reschedule) -> None:
+@rules.decides(Reschedule)
+def _reschedule(d: Decision, c: Reschedule) -> None:
     appointment = _mine(d, c.code, c.phone)
-    service = rules._service(d, appointment.service)
+    service = base.service(d, appointment.service)
     if (c.day, c.slot_start) == (appointment.day, appointment.slot_start):
         raise errors.InvalidSlot("这就是现在预约的时段 (already this slot)", field="slot")
     slot = _slot(d, service, c.day, c.slot_start, but=appointment.id)
@@ -372,14 +540,14 @@ def _reschedule(d: rules.Decision, c: Reschedule) -> None:
            service=service.id, day=c.day, slot_start=slot[0], slot_end=slot[1])
 
 
-@rules._on(CancelBooking)
-def _cancel(d: rules.Decision, c: CancelBooking) -> None:
+@rules.decides(CancelBooking)
+def _cancel(d: Decision, c: CancelBooking) -> None:
     appointment = _mine(d, c.code, c.phone)
-    d.emit(ev.AppointmentCancelled, appointment=appointment.id, code=appointment.code)
+    d.emit(AppointmentCancelled, appointment=appointment.id, code=appointment.code)
 
 
-@rules._on(MarkMissed)
-def _mark_missed(d: rules.Decision, c: MarkMissed) -> None:
+@rules.decides(MarkMissed)
+def _mark_missed(d: Decision, c: MarkMissed) -> None:
     policy = d.config.booking
     counted: dict[str, list[date]] = {}
     for appointment in missed_due(d.state, d.now):
@@ -388,7 +556,7 @@ def _mark_missed(d: rules.Decision, c: MarkMissed) -> None:
         phone = appointment.phone
         if not phone or not policy.no_show_limit:
             continue
-        days = counted.setdefault(phone, list(d.state.booking.missed.get(phone, [])))
+        days = counted.setdefault(phone, list(_part(d.state).missed.get(phone, [])))
         days.append(appointment.day)
         recent = [day for day in days
                   if day > appointment.day - timedelta(days=policy.no_show_window_days)]
@@ -401,20 +569,20 @@ def _mark_missed(d: rules.Decision, c: MarkMissed) -> None:
             counted[phone] = []
 
 
-@rules._on(LiftBlock)
-def _lift(d: rules.Decision, c: LiftBlock) -> None:
-    block = d.state.booking.blocks.get(c.block)
+@rules.decides(LiftBlock)
+def _lift(d: Decision, c: LiftBlock) -> None:
+    block = _part(d.state).blocks.get(c.block)
     if block is None:
         raise UnknownBlock("no such booking block", field="block")
     reason = c.reason.strip()
-    if len(reason) > rules.MAX_TEXT:
-        raise errors.InvalidReason(f"the reason is longer than {rules.MAX_TEXT}",
+    if len(reason) > MAX_TEXT:
+        raise errors.InvalidReason(f"the reason is longer than {MAX_TEXT}",
                                    field="reason")
     d.emit(BookingUnblocked, block=block.id, phone=block.phone, reason=reason)
 
 
-@rules._on(CheckInById)
-def _check_in_by_id(d: rules.Decision, c: CheckInById) -> None:
+@rules.decides(CheckInById)
+def _check_in_by_id(d: Decision, c: CheckInById) -> None:
     mine = [a for a in d.state.appointments.values()
             if c.id_hash and a.id_hash == c.id_hash and a.status == "booked"
             and a.day == d.state.business_day]
@@ -422,10 +590,10 @@ def _check_in_by_id(d: rules.Decision, c: CheckInById) -> None:
         raise errors.UnknownAppointment(
             "没有找到今天的预约，请核对证件号码 (no appointment today for this ID)",
             field="id_number")
-    rules._check_in_appointment(d, min(mine, key=lambda a: a.slot_start))
+    check_in_appointment(d, min(mine, key=lambda a: a.slot_start))
 
 
-def check_window(d: rules.Decision, appointment: Appointment) -> None:
+def check_window(d: Decision, appointment: Appointment) -> None:
     """Refusals before the check-in window: a missed appointment, or too early."""
     if appointment.status == "missed":
         raise errors.AppointmentMissed("预约已过时未签到，请重新取号或预约", field="code")
@@ -440,109 +608,132 @@ def check_window(d: rules.Decision, appointment: Appointment) -> None:
 # --------------------------------------------------------------------------- notifications
 
 
-def _verify_code(state: CenterState, event: BookingCodeIssued) -> list[notify.Notice]:
-    return [notify.Notice("booking_verify", event.phone, {}, f"booking_verify:{event.seq}",
+@rules.notifies(BookingCodeIssued)
+def _verify_code(state: CoreState, event: BookingCodeIssued) -> list[Notice]:
+    return [Notice("booking_verify", event.phone, {}, f"booking_verify:{event.seq}",
                           sealed=event.sealed, expires_at=event.expires_at)]
 
 
-notify.POLICY[BookingCodeIssued] = _verify_code
+@rules.notifies(AppointmentBooked)
+def _booking_code(state: CoreState, event: AppointmentBooked) -> list[Notice]:
+    if not event.phone:
+        return []
+    return [Notice("booking_code", event.phone, {
+        "code": event.code, "service": event.service, "day": event.day.isoformat(),
+        "time": f"{event.slot_start:%H:%M}"}, f"booking_code:{event.appointment}")]
 
 
-def _moved(state: CenterState, event: AppointmentRescheduled) -> list[notify.Notice]:
+
+@rules.notifies(AppointmentRescheduled)
+def _moved(state: CoreState, event: AppointmentRescheduled) -> list[Notice]:
     """A moved appointment is confirmed by text, as a booked one is: same code, new time."""
     appointment = state.appointments.get(event.appointment)
     if appointment is None or not appointment.phone:
         return []
-    return [notify.Notice("booking_code", appointment.phone, {
+    return [Notice("booking_code", appointment.phone, {
         "code": event.code, "service": event.service, "day": event.day.isoformat(),
         "time": f"{event.slot_start:%H:%M}"}, f"booking_code:{event.appointment}:{event.seq}")]
 
-
-notify.POLICY[AppointmentRescheduled] = _moved
 
 
 # --------------------------------------------------------------------------- fold
 
 
-@fold._on(BookingCodeIssued)
-def _code_issued(state: CenterState, event: BookingCodeIssued) -> None:
-    state.booking.codes[event.phone] = VerifyCode(
+@rules.folds(BookingCodeIssued)
+def _code_issued(state: CoreState, event: BookingCodeIssued) -> None:
+    _part(state).codes[event.phone] = VerifyCode(
         code_hash=event.code_hash, issued_at=event.at, expires_at=event.expires_at)
 
 
-@fold._on(BookingCodeRejected)
-def _code_rejected(state: CenterState, event: BookingCodeRejected) -> None:
-    entry = state.booking.codes.get(event.phone)
+@rules.folds(BookingCodeRejected)
+def _code_rejected(state: CoreState, event: BookingCodeRejected) -> None:
+    entry = _part(state).codes.get(event.phone)
     if entry is not None:
         entry.attempts = event.attempts
 
 
-@fold._on(BookingCodeUsed)
-def _code_used(state: CenterState, event: BookingCodeUsed) -> None:
-    state.booking.codes.pop(event.phone, None)
+@rules.folds(BookingCodeUsed)
+def _code_used(state: CoreState, event: BookingCodeUsed) -> None:
+    _part(state).codes.pop(event.phone, None)
 
 
-@fold._on(AppointmentRescheduled)
-def _rescheduled(state: CenterState, event: AppointmentRescheduled) -> None:
+@rules.folds(AppointmentRescheduled)
+def _rescheduled(state: CoreState, event: AppointmentRescheduled) -> None:
     appointment = state.appointments[event.appointment]
     appointment.day = event.day
     appointment.slot_start = event.slot_start
     appointment.slot_end = event.slot_end
-    state.outbox.reminded.discard(event.appointment)  # remind of the new day
+    state.part(notify.Outbox).reminded.discard(event.appointment)  # remind of the new day
 
 
-def _outcome(state: CenterState, day: date) -> list[int]:
-    return state.booking.outcomes.setdefault(day.isoformat(), [0, 0])
+def _outcome(state: CoreState, day: date) -> list[int]:
+    return _part(state).outcomes.setdefault(day.isoformat(), [0, 0])
 
 
-@fold._on(AppointmentMissed)
-def _missed(state: CenterState, event: AppointmentMissed) -> None:
+@rules.folds(AppointmentMissed)
+def _missed(state: CoreState, event: AppointmentMissed) -> None:
     state.appointments[event.appointment].status = "missed"
     _outcome(state, event.day)[1] += 1
     if event.phone:
-        state.booking.missed.setdefault(event.phone, []).append(event.day)
+        _part(state).missed.setdefault(event.phone, []).append(event.day)
 
 
-@fold._on(BookingBlocked)
-def _blocked(state: CenterState, event: BookingBlocked) -> None:
-    state.booking.blocks[event.block] = Block(
+@rules.folds(BookingBlocked)
+def _blocked(state: CoreState, event: BookingBlocked) -> None:
+    _part(state).blocks[event.block] = Block(
         id=event.block, phone=event.phone, since=event.since, until=event.until,
         missed=event.missed)
-    state.booking.missed.pop(event.phone, None)  # counting starts afresh
+    _part(state).missed.pop(event.phone, None)  # counting starts afresh
 
 
-@fold._on(BookingUnblocked)
-def _unblocked(state: CenterState, event: BookingUnblocked) -> None:
-    state.booking.blocks.pop(event.block, None)
-    state.booking.missed.pop(event.phone, None)
+@rules.folds(BookingUnblocked)
+def _unblocked(state: CoreState, event: BookingUnblocked) -> None:
+    _part(state).blocks.pop(event.block, None)
+    _part(state).missed.pop(event.phone, None)
 
 
-_fold_issued = fold._HANDLERS[ev.TicketIssued]
-
-
-@fold._on(ev.TicketIssued)
-def _ticket_issued(state: CenterState, event: ev.TicketIssued) -> None:
+@rules.folds(TicketIssued)
+def _ticket_issued(state: CoreState, event: TicketIssued) -> None:
     appointment = state.appointments.get(event.appointment or "")
     if appointment is not None:
         _outcome(state, appointment.day)[0] += 1
-    _fold_issued(state, event)
 
 
-_fold_day = fold._HANDLERS[ev.DayStarted]
-
-
-@fold._on(ev.DayStarted)
-def _day_started(state: CenterState, event: ev.DayStarted) -> None:
+@rules.folds(DayStarted)
+def _day_started(state: CoreState, event: DayStarted) -> None:
     """A new day: drop outcomes past the no-show rate's reach, ended blocks, misses past
     the policy's window, and codes. Rebinds only (decide applies it to a shallow copy)."""
-    _fold_day(state, event)
-    old = state.booking
+    old = _part(state)
     window = state.config.booking.no_show_window_days if state.config else OUTCOME_DAYS
     first = event.business_day - timedelta(days=max(window, OUTCOME_DAYS))
-    state.booking = BookingState(
+    state.set_part(BookingState(
         codes={},
         missed={p: [d for d in days if d > event.business_day - timedelta(days=window)]
                 for p, days in old.missed.items()},
         blocks={k: b for k, b in old.blocks.items() if b.until > event.business_day},
         outcomes={k: list(v) for k, v in old.outcomes.items() if k >= first.isoformat()},
+    ))
+
+
+@rules.folds(AppointmentBooked)
+def _appointment_booked(state: CoreState, event: AppointmentBooked) -> None:
+    state.appointments[event.appointment] = Appointment(
+        id=event.appointment,
+        code=event.code,
+        service=event.service,
+        day=event.day,
+        slot_start=event.slot_start,
+        slot_end=event.slot_end,
+        phone=event.phone,
+        id_hash=event.id_hash,
     )
+    state.appointment_codes[event.code] = event.appointment
+
+
+@rules.folds(AppointmentCancelled)
+def _appointment_cancelled(state: CoreState, event: AppointmentCancelled) -> None:
+    state.appointments[event.appointment].status = "cancelled"
+
+
+def _part(state: CoreState) -> BookingState:
+    return state.part(BookingState)

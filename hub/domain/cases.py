@@ -8,7 +8,7 @@ A matter that cannot be finished on the spot becomes a tracked case (DOMAIN.md):
   who holds it, a manager, or the agent (代办员) it was handed to (全程代理);
 - a case is *due soon* with `due_soon_days` working days or fewer left, *overdue*
   past its due day while not 办结; the clock's tick (`FlagDueCases`) records each
-  once, which is what tells the citizen (hub/domain/notify.py's policy).
+  once, which is what tells the citizen (this module's notices, queued by the outbox).
 - 一次性告知: when materials are missing the clerk records the full list once per
   ticket (the service's guide materials, plus free text), told to the citizen.
 
@@ -23,15 +23,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from hub.domain import decide as rules
-from hub.domain import errors, fold, notify
-from hub.domain import events as ev
+from hub.domain import errors
+from hub.domain.base import STAFF, Command, Decision, Event, Feature, Notice, event, phone_digits
 from hub.domain.calendar import add_working_days, business_day, is_working_day
-from hub.domain.commands import Command
 from hub.domain.config import Hours
-from hub.domain.state import CenterState
+from hub.domain.model import CoreState
+
+rules = Feature("cases")
 
 KINDS = ("immediate", "promised")
 DONE = "done"
@@ -39,11 +39,11 @@ MANAGER_ROLES = ("admin", "manager")
 MAX_NOTE = 200
 MAX_MATERIALS = 20
 
-UnknownCase = errors._error("unknown_case", 404)
-InvalidCase = errors._error("invalid_case", 422)
+UnknownCase = errors._error("unknown_case", errors.NOT_FOUND)
+InvalidCase = errors._error("invalid_case", errors.INVALID)
 StageNotAllowed = errors._error("stage_not_allowed")
 CaseClosed = errors._error("case_closed")
-NotCaseHolder = errors._error("not_case_holder", 403)
+NotCaseHolder = errors._error("not_case_holder", errors.FORBIDDEN)
 NoticeAlreadyGiven = errors._error("notice_already_given")
 
 
@@ -88,6 +88,8 @@ class MaterialsNotice:
 
 @dataclass
 class CasesState:
+    part_name: ClassVar[str] = "cases"
+
     cases: dict[str, Case] = field(default_factory=dict)
     by_number: dict[str, str] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)  # year -> cases opened
@@ -128,16 +130,17 @@ def on_time(case: Case) -> bool:
 
 
 def phone_matches(case: Case, phone: str) -> bool:
-    digits = notify.phone_digits(phone)
+    digits = phone_digits(phone)
     return bool(case.phone) and digits == case.phone
 
 
 # --------------------------------------------------------------------------- events
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class CaseOpened(ev.Event):
+class CaseOpened(Event):
+    audience = (STAFF,)  # staff follow their cases live; phones masked, no public
     case: str
     number: str
     kind: str
@@ -152,18 +155,20 @@ class CaseOpened(ev.Event):
     window: int | None = None  # where it was opened: the opening clerk's window, if any
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class CaseAdvanced(ev.Event):
+class CaseAdvanced(Event):
+    audience = (STAFF,)  # staff follow their cases live; phones masked, no public
     case: str
     number: str
     stage: str
     note: str = ""
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class CaseHanded(ev.Event):
+class CaseHanded(Event):
+    audience = (STAFF,)  # staff follow their cases live; phones masked, no public
     case: str
     number: str
     holder: str
@@ -171,25 +176,28 @@ class CaseHanded(ev.Event):
     note: str = ""
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class CaseDueSoon(ev.Event):
+class CaseDueSoon(Event):
+    audience = (STAFF,)  # staff follow their cases live; phones masked, no public
     case: str
     number: str
     due_on: date
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class CaseOverdue(ev.Event):
+class CaseOverdue(Event):
+    audience = (STAFF,)  # staff follow their cases live; phones masked, no public
     case: str
     number: str
     due_on: date
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class MaterialsNoticeGiven(ev.Event):
+class MaterialsNoticeGiven(Event):
+    audience = (STAFF,)  # staff follow their cases live; phones masked, no public
     notice: str
     service: str
     ticket_number: str
@@ -249,7 +257,7 @@ def _note(value: str, name: str = "note") -> str:
 
 
 def _phone(value: str, *, required: bool) -> str:
-    digits = notify.phone_digits(value or "")
+    digits = phone_digits(value or "")
     if required and not digits:
         raise InvalidCase("承诺件需要手机号，群众凭办件编号和手机号查询 (a phone is required)",
                           field="phone")
@@ -258,21 +266,21 @@ def _phone(value: str, *, required: bool) -> str:
     return digits
 
 
-def _today_ticket(d: rules.Decision, number: str) -> Any:
+def _today_ticket(d: Decision, number: str) -> Any:
     ticket = d.state.ticket_by_number(number) if number.strip() else None
     if ticket is None:
         raise errors.UnknownTicket(f"no ticket {number!r} today", field="ticket")
     return ticket
 
 
-def find_case(state: CenterState, reference: str) -> Case | None:
-    cases = state.cases
+def find_case(state: CoreState, reference: str) -> Case | None:
+    cases = _part(state)
     reference = reference.strip() if isinstance(reference, str) else ""
     case_id = cases.by_number.get(reference.upper(), reference)
     return cases.cases.get(case_id)
 
 
-def _case(d: rules.Decision, reference: str) -> Case:
+def _case(d: Decision, reference: str) -> Case:
     found = find_case(d.state, reference)
     if found is None:
         raise UnknownCase(f"no case {reference!r}", field="case")
@@ -281,7 +289,7 @@ def _case(d: rules.Decision, reference: str) -> Case:
     return found
 
 
-def _may_move(d: rules.Decision, case: Case) -> None:
+def _may_move(d: Decision, case: Case) -> None:
     actor = d.context.actor
     user = d.state.users.get(actor)
     if actor != case.holder and (user is None or user.role not in MANAGER_ROLES):
@@ -290,8 +298,8 @@ def _may_move(d: rules.Decision, case: Case) -> None:
             field="case")
 
 
-@rules._on(OpenCase)
-def _open_case(d: rules.Decision, c: OpenCase) -> None:
+@rules.decides(OpenCase)
+def _open_case(d: Decision, c: OpenCase) -> None:
     if c.kind not in KINDS:
         raise InvalidCase(f"kind must be one of {', '.join(KINDS)}", field="kind")
     ticket = _today_ticket(d, c.ticket) if c.ticket else None
@@ -310,7 +318,7 @@ def _open_case(d: rules.Decision, c: OpenCase) -> None:
     if immediate:
         stages = ("accepted", DONE)
     year = f"{today:%Y}"
-    number = f"C{year}-{d.state.cases.counters.get(year, 0) + 1:06d}"
+    number = f"C{year}-{_part(d.state).counters.get(year, 0) + 1:06d}"
     case_id = d.context.new_id()
     d.emit(CaseOpened, case=case_id, number=number, kind=c.kind, service=service.id,
            stages=stages, due_on=add_working_days(d.config.hours, today, days), days=days,
@@ -320,13 +328,13 @@ def _open_case(d: rules.Decision, c: OpenCase) -> None:
         d.emit(CaseAdvanced, case=case_id, number=number, stage=DONE, note="即办件")
 
 
-def _clerk_window(d: rules.Decision) -> int | None:
+def _clerk_window(d: Decision) -> int | None:
     """The window the acting clerk is signed in at (按期办结率 per window counts it)."""
     return next((w.id for w in d.state.windows.values() if w.clerk == d.context.actor), None)
 
 
-@rules._on(AdvanceCase)
-def _advance_case(d: rules.Decision, c: AdvanceCase) -> None:
+@rules.decides(AdvanceCase)
+def _advance_case(d: Decision, c: AdvanceCase) -> None:
     case = _case(d, c.case)
     _may_move(d, case)
     if c.stage not in case.stages:
@@ -345,8 +353,8 @@ def _advance_case(d: rules.Decision, c: AdvanceCase) -> None:
     d.emit(CaseAdvanced, case=case.id, number=case.number, stage=c.stage, note=_note(c.note))
 
 
-@rules._on(HandCase)
-def _hand_case(d: rules.Decision, c: HandCase) -> None:
+@rules.decides(HandCase)
+def _hand_case(d: Decision, c: HandCase) -> None:
     case = _case(d, c.case)
     _may_move(d, case)
     user = d.state.users.get(c.to.strip()) if isinstance(c.to, str) else None
@@ -358,7 +366,7 @@ def _hand_case(d: rules.Decision, c: HandCase) -> None:
            note=_note(c.note))
 
 
-def due_flags(state: CenterState, now: datetime) -> list[tuple[str, str]]:
+def due_flags(state: CoreState, now: datetime) -> list[tuple[str, str]]:
     """(case id, "due_soon" | "overdue") for the open cases not yet flagged so."""
     config = state.config
     if config is None:
@@ -366,7 +374,7 @@ def due_flags(state: CenterState, now: datetime) -> list[tuple[str, str]]:
     today = business_day(config, now)
     within = config.cases.due_soon_days
     found = []
-    for case in state.cases.cases.values():
+    for case in _part(state).cases.values():
         if case.kind != "promised" or is_done(case):
             continue
         if is_overdue(case, today) and not case.overdue_flagged:
@@ -376,21 +384,21 @@ def due_flags(state: CenterState, now: datetime) -> list[tuple[str, str]]:
     return found
 
 
-@rules._on(FlagDueCases)
-def _flag_due(d: rules.Decision, c: FlagDueCases) -> None:
+@rules.decides(FlagDueCases)
+def _flag_due(d: Decision, c: FlagDueCases) -> None:
     for case_id, flag in due_flags(d.state, d.now):
-        case = d.state.cases.cases[case_id]
+        case = _part(d.state).cases[case_id]
         d.emit(CaseOverdue if flag == "overdue" else CaseDueSoon, case=case.id,
                number=case.number, due_on=case.due_on)
 
 
-@rules._on(GiveMaterialsNotice)
-def _give_notice(d: rules.Decision, c: GiveMaterialsNotice) -> None:
+@rules.decides(GiveMaterialsNotice)
+def _give_notice(d: Decision, c: GiveMaterialsNotice) -> None:
     ticket = _today_ticket(d, c.ticket)
     service = d.config.service(ticket.service)
     assert service is not None
     key = f"{d.state.business_day}:{ticket.number}"
-    if key in d.state.cases.noticed:
+    if key in _part(d.state).noticed:
         raise NoticeAlreadyGiven(
             f"{ticket.number} 已做过一次性告知 (the notice is given once)", field="ticket")
     materials = tuple(m.strip() for m in c.materials if isinstance(m, str) and m.strip())
@@ -412,62 +420,63 @@ def _give_notice(d: rules.Decision, c: GiveMaterialsNotice) -> None:
 # --------------------------------------------------------------------------- notifications
 
 
-def _case_phone(state: CenterState, case_id: str) -> str:
-    case = state.cases.cases.get(case_id)
+def _case_phone(state: CoreState, case_id: str) -> str:
+    case = _part(state).cases.get(case_id)
     return case.phone if case is not None else ""
 
 
-def _accepted(state: CenterState, event: CaseOpened) -> list[notify.Notice]:
+@rules.notifies(CaseOpened)
+def _accepted(state: CoreState, event: CaseOpened) -> list[Notice]:
     if event.kind != "promised" or not event.phone:
         return []
-    return [notify.Notice("case_accepted", event.phone, {
+    return [Notice("case_accepted", event.phone, {
         "number": event.number, "service": event.service, "due": event.due_on.isoformat()},
         f"case_accepted:{event.case}")]
 
 
-def _due_soon(state: CenterState, event: CaseDueSoon) -> list[notify.Notice]:
+@rules.notifies(CaseDueSoon)
+def _due_soon(state: CoreState, event: CaseDueSoon) -> list[Notice]:
     phone = _case_phone(state, event.case)
     if not phone:
         return []
-    return [notify.Notice("case_due_soon", phone, {
+    return [Notice("case_due_soon", phone, {
         "number": event.number, "due": event.due_on.isoformat()}, f"case_due_soon:{event.case}")]
 
 
-def _done(state: CenterState, event: CaseAdvanced) -> list[notify.Notice]:
-    case = state.cases.cases.get(event.case)
+@rules.notifies(CaseAdvanced)
+def _done(state: CoreState, event: CaseAdvanced) -> list[Notice]:
+    case = _part(state).cases.get(event.case)
     if event.stage != DONE or case is None or case.kind != "promised" or not case.phone:
         return []
     params = {"number": event.number, "service": case.service}
     if case.stages[-1] != DONE:
         params["next"] = case.stages[case.stages.index(DONE) + 1]  # delivered | collected
-    return [notify.Notice("case_done", case.phone, params, f"case_done:{event.case}")]
+    return [Notice("case_done", case.phone, params, f"case_done:{event.case}")]
 
 
-def _materials(state: CenterState, event: MaterialsNoticeGiven) -> list[notify.Notice]:
+@rules.notifies(MaterialsNoticeGiven)
+def _materials(state: CoreState, event: MaterialsNoticeGiven) -> list[Notice]:
     if not event.phone:
         return []
     listed = "；".join(event.materials + ((event.other,) if event.other else ()))
-    return [notify.Notice("materials_notice", event.phone, {
+    return [Notice("materials_notice", event.phone, {
         "service": event.service, "number": event.ticket_number, "materials": listed},
         f"materials_notice:{event.notice}")]
 
-
-notify.POLICY.update({CaseOpened: _accepted, CaseDueSoon: _due_soon, CaseAdvanced: _done,
-                      MaterialsNoticeGiven: _materials})
 
 
 # --------------------------------------------------------------------------- fold
 
 
-def _entry(event: ev.Event, what: str, **values: Any) -> dict[str, Any]:
+def _entry(event: Event, what: str, **values: Any) -> dict[str, Any]:
     return {"at": event.at.isoformat(), "what": what, "by": event.actor, **values}
 
 
-@fold._on(CaseOpened)
-def _case_opened(state: CenterState, event: CaseOpened) -> None:
+@rules.folds(CaseOpened)
+def _case_opened(state: CoreState, event: CaseOpened) -> None:
     assert state.config is not None
     opened_on = business_day(state.config, event.at)
-    state.cases.cases[event.case] = Case(
+    _part(state).cases[event.case] = Case(
         id=event.case, number=event.number, kind=event.kind, service=event.service,
         stages=tuple(event.stages), opened_at=event.at, opened_on=opened_on,
         due_on=event.due_on, days=event.days, holder=event.holder,
@@ -475,14 +484,14 @@ def _case_opened(state: CenterState, event: CaseOpened) -> None:
         history=[_entry(event, "opened", stage=event.stages[0], holder=event.holder,
                         note=event.note)],
     )
-    state.cases.by_number[event.number] = event.case
+    _part(state).by_number[event.number] = event.case
     year = event.number[1:5]
-    state.cases.counters[year] = state.cases.counters.get(year, 0) + 1
+    _part(state).counters[year] = _part(state).counters.get(year, 0) + 1
 
 
-@fold._on(CaseAdvanced)
-def _case_advanced(state: CenterState, event: CaseAdvanced) -> None:
-    case = state.cases.cases[event.case]
+@rules.folds(CaseAdvanced)
+def _case_advanced(state: CoreState, event: CaseAdvanced) -> None:
+    case = _part(state).cases[event.case]
     case.stage = event.stage
     if event.stage == DONE and case.done_on is None:
         assert state.config is not None
@@ -491,34 +500,38 @@ def _case_advanced(state: CenterState, event: CaseAdvanced) -> None:
     case.history.append(_entry(event, "stage", stage=event.stage, note=event.note))
 
 
-@fold._on(CaseHanded)
-def _case_handed(state: CenterState, event: CaseHanded) -> None:
-    case = state.cases.cases[event.case]
+@rules.folds(CaseHanded)
+def _case_handed(state: CoreState, event: CaseHanded) -> None:
+    case = _part(state).cases[event.case]
     case.holder = event.holder
     case.agent = event.agent
     case.history.append(_entry(event, "handed", holder=event.holder, agent=event.agent,
                                note=event.note))
 
 
-@fold._on(CaseDueSoon)
-def _case_due_soon(state: CenterState, event: CaseDueSoon) -> None:
-    case = state.cases.cases[event.case]
+@rules.folds(CaseDueSoon)
+def _case_due_soon(state: CoreState, event: CaseDueSoon) -> None:
+    case = _part(state).cases[event.case]
     case.due_soon_flagged = True
     case.history.append(_entry(event, "due_soon"))
 
 
-@fold._on(CaseOverdue)
-def _case_overdue(state: CenterState, event: CaseOverdue) -> None:
-    case = state.cases.cases[event.case]
+@rules.folds(CaseOverdue)
+def _case_overdue(state: CoreState, event: CaseOverdue) -> None:
+    case = _part(state).cases[event.case]
     case.overdue_flagged = True
     case.due_soon_flagged = True
     case.history.append(_entry(event, "overdue"))
 
 
-@fold._on(MaterialsNoticeGiven)
-def _notice_given(state: CenterState, event: MaterialsNoticeGiven) -> None:
-    state.cases.notices[event.notice] = MaterialsNotice(
+@rules.folds(MaterialsNoticeGiven)
+def _notice_given(state: CoreState, event: MaterialsNoticeGiven) -> None:
+    _part(state).notices[event.notice] = MaterialsNotice(
         id=event.notice, service=event.service, ticket_number=event.ticket_number,
         materials=tuple(event.materials), other=event.other, given_at=event.at,
         by=event.actor, phone=event.phone)
-    state.cases.noticed[f"{state.business_day}:{event.ticket_number}"] = event.notice
+    _part(state).noticed[f"{state.business_day}:{event.ticket_number}"] = event.notice
+
+
+def _part(state: CoreState) -> CasesState:
+    return state.part(CasesState)

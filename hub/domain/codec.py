@@ -48,22 +48,26 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
-def event_data(event: Event) -> dict[str, Any]:
-    """The event's own fields (without seq, at and actor), JSON-ready."""
+def event_data(event: Event, *, journal: bool = False) -> dict[str, Any]:
+    """The event's own fields (without seq, at and actor), JSON-ready. A field marked
+    `metadata={"wire": False}` (bookkeeping of the journal's versions) is kept only
+    in the journal's form."""
     return {
         f.name: _encode_value(getattr(event, f.name))
         for f in dataclasses.fields(event)
-        if f.name not in ("seq", "at", "actor")
+        if f.name not in ("seq", "at", "actor") and (journal or f.metadata.get("wire", True))
     }
 
 
 def encode(event: Event) -> dict[str, Any]:
+    """The journal's form of `event` (`decode` reads it back, old forms included: a
+    field an older journal lacks takes its default)."""
     return {
         "seq": event.seq,
         "type": event.type,
         "at": event.at.isoformat(),
         "actor": event.actor,
-        "data": event_data(event),
+        "data": event_data(event, journal=True),
     }
 
 

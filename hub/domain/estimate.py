@@ -36,8 +36,8 @@ from typing import Any
 
 from hub.domain.calendar import at_local, business_day, is_working_day, local
 from hub.domain.config import CenterConfig, Window
+from hub.domain.model import WAITING, WINDOW_OPEN, WINDOW_PAUSED, CoreState, WindowState
 from hub.domain.routing import position_key
-from hub.domain.state import WAITING, WINDOW_OPEN, WINDOW_PAUSED, CenterState, WindowState
 
 # The states a wait is shown in.
 NOW = "now"  # a window serving it is open and idle: 马上办理
@@ -110,7 +110,7 @@ def recent_handling_minutes(samples: Iterable[float], default_minutes: float) ->
     return sum(values) / len(values) / 60.0
 
 
-def plain_eta(state: CenterState, config: CenterConfig, service_id: str, ahead: int) -> int:
+def plain_eta(state: CoreState, config: CenterConfig, service_id: str, ahead: int) -> int:
     """The first estimator (plain queue length): people ahead × recent handling time
     ÷ windows configured for the service that are staffed (or all of them)."""
     service = config.service(service_id)
@@ -149,7 +149,7 @@ def window_rate(config: CenterConfig, window: Window, observed: WindowState | No
 
 
 def window_share(
-    state: CenterState, config: CenterConfig, window: Window, service_id: str
+    state: CoreState, config: CenterConfig, window: Window, service_id: str
 ) -> float:
     """The share of a window's calls that go to `service_id`: the observed share of
     its recent calls, with as prior each of its services' share of the people
@@ -175,7 +175,7 @@ def window_share(
 
 
 def _capacity(
-    state: CenterState, config: CenterConfig, windows: Iterable[Window], service_id: str
+    state: CoreState, config: CenterConfig, windows: Iterable[Window], service_id: str
 ) -> float:
     """Calls of `service_id` per minute that `windows` give together."""
     return sum(
@@ -202,7 +202,7 @@ class _Segment:
 
 
 def _profile(
-    state: CenterState, config: CenterConfig, service_id: str, now: datetime
+    state: CoreState, config: CenterConfig, service_id: str, now: datetime
 ) -> tuple[list[_Segment], str, datetime | None, float]:
     """Capacity for `service_id` from now to closing, as segments; the state
     (QUEUE, NO_WINDOW, RESUMES or CLOSED), when serving resumes, and over a
@@ -266,7 +266,7 @@ def _open_minutes(config: CenterConfig, start: datetime, end: datetime) -> float
 
 
 def _observed_factor(
-    state: CenterState, config: CenterConfig, service_id: str, now: datetime, expected: float
+    state: CoreState, config: CenterConfig, service_id: str, now: datetime, expected: float
 ) -> float:
     """How the service's observed throughput compares with what the windows were
     expected to give: its calls since the head of its queue arrived (the queue was
@@ -292,12 +292,12 @@ def _observed_factor(
     return (calls / expected + OBSERVED_PRIOR_MINUTES) / (minutes + OBSERVED_PRIOR_MINUTES)
 
 
-def _status(state: CenterState, window: Window) -> str | None:
+def _status(state: CoreState, window: Window) -> str | None:
     observed = state.windows.get(window.id)
     return observed.state if observed is not None and observed.clerk is not None else None
 
 
-def _idle_windows(state: CenterState, config: CenterConfig, service_id: str) -> int:
+def _idle_windows(state: CoreState, config: CenterConfig, service_id: str) -> int:
     return sum(
         1
         for w in config.windows_serving(service_id)
@@ -348,7 +348,7 @@ class _Overtaking:
 
 
 def _overtaking(
-    state: CenterState, config: CenterConfig, service_id: str, now: datetime
+    state: CoreState, config: CenterConfig, service_id: str, now: datetime
 ) -> _Overtaking:
     early = timedelta(minutes=config.queue.appointment_early_minutes)
     day = business_day(config, now)
@@ -372,7 +372,7 @@ class ServiceWaits:
     phones following many tickets of a queue cost one profile, not one each)."""
 
     def __init__(
-        self, state: CenterState, config: CenterConfig, service_id: str, now: datetime,
+        self, state: CoreState, config: CenterConfig, service_id: str, now: datetime,
         *, replay: bool = False,
     ) -> None:
         self.now = now
@@ -442,7 +442,7 @@ class ServiceWaits:
 
 
 def wait_estimate(
-    state: CenterState, config: CenterConfig, service_id: str, ahead: int, now: datetime,
+    state: CoreState, config: CenterConfig, service_id: str, ahead: int, now: datetime,
     *, overtaken: bool = True, ticket: str | None = None, replay: bool = False,
 ) -> WaitEstimate:
     """The wait of a ticket of `service_id` with `ahead` people before it, at `now`
@@ -457,7 +457,7 @@ def wait_estimate(
 
 
 def service_eta(
-    state: CenterState, config: CenterConfig, service_id: str, ahead: int,
+    state: CoreState, config: CenterConfig, service_id: str, ahead: int,
     now: datetime | None = None,
 ) -> int:
     """Minutes until `ahead` people of `service_id` have been served (a number for
@@ -466,7 +466,7 @@ def service_eta(
     return found.rounded or 0
 
 
-def state_now(state: CenterState, config: CenterConfig) -> datetime:
+def state_now(state: CoreState, config: CenterConfig) -> datetime:
     """The latest moment the state has seen, for callers that give no `now`."""
     if state.at is not None:
         return state.at
@@ -478,7 +478,7 @@ def state_now(state: CenterState, config: CenterConfig) -> datetime:
 
 
 def hol_eta(
-    state: CenterState, config: CenterConfig, service_id: str, ahead: int, now: datetime
+    state: CoreState, config: CenterConfig, service_id: str, ahead: int, now: datetime
 ) -> float | None:
     """Head-of-line (Ibrahim & Whitt's HOL, refined): with k waiting before the
     ticket, the head of the line has waited w; k arrived in w, and as many were
@@ -492,7 +492,7 @@ def hol_eta(
 
 
 def les_eta(
-    state: CenterState, config: CenterConfig, service_id: str, ahead: int, now: datetime
+    state: CoreState, config: CenterConfig, service_id: str, ahead: int, now: datetime
 ) -> float | None:
     """Last-to-enter-service (LES): the wait of the last ticket of the service called."""
     last = state.last_called.get(service_id)
@@ -546,7 +546,7 @@ def _window_speed(config: CenterConfig, window: Window, observed: WindowState | 
     return (sum(cycles) + PRIOR_CALLS * mean * prior) / ((len(cycles) + PRIOR_CALLS) * mean)
 
 
-def _hall_speed(state: CenterState, config: CenterConfig) -> float:
+def _hall_speed(state: CoreState, config: CenterConfig) -> float:
     """The speed of all windows pooled (1.0 = as configured, `PRIOR_CALLS` calls
     as prior): the prior of a window with little history of its own."""
     taken = expected = 0.0
@@ -609,7 +609,7 @@ class RoutingReplay:
     taken (`extras` of them; the last one's id in the answer is "+"); `only`:
     the replay may stop once the tickets of that service have been called."""
 
-    def __init__(self, state: CenterState, config: CenterConfig, now: datetime,
+    def __init__(self, state: CoreState, config: CenterConfig, now: datetime,
                  extra: str | None = None, *, only: str | None = None,
                  extras: int = 1) -> None:
         self.config, self.now = config, now
@@ -645,7 +645,7 @@ class RoutingReplay:
 
     # ------------------------------------------------------------------ who comes
 
-    def _plan_arrivals(self, state: CenterState) -> None:
+    def _plan_arrivals(self, state: CoreState) -> None:
         """Appointments still to check in (at their moment), and per service the
         walk-ins to come: one every `gap` minutes (the recent rate), every
         1/`share`-th of them a priority one."""
@@ -766,7 +766,7 @@ class RoutingReplay:
         found: _Queued = entry[-1]
         return found
 
-    def _run(self, state: CenterState, tracked: set[str]) -> None:
+    def _run(self, state: CoreState, tracked: set[str]) -> None:
         config, now = self.config, self.now
         today = _spans_today(config, now)
         first_opening = today[0][0] + timedelta(minutes=LATE_CLERK_MINUTES)
@@ -834,6 +834,6 @@ class RoutingReplay:
         return None if at is None else max((at - self.now).total_seconds() / 60, 0.0)
 
 
-def replay_eta(state: CenterState, config: CenterConfig, ticket_id: str,
+def replay_eta(state: CoreState, config: CenterConfig, ticket_id: str,
                now: datetime) -> float | None:
     return RoutingReplay(state, config, now).minutes(ticket_id)

@@ -1,10 +1,12 @@
 """Notifications that are never lost: the outbox rules.
 
-- A notification is a *consequence* of an event: `POLICY` maps each event type to a
-  pure function that says which notifications it causes. `decide` runs the policy
-  over the events of every decision and appends a `NotificationQueued` for each in
-  the same batch, so a notification is durable exactly when its cause is, in every
-  store, by construction.
+- A notification is a *consequence* of an event: each feature's table maps its event
+  types to pure functions that say which notifications they cause (`Feature.notifies`;
+  this module's own: calls, reminders, check-in codes, 差评 follow-ups), and
+  compose.py puts them together in one policy. `decide` runs the policy over the
+  events of every decision (`queue_notifications`) and appends a `NotificationQueued`
+  for each in the same batch, so a notification is durable exactly when its cause
+  is, in every store, by construction.
 - One notification per de-duplication key, ever (the reminder of an appointment,
   "3 ahead" of a ticket, the call of a ticket at one moment ...).
 - The sending worker (hub/outbox.py) claims a pending notification with a lease
@@ -20,37 +22,168 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import ClassVar
 
-from hub.domain import decide as rules
-from hub.domain import errors, fold
-from hub.domain import events as ev
+from hub.domain import errors
+from hub.domain.base import Command, Decision, Event, Feature, Notice, event, phone_digits
 from hub.domain.calendar import at_local
-from hub.domain.commands import Command
+from hub.domain.calling import TicketCalled
+from hub.domain.day import DayStarted
+from hub.domain.model import WAITING, CoreState
 from hub.domain.routing import position_key, queue_key
-from hub.domain.state import (
-    FAILED,
-    PENDING,
-    SENT,
-    WAITING,
-    CenterState,
-    CheckInCode,
-    Notification,
-    Outbox,
-)
+from hub.domain.supervision import FollowUpOpened
+
+rules = Feature("notify")
+
+# Notifications: how many finished ones the state keeps for the dashboard.
+NOTIFICATIONS_KEPT = 200
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+@dataclass
+class Notification:
+    """One outbox entry: pending until sent, or failed for good when it expired."""
+
+    id: str
+    kind: str
+    phone: str = field(repr=False)
+    template: str
+    params: dict[str, str]
+    key: str
+    queued_at: datetime
+    sealed: str = field(default="", repr=False)
+    expires_at: datetime | None = None
+    status: str = PENDING
+    attempts: int = 0
+    claimed_by: str | None = None
+    claimed_until: datetime | None = None
+    retry_at: datetime | None = None
+    outcome: str = ""
+    done_at: datetime | None = None
+
+
+@dataclass
+class CheckInCode:
+    """A one-time check-in code sent to a phone: only its keyed hash is kept."""
+
+    appointment: str
+    code_hash: str = field(repr=False)
+    issued_at: datetime
+    expires_at: datetime
+    attempts: int = 0
+
+
+@dataclass
+class Outbox:
+    part_name: ClassVar[str] = "outbox"
+
+    pending: dict[str, Notification] = field(default_factory=dict)  # by id, in queue order
+    finished: deque[Notification] = field(
+        default_factory=lambda: deque(maxlen=NOTIFICATIONS_KEPT))
+    keys: set[str] = field(default_factory=set)  # de-duplication keys ever queued
+    reminded: set[str] = field(default_factory=set)  # appointments reminded
+    codes: dict[str, CheckInCode] = field(default_factory=dict)  # by phone digits
+
+
+
+# --------------------------------------------------------------- notifications (outbox)
+#
+# A notification is decided with the event that causes it and appended in the same
+# batch (hub/domain/notify.py), so it is durable exactly when its cause is. The
+# sending worker records each attempt's claim and outcome as events too.
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class NotificationQueued(Event):
+    notification: str  # its id: senders and receivers de-duplicate by it
+    kind: str
+    phone: str = field(default="", repr=False)  # full only in the journal; masked on the wire
+    template: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    key: str = ""  # the de-duplication key: one notification per key, ever
+    sealed: str = field(default="", repr=False)  # secret params, sealed at the edge (a code)
+    expires_at: datetime | None = None  # not worth sending after this
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class NotificationClaimed(Event):
+    notification: str
+    by: str  # the sending process
+    until: datetime  # the lease: nobody else sends it before
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class NotificationSent(Event):
+    notification: str
+    attempt: int
+    outcome: str = "sent"
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class NotificationFailed(Event):
+    notification: str
+    attempt: int
+    outcome: str
+    retry_at: datetime | None = None
+    final: bool = False  # given up (expired): no more attempts
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class AppointmentReminded(Event):
+    """The day before an appointment: the fact that causes its reminder."""
+
+    appointment: str
+    code: str
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class CheckInCodeIssued(Event):
+    """A one-time check-in code for a phone with an appointment today. The code itself
+    is kept only as a keyed hash; the SMS carries it sealed."""
+
+    appointment: str
+    phone: str = field(default="", repr=False)
+    code_hash: str = field(default="", repr=False)
+    sealed: str = field(default="", repr=False)
+    expires_at: datetime
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class CheckInCodeRejected(Event):
+    phone: str = field(default="", repr=False)
+    attempts: int
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class CheckInCodeUsed(Event):
+    phone: str = field(default="", repr=False)
+
+
+def _part(state: CoreState) -> Outbox:
+    return state.part(Outbox)
+
 
 THREE_AHEAD = 3
 NOTIFICATION_HOURS = 24  # a notification not sent within a day is given up
 # A phone may ask for a new check-in code this often at most (the answer is the same).
 CODE_RESEND_SECONDS = 60
 
-UnknownNotification = errors._error("unknown_notification", 404)
+UnknownNotification = errors._error("unknown_notification", errors.NOT_FOUND)
 NotificationClaimedElsewhere = errors._error("notification_claimed")
-WrongCode = errors._error("wrong_code", 422)
-CodeExpired = errors._error("code_expired", 422)
+WrongCode = errors._error("wrong_code", errors.INVALID)
+CodeExpired = errors._error("code_expired", errors.INVALID)
 
 
 # --------------------------------------------------------------------------- commands
@@ -87,22 +220,10 @@ class RequestCheckInCode(Command):
 # --------------------------------------------------------------------------- the policy
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A notification the policy decided: whom, what, and its de-duplication key."""
-
-    kind: str
-    phone: str
-    params: dict[str, str]
-    key: str
-    sealed: str = ""
-    expires_at: datetime | None = None
+Policy = Callable[[CoreState, Event], list[Notice]]
 
 
-Policy = Callable[[CenterState, ev.Event], list[Notice]]
-
-
-def _ticket_phone(state: CenterState, ticket_id: str) -> str:
+def _ticket_phone(state: CoreState, ticket_id: str) -> str:
     """The phone a ticket can be told on: its appointment's, if it came from one."""
     ticket = state.tickets.get(ticket_id)
     if ticket is None or not ticket.appointment:
@@ -111,15 +232,8 @@ def _ticket_phone(state: CenterState, ticket_id: str) -> str:
     return appointment.phone if appointment is not None else ""
 
 
-def _booking_code(state: CenterState, event: ev.AppointmentBooked) -> list[Notice]:
-    if not event.phone:
-        return []
-    return [Notice("booking_code", event.phone, {
-        "code": event.code, "service": event.service, "day": event.day.isoformat(),
-        "time": f"{event.slot_start:%H:%M}"}, f"booking_code:{event.appointment}")]
-
-
-def _reminder(state: CenterState, event: ev.AppointmentReminded) -> list[Notice]:
+@rules.notifies(AppointmentReminded)
+def _reminder(state: CoreState, event: AppointmentReminded) -> list[Notice]:
     appointment = state.appointments.get(event.appointment)
     if appointment is None or not appointment.phone:
         return []
@@ -129,7 +243,8 @@ def _reminder(state: CenterState, event: ev.AppointmentReminded) -> list[Notice]
         f"reminder:{appointment.id}")]
 
 
-def _called(state: CenterState, event: ev.TicketCalled) -> list[Notice]:
+@rules.notifies(TicketCalled)
+def _called(state: CoreState, event: TicketCalled) -> list[Notice]:
     found = []
     phone = _ticket_phone(state, event.ticket)
     if phone:
@@ -139,7 +254,7 @@ def _called(state: CenterState, event: ev.TicketCalled) -> list[Notice]:
     return found + _three_ahead(state, event)
 
 
-def _three_ahead(state: CenterState, event: ev.TicketCalled) -> list[Notice]:
+def _three_ahead(state: CoreState, event: TicketCalled) -> list[Notice]:
     """"3 people ahead of you": for each ticket with a phone in the queue the call
     shortened that now has at most three ahead (once per ticket)."""
     called = state.tickets.get(event.ticket)
@@ -147,7 +262,7 @@ def _three_ahead(state: CenterState, event: ev.TicketCalled) -> list[Notice]:
     if called is None or config is None:
         return []
     queue = [state.tickets[t] for t in state.waiting.get(queue_key(called), ())]
-    if not any(t.appointment and f"three_ahead:{t.id}" not in state.outbox.keys
+    if not any(t.appointment and f"three_ahead:{t.id}" not in _part(state).keys
                for t in queue):
         return []  # nobody here could be told (the common case: walk-ins only)
     ranked = sorted((t for t in queue if t.id != called.id and t.status == WAITING),
@@ -158,58 +273,49 @@ def _three_ahead(state: CenterState, event: ev.TicketCalled) -> list[Notice]:
             break
         key = f"three_ahead:{ticket.id}"
         phone = _ticket_phone(state, ticket.id)
-        if ahead >= 1 and phone and key not in state.outbox.keys:
+        if ahead >= 1 and phone and key not in _part(state).keys:
             found.append(Notice("three_ahead", phone, {
                 "number": ticket.number, "ahead": str(ahead)}, key))
     return found
 
 
-def _follow_up(state: CenterState, event: ev.TicketRated) -> list[Notice]:
-    from hub.domain.supervision import BAD_LEVELS
-
-    phone = _ticket_phone(state, event.ticket)
-    if event.level not in BAD_LEVELS or not phone:
+@rules.notifies(FollowUpOpened)
+def _follow_up(state: CoreState, event: FollowUpOpened) -> list[Notice]:
+    """A 差评's follow-up opened (a policy's event itself): tell the citizen."""
+    phone = _ticket_phone(state, event.follow_up)
+    if not phone:
         return []
     return [Notice("follow_up", phone, {"number": event.number},
-                   f"follow_up:{event.ticket}")]
+                   f"follow_up:{event.follow_up}")]
 
 
-def _checkin_code(state: CenterState, event: ev.CheckInCodeIssued) -> list[Notice]:
+@rules.notifies(CheckInCodeIssued)
+def _checkin_code(state: CoreState, event: CheckInCodeIssued) -> list[Notice]:
     return [Notice("checkin_code", event.phone, {}, f"checkin_code:{event.seq}",
                    sealed=event.sealed, expires_at=event.expires_at)]
 
 
-# Which events cause which notifications. Cases (办件: accepted, due soon, done) and
-# the 一次性告知 add their rows from their own module, hub/domain/cases.py.
-POLICY: dict[type[ev.Event], Any] = {
-    ev.AppointmentBooked: _booking_code,
-    ev.AppointmentReminded: _reminder,
-    ev.TicketCalled: _called,
-    ev.TicketRated: _follow_up,
-    ev.CheckInCodeIssued: _checkin_code,
-}
-
-
-def notices(state: CenterState, event: ev.Event) -> list[Notice]:
+def notices(state: CoreState, event: Event, policy: Mapping[type[Event], Policy]) -> list[Notice]:
     """The notifications `event` causes, judged on the state just before it."""
-    policy = POLICY.get(type(event))
-    return policy(state, event) if policy is not None else []
+    found = policy.get(type(event))
+    return found(state, event) if found is not None else []
 
 
-def _queue_consequences(d: rules.Decision, caused: list[ev.Event]) -> None:
-    """Run the policy over a decision's events, each on the state it was decided on
-    (the state before the decision, plus that decision's earlier events), and emit
-    the notifications in the same batch."""
-    if not any(type(e) in POLICY for e in caused):
+def queue_notifications(d: Decision, caused: list[Event],
+                        policy: Mapping[type[Event], Policy]) -> None:
+    """Run the policy (every feature's, put together by compose.py) over a decision's
+    events, each on the state it was decided on (the state before the decision), and
+    emit the notifications in the same batch."""
+    if not any(type(e) in policy for e in caused):
         return
     seen: set[str] = set()
-    for event in caused:
-        for notice in notices(d.state, event):
-            if notice.key in d.state.outbox.keys or notice.key in seen:
+    for cause in caused:
+        for notice in notices(d.state, cause, policy):
+            if notice.key in _part(d.state).keys or notice.key in seen:
                 continue
             seen.add(notice.key)
             d.emit(
-                ev.NotificationQueued,
+                NotificationQueued,
                 notification=d.context.new_id(),
                 kind=notice.kind,
                 phone=notice.phone,
@@ -222,16 +328,14 @@ def _queue_consequences(d: rules.Decision, caused: list[ev.Event]) -> None:
             )
 
 
-rules.CONSEQUENCES.append(_queue_consequences)
-
 
 # --------------------------------------------------------------------------- sending
 
 
-def due(state: CenterState, now: datetime, me: str) -> list[Notification]:
+def due(state: CoreState, now: datetime, me: str) -> list[Notification]:
     """Pending notifications this process may claim now (no live lease elsewhere)."""
     found = []
-    for n in state.outbox.pending.values():
+    for n in _part(state).pending.values():
         if n.retry_at is not None and n.retry_at > now:
             continue
         if n.claimed_by not in (None, me) and n.claimed_until and n.claimed_until > now:
@@ -240,30 +344,30 @@ def due(state: CenterState, now: datetime, me: str) -> list[Notification]:
     return found
 
 
-@rules._on(ClaimNotification)
-def _claim(d: rules.Decision, c: ClaimNotification) -> None:
-    n = d.state.outbox.pending.get(c.notification)
+@rules.decides(ClaimNotification)
+def _claim(d: Decision, c: ClaimNotification) -> None:
+    n = _part(d.state).pending.get(c.notification)
     if n is None:
         raise UnknownNotification("no such pending notification", field="notification")
     if n.claimed_by not in (None, c.by) and n.claimed_until and n.claimed_until > d.now:
         raise NotificationClaimedElsewhere(f"claimed by {n.claimed_by}")
-    d.emit(ev.NotificationClaimed, notification=n.id, by=c.by,
+    d.emit(NotificationClaimed, notification=n.id, by=c.by,
            until=d.now + timedelta(seconds=c.lease_seconds))
 
 
-@rules._on(RecordDelivery)
-def _record(d: rules.Decision, c: RecordDelivery) -> None:
-    n = d.state.outbox.pending.get(c.notification)
+@rules.decides(RecordDelivery)
+def _record(d: Decision, c: RecordDelivery) -> None:
+    n = _part(d.state).pending.get(c.notification)
     if n is None:
         return  # already recorded as sent (or given up): nothing more to say
     attempt = n.attempts + 1
     outcome = c.outcome[:200]
     if c.ok:
-        d.emit(ev.NotificationSent, notification=n.id, attempt=attempt,
+        d.emit(NotificationSent, notification=n.id, attempt=attempt,
                outcome=outcome or "sent")
         return
     expired = n.expires_at is not None and d.now >= n.expires_at
-    d.emit(ev.NotificationFailed, notification=n.id, attempt=attempt, outcome=outcome,
+    d.emit(NotificationFailed, notification=n.id, attempt=attempt, outcome=outcome,
            retry_at=None if expired else d.now + timedelta(seconds=c.retry_after_seconds),
            final=expired)
 
@@ -271,7 +375,7 @@ def _record(d: rules.Decision, c: RecordDelivery) -> None:
 # --------------------------------------------------------------------------- reminders
 
 
-def reminders_due(state: CenterState, now: datetime) -> list[str]:
+def reminders_due(state: CoreState, now: datetime) -> list[str]:
     """Appointments of the next day, with a phone, whose reminder time has come."""
     config = state.config
     if config is None:
@@ -279,7 +383,7 @@ def reminders_due(state: CenterState, now: datetime) -> list[str]:
     found = []
     for appointment in state.appointments.values():
         if (appointment.status != "booked" or not appointment.phone
-                or appointment.id in state.outbox.reminded):
+                or appointment.id in _part(state).reminded):
             continue
         eve = appointment.day - timedelta(days=1)
         # Only on the day before, from the reminder time: a booking for today (or made
@@ -290,21 +394,17 @@ def reminders_due(state: CenterState, now: datetime) -> list[str]:
     return sorted(found)
 
 
-@rules._on(QueueReminders)
-def _queue_reminders(d: rules.Decision, c: QueueReminders) -> None:
+@rules.decides(QueueReminders)
+def _queue_reminders(d: Decision, c: QueueReminders) -> None:
     for appointment_id in reminders_due(d.state, d.now):
         appointment = d.state.appointments[appointment_id]
-        d.emit(ev.AppointmentReminded, appointment=appointment.id, code=appointment.code)
+        d.emit(AppointmentReminded, appointment=appointment.id, code=appointment.code)
 
 
 # --------------------------------------------------------------------------- check-in codes
 
 
-def phone_digits(phone: str) -> str:
-    return "".join(ch for ch in phone if ch.isdigit())
-
-
-def appointment_for_phone(state: CenterState, phone: str) -> str | None:
+def appointment_for_phone(state: CoreState, phone: str) -> str | None:
     """Today's booked appointment of a phone (the earliest slot), or None."""
     digits = phone_digits(phone)
     mine = [a for a in state.appointments.values()
@@ -313,79 +413,79 @@ def appointment_for_phone(state: CenterState, phone: str) -> str | None:
     return min(mine, key=lambda a: a.slot_start).id if mine else None
 
 
-@rules._on(RequestCheckInCode)
-def _request_code(d: rules.Decision, c: RequestCheckInCode) -> None:
+@rules.decides(RequestCheckInCode)
+def _request_code(d: Decision, c: RequestCheckInCode) -> None:
     digits = phone_digits(c.phone)
     appointment_id = appointment_for_phone(d.state, digits)
     if appointment_id is None:
         return  # nothing happens, and the kiosk says the same as when a code is sent
-    current = d.state.outbox.codes.get(digits)
+    current = _part(d.state).codes.get(digits)
     if current is not None and d.now - current.issued_at < timedelta(
             seconds=CODE_RESEND_SECONDS):
         return  # the last code is still on its way
-    d.emit(ev.CheckInCodeIssued, appointment=appointment_id, phone=digits,
+    d.emit(CheckInCodeIssued, appointment=appointment_id, phone=digits,
            code_hash=c.code_hash, sealed=c.sealed,
            expires_at=d.now + timedelta(minutes=d.config.notify.code_minutes))
 
 
-def check_code(d: rules.Decision, phone: str, code_hash: str) -> str | None:
+def check_code(d: Decision, phone: str, code_hash: str) -> str | None:
     """The appointment a one-time code checks in, or None after recording a wrong
     attempt; raises when there is no live code for the phone."""
     digits = phone_digits(phone)
-    entry = d.state.outbox.codes.get(digits)
+    entry = _part(d.state).codes.get(digits)
     if entry is None or d.now >= entry.expires_at:
         raise CodeExpired("验证码已失效，请重新获取 (no valid code: ask for a new one)",
                           field="otp")
     if entry.attempts >= d.config.notify.code_attempts:
         raise CodeExpired("验证码输错次数过多，请重新获取 (too many wrong codes)", field="otp")
     if entry.code_hash != code_hash:
-        d.emit(ev.CheckInCodeRejected, phone=digits, attempts=entry.attempts + 1)
+        d.emit(CheckInCodeRejected, phone=digits, attempts=entry.attempts + 1)
         return None
-    d.emit(ev.CheckInCodeUsed, phone=digits)
+    d.emit(CheckInCodeUsed, phone=digits)
     return entry.appointment
 
 
 # --------------------------------------------------------------------------- fold
 
 
-@fold._on(ev.NotificationQueued)
-def _queued(state: CenterState, event: ev.NotificationQueued) -> None:
-    state.outbox.pending[event.notification] = Notification(
+@rules.folds(NotificationQueued)
+def _queued(state: CoreState, event: NotificationQueued) -> None:
+    _part(state).pending[event.notification] = Notification(
         id=event.notification, kind=event.kind, phone=event.phone, template=event.template,
         params=dict(event.params), key=event.key, queued_at=event.at, sealed=event.sealed,
         expires_at=event.expires_at)
-    state.outbox.keys.add(event.key)
+    _part(state).keys.add(event.key)
 
 
-@fold._on(ev.NotificationClaimed)
-def _claimed(state: CenterState, event: ev.NotificationClaimed) -> None:
-    n = state.outbox.pending.get(event.notification)
+@rules.folds(NotificationClaimed)
+def _claimed(state: CoreState, event: NotificationClaimed) -> None:
+    n = _part(state).pending.get(event.notification)
     if n is not None:
         n.claimed_by = event.by
         n.claimed_until = event.until
 
 
-def _finish(state: CenterState, n: Notification, status: str, at: datetime) -> None:
-    state.outbox.pending.pop(n.id, None)
+def _finish(state: CoreState, n: Notification, status: str, at: datetime) -> None:
+    _part(state).pending.pop(n.id, None)
     n.status = status
     n.done_at = at
     n.sealed = ""  # a code is no longer needed once sent or given up
     n.claimed_by = n.claimed_until = None
-    state.outbox.finished.appendleft(n)
+    _part(state).finished.appendleft(n)
 
 
-@fold._on(ev.NotificationSent)
-def _sent(state: CenterState, event: ev.NotificationSent) -> None:
-    n = state.outbox.pending.get(event.notification)
+@rules.folds(NotificationSent)
+def _sent(state: CoreState, event: NotificationSent) -> None:
+    n = _part(state).pending.get(event.notification)
     if n is not None:
         n.attempts = event.attempt
         n.outcome = event.outcome
         _finish(state, n, SENT, event.at)
 
 
-@fold._on(ev.NotificationFailed)
-def _failed(state: CenterState, event: ev.NotificationFailed) -> None:
-    n = state.outbox.pending.get(event.notification)
+@rules.folds(NotificationFailed)
+def _failed(state: CoreState, event: NotificationFailed) -> None:
+    n = _part(state).pending.get(event.notification)
     if n is None:
         return
     n.attempts = event.attempt
@@ -396,46 +496,43 @@ def _failed(state: CenterState, event: ev.NotificationFailed) -> None:
         _finish(state, n, FAILED, event.at)
 
 
-_fold_day = fold._HANDLERS[ev.DayStarted]
-
-
-@fold._on(ev.DayStarted)
-def _day_started(state: CenterState, event: ev.DayStarted) -> None:
+@rules.folds(DayStarted)
+def _day_started(state: CoreState, event: DayStarted) -> None:
     """A new day: forget the de-duplication keys of yesterday's tickets and the codes
     (so the outbox does not grow for ever); keep what is pending and what belongs to
     appointments still ahead. Rebinds only (decide applies it to a shallow copy)."""
-    _fold_day(state, event)
-    outbox = state.outbox
+    outbox = _part(state)
     pending = {n.key for n in outbox.pending.values()}
     ahead = set(state.appointments)
-    state.outbox = Outbox(
+    state.set_part(Outbox(
         pending=outbox.pending, finished=outbox.finished,
         keys={k for k in outbox.keys if k in pending or k.split(":")[1] in ahead},
-        reminded={a for a in outbox.reminded if a in ahead}, codes={})
+        reminded={a for a in outbox.reminded if a in ahead}, codes={}))
 
 
-@fold._on(ev.AppointmentReminded)
-def _reminded(state: CenterState, event: ev.AppointmentReminded) -> None:
-    state.outbox.reminded.add(event.appointment)
+@rules.folds(AppointmentReminded)
+def _reminded(state: CoreState, event: AppointmentReminded) -> None:
+    _part(state).reminded.add(event.appointment)
 
 
-@fold._on(ev.CheckInCodeIssued)
-def _code_issued(state: CenterState, event: ev.CheckInCodeIssued) -> None:
-    state.outbox.codes[event.phone] = CheckInCode(
+@rules.folds(CheckInCodeIssued)
+def _code_issued(state: CoreState, event: CheckInCodeIssued) -> None:
+    _part(state).codes[event.phone] = CheckInCode(
         appointment=event.appointment, code_hash=event.code_hash, issued_at=event.at,
         expires_at=event.expires_at)
 
 
-@fold._on(ev.CheckInCodeRejected)
-def _code_rejected(state: CenterState, event: ev.CheckInCodeRejected) -> None:
-    entry = state.outbox.codes.get(event.phone)
+@rules.folds(CheckInCodeRejected)
+def _code_rejected(state: CoreState, event: CheckInCodeRejected) -> None:
+    entry = _part(state).codes.get(event.phone)
     if entry is not None:
         entry.attempts = event.attempts
 
 
-@fold._on(ev.CheckInCodeUsed)
-def _code_used(state: CenterState, event: ev.CheckInCodeUsed) -> None:
-    state.outbox.codes.pop(event.phone, None)
+@rules.folds(CheckInCodeUsed)
+def _code_used(state: CoreState, event: CheckInCodeUsed) -> None:
+    _part(state).codes.pop(event.phone, None)
 
 
-__all__ = ["PENDING", "POLICY", "Notice", "due", "notices", "reminders_due"]
+__all__ = ["PENDING", "Notice", "due", "notices", "phone_digits", "queue_notifications",
+           "reminders_due"]

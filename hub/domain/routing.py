@@ -21,11 +21,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from hub.domain.config import CenterConfig, Window
-from hub.domain.state import CenterState, Ticket
+from hub.domain.model import CoreState, Ticket
 
 
 def window_queue_key(window: int) -> str:
-    """Key in `CenterState.waiting` of tickets sent to one window by name."""
+    """Key in `CoreState.waiting` of tickets sent to one window by name."""
     return f"window:{window}"
 
 
@@ -33,7 +33,7 @@ def queue_key(ticket: Ticket) -> str:
     return window_queue_key(ticket.target_window) if ticket.target_window else ticket.service
 
 
-def candidates(state: CenterState, window: Window) -> Iterable[Ticket]:
+def candidates(state: CoreState, window: Window) -> Iterable[Ticket]:
     tickets = state.tickets
     for key in (*window.service_ids, window_queue_key(window.id)):
         for ticket_id in state.waiting.get(key, ()):
@@ -52,7 +52,7 @@ def _arrival(ticket: Ticket) -> tuple[datetime, int]:
 
 
 def next_ticket(
-    state: CenterState, config: CenterConfig, window: Window, now: datetime
+    state: CoreState, config: CenterConfig, window: Window, now: datetime
 ) -> Ticket | None:
     """The ticket `window` should call at `now`, or None when nobody waits for it."""
     front: list[Ticket] = []
@@ -106,7 +106,7 @@ def position_key(config: CenterConfig, ticket: Ticket) -> tuple[int, float, date
     return (rank, weight, *_arrival(ticket))
 
 
-def ahead_of(state: CenterState, config: CenterConfig, ticket: Ticket) -> int:
+def ahead_of(state: CoreState, config: CenterConfig, ticket: Ticket) -> int:
     """How many waiting tickets of the same queue come before `ticket`."""
     mine = position_key(config, ticket)
     return sum(

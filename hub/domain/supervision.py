@@ -5,31 +5,34 @@ The rules of the center's supervision, kept in the journal like every other fact
   a deadline class; the class sets the deadline in working days (configurable in
   `[supervision]`); it is assigned, answered and then closed;
 - every 不满意 / 非常不满意 rating opens a follow-up (回访 and 整改) due within
-  `follow_up_days` working days: the fold of `TicketRated` opens it, so no bad
-  rating can escape it, whoever rated and however;
+  `follow_up_days` working days: a policy decided with every rating, whoever rated
+  and however, as an event of its own (`FollowUpOpened`, in the rating's batch). A
+  journal written before that event existed has bad ratings without it: their
+  fold opens the follow-up as it always did (`TicketRated.policies_decided`);
 - a random sample of other completed tickets is drawn for a phone call-back and
   each outcome recorded. The randomness is a seed handed in from the edge, so
   deciding stays a pure function.
 
-Events here never carry a field named `window` or `ticket`: the wire module would
-route them to window screens and phone pages, and these are for managers only.
+Events here declare no audience: managers alone hear them (hub/wire.py).
 The complainant's name and phone are kept out of reprs (logs).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from hub.domain import decide as rules
-from hub.domain import errors, fold
-from hub.domain import events as ev
+from hub.domain import errors
+from hub.domain.base import Command, Decision, Event, Feature, event
 from hub.domain.calendar import add_working_days, business_day
-from hub.domain.commands import Command
 from hub.domain.config import COMPLAINT_CLASSES
-from hub.domain.state import DONE, CenterState
+from hub.domain.model import DONE, CoreState
+from hub.domain.rating import TicketRated
+
+rules = Feature("supervision")
 
 CHANNELS = ("on_site", "phone", "letter")
 BAD_LEVELS = (1, 2)  # 非常不满意, 不满意
@@ -40,12 +43,12 @@ MAX_TEXT = 1000
 
 class InvalidSupervision(errors.DomainError):
     code = "invalid_field"
-    status = 422
+    kind = errors.INVALID
 
 
-UnknownComplaint = errors._error("unknown_complaint", 404)
-UnknownFollowUp = errors._error("unknown_follow_up", 404)
-UnknownSample = errors._error("unknown_sample", 404)
+UnknownComplaint = errors._error("unknown_complaint", errors.NOT_FOUND)
+UnknownFollowUp = errors._error("unknown_follow_up", errors.NOT_FOUND)
+UnknownSample = errors._error("unknown_sample", errors.NOT_FOUND)
 AlreadyClosed = errors._error("already_closed")
 NotAnswered = errors._error("not_answered")
 NothingToSample = errors._error("nothing_to_sample")
@@ -111,9 +114,15 @@ class CallBackSample:
 
 @dataclass
 class SupervisionState:
+    part_name: ClassVar[str] = "supervision"
+
     complaints: dict[str, Complaint] = field(default_factory=dict)
     follow_ups: dict[str, FollowUp] = field(default_factory=dict)
     samples: dict[str, CallBackSample] = field(default_factory=dict)
+
+
+def _part(state: CoreState) -> SupervisionState:
+    return state.part(SupervisionState)
 
 
 def complaint_overdue(complaint: Complaint, today: date) -> bool:
@@ -133,9 +142,9 @@ def followed_up_in_time(follow_up: FollowUp) -> bool:
 # --------------------------------------------------------------------------- events
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class ComplaintRecorded(ev.Event):
+class ComplaintRecorded(Event):
     complaint: str
     code: str
     channel: str
@@ -150,60 +159,76 @@ class ComplaintRecorded(ev.Event):
     phone: str = field(default="", repr=False)  # masked on the wire (wire.payload)
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class ComplaintAssigned(ev.Event):
+class ComplaintAssigned(Event):
     complaint: str
     assignee: str
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class ComplaintAnswered(ev.Event):
+class ComplaintAnswered(Event):
     complaint: str
     answer: str
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class ComplaintClosed(ev.Event):
+class ComplaintClosed(Event):
     complaint: str
     note: str = ""
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class FollowUpAssigned(ev.Event):
+class FollowUpOpened(Event):
+    """The 回访 and 整改 of a bad rating, due on `due_on`: decided with the rating."""
+
+    follow_up: str  # the rated ticket's id
+    number: str
+    service: str
+    rated_window: int
+    clerk: str
+    level: int
+    aspects: tuple[str, ...] = ()
+    reason: str = ""
+    due_on: date
+
+
+@event
+@dataclass(frozen=True, kw_only=True)
+class FollowUpAssigned(Event):
     follow_up: str
     assignee: str
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class FollowUpAnswered(ev.Event):
+class FollowUpAnswered(Event):
     follow_up: str
     call_back: str
     rectification: str = ""
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class FollowUpClosed(ev.Event):
+class FollowUpClosed(Event):
     follow_up: str
     note: str = ""
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class CallBackSampleDrawn(ev.Event):
+class CallBackSampleDrawn(Event):
     sample: str
     business_day: date
     entries: tuple[dict[str, Any], ...]
 
 
-@ev.event
+@event
 @dataclass(frozen=True, kw_only=True)
-class CallBackRecorded(ev.Event):
+class CallBackRecorded(Event):
     sample: str
     sampled: str  # the ticket id called back
     outcome: str
@@ -288,15 +313,15 @@ def _text(value: str, name: str, *, required: bool = True, limit: int = MAX_TEXT
     return text
 
 
-def _assignee(d: rules.Decision, name: str) -> str:
+def _assignee(d: Decision, name: str) -> str:
     user = d.state.users.get(name.strip()) if isinstance(name, str) else None
     if user is None or not user.active:
         raise InvalidSupervision(f"no active user {name!r}", field="assignee")
     return user.name
 
 
-@rules._on(RecordComplaint)
-def _record_complaint(d: rules.Decision, c: RecordComplaint) -> None:
+@rules.decides(RecordComplaint)
+def _record_complaint(d: Decision, c: RecordComplaint) -> None:
     if c.channel not in CHANNELS:
         raise InvalidSupervision(f"channel must be one of {', '.join(CHANNELS)}", field="channel")
     days = d.config.supervision.complaint_deadline(c.deadline_class)
@@ -319,7 +344,7 @@ def _record_complaint(d: rules.Decision, c: RecordComplaint) -> None:
         raise InvalidSupervision("phone number is not valid", field="phone")
     today = business_day(d.config, d.now)
     same_day = sum(
-        1 for complaint in d.state.supervision.complaints.values()
+        1 for complaint in _part(d.state).complaints.values()
         if business_day(d.config, complaint.received_at) == today
     )
     d.emit(
@@ -339,83 +364,125 @@ def _record_complaint(d: rules.Decision, c: RecordComplaint) -> None:
     )
 
 
-def _complaint(d: rules.Decision, complaint_id: str) -> Any:
-    found = d.state.supervision.complaints.get(complaint_id)
+# Complaints and follow-ups go the same way: assigned (any number of times), answered
+# (the first answer counts for the deadline), then closed; closed, nothing more.
+
+
+@dataclass(frozen=True)
+class _Track:
+    """How one kind of case goes through assign, answer and close."""
+
+    items: str  # its dictionary in SupervisionState
+    field: str  # the command's field naming it
+    unknown: type[errors.DomainError]
+    label: Callable[[Any], str]  # how a message names one
+    assigned: type[Event]
+    answered: type[Event]
+    closed: type[Event]
+    not_answered: str  # the refusal to close before answering
+
+
+_COMPLAINTS = _Track("complaints", "complaint", UnknownComplaint, lambda c: f"complaint {c.code}",
+                     ComplaintAssigned, ComplaintAnswered, ComplaintClosed,
+                     "answer complaint {} before closing it")
+_FOLLOW_UPS = _Track("follow_ups", "follow_up", UnknownFollowUp,
+                     lambda f: f"the follow-up of {f.number}",
+                     FollowUpAssigned, FollowUpAnswered, FollowUpClosed,
+                     "record the call-back of {} before closing it")
+
+
+def _open_item(d: Decision, track: _Track, item_id: str) -> Any:
+    found = getattr(_part(d.state), track.items).get(item_id)
     if found is None:
-        raise UnknownComplaint(f"no complaint {complaint_id!r}", field="complaint")
+        raise track.unknown(f"no {track.field.replace('_', '-')} {item_id!r}", field=track.field)
     if found.status == CLOSED:
-        raise AlreadyClosed(f"complaint {found.code} is closed")
+        raise AlreadyClosed(f"{track.label(found)} is closed")
     return found
 
 
-@rules._on(AssignComplaint)
-def _assign_complaint(d: rules.Decision, c: AssignComplaint) -> None:
-    complaint = _complaint(d, c.complaint)
-    d.emit(ComplaintAssigned, complaint=complaint.id, assignee=_assignee(d, c.assignee))
+def _assign(d: Decision, track: _Track, item_id: str, assignee: str) -> None:
+    item = _open_item(d, track, item_id)
+    d.emit(track.assigned, **{track.field: item.id, "assignee": _assignee(d, assignee)})
 
 
-@rules._on(AnswerComplaint)
-def _answer_complaint(d: rules.Decision, c: AnswerComplaint) -> None:
-    complaint = _complaint(d, c.complaint)
+def _close(d: Decision, track: _Track, item_id: str, note: str) -> None:
+    item = _open_item(d, track, item_id)
+    if item.status != ANSWERED:
+        name = item.code if track is _COMPLAINTS else item.number
+        raise NotAnswered(track.not_answered.format(name))
+    d.emit(track.closed, **{track.field: item.id,
+                            "note": _text(note, "note", required=False, limit=200)})
+
+
+@rules.decides(AssignComplaint)
+def _assign_complaint(d: Decision, c: AssignComplaint) -> None:
+    _assign(d, _COMPLAINTS, c.complaint, c.assignee)
+
+
+@rules.decides(AnswerComplaint)
+def _answer_complaint(d: Decision, c: AnswerComplaint) -> None:
+    complaint = _open_item(d, _COMPLAINTS, c.complaint)
     d.emit(ComplaintAnswered, complaint=complaint.id, answer=_text(c.answer, "answer"))
 
 
-@rules._on(CloseComplaint)
-def _close_complaint(d: rules.Decision, c: CloseComplaint) -> None:
-    complaint = _complaint(d, c.complaint)
-    if complaint.status != ANSWERED:
-        raise NotAnswered(f"answer complaint {complaint.code} before closing it")
-    d.emit(ComplaintClosed, complaint=complaint.id,
-           note=_text(c.note, "note", required=False, limit=200))
+@rules.decides(CloseComplaint)
+def _close_complaint(d: Decision, c: CloseComplaint) -> None:
+    _close(d, _COMPLAINTS, c.complaint, c.note)
 
 
-def _follow_up(d: rules.Decision, follow_up_id: str) -> FollowUp:
-    found = d.state.supervision.follow_ups.get(follow_up_id)
-    if found is None:
-        raise UnknownFollowUp(f"no follow-up {follow_up_id!r}", field="follow_up")
-    if found.status == CLOSED:
-        raise AlreadyClosed(f"the follow-up of {found.number} is closed")
-    return found
+@rules.decides(AssignFollowUp)
+def _assign_follow_up(d: Decision, c: AssignFollowUp) -> None:
+    _assign(d, _FOLLOW_UPS, c.follow_up, c.assignee)
 
 
-@rules._on(AssignFollowUp)
-def _assign_follow_up(d: rules.Decision, c: AssignFollowUp) -> None:
-    follow_up = _follow_up(d, c.follow_up)
-    d.emit(FollowUpAssigned, follow_up=follow_up.id, assignee=_assignee(d, c.assignee))
-
-
-@rules._on(AnswerFollowUp)
-def _answer_follow_up(d: rules.Decision, c: AnswerFollowUp) -> None:
-    follow_up = _follow_up(d, c.follow_up)
+@rules.decides(AnswerFollowUp)
+def _answer_follow_up(d: Decision, c: AnswerFollowUp) -> None:
+    follow_up = _open_item(d, _FOLLOW_UPS, c.follow_up)
     d.emit(FollowUpAnswered, follow_up=follow_up.id, call_back=_text(c.call_back, "call_back"),
            rectification=_text(c.rectification, "rectification", required=False))
 
 
-@rules._on(CloseFollowUp)
-def _close_follow_up(d: rules.Decision, c: CloseFollowUp) -> None:
-    follow_up = _follow_up(d, c.follow_up)
-    if follow_up.status != ANSWERED:
-        raise NotAnswered(f"record the call-back of {follow_up.number} before closing it")
-    d.emit(FollowUpClosed, follow_up=follow_up.id,
-           note=_text(c.note, "note", required=False, limit=200))
+@rules.decides(CloseFollowUp)
+def _close_follow_up(d: Decision, c: CloseFollowUp) -> None:
+    _close(d, _FOLLOW_UPS, c.follow_up, c.note)
 
 
-def call_back_candidates(state: CenterState) -> list[Any]:
+# --------------------------------------------------------------------------- the 差评 policy
+
+
+def _follow_up_due(state: CoreState, rated_at: datetime) -> date:
+    assert state.config is not None
+    return add_working_days(state.config.hours, _day(state, rated_at),
+                            state.config.supervision.follow_up_days)
+
+
+@rules.consequence
+def _open_follow_ups(d: Decision, caused: list[Event]) -> None:
+    """Every bad rating opens a follow-up, in the rating's batch."""
+    for rated in caused:
+        if isinstance(rated, TicketRated) and rated.level in BAD_LEVELS:
+            d.emit(FollowUpOpened, follow_up=rated.ticket, number=rated.number,
+                   service=rated.service, rated_window=rated.window, clerk=rated.clerk,
+                   level=rated.level, aspects=tuple(rated.aspects), reason=rated.reason,
+                   due_on=_follow_up_due(d.state, rated.at))
+
+
+def call_back_candidates(state: CoreState) -> list[Any]:
     """Today's completed tickets that no follow-up or earlier sample covers, in order."""
     sampled = {
-        entry["ticket"] for sample in state.supervision.samples.values()
+        entry["ticket"] for sample in _part(state).samples.values()
         for entry in sample.entries
     }
     return sorted(
         (t for t in state.tickets.values()
-         if t.status == DONE and t.id not in state.supervision.follow_ups
+         if t.status == DONE and t.id not in _part(state).follow_ups
          and t.id not in sampled),
         key=lambda t: (t.completed_at or t.issued_at, t.id),
     )
 
 
-@rules._on(DrawCallBackSample)
-def _draw_sample(d: rules.Decision, c: DrawCallBackSample) -> None:
+@rules.decides(DrawCallBackSample)
+def _draw_sample(d: Decision, c: DrawCallBackSample) -> None:
     if isinstance(c.size, bool) or not isinstance(c.size, int) or not 1 <= c.size <= 50:
         raise InvalidSupervision("size must be 1 to 50", field="size")
     candidates = call_back_candidates(d.state)
@@ -434,9 +501,9 @@ def _draw_sample(d: rules.Decision, c: DrawCallBackSample) -> None:
            entries=entries)
 
 
-@rules._on(RecordCallBack)
-def _record_call_back(d: rules.Decision, c: RecordCallBack) -> None:
-    sample = d.state.supervision.samples.get(c.sample)
+@rules.decides(RecordCallBack)
+def _record_call_back(d: Decision, c: RecordCallBack) -> None:
+    sample = _part(d.state).samples.get(c.sample)
     if sample is None:
         raise UnknownSample(f"no call-back sample {c.sample!r}", field="sample")
     if c.ticket not in {entry["ticket"] for entry in sample.entries}:
@@ -450,32 +517,36 @@ def _record_call_back(d: rules.Decision, c: RecordCallBack) -> None:
 # --------------------------------------------------------------------------- fold
 
 
-def _day(state: CenterState, at: datetime) -> date:
+def _day(state: CoreState, at: datetime) -> date:
     assert state.config is not None
     return business_day(state.config, at)
 
 
-_fold_rating = fold._HANDLERS[ev.TicketRated]
-
-
-@fold._on(ev.TicketRated)
-def _ticket_rated(state: CenterState, event: ev.TicketRated) -> None:
-    """The rating itself, then the rule: every bad rating opens a follow-up."""
-    _fold_rating(state, event)
-    if event.level not in BAD_LEVELS or state.config is None:
+@rules.folds(TicketRated)
+def _ticket_rated(state: CoreState, event: TicketRated) -> None:
+    """A rating from a journal written before FollowUpOpened: the policy as it was then."""
+    if event.policies_decided or event.level not in BAD_LEVELS or state.config is None:
         return
-    due = add_working_days(state.config.hours, _day(state, event.at),
-                           state.config.supervision.follow_up_days)
-    state.supervision.follow_ups[event.ticket] = FollowUp(
+    _part(state).follow_ups[event.ticket] = FollowUp(
         id=event.ticket, number=event.number, service=event.service, window=event.window,
         clerk=event.clerk, level=event.level, aspects=tuple(event.aspects), reason=event.reason,
-        rated_at=event.at, due_on=due,
+        rated_at=event.at, due_on=_follow_up_due(state, event.at),
     )
 
 
-@fold._on(ComplaintRecorded)
-def _complaint_recorded(state: CenterState, event: ComplaintRecorded) -> None:
-    state.supervision.complaints[event.complaint] = Complaint(
+@rules.folds(FollowUpOpened)
+def _follow_up_opened(state: CoreState, event: FollowUpOpened) -> None:
+    _part(state).follow_ups[event.follow_up] = FollowUp(
+        id=event.follow_up, number=event.number, service=event.service,
+        window=event.rated_window, clerk=event.clerk, level=event.level,
+        aspects=tuple(event.aspects), reason=event.reason, rated_at=event.at,
+        due_on=event.due_on,
+    )
+
+
+@rules.folds(ComplaintRecorded)
+def _complaint_recorded(state: CoreState, event: ComplaintRecorded) -> None:
+    _part(state).complaints[event.complaint] = Complaint(
         id=event.complaint, code=event.code, channel=event.channel, text=event.text,
         deadline_class=event.deadline_class, received_at=event.at, due_on=event.due_on,
         subject_window=event.subject_window, subject_clerk=event.subject_clerk,
@@ -484,66 +555,75 @@ def _complaint_recorded(state: CenterState, event: ComplaintRecorded) -> None:
     )
 
 
-@fold._on(ComplaintAssigned)
-def _complaint_assigned(state: CenterState, event: ComplaintAssigned) -> None:
-    complaint = state.supervision.complaints[event.complaint]
-    complaint.assignee = event.assignee
-    if complaint.status == OPEN:
-        complaint.status = ASSIGNED
+def _item(state: CoreState, track: _Track, event: Event) -> Any:
+    return getattr(_part(state), track.items)[getattr(event, track.field)]
 
 
-@fold._on(ComplaintAnswered)
-def _complaint_answered(state: CenterState, event: ComplaintAnswered) -> None:
-    complaint = state.supervision.complaints[event.complaint]
+def _assigned(state: CoreState, track: _Track, event: ComplaintAssigned | FollowUpAssigned) -> None:
+    item = _item(state, track, event)
+    item.assignee = event.assignee
+    if item.status == OPEN:
+        item.status = ASSIGNED
+
+
+def _answered(state: CoreState, item: Complaint | FollowUp, at: datetime) -> None:
+    item.status = ANSWERED
+    if item.answered_on is None:  # the first answer counts for the deadline
+        item.answered_on = _day(state, at)
+
+
+def _closed(item: Complaint | FollowUp, at: datetime) -> None:
+    item.status = CLOSED
+    item.closed_at = at
+
+
+@rules.folds(ComplaintAssigned)
+def _complaint_assigned(state: CoreState, event: ComplaintAssigned) -> None:
+    _assigned(state, _COMPLAINTS, event)
+
+
+@rules.folds(FollowUpAssigned)
+def _follow_up_assigned(state: CoreState, event: FollowUpAssigned) -> None:
+    _assigned(state, _FOLLOW_UPS, event)
+
+
+@rules.folds(ComplaintAnswered)
+def _complaint_answered(state: CoreState, event: ComplaintAnswered) -> None:
+    complaint = _item(state, _COMPLAINTS, event)
     complaint.answer = event.answer
-    complaint.status = ANSWERED
-    if complaint.answered_on is None:  # the first answer counts for the deadline
-        complaint.answered_on = _day(state, event.at)
+    _answered(state, complaint, event.at)
 
 
-@fold._on(ComplaintClosed)
-def _complaint_closed(state: CenterState, event: ComplaintClosed) -> None:
-    complaint = state.supervision.complaints[event.complaint]
-    complaint.status = CLOSED
-    complaint.closed_at = event.at
+@rules.folds(FollowUpAnswered)
+def _follow_up_answered(state: CoreState, event: FollowUpAnswered) -> None:
+    follow_up = _item(state, _FOLLOW_UPS, event)
+    follow_up.call_back = event.call_back
+    follow_up.rectification = event.rectification
+    _answered(state, follow_up, event.at)
+
+
+@rules.folds(ComplaintClosed)
+def _complaint_closed(state: CoreState, event: ComplaintClosed) -> None:
+    complaint = _item(state, _COMPLAINTS, event)
+    _closed(complaint, event.at)
     complaint.note = event.note
 
 
-@fold._on(FollowUpAssigned)
-def _follow_up_assigned(state: CenterState, event: FollowUpAssigned) -> None:
-    follow_up = state.supervision.follow_ups[event.follow_up]
-    follow_up.assignee = event.assignee
-    if follow_up.status == OPEN:
-        follow_up.status = ASSIGNED
+@rules.folds(FollowUpClosed)
+def _follow_up_closed(state: CoreState, event: FollowUpClosed) -> None:
+    _closed(_item(state, _FOLLOW_UPS, event), event.at)
 
 
-@fold._on(FollowUpAnswered)
-def _follow_up_answered(state: CenterState, event: FollowUpAnswered) -> None:
-    follow_up = state.supervision.follow_ups[event.follow_up]
-    follow_up.call_back = event.call_back
-    follow_up.rectification = event.rectification
-    follow_up.status = ANSWERED
-    if follow_up.answered_on is None:
-        follow_up.answered_on = _day(state, event.at)
-
-
-@fold._on(FollowUpClosed)
-def _follow_up_closed(state: CenterState, event: FollowUpClosed) -> None:
-    follow_up = state.supervision.follow_ups[event.follow_up]
-    follow_up.status = CLOSED
-    follow_up.closed_at = event.at
-
-
-@fold._on(CallBackSampleDrawn)
-def _sample_drawn(state: CenterState, event: CallBackSampleDrawn) -> None:
-    state.supervision.samples[event.sample] = CallBackSample(
+@rules.folds(CallBackSampleDrawn)
+def _sample_drawn(state: CoreState, event: CallBackSampleDrawn) -> None:
+    _part(state).samples[event.sample] = CallBackSample(
         id=event.sample, drawn_at=event.at, business_day=event.business_day,
         entries=tuple(dict(entry) for entry in event.entries),
     )
 
 
-@fold._on(CallBackRecorded)
-def _call_back_recorded(state: CenterState, event: CallBackRecorded) -> None:
-    state.supervision.samples[event.sample].outcomes[event.sampled] = (
+@rules.folds(CallBackRecorded)
+def _call_back_recorded(state: CoreState, event: CallBackRecorded) -> None:
+    _part(state).samples[event.sample].outcomes[event.sampled] = (
         event.outcome, event.note, event.actor,
     )

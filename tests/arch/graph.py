@@ -40,16 +40,10 @@ RANK = {name: rank for rank, (name, _) in enumerate(LAYERS)}
 # own package only; the hub's tools (bench) may drive a device's code to measure it.
 DEVICES = {"kiosk", "display", "caller"}
 DEVICE_MAY_IMPORT = ("client",)
-# Import circles that exist today, to be taken apart (issue 16: the domain split
-# into feature modules). A circle may shrink; a new one, or a larger one, fails.
-# The feature modules (supervision, cases, appointments) register their handlers
-# in decide's and fold's tables, and state.py names their parts of the state:
-# that is the circle, and it goes when the state is composed from the features.
-KNOWN_CIRCLES: tuple[frozenset[str], ...] = (
-    frozenset({"hub.domain.decide", "hub.domain.fold", "hub.domain.notify",
-               "hub.domain.routing", "hub.domain.state", "hub.domain.supervision",
-               "hub.domain.cases", "hub.domain.appointments"}),
-)
+# Import circles allowed: none. (The domain's circle, decide <-> fold <-> state <->
+# the feature modules, went with issue 16: the features register in their own
+# tables and hub/domain/compose.py, which alone imports them, builds the state.)
+KNOWN_CIRCLES: tuple[frozenset[str], ...] = ()
 
 
 def modules(root: Path = ROOT) -> dict[str, Path]:

@@ -64,7 +64,7 @@ def test_ticket_records_the_channel_it_came_from(day: Day, channel: str) -> None
 
 def test_unknown_service_is_refused(day: Day) -> None:
     error = day.refuse(cmd.IssueTicket("passport"), "kiosk-1", "unknown_service")
-    assert error.field == "service" and error.status == 404
+    assert error.field == "service" and error.kind == "not_found"
 
 
 def test_unknown_priority_class_is_refused(day: Day) -> None:

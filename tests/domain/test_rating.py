@@ -86,7 +86,7 @@ def test_the_pad_of_the_window_rates_by_number(day: Day) -> None:
     _done(day)
     refused = day.refuse(cmd.Rate("A001", 1, ("服务态度",), channel="pad", window=2), "pad-2",
                          "not_rated_here")
-    assert (refused.status, refused.field) == (403, "number")
+    assert (refused.kind, refused.field) == ("forbidden", "number")
     day.refuse(cmd.Rate("A999", 5, channel="pad", window=1), "pad-1", "not_rated_here")
     [rated] = day.run(cmd.Rate("A001", 4, channel="pad", window=1), "pad-1")
     assert isinstance(rated, ev.TicketRated) and (rated.number, rated.window) == ("A001", 1)

@@ -51,7 +51,7 @@ def test_substitute_takes_over_only_a_paused_window(day: Day) -> None:
 
 def test_sign_in_to_an_unknown_window_is_refused(day: Day) -> None:
     error = day.refuse(cmd.SignIn(99), "wangli", "unknown_window")
-    assert error.field == "window" and error.status == 404
+    assert error.field == "window" and error.kind == "not_found"
 
 
 def test_sign_out_closes_the_window_and_frees_the_clerk(day: Day) -> None:

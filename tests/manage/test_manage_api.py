@@ -218,7 +218,8 @@ def test_a_bad_rating_gets_a_follow_up_and_the_audit_trail_shows_it(
     kinds = [(e["type"], e["actor"]) for e in trail["events"]]
     assert kinds == [("ticket_issued", "kiosk-1"), ("ticket_called", "wangli"),
                      ("service_started", "wangli"), ("ticket_completed", "wangli"),
-                     ("ticket_rated", "pad-1"), ("follow_up_assigned", "director"),
+                     ("ticket_rated", "pad-1"), ("follow_up_opened", "pad-1"),
+                     ("follow_up_assigned", "director"),
                      ("follow_up_answered", "director"), ("follow_up_closed", "director")]
     by_number = api(demo_hub, "GET", f"/api/v1/manage/audit?number={served[1]['number']}"
                     "&day=2026-11-26", manager).json()
