@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from hub.catalogue import CENTER_QUERY, Command, routes
 from hub.openapi_schemas import EXPORT, SCHEMAS, SVG, ref
+from hub.schema import Input
 from hub.validation import Field, body_schema
 
 ERROR = ref("Error")
@@ -63,6 +66,71 @@ CENTER = [_query("center")]
 DATE = {"pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",
         "description": "a day, YYYY-MM-DD; empty is the same as absent"}
 WINDOW = _path("window", "integer", minimum=0)
+
+
+def _rule_path(rule: str) -> str:
+    """/windows/<int:window>/<action> -> /api/v1/windows/{window}/{action}"""
+    return "/api/v1" + re.sub(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>", r"{\1}",
+                              rule)
+
+
+def _rule_params(rule: str, rows: list[Command]) -> list[dict[str, Any]]:
+    """The path parameters of a Flask rule: <int:…> is a whole number (werkzeug
+    takes no sign), a value that selects the row is one of the rows' values."""
+    params = []
+    for converter, name in re.findall(r"<(?:([a-z_]+):)?([A-Za-z_][A-Za-z0-9_]*)>", rule):
+        choices = [value for row in rows for key, value in row.select if key == name]
+        if choices:
+            params.append(_path(name, enum=choices))
+        elif converter == "int":
+            params.append(_path(name, "integer", minimum=0))
+        else:
+            params.append(_path(name))
+    return params
+
+
+def _model_schema(model: type[Input]) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    schema.pop("title", None)
+    schema.pop("description", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+    return schema
+
+
+def _catalogue_op(rows: list[Command]) -> dict[str, Any]:
+    """One documented operation from the catalogue rows that share its route."""
+    schemas: list[dict[str, Any]] = []
+    for row in rows:
+        schema = _model_schema(row.body)
+        if schema not in schemas:
+            schemas.append(schema)
+    answers = list(dict.fromkeys(row.answer for row in rows))
+    first = rows[0]
+    if len(rows) == 1:
+        summary, who = first.summary, first.who
+    else:
+        name = first.select[0][0]
+        summary = f"{first.family or name}: " + "; ".join(
+            f"{dict(row.select)[name]}: {row.summary}" for row in rows)
+        who = ", ".join(dict.fromkeys(row.who for row in rows))
+    operation = _op(summary, who, answers[0] if len(answers) == 1 else {
+        "application/json": {"schema": {"anyOf": [ref(a) for a in answers]}}},
+        ok=first.status, params=[*_rule_params(first.path, rows), CENTER_QUERY, *first.query])
+    operation["operationId"] = first.name if len(rows) == 1 else first.name.split(".")[0]
+    operation["requestBody"] = {
+        "required": all(bool(schema.get("required")) for schema in schemas),
+        "content": {"application/json": {
+            "schema": schemas[0] if len(schemas) == 1 else {"anyOf": schemas}}}}
+    return operation
+
+
+def catalogue_paths() -> dict[str, Any]:
+    """The documented operations of every catalogue route (hub/catalogue.py)."""
+    found: dict[str, Any] = {}
+    for (method, rule), rows in routes().items():
+        found.setdefault(_rule_path(rule), {})[method.lower()] = _catalogue_op(rows)
+    return found
 
 
 def manage_paths() -> dict[str, Any]:
@@ -242,16 +310,7 @@ def book_paths() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    from hub.api import (
-        APPOINTMENT_BODY,
-        CONFIG_BODY,
-        HEALTH_BODY,
-        LOGIN_BODY,
-        PAD_RATING_BODY,
-        RATING_BODY,
-        TICKET_BODY,
-        WINDOW_ACTIONS,
-    )
+    from hub.api import HEALTH_BODY, LOGIN_BODY
 
     paths: dict[str, Any] = {
         "/api/v1/auth/token": {"post": _op(
@@ -259,28 +318,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/services": {"get": _op(
             "Every service, whether it issues now (and why not), waiting, eta", "anyone",
             "Services", params=CENTER)},
-        "/api/v1/tickets": {"post": _op(
-            "Issue a ticket (service=), or check in an appointment by its code "
-            "(appointment=; a phone number given too must be the one it was booked with)",
-            "kiosk device, staff; anyone for channel mobile within rate limits",
-            "IssuedTicket", body=TICKET_BODY, ok=201, params=CENTER)},
         "/api/v1/tickets/{ticket_id}": {"get": _op(
             "A ticket's number, status, people ahead, eta, window: no personal data",
             "anyone holding the id", "PublicTicket", params=[_path("ticket_id"), *CENTER])},
-        "/api/v1/tickets/{ticket_id}/rating": {"post": _op(
-            "The holder rates their completed ticket once (好差评, 一次一评)",
-            "the id holder, without a token",
-            "Rated", body=RATING_BODY, params=[_path("ticket_id"), *CENTER])},
-        "/api/v1/windows/{window}/rating": {"post": _op(
-            "The window's rating pad rates the visit completed there, by its number, once",
-            "the pad device bound to that window",
-            "PadRated", body=PAD_RATING_BODY, params=[_path("window", "integer")])},
-        "/api/v1/windows/{window}/{action}": {"post": _op(
-            "A clerk's action at a window; the body is the action's (pause: reason; call, "
-            "reinstate, resume: ticket; transfer: to_service or to_window, note; suspend: "
-            "reason; the others: none)", "the clerk signed in to that window",
-            "WindowAction", body=[schema for _make, schema in WINDOW_ACTIONS.values()],
-            params=[WINDOW, _path("action", enum=list(WINDOW_ACTIONS))])},
         "/api/v1/windows/{window}/queue": {"get": _op(
             "The tickets this window could call, in order", "staff", "WindowQueue",
             params=[WINDOW])},
@@ -295,20 +335,11 @@ def openapi_document() -> dict[str, Any]:
                                       also={"503": {"description": "A journal is unreadable",
                                                     "content": {"application/json": {
                                                         "schema": ref("Health")}}}})},
-        "/api/v1/appointments": {"post": _op(
-            "Book an appointment slot for a citizen (citizens book themselves on "
-            "/api/v1/book with a one-time code)", "kiosk, staff",
-            "Appointment", body=APPOINTMENT_BODY, ok=201, params=CENTER)},
-        "/api/v1/appointments/{code}/cancel": {"post": _op(
-            "Cancel a booked appointment", "kiosk, staff", "Cancelled", params=[_path("code")])},
         "/api/v1/devices/health": {"post": _op(
             "A device reports its health (printer, sound, display: each at most 500 "
             "characters as text)", "devices", "HealthRecorded", body=HEALTH_BODY)},
         "/api/v1/config": {
-            "get": _op("The center's configuration", "manager, admin", "Config"),
-            "put": _op("Replace the configuration (validated, recorded as an event)",
-                       "manager, admin", "Seq", body=CONFIG_BODY),
-        },
+            "get": _op("The center's configuration", "manager, admin", "Config")},
         "/api/v1/me": {"get": _op(
             "Who I am; my center's windows (which I may serve, who is at each), services, "
             "priority classes, pause reasons; the window I am signed in to", "staff", "Me")},
@@ -338,6 +369,8 @@ def openapi_document() -> dict[str, Any]:
             params=[_path("seq", "integer", minimum=1, maximum=10**12 - 1), *CENTER])},
         "/api/v1/openapi.json": {"get": _op("This document", "anyone", "OpenAPI")},
     }
+    for path, item in catalogue_paths().items():
+        paths.setdefault(path, {}).update(item)
     paths.update(manage_paths())
     paths.update(notify_paths())
     paths.update(cases_paths())
