@@ -109,6 +109,9 @@ class Command:
 # ------------------------------------------------------------------ input models
 
 Ticket = Annotated[str, Text(8, required=True)]
+# A phone number as typed: digits, +, - and inner spaces (the text is stripped first,
+# so it starts and ends with no space: the documented pattern says the same).
+PHONE = r"[0-9+-][0-9+ -]{5,18}[0-9+-]"
 
 
 class Empty(Input):
@@ -137,7 +140,7 @@ class IssueBody(Input):
     service: Annotated[str, Text(40)] | None = None
     priority: Annotated[str, Text(40)] | None = None
     appointment: Annotated[str, Text(12, pattern=r"[0-9]{4,12}")] | None = None
-    phone: Annotated[str, Text(20, pattern=r"[0-9+ -]{7,20}")] | None = None
+    phone: Annotated[str, Text(20, pattern=PHONE)] | None = None
     otp: Annotated[str, Text(6, pattern=r"[0-9]{6}")] | None = None
     channel: Literal["kiosk", "mobile", "counter"] | None = None
 
@@ -157,9 +160,9 @@ class PadRatingBody(RatingBody):
 
 class AppointmentBody(Input):
     service: Annotated[str, Text(40, required=True)]
-    day: Annotated[str, Text(200, required=True, pattern=r"\d{4}-\d{2}-\d{2}")]
-    slot: Annotated[str, Text(200, required=True, pattern=r"\d{2}:\d{2}")]
-    phone: Annotated[str, Text(200, required=True, pattern=r"[0-9+ -]{7,20}")]
+    day: Annotated[str, Text(200, required=True, pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}")]
+    slot: Annotated[str, Text(200, required=True, pattern=r"[0-9]{2}:[0-9]{2}")]
+    phone: Annotated[str, Text(200, required=True, pattern=PHONE)]
 
 
 class HealthBody(Input):
