@@ -273,13 +273,15 @@ def get_config() -> Any:
 
 
 def pick(rows: list[catalogue.Command], values: dict[str, Any]) -> catalogue.Command:
-    """The row of a shared route that the path values select (404 naming the value)."""
-    for row in rows:
-        if all(values.get(name) == value for name, value in row.select):
-            return row
-    name = rows[0].select[0][0]
-    raise ApiError(404, f"unknown_{name}", f"no {rows[0].family or name} {values.get(name)!r}",
-                   name)
+    """The row of a shared route that the path values select (404 naming the first
+    value no row has)."""
+    for name, _value in rows[0].select:
+        matching = [row for row in rows if dict(row.select)[name] == values.get(name)]
+        if not matching:
+            raise ApiError(404, f"unknown_{name}",
+                           f"no {rows[0].family or name} {values.get(name)!r}", name)
+        rows = matching
+    return rows[0]
 
 
 def command_view(rows: list[catalogue.Command]) -> Callable[..., Any]:
@@ -299,8 +301,9 @@ def command_view(rows: list[catalogue.Command]) -> Callable[..., Any]:
             row.guard(call)
         command = row.build(call)
         events = execute(call.center, command, call.actor)
-        response = jsonify(row.reply(call, events))
+        response = no_store(jsonify(row.reply(call, events)))
         response.status_code = row.status
+        response.headers.update(call.headers)
         return response
 
     return view
@@ -310,8 +313,8 @@ def register_commands(blueprint: Blueprint) -> None:
     """Every catalogue route on `blueprint` (under /api/v1)."""
     for (method, rule), rows in catalogue.routes().items():
         name = rows[0].name if len(rows) == 1 else rows[0].name.split(".")[0]
-        blueprint.add_url_rule(rule, endpoint=name.replace(".", "_").replace("-", "_"), view_func=command_view(rows),
-                               methods=[method])
+        blueprint.add_url_rule(rule, endpoint=name.replace(".", "_").replace("-", "_"),
+                               view_func=command_view(rows), methods=[method])
 
 
 register_commands(api)

@@ -14,6 +14,7 @@ an `ApiError` first: rules that depend on who asks, not on the center's state);
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,10 +24,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field as Size
 
-from hub import views
+from hub import case_views, manage_views, views
 from hub.auth import MANAGERS, STAFF, Principal
+from hub.domain import cases as cs
 from hub.domain import commands as cmd
+from hub.domain import supervision as sv
 from hub.domain.codec import event_data
+from hub.domain.config import COMPLAINT_CLASSES
 from hub.domain.decide import RATING_ASPECTS
 from hub.domain.events import (
     AppointmentBooked,
@@ -60,6 +64,7 @@ class Call:
     path: dict[str, Any]
     remote: str
     find_center: Callable[[Principal | None], Center]
+    headers: dict[str, str] = field(default_factory=dict)  # extra answer headers (X-Seq)
 
     @cached_property
     def center(self) -> Center:
@@ -318,8 +323,10 @@ def issued_reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
         raise ApiError(422, "wrong_code", f"验证码不正确 (wrong code; {left} tries left)", "otp")
     issued = next(e for e in events if isinstance(e, TicketIssued))
     ticket_id = issued.ticket
-    view: dict[str, Any] = center.read(
-        lambda state: views.ticket_view(state, state.config, state.tickets[ticket_id]))
+    def read(state: Any) -> dict[str, Any]:
+        return views.ticket_view(state, state.config, state.tickets[ticket_id])
+
+    view: dict[str, Any] = center.read(read)
     return {
         "id": ticket_id, **{k: view[k] for k in (
             "number", "service", "status", "ahead", "eta_minutes", "wait", "issued_at",
@@ -422,7 +429,227 @@ TICKETS: tuple[Command, ...] = (
         who="manager, admin"),
 )
 
-COMMANDS: tuple[Command, ...] = WINDOW_ACTIONS + TICKETS
+
+# ------------------------------------------------------------------ supervision (督办)
+
+Note = Annotated[str, Text(200)] | None
+
+
+class ComplaintBody(Input):
+    channel: Annotated[str, Text(200, required=True, choices=sv.CHANNELS)]
+    text: Annotated[str, Text(sv.MAX_TEXT, required=True)]
+    deadline_class: Annotated[str, Text(200, required=True, choices=COMPLAINT_CLASSES)]
+    window: Annotated[int, Size(ge=1, le=999)] | None = None
+    clerk: Annotated[str, Text(40)] | None = None
+    ticket: Annotated[str, Text(40)] | None = None
+    complainant: Annotated[str, Text(40)] | None = None
+    phone: Annotated[str, Text(20, pattern=PHONE)] | None = None
+
+
+class AssignBody(Input):
+    assignee: Annotated[str, Text(40, required=True)]
+
+
+class AnswerBody(Input):
+    answer: Annotated[str, Text(sv.MAX_TEXT, required=True)]
+
+
+class CloseBody(Input):
+    note: Note = None
+
+
+class FollowUpAnswerBody(Input):
+    call_back: Annotated[str, Text(sv.MAX_TEXT, required=True)]
+    rectification: Annotated[str, Text(sv.MAX_TEXT)] | None = None
+
+
+class DrawBody(Input):
+    size: Annotated[int, Size(ge=1, le=50)] | None = None
+
+
+class CallBackBody(Input):
+    ticket: Annotated[str, Text(40, required=True)]
+    outcome: Annotated[str, Text(200, required=True, choices=sv.OUTCOMES)]
+    note: Note = None
+
+
+def complaint_reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
+    complaint_id = getattr(events[-1], "complaint")  # noqa: B009 - the last is ComplaintRecorded
+    return _read(call, lambda state, now: manage_views.complaint_view(
+        state, state.supervision.complaints[complaint_id], now))
+
+
+def item_reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
+    """The complaint or follow-up after the action; its seq in X-Seq."""
+    item = call.path["item"]
+    call.headers["X-Seq"] = str(events[-1].seq if events else call.center.state.seq)
+    if call.path["kind"] == "complaints":
+        return _read(call, lambda state, now: manage_views.complaint_view(
+            state, state.supervision.complaints[item], now))
+    return _read(call, lambda state, now: manage_views.follow_up_view(
+        state, state.supervision.follow_ups[item], now))
+
+
+def _read(call: Call, function: Callable[[Any, Any], Mapping[str, Any]]) -> Mapping[str, Any]:
+    """`function(state, now)` read under the center's lock."""
+    now = call.center.clock()
+    found: Mapping[str, Any] = call.center.read(lambda state: function(state, now))
+    return found
+
+
+def supervision_action(kind: str, action: str, body: type[Input], build: Build,
+                       summary: str) -> Command:
+    return Command(
+        name=f"{kind}.{action}", method="POST", path="/manage/<kind>/<item>/<action>",
+        select=(("kind", kind), ("action", action)), body=body, roles=MANAGERS, build=build,
+        reply=item_reply, answer="Complaint" if kind == "complaints" else "FollowUp",
+        summary=summary, who="manager, admin")
+
+
+def draw(call: Call) -> cmd.Command:
+    config = call.center.state.config
+    assert config is not None
+    return sv.DrawCallBackSample(call.body.size or config.supervision.call_back_sample,
+                                 secrets.randbits(32))
+
+
+def sample_reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
+    sample = call.path.get("sample") or getattr(events[-1], "sample")  # noqa: B009
+    return _read(call, lambda state, now: manage_views.sample_view(
+        state, state.supervision.samples[sample]))
+
+
+SUPERVISION: tuple[Command, ...] = (
+    Command(
+        name="complaints.record", method="POST", path="/manage/complaints", body=ComplaintBody,
+        roles=MANAGERS, status=201, answer="Complaint", reply=complaint_reply,
+        build=lambda c: sv.RecordComplaint(
+            c.body.channel, c.body.text, c.body.deadline_class, c.body.window,
+            c.body.clerk or None, c.body.ticket or None, c.body.complainant or "",
+            c.body.phone or ""),
+        summary="Record a complaint; its class sets the deadline in working days",
+        who="manager, admin"),
+    supervision_action("complaints", "assign", AssignBody,
+                       lambda c: sv.AssignComplaint(c.path["item"], c.body.assignee),
+                       "assign a complaint"),
+    supervision_action("complaints", "answer", AnswerBody,
+                       lambda c: sv.AnswerComplaint(c.path["item"], c.body.answer),
+                       "answer a complaint"),
+    supervision_action("complaints", "close", CloseBody,
+                       lambda c: sv.CloseComplaint(c.path["item"], c.body.note or ""),
+                       "close a complaint"),
+    supervision_action("follow-ups", "assign", AssignBody,
+                       lambda c: sv.AssignFollowUp(c.path["item"], c.body.assignee),
+                       "assign a 差评 follow-up (回访/整改)"),
+    supervision_action("follow-ups", "answer", FollowUpAnswerBody,
+                       lambda c: sv.AnswerFollowUp(c.path["item"], c.body.call_back,
+                                                   c.body.rectification or ""),
+                       "record the call-back and the rectification of a follow-up"),
+    supervision_action("follow-ups", "close", CloseBody,
+                       lambda c: sv.CloseFollowUp(c.path["item"], c.body.note or ""),
+                       "close a follow-up"),
+    Command(
+        name="call-backs.draw", method="POST", path="/manage/call-backs", body=DrawBody,
+        roles=MANAGERS, status=201, build=draw, reply=sample_reply, answer="Sample",
+        summary="Draw a random sample of today's other completed tickets",
+        who="manager, admin"),
+    Command(
+        name="call-backs.record", method="POST", path="/manage/call-backs/<sample>/record",
+        body=CallBackBody, roles=MANAGERS, answer="Sample", reply=sample_reply,
+        build=lambda c: sv.RecordCallBack(c.path["sample"], c.body.ticket, c.body.outcome,
+                                          c.body.note or ""),
+        summary="Record the outcome of one call-back", who="manager, admin"),
+)
+
+
+# ------------------------------------------------------------------ cases (办件)
+
+CaseNote = Annotated[str, Text(cs.MAX_NOTE)] | None
+
+
+class CaseBody(Input):
+    kind: Annotated[str, Text(200, required=True, choices=cs.KINDS)]
+    service: Annotated[str, Text(40)] | None = None
+    ticket: Annotated[str, Text(8)] | None = None
+    phone: Annotated[str, Text(20, pattern=PHONE)] | None = None
+    note: CaseNote = None
+
+
+class AdvanceBody(Input):
+    stage: Annotated[str, Text(20, required=True)]
+    note: CaseNote = None
+
+
+class HandBody(Input):
+    to: Annotated[str, Text(40, required=True)]
+    agent: bool | None = None
+    note: CaseNote = None
+
+
+class NoticeBody(Input):
+    ticket: Annotated[str, Text(8, required=True)]
+    materials: Annotated[list[Annotated[str, Text(200)]], Size(max_length=MAX_ITEMS)] | None \
+        = None
+    other: CaseNote = None
+    phone: Annotated[str, Text(20, pattern=PHONE)] | None = None
+
+
+def case_reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
+    case_id = next(e.case for e in events
+                   if isinstance(e, cs.CaseOpened | cs.CaseAdvanced | cs.CaseHanded))
+    return _read(call, lambda state, now: case_views.case_view(
+        state, state.cases.cases[case_id], now))
+
+
+def case_guard(call: Call) -> None:
+    reference = call.path["case"]
+    if call.center.read(lambda state: cs.find_case(state, reference)) is None:
+        raise ApiError(404, "unknown_case", f"no case {reference!r}", "case")
+
+
+def case_action(action: str, body: type[Input], build: Build, summary: str) -> Command:
+    return Command(
+        name=f"cases.{action}", method="POST", path="/cases/<case>/<action>",
+        select=(("action", action),), family="case action", body=body, roles=STAFF,
+        guard=case_guard, build=build, reply=case_reply, answer="Case", summary=summary,
+        who="staff: the case's holder or a manager")
+
+
+def notice_reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
+    notice_id = next(e.notice for e in events if isinstance(e, cs.MaterialsNoticeGiven))
+    return _read(call, lambda state, now: case_views.notice_view(
+        state, state.cases.notices[notice_id]))
+
+
+CASES: tuple[Command, ...] = (
+    Command(
+        name="cases.open", method="POST", path="/cases", body=CaseBody, roles=STAFF,
+        status=201, answer="Case", reply=case_reply,
+        build=lambda c: cs.OpenCase(c.body.kind, c.body.service or None,
+                                    (c.body.ticket or "").upper(), c.body.phone or "",
+                                    c.body.note or ""),
+        summary="Open a case: 即办件 (immediate: done now) or 承诺件 (promised: due in the "
+        "service's committed working days; the phone is required and the citizen is told "
+        "by SMS)", who="staff"),
+    case_action("advance", AdvanceBody,
+                lambda c: cs.AdvanceCase(c.path["case"], c.body.stage, c.body.note or ""),
+                "to the next stage only (办结 tells the citizen)"),
+    case_action("hand", HandBody,
+                lambda c: cs.HandCase(c.path["case"], c.body.to, bool(c.body.agent),
+                                      c.body.note or ""),
+                "to another staff member, agent=true for 全程代理 (代办员)"),
+    Command(
+        name="materials-notices.give", method="POST", path="/materials-notices",
+        body=NoticeBody, roles=STAFF, status=201, answer="MaterialsNotice", reply=notice_reply,
+        build=lambda c: cs.GiveMaterialsNotice(c.body.ticket.upper(),
+                                               tuple(c.body.materials or ()),
+                                               c.body.other or "", c.body.phone or ""),
+        summary="一次性告知: the missing materials of a ticket's matter (from the service's "
+        "guide, plus other), once per ticket; sent by SMS when a phone is given; the answer "
+        "carries the text to print or show", who="staff"),
+)
+
+COMMANDS: tuple[Command, ...] = WINDOW_ACTIONS + TICKETS + SUPERVISION + CASES
 
 
 def routes() -> dict[tuple[str, str], list[Command]]:

@@ -135,19 +135,12 @@ def catalogue_paths() -> dict[str, Any]:
 
 def manage_paths() -> dict[str, Any]:
     """The manager's dashboard (hub/api_manage.py): managers and admins only."""
-    from hub.api_manage import (
-        CALL_BACK_BODY,
-        COMPLAINT_BODY,
-        DRAW_BODY,
-        SUPERVISION_ACTIONS,
-    )
     from hub.api_manage_accounts import DEVICE_BODY, USER_BODY
     from hub.reports_export import TABLES
 
     who = "manager, admin"
     report_range = [_query("day", **DATE), _query("month", pattern=r"^([0-9]{4}-[0-9]{2})?$"),
                     _query("from", **DATE), _query("to", **DATE)]
-    actions = sorted({a for table in SUPERVISION_ACTIONS.values() for a in table})
     return {
         "/api/v1/clock": {"get": _op(
             "The hub's time, business day and clock speed (jiaohao simulate paces by it)",
@@ -169,27 +162,12 @@ def manage_paths() -> dict[str, Any]:
                     _query("table", enum=list(TABLES))])},
         "/api/v1/manage/complaints": {
             "get": _op("Complaints (投诉), newest first, complainant included", who,
-                       "Complaints"),
-            "post": _op("Record a complaint; its class sets the deadline in working days", who,
-                        "Complaint", body=COMPLAINT_BODY, ok=201)},
-        "/api/v1/manage/{kind}/{item}/{action}": {"post": _op(
-            "Assign, answer or close a complaint or a 差评 follow-up (回访/整改); the body "
-            "is the one of the kind and action", who,
-            {"application/json": {"schema": {"anyOf": [ref("Complaint"), ref("FollowUp")]}}},
-            body=[table for kind in SUPERVISION_ACTIONS.values() for _make, table in
-                  kind.values()],
-            params=[_path("kind", enum=sorted(SUPERVISION_ACTIONS)), _path("item"),
-                    _path("action", enum=actions)])},
+                       "Complaints")},
         "/api/v1/manage/follow-ups": {"get": _op(
             "Follow-ups of every 不满意/非常不满意 rating, due in 15 working days", who,
             "FollowUps")},
         "/api/v1/manage/call-backs": {
-            "get": _op("Call-back samples (抽样回访) with their outcomes", who, "Samples"),
-            "post": _op("Draw a random sample of today's other completed tickets", who,
-                        "Sample", body=DRAW_BODY, ok=201)},
-        "/api/v1/manage/call-backs/{sample}/record": {"post": _op(
-            "Record the outcome of one call-back", who, "Sample", body=CALL_BACK_BODY,
-            params=[_path("sample")])},
+            "get": _op("Call-back samples (抽样回访) with their outcomes", who, "Samples")},
         "/api/v1/manage/audit": {"get": _op(
             "Audit trail of a ticket: every event, who and when (ticket= or number=)", who,
             "Audit", params=[_query("ticket"), _query("number"), _query("day", **DATE)])},
@@ -227,7 +205,7 @@ def notify_paths() -> dict[str, Any]:
 
 def cases_paths() -> dict[str, Any]:
     """Cases (办件) and 一次性告知 (hub/api_cases.py)."""
-    from hub.api_cases import CASE_ACTIONS, CASE_BODY, LOOKUP_BODY, NOTICE_BODY
+    from hub.api_cases import LOOKUP_BODY
     from hub.case_views import SHOWS
 
     return {
@@ -235,27 +213,14 @@ def cases_paths() -> dict[str, Any]:
             "get": _op("Cases by show= (open, due_soon, overdue, mine, done, all), soonest due "
                        "first, with each service's committed days, stages and materials and "
                        "the staff a case may be handed to; phones masked", "staff", "Cases",
-                       params=[_query("show", enum=list(SHOWS))]),
-            "post": _op("Open a case: 即办件 (immediate: done now) or 承诺件 (promised: due in "
-                        "the service's committed working days; the phone is required and the "
-                        "citizen is told by SMS)", "staff", "Case", body=CASE_BODY, ok=201)},
+                       params=[_query("show", enum=list(SHOWS))])},
         "/api/v1/cases/{case}": {"get": _op(
             "A case (by id or number C2026-000123) with its stages and history", "staff",
             "Case", params=[_path("case")])},
-        "/api/v1/cases/{case}/{action}": {"post": _op(
-            "advance: to the next stage only (办结 tells the citizen); hand: to another staff "
-            "member, agent=true for 全程代理 (代办员). The case's holder or a manager",
-            "staff", "Case", body=[table for _make, table in CASE_ACTIONS.values()],
-            params=[_path("case"), _path("action", enum=sorted(CASE_ACTIONS))])},
         "/api/v1/cases/lookup": {"post": _op(
             "The citizen's phone: a case by number and the phone given at opening (stage, "
             "due day, history; no names); one 404 for a wrong number or phone; rate-limited",
             "anyone", "PublicCase", body=LOOKUP_BODY, params=CENTER)},
-        "/api/v1/materials-notices": {"post": _op(
-            "一次性告知: the missing materials of a ticket's matter (from the service's guide, "
-            "plus other), once per ticket; sent by SMS when a phone is given; the answer "
-            "carries the text to print or show", "staff", "MaterialsNotice", body=NOTICE_BODY,
-            ok=201)},
     }
 
 
@@ -369,12 +334,12 @@ def openapi_document() -> dict[str, Any]:
             params=[_path("seq", "integer", minimum=1, maximum=10**12 - 1), *CENTER])},
         "/api/v1/openapi.json": {"get": _op("This document", "anyone", "OpenAPI")},
     }
-    for path, item in catalogue_paths().items():
-        paths.setdefault(path, {}).update(item)
     paths.update(manage_paths())
     paths.update(notify_paths())
     paths.update(cases_paths())
     paths.update(book_paths())
+    for path, item in catalogue_paths().items():
+        paths.setdefault(path, {}).update(item)
     return {
         "openapi": "3.1.0",
         "info": {"title": "jiaohao hub", "version": "1",

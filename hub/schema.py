@@ -38,14 +38,14 @@ class Text:
     choices: tuple[str, ...] | None = None
 
     def clean(self, value: str) -> str:
+        if self.choices is not None and value not in self.choices:  # as sent, as documented
+            raise PydanticCustomError("choice", "must be one of: {choices}",
+                                      {"choices": ", ".join(self.choices)})
         value = value.strip()
         if self.required and not value:
             raise PydanticCustomError("blank", "must not be empty")
         if self.pattern and not re.fullmatch(self.pattern, value):
             raise PydanticCustomError("form", "is not in the expected form")
-        if self.choices is not None and value not in self.choices:
-            raise PydanticCustomError("choice", "must be one of: {choices}",
-                                      {"choices": ", ".join(self.choices)})
         return value
 
     def __get_pydantic_core_schema__(self, source: Any,

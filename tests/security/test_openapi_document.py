@@ -22,8 +22,8 @@ from hub.auth import hash_password, new_device_token, token_hash
 from hub.domain.accounts import AddDevice, SaveUser
 from hub.openapi import _model_schema as model_schema
 from hub.openapi import openapi_document
-from hub.schema import Input
 from hub.process import DEMO_CONFIG
+from hub.schema import Input
 from hub.settings import load_settings
 from hub.validation import ApiError, Field, body_schema
 
@@ -170,15 +170,10 @@ def probes(rule: Field) -> list[Any]:
 
 def tables() -> Iterator[tuple[str, dict[str, Field]]]:
     from hub.api import HEALTH_BODY, LOGIN_BODY
-    from hub.api_manage import CALL_BACK_BODY, COMPLAINT_BODY, DRAW_BODY, SUPERVISION_ACTIONS
     from hub.api_manage_accounts import DEVICE_BODY, USER_BODY
 
-    yield from [("login", LOGIN_BODY), ("health", HEALTH_BODY),
-                ("complaint", COMPLAINT_BODY), ("draw", DRAW_BODY),
-                ("call-back", CALL_BACK_BODY), ("user", USER_BODY), ("device", DEVICE_BODY)]
-    for kind, actions in SUPERVISION_ACTIONS.items():
-        for action, (_make, table) in actions.items():
-            yield f"{kind} {action}", table
+    yield from [("login", LOGIN_BODY), ("health", HEALTH_BODY), ("user", USER_BODY),
+                ("device", DEVICE_BODY)]
 
 
 def test_json_schema_accepts_exactly_what_each_field_accepts() -> None:
