@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field as Size
 
 from hub import case_views, manage_views, views
-from hub.auth import MANAGERS, STAFF, Principal
+from hub.auth import MANAGERS, STAFF, Principal, hash_password, new_device_token, token_hash
+from hub.domain import appointments as ap
 from hub.domain import cases as cs
 from hub.domain import commands as cmd
 from hub.domain import supervision as sv
+from hub.domain.accounts import DEVICE_ROLES, USER_ROLES, AddDevice, RevokeDevice, SaveUser
 from hub.domain.codec import event_data
 from hub.domain.config import COMPLAINT_CLASSES
 from hub.domain.decide import RATING_ASPECTS
@@ -65,6 +67,7 @@ class Call:
     remote: str
     find_center: Callable[[Principal | None], Center]
     headers: dict[str, str] = field(default_factory=dict)  # extra answer headers (X-Seq)
+    scratch: dict[str, Any] = field(default_factory=dict)  # from build to reply (a token)
 
     @cached_property
     def center(self) -> Center:
@@ -649,7 +652,89 @@ CASES: tuple[Command, ...] = (
         "carries the text to print or show", who="staff"),
 )
 
-COMMANDS: tuple[Command, ...] = WINDOW_ACTIONS + TICKETS + SUPERVISION + CASES
+
+# ------------------------------------------------------------------ accounts and devices
+
+
+class UserBody(Input):
+    username: Annotated[str, Text(40, required=True)]
+    role: Annotated[str, Text(200, required=True, choices=USER_ROLES)]
+    password: Annotated[str, Text(200)] | None = None
+    display_name: Annotated[str, Text(40)] | None = None
+    windows: Annotated[list[int], Size(max_length=MAX_ITEMS)] | None = None
+    active: bool | None = None
+    create: bool | None = None
+
+
+class DeviceBody(Input):
+    name: Annotated[str, Text(40, required=True)]
+    role: Annotated[str, Text(200, required=True, choices=DEVICE_ROLES)]
+    window: Annotated[int, Size(ge=1, le=999)] | None = None
+
+
+def user_guard(call: Call) -> None:
+    """Only an admin touches admins; nobody demotes or disables themselves; a new
+    password has at least 8 characters."""
+    who, data = call.who, call.body
+    assert who is not None
+    existing = call.center.state.users.get(data.username)
+    if who.role != "admin" and "admin" in (data.role, existing.role if existing else None):
+        raise ApiError(403, "forbidden", "only an admin may create or change an admin", "role")
+    if data.username == who.name and (data.role != who.role or data.active is False):
+        raise ApiError(409, "forbidden", "you may not demote or disable yourself", "role")
+    if data.password and len(data.password) < 8:
+        raise ApiError(422, "invalid_field", "the password must have at least 8 characters",
+                       "password")
+
+
+def save_user(call: Call) -> cmd.Command:
+    data = call.body
+    existing = call.center.state.users.get(data.username)
+    return SaveUser(
+        data.username, data.role, hash_password(data.password) if data.password else "",
+        data.display_name or (existing.display_name if existing else ""),
+        tuple(data.windows or ()), True if data.active is None else data.active,
+        create=existing is None if data.create is None else data.create)
+
+
+def add_device(call: Call) -> cmd.Command:
+    token = new_device_token(call.center.id)
+    call.scratch["token"] = token  # in the answer this once, nowhere else
+    return AddDevice(call.body.name, call.body.role, token_hash(token), call.body.window)
+
+
+ACCOUNTS: tuple[Command, ...] = (
+    Command(
+        name="users.save", method="POST", path="/manage/users", body=UserBody, roles=MANAGERS,
+        guard=user_guard, build=save_user, answer="UserSaved",
+        reply=lambda c, events: {"username": c.body.username, **seq_reply(c, events)},
+        summary="Add or change a staff account (only an admin touches admins; a new "
+        "password has at least 8 characters)", who="manager, admin"),
+    Command(
+        name="devices.add", method="POST", path="/manage/devices", body=DeviceBody,
+        roles=MANAGERS, status=201, build=add_device, answer="DeviceAdded",
+        reply=lambda c, events: {"name": c.body.name, "role": c.body.role,
+                                 "window": c.body.window, "token": c.scratch["token"],
+                                 **seq_reply(c, events)},
+        summary="Add a device (or re-issue a revoked one): its token, shown once",
+        who="manager, admin"),
+    Command(
+        name="devices.revoke", method="POST", path="/manage/devices/<name>/revoke", body=Empty,
+        roles=MANAGERS, build=lambda c: RevokeDevice(c.path["name"]), answer="DeviceRevoked",
+        reply=lambda c, events: {"name": c.path["name"], **seq_reply(c, events)},
+        summary="Revoke a device's token", who="manager, admin"),
+    Command(
+        name="appointments.lift-block", method="POST",
+        path="/manage/appointments/blocks/<block>/lift", body=ReasonBody, roles=MANAGERS,
+        build=lambda c: ap.LiftBlock(c.path["block"], c.body.reason or ""),
+        answer="BlockLifted",
+        reply=lambda c, events: {"block": c.path["block"], "lifted": True,
+                                 "seq": events[-1].seq},
+        summary="Lift a phone's no-show booking block (journaled with who and why)",
+        who="manager, admin"),
+)
+
+COMMANDS: tuple[Command, ...] = WINDOW_ACTIONS + TICKETS + SUPERVISION + CASES + ACCOUNTS
 
 
 def routes() -> dict[tuple[str, str], list[Command]]:

@@ -135,7 +135,6 @@ def catalogue_paths() -> dict[str, Any]:
 
 def manage_paths() -> dict[str, Any]:
     """The manager's dashboard (hub/api_manage.py): managers and admins only."""
-    from hub.api_manage_accounts import DEVICE_BODY, USER_BODY
     from hub.reports_export import TABLES
 
     who = "manager, admin"
@@ -171,18 +170,9 @@ def manage_paths() -> dict[str, Any]:
         "/api/v1/manage/audit": {"get": _op(
             "Audit trail of a ticket: every event, who and when (ticket= or number=)", who,
             "Audit", params=[_query("ticket"), _query("number"), _query("day", **DATE)])},
-        "/api/v1/manage/users": {
-            "get": _op("Staff accounts", who, "Users"),
-            "post": _op("Add or change a staff account (only an admin touches admins; a new "
-                        "password has at least 8 characters)", who, "UserSaved",
-                        body=USER_BODY)},
-        "/api/v1/manage/devices": {
-            "get": _op("Devices with their health and whether they are connected", who,
-                       "Devices"),
-            "post": _op("Add a device (or re-issue a revoked one): its token, shown once", who,
-                        "DeviceAdded", body=DEVICE_BODY, ok=201)},
-        "/api/v1/manage/devices/{name}/revoke": {"post": _op(
-            "Revoke a device's token", who, "DeviceRevoked", params=[_path("name")])},
+        "/api/v1/manage/users": {"get": _op("Staff accounts", who, "Users")},
+        "/api/v1/manage/devices": {"get": _op(
+            "Devices with their health and whether they are connected", who, "Devices")},
     }
 
 
@@ -267,10 +257,6 @@ def book_paths() -> dict[str, Any]:
             "The appointment views as CSV (one table) or XLSX (both)", "manager, admin",
             EXPORT, params=[_query("format", enum=["csv", "xlsx"]),
                             _query("table", enum=["slots", "appointments"]), *span])},
-        "/api/v1/manage/appointments/blocks/{block}/lift": {"post": _op(
-            "Lift a phone's no-show booking block (journaled with who and why)",
-            "manager, admin", "BlockLifted", body={"reason": Field(str, max_length=200)},
-            params=[_path("block"), *CENTER])},
     }
 
 

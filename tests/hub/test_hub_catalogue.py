@@ -23,11 +23,21 @@ from hub.openapi import openapi_document
 from hub.schema import Input, Text, ValidationError, first_error, problems
 from hub.settings import load_settings
 
-# Routes that change something and are still written by hand (not domain commands
-# of the catalogue yet): the report of what is left in docs/adding-a-window-action.md.
+# POST routes still written by hand: signing in and a device's health report are no
+# domain commands; the look-ups are reads sent by POST (a phone stays out of URLs);
+# booking by phone and the check-in codes keep their rate limits in the route
+# (docs/adding-a-window-action.md, "What is not yet true"). A new one fails here.
 HAND_WRITTEN: set[tuple[str, str]] = {
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/devices/health"),
+    ("POST", "/api/v1/cases/lookup"),
+    ("POST", "/api/v1/book/lookup"),
+    ("POST", "/api/v1/book/code"),
+    ("POST", "/api/v1/book"),
+    ("POST", "/api/v1/book/reschedule"),
+    ("POST", "/api/v1/book/cancel"),
+    ("POST", "/api/v1/checkin/code"),
+    ("POST", "/api/v1/checkin/id"),
 }
 
 
@@ -63,9 +73,7 @@ def test_every_catalogue_route_is_served_by_the_catalogue_view(app: Flask) -> No
 def test_no_command_route_outside_the_catalogue(app: Flask) -> None:
     from_table = {(method, "/api/v1" + rule) for method, rule in routes()}
     orphans = sorted(set(served(app)) - from_table - HAND_WRITTEN)
-    assert orphans == [] or all(not r[1].startswith("/api/v1/windows") for r in orphans)
-    assert not [r for r in orphans if r[1].startswith(("/api/v1/windows", "/api/v1/tickets",
-                                                       "/api/v1/appointments"))]
+    assert orphans == [], "a route that changes something belongs in hub/catalogue.py"
     # the hand-written list is not stale either
     assert HAND_WRITTEN <= set(served(app))
     assert not HAND_WRITTEN & from_table

@@ -170,10 +170,14 @@ def probes(rule: Field) -> list[Any]:
 
 def tables() -> Iterator[tuple[str, dict[str, Field]]]:
     from hub.api import HEALTH_BODY, LOGIN_BODY
-    from hub.api_manage_accounts import DEVICE_BODY, USER_BODY
 
-    yield from [("login", LOGIN_BODY), ("health", HEALTH_BODY), ("user", USER_BODY),
-                ("device", DEVICE_BODY)]
+    from hub.api_book import BOOK_BODY, CHECKIN_ID_BODY, MINE_BODY
+    from hub.api_cases import LOOKUP_BODY
+    from hub.api_notify import CODE_BODY
+
+    yield from [("login", LOGIN_BODY), ("health", HEALTH_BODY), ("book", BOOK_BODY),
+                ("mine", MINE_BODY), ("check-in by id", CHECKIN_ID_BODY),
+                ("case look-up", LOOKUP_BODY), ("check-in code", CODE_BODY)]
 
 
 def test_json_schema_accepts_exactly_what_each_field_accepts() -> None:
