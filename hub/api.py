@@ -287,16 +287,13 @@ def pick(rows: list[catalogue.Command], values: dict[str, Any]) -> catalogue.Com
 def command_view(rows: list[catalogue.Command]) -> Callable[..., Any]:
     """The Flask view of one catalogue route: the row, the body (400/422), who asks
     (401/403), the row's guard, the domain command, the answer."""
-    selectors = {name for row in rows for name, _value in row.select}
-
     def view(**values: Any) -> Any:
         row = pick(rows, values)
         # The body first (its schema is public, in the OpenAPI document), then who asks.
         data = checked(row.body)
         who = principal()
         catalogue.allowed(row, who)
-        path = {k: v for k, v in values.items() if k not in selectors}
-        call = catalogue.Call(hub(), who, data, path, request.remote_addr or "?", center_for)
+        call = catalogue.Call(hub(), who, data, values, request.remote_addr or "?", center_for)
         if row.guard is not None:
             row.guard(call)
         command = row.build(call)
