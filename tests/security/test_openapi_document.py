@@ -170,7 +170,6 @@ def probes(rule: Field) -> list[Any]:
 
 def tables() -> Iterator[tuple[str, dict[str, Field]]]:
     from hub.api import HEALTH_BODY, LOGIN_BODY
-
     from hub.api_book import BOOK_BODY, CHECKIN_ID_BODY, MINE_BODY
     from hub.api_cases import LOOKUP_BODY
     from hub.api_notify import CODE_BODY
