@@ -285,14 +285,16 @@ def pick(rows: list[catalogue.Command], values: dict[str, Any]) -> catalogue.Com
 
 
 def command_view(rows: list[catalogue.Command]) -> Callable[..., Any]:
-    """The Flask view of one catalogue route: the row, the body (400/422), who asks
-    (401/403), the row's guard, the domain command, the answer."""
+    """The Flask view of one catalogue route: the row, who asks (401/403) and the body
+    (400/422) in the row's order, the row's guard, the domain command, the answer."""
     def view(**values: Any) -> Any:
         row = pick(rows, values)
-        # The body first (its schema is public, in the OpenAPI document), then who asks.
-        data = checked(row.body)
+        if row.body_first:
+            data = checked(row.body)
         who = principal()
         catalogue.allowed(row, who)
+        if not row.body_first:
+            data = checked(row.body)
         call = catalogue.Call(hub(), who, data, values, request.remote_addr or "?", center_for)
         if row.guard is not None:
             row.guard(call)

@@ -112,6 +112,9 @@ class Command:
     refused: str = "a {role} may not do this"
     unauthenticated: str = "sign in first (Authorization: Bearer <token>)"
     query: tuple[dict[str, Any], ...] = field(default=())
+    # The body is checked before who asks (a phone's rating, issuing, booking: as these
+    # routes always were); else who asks first, so a stranger learns nothing of the body.
+    body_first: bool = False
 
 
 # ------------------------------------------------------------------ input models
@@ -389,20 +392,21 @@ CENTER_QUERY = {"name": "center", "in": "query", "required": False,
 
 TICKETS: tuple[Command, ...] = (
     Command(
-        name="tickets.issue", method="POST", path="/tickets", body=IssueBody, roles=ANYONE,
+        name="tickets.issue", body_first=True, method="POST", path="/tickets", body=IssueBody,
+        roles=ANYONE,
         guard=issue_guard, build=issue, reply=issued_reply, answer="IssuedTicket", status=201,
         summary="Issue a ticket (service=), or check in an appointment by its code "
         "(appointment=; a phone number given too must be the one it was booked with)",
         who="kiosk device, staff; anyone for channel mobile within rate limits"),
     Command(
-        name="tickets.rate", method="POST", path="/tickets/<ticket_id>/rating",
+        name="tickets.rate", body_first=True, method="POST", path="/tickets/<ticket_id>/rating",
         body=RatingBody, roles=(ANONYMOUS,), refused="a {role} may not rate a ticket by its id",
         build=lambda c: cmd.Rate(c.path["ticket_id"], *_rating(c.body), channel="holder"),
         reply=rated_by_holder, answer="Rated",
         summary="The holder rates their completed ticket once (好差评, 一次一评)",
         who="the id holder, without a token"),
     Command(
-        name="windows.rate", method="POST", path="/windows/<int:window>/rating",
+        name="windows.rate", body_first=True, method="POST", path="/windows/<int:window>/rating",
         body=PadRatingBody, roles=("pad",), guard=pad_guard,
         build=lambda c: cmd.Rate(c.body.number.upper(), *_rating(c.body), channel="pad",
                                  window=c.window),
@@ -410,7 +414,8 @@ TICKETS: tuple[Command, ...] = (
         summary="The window's rating pad rates the visit completed there, by its number, once",
         who="the pad device bound to that window"),
     Command(
-        name="appointments.book", method="POST", path="/appointments", body=AppointmentBody,
+        name="appointments.book", body_first=True, method="POST", path="/appointments",
+        body=AppointmentBody,
         roles=("kiosk", *STAFF), build=book, reply=booked_reply, answer="Appointment",
         status=201, refused="a {role} may not book appointments",
         unauthenticated="book on the phone page (/book) with the code sent to your phone "
@@ -724,7 +729,7 @@ ACCOUNTS: tuple[Command, ...] = (
         reply=lambda c, events: {"name": c.path["name"], **seq_reply(c, events)},
         summary="Revoke a device's token", who="manager, admin"),
     Command(
-        name="appointments.lift-block", method="POST",
+        name="appointments.lift-block", body_first=True, method="POST",
         path="/manage/appointments/blocks/<block>/lift", body=ReasonBody, roles=MANAGERS,
         build=lambda c: ap.LiftBlock(c.path["block"], c.body.reason or ""),
         answer="BlockLifted",

@@ -107,10 +107,17 @@ def test_window_actions_are_one_route_selected_by_the_action() -> None:
 
 def test_a_catalogue_route_refuses_bad_input_by_field_and_unknown_actions(app: Flask) -> None:
     client = app.test_client()
+    # a window action asks who first: a stranger learns nothing of the body
     answer = client.post("/api/v1/windows/1/pause", json={"reason": 5})
+    assert answer.status_code == 401
+    # issuing reads the body first (the phone issues without a token)
+    answer = client.post("/api/v1/tickets?center=demo", json={"service": 5})
     assert answer.status_code == 422
-    assert answer.get_json() == {"error": "invalid_field", "message": "reason must be a string",
-                                 "field": "reason"}
+    assert answer.get_json() == {"error": "invalid_field", "message": "service must be a string",
+                                 "field": "service"}
+    answer = client.post("/api/v1/tickets?center=demo", json={"service": "household", "x": 1})
+    assert answer.get_json() == {"error": "unknown_field", "message": "unknown field 'x'",
+                                 "field": "x"}
     answer = client.post("/api/v1/windows/1/dance", json={})
     assert answer.status_code == 404
     assert answer.get_json()["error"] == "unknown_action"
