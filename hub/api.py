@@ -3,69 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from datetime import time as clock_time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from hub import views
+from hub import catalogue, views
 from hub.auth import MANAGERS, STAFF, Principal
 from hub.center import Center
 from hub.core import AuthError, Hub
 from hub.domain import commands as cmd
 from hub.domain import errors as domain_errors
-from hub.domain.codec import event_data
 from hub.domain.config import ConfigError
-from hub.domain.decide import RATING_ASPECTS
 from hub.domain.errors import DomainError
 from hub.domain.events import (
-    AppointmentBooked,
-    CheckInCodeRejected,
     Event,
-    TicketIssued,
-    TicketRated,
 )
-from hub.domain.notify import phone_digits
-from hub.notify.codes import hash_code
+from hub.schema import Input, ValidationError, first_error
 from hub.validation import ApiError, Field, check_body
 from hub.wire import TO_MANAGERS, payload
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-
-DEVICE_ROLES_ISSUING = ("kiosk",)
-WINDOW_ACTIONS: dict[str, tuple[Callable[[int, dict[str, Any]], cmd.Command], dict[str, Field]]] = {
-    "sign-in": (lambda w, b: cmd.SignIn(w), {}),
-    "sign-out": (lambda w, b: cmd.SignOut(w), {}),
-    "open": (lambda w, b: cmd.OpenWindow(w), {}),
-    "pause": (lambda w, b: cmd.PauseWindow(w, b["reason"]),
-              {"reason": Field(str, required=True, max_length=40)}),
-    "call-next": (lambda w, b: cmd.CallNext(w), {}),
-    "call": (lambda w, b: cmd.CallTicket(w, b["ticket"]),
-             {"ticket": Field(str, required=True, max_length=8)}),
-    "recall": (lambda w, b: cmd.Recall(w), {}),
-    "start": (lambda w, b: cmd.StartService(w), {}),
-    "complete": (lambda w, b: cmd.Complete(w), {}),
-    "no-show": (lambda w, b: cmd.MarkNoShow(w), {}),
-    "reinstate": (lambda w, b: cmd.Reinstate(w, b["ticket"]),
-                  {"ticket": Field(str, required=True, max_length=8)}),
-    "transfer": (
-        lambda w, b: cmd.Transfer(
-            w, to_service=b.get("to_service"), to_window=b.get("to_window"),
-            note=b.get("note") or "",
-        ),
-        {
-            "to_service": Field(str, max_length=40),
-            "to_window": Field(int, minimum=1, maximum=999),
-            "note": Field(str, max_length=200),
-        },
-    ),
-    "suspend": (lambda w, b: cmd.Suspend(w, b.get("reason") or ""),
-                {"reason": Field(str, max_length=200)}),
-    "resume": (lambda w, b: cmd.Resume(w, b["ticket"]),
-               {"ticket": Field(str, required=True, max_length=8)}),
-}
-
 
 def hub() -> Hub:
     found: Hub = current_app.extensions["jiaohao"]
@@ -142,18 +99,34 @@ def execute(center: Center, command: cmd.Command, actor: str) -> list[Event]:
         raise ApiError(422, error.code, error.message, error.field) from None
 
 
-def body(schema: dict[str, Field]) -> dict[str, Any]:
-    """The JSON object in the request body, checked against `schema`; no body is {}."""
+def json_body() -> Any:
+    """The parsed JSON of the request body; no body is {}."""
     raw = request.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH
     if not raw:
-        return check_body({}, schema)
+        return {}
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
     try:
-        data = current_app.json.loads(raw)
+        return current_app.json.loads(raw)
     except (ValueError, RecursionError):  # bad JSON or text; nested past the parser's depth
         raise ApiError(400, "malformed_json", "the body is not valid JSON") from None
-    return check_body(data, schema)
+
+
+def body(schema: dict[str, Field]) -> dict[str, Any]:
+    """The JSON object in the request body, checked against `schema`; no body is {}."""
+    return check_body(json_body(), schema)
+
+
+def checked(model: type[Input]) -> Input:
+    """The JSON object in the request body as `model`; else 400/422 naming the field."""
+    data = json_body()
+    if not isinstance(data, dict):  # JSON null, a list, a string…: no object, no fields
+        raise ApiError(400, "invalid_body", "the body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problem = first_error(error)
+        raise ApiError(422, problem.code, problem.message, problem.field) from None
 
 
 def no_store(response: Response) -> Response:
@@ -197,93 +170,8 @@ def services() -> Any:
                     "seq": center.state.seq})
 
 
-TICKET_BODY = {
-    "service": Field(str, max_length=40),
-    "priority": Field(str, max_length=40),
-    "appointment": Field(str, max_length=12, pattern=r"[0-9]{4,12}"),
-    "phone": Field(str, max_length=20, pattern=r"[0-9+ -]{7,20}"),
-    "otp": Field(str, max_length=6, pattern=r"[0-9]{6}"),
-    "channel": Field(str, choices=("kiosk", "mobile", "counter")),
-}
-
-
-@api.post("/tickets")
-def issue_ticket() -> Any:
-    data = body(TICKET_BODY)
-    who = principal()
-    channel = data.get("channel") or ("kiosk" if who and who.kind == "device" else "mobile")
-    # A phone issues without a token; whoever sends a token is held to its role,
-    # whatever channel it names (a hall display's token is no phone).
-    if who is not None and who.role not in DEVICE_ROLES_ISSUING + STAFF:
-        raise ApiError(403, "forbidden", f"a {who.role} may not issue tickets")
-    if channel == "mobile":
-        if who is None and not hub().mobile_limit.allow(request.remote_addr or "?"):
-            raise ApiError(429, "rate_limited", "too many tickets from this phone; please wait")
-    elif who is None:
-        raise ApiError(401, "unauthenticated", "only a kiosk issues tickets on site")
-    if channel == "counter" and (who is None or who.kind != "user"):
-        raise ApiError(403, "forbidden", "counter tickets are issued by staff")
-    center = center_for(who)
-    actor = who.name if who else f"mobile:{request.remote_addr}"
-    command: cmd.Command
-    if data.get("otp") and not data.get("phone"):
-        raise ApiError(422, "missing_field", "a one-time code comes with its phone number",
-                       "phone")
-    if data.get("phone") and not data.get("appointment") and not data.get("otp"):
-        # The number alone checks in nobody (it would tell whose appointment it is).
-        raise ApiError(422, "missing_field", "with a phone number, give the appointment code "
-                       "or the one-time code sent to it", "appointment")
-    if data.get("otp"):
-        if who is None or who.role != "kiosk":
-            raise ApiError(403, "forbidden", "a one-time code is checked in at a kiosk")
-        command = cmd.CheckIn(phone=data["phone"], otp_hash=otp_hash(data["phone"], data["otp"]))
-    elif data.get("appointment"):
-        command = cmd.CheckIn(code=data.get("appointment"), phone=data.get("phone"))
-    elif data.get("service"):
-        command = cmd.IssueTicket(data["service"], data.get("priority"), channel)
-    else:
-        raise ApiError(422, "missing_field", "service is required", "service")
-    events = execute(center, command, actor)
-    rejected = [e for e in events if isinstance(e, CheckInCodeRejected)]
-    if rejected:
-        left = max(center.state.config.notify.code_attempts - rejected[0].attempts, 0)  # type: ignore[union-attr]
-        raise ApiError(422, "wrong_code", f"验证码不正确 (wrong code; {left} tries left)", "otp")
-    issued = next(e for e in events if isinstance(e, TicketIssued))
-    ticket_id = issued.ticket
-
-    def read(state: Any) -> dict[str, Any]:
-        return views.ticket_view(state, state.config, state.tickets[ticket_id])
-
-    view = center.read(read)
-    result = {
-        "id": ticket_id,
-        "number": view["number"],
-        "service": view["service"],
-        "status": view["status"],
-        "ahead": view["ahead"],
-        "eta_minutes": view["eta_minutes"],
-        "wait": view["wait"],
-        "issued_at": view["issued_at"],
-        "priority": view["priority"],
-        "appointment": view["appointment"],
-        "seq": issued.seq,
-        "track_url": track_url(center, ticket_id),
-    }
-    response = jsonify(result)
-    response.status_code = 201
-    return response
-
-
-def otp_hash(phone: str, code: str) -> str:
-    """The keyed hash of a one-time code the journal keeps (hub/notify/codes.py)."""
-    return hash_code(hub().run(hub().key), phone_digits(phone), code)
-
-
 def track_url(center: Center, ticket_id: str) -> str:
-    url = f"{hub().settings.base_url}/t/{ticket_id}"
-    if len(hub().centers) > 1:
-        url += f"?center={center.id}"
-    return url
+    return catalogue.track_url(hub(), center, ticket_id)
 
 
 @api.get("/tickets/<ticket_id>")
@@ -301,81 +189,6 @@ def get_ticket(ticket_id: str) -> Any:
     if found is None:
         raise ApiError(404, "unknown_ticket", "no such ticket today", "ticket")
     return no_store(jsonify(found))
-
-
-RATING_BODY = {
-    "level": Field(int, required=True, minimum=1, maximum=5),
-    "aspects": Field(list, items=str, item_choices=RATING_ASPECTS),
-    "reason": Field(str, max_length=200),
-}
-PAD_RATING_BODY = {**RATING_BODY, "number": Field(str, required=True, max_length=8)}
-
-
-def _rating(data: dict[str, Any]) -> tuple[int, tuple[str, ...], str]:
-    """Level, aspects and reason of a checked RATING_BODY (its Field checks the aspects)."""
-    return data["level"], tuple(data.get("aspects") or ()), data.get("reason") or ""
-
-
-@api.post("/tickets/<ticket_id>/rating")
-def rate(ticket_id: str) -> Any:
-    """The holder of a ticket rates the visit from their phone: the id is the secret.
-    Nobody rates with a token here (a clerk must not rate their own service; the
-    window's pad rates through /windows/{n}/rating)."""
-    data = body(RATING_BODY)
-    who = principal()
-    if who is not None:
-        raise ApiError(403, "forbidden", f"a {who.role} may not rate a ticket by its id")
-    center = center_for(who)
-    level, aspects, reason = _rating(data)
-    events = execute(center, cmd.Rate(ticket_id, level, aspects, reason, channel="holder"),
-                     f"mobile:{request.remote_addr}")
-    return jsonify({"ticket": ticket_id, "level": level, "seq": events[-1].seq})
-
-
-@api.post("/windows/<int:window>/rating")
-def rate_at_window(window: int) -> Any:
-    """The rating pad of window `window` rates the visit just completed there, by its
-    number; only a pad bound to that window (jiaohao device add --window) may."""
-    data = body(PAD_RATING_BODY)
-    who = require("pad")
-    center = center_for(who)
-    if window not in who.windows:
-        raise ApiError(403, "window_not_allowed", f"this pad does not stand at window {window}",
-                       "window")
-    level, aspects, reason = _rating(data)
-    events = execute(center, cmd.Rate(data["number"].strip().upper(), level, aspects, reason,
-                                      channel="pad", window=window), who.name)
-    rated = next(e for e in events if isinstance(e, TicketRated))
-    return jsonify({"number": rated.number, "window": window, "level": level,
-                    "seq": rated.seq})
-
-
-@api.post("/windows/<int:window>/<action>")
-def window_action(window: int, action: str) -> Any:
-    if action not in WINDOW_ACTIONS:
-        raise ApiError(404, "unknown_action", f"no window action {action!r}", "action")
-    who = require(*STAFF)
-    make, schema = WINDOW_ACTIONS[action]
-    data = body(schema)
-    center = center_for(who)
-    if center.state.config is not None and center.state.config.window(window) is None:
-        raise ApiError(404, "unknown_window", f"no window {window}", "window")
-    if action == "sign-in" and not who.may_serve(window):
-        raise ApiError(403, "window_not_allowed", f"you may not serve window {window}", "window")
-    events = execute(center, make(window, data), who.name)
-    ticket_ids = [getattr(e, "ticket", None) for e in events if hasattr(e, "ticket")]
-
-    def answer(state: Any) -> dict[str, Any]:
-        current = state.windows[window].ticket
-        ticket_id = current or (ticket_ids[-1] if ticket_ids else None)
-        ticket = state.tickets.get(ticket_id) if ticket_id else None
-        return {
-            "window": views.window_view(state, state.config, state.windows[window], True),
-            "ticket": views.ticket_view(state, state.config, ticket) if ticket else None,
-            "seq": state.seq,
-        }
-
-    return jsonify(center.read(answer))
 
 
 @api.get("/windows/<int:window>/queue")
@@ -441,54 +254,6 @@ def health() -> Any:
     return no_store(response)
 
 
-APPOINTMENT_BODY = {
-    "service": Field(str, required=True, max_length=40),
-    "day": Field(str, required=True, pattern=r"\d{4}-\d{2}-\d{2}"),
-    "slot": Field(str, required=True, pattern=r"\d{2}:\d{2}"),
-    "phone": Field(str, required=True, pattern=r"[0-9+ -]{7,20}"),
-}
-
-
-@api.post("/appointments")
-def book() -> Any:
-    data = body(APPOINTMENT_BODY)
-    who = principal()
-    if who is None:
-        # A citizen books on /book, confirming the phone with a one-time code; booking
-        # here by number alone would let anyone fill slots and text strangers.
-        raise ApiError(401, "unauthenticated", "book on the phone page (/book) with the code "
-                       "sent to your phone (POST /api/v1/book/code, then /api/v1/book); "
-                       "this route is for kiosks and staff")
-    if who.role not in ("kiosk",) + STAFF:
-        raise ApiError(403, "forbidden", f"a {who.role} may not book appointments")
-    center = center_for(who)
-    try:
-        day = date.fromisoformat(data["day"])
-        slot = clock_time.fromisoformat(data["slot"])
-    except ValueError:
-        raise ApiError(422, "invalid_field", "day or slot is not a valid date/time", "day") \
-            from None
-    events = execute(center, cmd.BookAppointment(data["service"], day, slot, data["phone"]),
-                     who.name)
-    event = next(e for e in events if isinstance(e, AppointmentBooked))
-    booked = event_data(event)
-    response = jsonify({
-        "code": booked["code"], "service": booked["service"], "day": booked["day"],
-        "slot_start": booked["slot_start"], "slot_end": booked["slot_end"],
-        "phone": views.mask_phone(booked["phone"]), "seq": event.seq,
-    })
-    response.status_code = 201
-    return response
-
-
-@api.post("/appointments/<code>/cancel")
-def cancel(code: str) -> Any:
-    who = require("kiosk", *STAFF)
-    center = center_for(who)
-    events = execute(center, cmd.CancelAppointment(code), who.name)
-    return jsonify({"code": code, "status": "cancelled", "seq": events[-1].seq})
-
-
 HEALTH_BODY = {
     "printer": Field(dict),
     "sound": Field(dict),
@@ -517,14 +282,51 @@ def get_config() -> Any:
     return jsonify({"seq": center.state.seq, "config": dict(config.raw)})
 
 
-CONFIG_BODY = {"config": Field(dict, required=True), "summary": Field(str, max_length=200)}
+# ------------------------------------------------------------------ the catalogue's routes
 
 
-@api.put("/config")
-def put_config() -> Any:
-    who = require(*MANAGERS)
-    center = center_for(who)
-    data = body(CONFIG_BODY)
-    summary = data.get("summary") or ""
-    events = execute(center, cmd.ChangeConfig(data["config"], "dashboard", summary), who.name)
-    return jsonify({"seq": events[-1].seq if events else center.state.seq})
+def pick(rows: list[catalogue.Command], values: dict[str, Any]) -> catalogue.Command:
+    """The row of a shared route that the path values select (404 naming the first
+    value no row has)."""
+    for name, _value in rows[0].select:
+        matching = [row for row in rows if dict(row.select)[name] == values.get(name)]
+        if not matching:
+            raise ApiError(404, f"unknown_{name}",
+                           f"no {rows[0].family or name} {values.get(name)!r}", name)
+        rows = matching
+    return rows[0]
+
+
+def command_view(rows: list[catalogue.Command]) -> Callable[..., Any]:
+    """The Flask view of one catalogue route: the row, who asks (401/403) and the body
+    (400/422) in the row's order, the row's guard, the domain command, the answer."""
+    def view(**values: Any) -> Any:
+        row = pick(rows, values)
+        if row.body_first:
+            data = checked(row.body)
+        who = principal()
+        catalogue.allowed(row, who)
+        if not row.body_first:
+            data = checked(row.body)
+        call = catalogue.Call(hub(), who, data, values, request.remote_addr or "?", center_for)
+        if row.guard is not None:
+            row.guard(call)
+        command = row.build(call)
+        events = execute(call.center, command, call.actor)
+        response = no_store(jsonify(row.reply(call, events)))
+        response.status_code = row.status
+        response.headers.update(call.headers)
+        return response
+
+    return view
+
+
+def register_commands(blueprint: Blueprint) -> None:
+    """Every catalogue route on `blueprint` (under /api/v1)."""
+    for (method, rule), rows in catalogue.routes().items():
+        name = rows[0].name if len(rows) == 1 else rows[0].name.split(".")[0]
+        blueprint.add_url_rule(rule, endpoint=name.replace(".", "_").replace("-", "_"),
+                               view_func=command_view(rows), methods=[method])
+
+
+register_commands(api)

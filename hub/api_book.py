@@ -302,13 +302,3 @@ def export() -> Any:
     response = Response(data, mimetype=mime)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return no_store(response)
-
-
-@api_book.post("/api/v1/manage/appointments/blocks/<block>/lift")
-def lift(block: str) -> Any:
-    """A manager lifts a phone's no-show block (journaled with who and why)."""
-    data = body({"reason": Field(str, max_length=200)})
-    who = require(*MANAGERS)
-    center = center_for(who)
-    events = execute(center, ap.LiftBlock(block, data.get("reason") or ""), who.name)
-    return jsonify({"block": block, "lifted": True, "seq": events[-1].seq})

@@ -16,11 +16,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from hub import case_views
-from hub.api import body, center_for, execute, hub, no_store, principal, require
+from hub.api import body, center_for, hub, no_store, principal, require
 from hub.auth import STAFF, Principal
 from hub.center import Center
 from hub.domain import cases as cs
-from hub.domain.commands import Command
 from hub.domain.state import CenterState
 from hub.limits import RateLimiter, counter_for
 from hub.validation import ApiError, Field
@@ -29,27 +28,6 @@ api_cases = Blueprint("api_cases", __name__, url_prefix="/api/v1")
 
 PHONE = Field(str, max_length=20, pattern=r"[0-9+ -]{7,20}")
 CASE_NUMBER = r"[Cc][0-9]{4}-[0-9]{6}"
-CASE_BODY = {
-    "kind": Field(str, required=True, choices=cs.KINDS),
-    "service": Field(str, max_length=40),
-    "ticket": Field(str, max_length=8),
-    "phone": PHONE,
-    "note": Field(str, max_length=cs.MAX_NOTE),
-}
-CASE_ACTIONS: dict[str, tuple[Callable[[str, dict[str, Any]], Command], dict[str, Field]]] = {
-    "advance": (lambda c, b: cs.AdvanceCase(c, b["stage"], b.get("note") or ""),
-                {"stage": Field(str, required=True, max_length=20),
-                 "note": Field(str, max_length=cs.MAX_NOTE)}),
-    "hand": (lambda c, b: cs.HandCase(c, b["to"], bool(b.get("agent")), b.get("note") or ""),
-             {"to": Field(str, required=True, max_length=40), "agent": Field(bool),
-              "note": Field(str, max_length=cs.MAX_NOTE)}),
-}
-NOTICE_BODY = {
-    "ticket": Field(str, required=True, max_length=8),
-    "materials": Field(list, items=str),
-    "other": Field(str, max_length=cs.MAX_NOTE),
-    "phone": PHONE,
-}
 LOOKUP_BODY = {
     "number": Field(str, required=True, max_length=20, pattern=CASE_NUMBER),
     "phone": Field(str, required=True, max_length=20, pattern=r"[0-9+ -]{7,20}"),
@@ -104,39 +82,11 @@ def list_cases() -> Any:
     return _read(center, lambda state, now: case_views.case_list(state, show, who.name, now))
 
 
-@api_cases.post("/cases")
-def open_case() -> Any:
-    who, center = _staff()
-    data = body(CASE_BODY)
-    events = execute(center, cs.OpenCase(
-        data["kind"], data.get("service") or None, (data.get("ticket") or "").upper(),
-        data.get("phone") or "", data.get("note") or ""), who.name)
-    case_id = next(e.case for e in events if isinstance(e, cs.CaseOpened))
-    response = _read(center, lambda state, now: case_views.case_view(
-        state, state.cases.cases[case_id], now))
-    response.status_code = 201
-    return response
-
-
 @api_cases.get("/cases/<case>")
 def get_case(case: str) -> Any:
     _, center = _staff()
     return _read(center, lambda state, now: case_views.case_view(
         state, _case_or_404(state, case), now))
-
-
-@api_cases.post("/cases/<case>/<action>")
-def case_action(case: str, action: str) -> Any:
-    who, center = _staff()
-    if action not in CASE_ACTIONS:
-        raise ApiError(404, "unknown_action", f"no case action {action!r}", "action")
-    make, schema = CASE_ACTIONS[action]
-    data = body(schema)
-    center.read(lambda state: _case_or_404(state, case))
-    events = execute(center, make(case, data), who.name)
-    case_id = next(e.case for e in events if isinstance(e, cs.CaseAdvanced | cs.CaseHanded))
-    return _read(center, lambda state, now: case_views.case_view(
-        state, state.cases.cases[case_id], now))
 
 
 @api_cases.post("/cases/lookup")
@@ -162,19 +112,3 @@ def lookup_case() -> Any:
         raise ApiError(404, "unknown_case",
                        "没有找到这个办件，请核对办件编号和手机号 (no case matches)", "number")
     return no_store(jsonify(answer))
-
-
-@api_cases.post("/materials-notices")
-def give_notice() -> Any:
-    """一次性告知: the missing materials of a ticket's matter, once; told by SMS when a
-    phone is given, and its text to print or show at the counter."""
-    who, center = _staff()
-    data = body(NOTICE_BODY)
-    events = execute(center, cs.GiveMaterialsNotice(
-        data["ticket"].upper(), tuple(data.get("materials") or ()), data.get("other") or "",
-        data.get("phone") or ""), who.name)
-    notice_id = next(e.notice for e in events if isinstance(e, cs.MaterialsNoticeGiven))
-    response = _read(center, lambda state, now: case_views.notice_view(
-        state, state.cases.notices[notice_id]))
-    response.status_code = 201
-    return response

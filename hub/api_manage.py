@@ -10,7 +10,6 @@ and devices use `hub.domain.accounts`. `GET /api/v1/clock` is public: it lets
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -19,16 +18,14 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from hub import manage_views, reports, reports_export
 from hub.alerts import compute_alerts
-from hub.api import body, center_for, execute, hub, no_store, require
+from hub.api import center_for, execute, hub, no_store, require
 from hub.auth import MANAGERS, Principal
 from hub.center import Center
-from hub.domain import supervision as sv
 from hub.domain.calendar import business_day
 from hub.domain.commands import Command
-from hub.domain.config import COMPLAINT_CLASSES
 from hub.domain.events import TicketIssued
 from hub.domain.state import CenterState
-from hub.validation import ApiError, Field
+from hub.validation import ApiError
 from hub.wire import TO_MANAGERS, payload
 
 manage_api = Blueprint("manage_api", __name__, url_prefix="/api/v1")
@@ -179,74 +176,6 @@ def complaints() -> Any:
                         reverse=True)]})
 
 
-COMPLAINT_BODY = {
-    "channel": Field(str, required=True, choices=sv.CHANNELS),
-    "text": Field(str, required=True, max_length=sv.MAX_TEXT),
-    "deadline_class": Field(str, required=True, choices=COMPLAINT_CLASSES),
-    "window": Field(int, minimum=1, maximum=999),
-    "clerk": Field(str, max_length=40),
-    "ticket": Field(str, max_length=40),
-    "complainant": Field(str, max_length=40),
-    "phone": Field(str, max_length=20, pattern=r"[0-9+ -]{7,20}"),
-}
-
-
-@manage_api.post("/manage/complaints")
-def record_complaint() -> Any:
-    who, center = manager_and_center()
-    data = body(COMPLAINT_BODY)
-    events = execute(center, sv.RecordComplaint(
-        data["channel"], data["text"], data["deadline_class"], data.get("window"),
-        data.get("clerk") or None, data.get("ticket") or None,
-        data.get("complainant") or "", data.get("phone") or ""), who.name)
-    complaint_id = getattr(events[-1], "complaint")  # noqa: B009 - the last is ComplaintRecorded
-    response = read_answer(center, lambda state, now: manage_views.complaint_view(
-        state, state.supervision.complaints[complaint_id], now))
-    response.status_code = 201
-    return response
-
-
-SUPERVISION_ACTIONS: dict[str, dict[str, tuple[Callable[[str, dict[str, Any]], Command],
-                                               dict[str, Field]]]] = {
-    "complaints": {
-        "assign": (lambda i, b: sv.AssignComplaint(i, b["assignee"]),
-                   {"assignee": Field(str, required=True, max_length=40)}),
-        "answer": (lambda i, b: sv.AnswerComplaint(i, b["answer"]),
-                   {"answer": Field(str, required=True, max_length=sv.MAX_TEXT)}),
-        "close": (lambda i, b: sv.CloseComplaint(i, b.get("note") or ""),
-                  {"note": Field(str, max_length=200)}),
-    },
-    "follow-ups": {
-        "assign": (lambda i, b: sv.AssignFollowUp(i, b["assignee"]),
-                   {"assignee": Field(str, required=True, max_length=40)}),
-        "answer": (lambda i, b: sv.AnswerFollowUp(i, b["call_back"],
-                                                  b.get("rectification") or ""),
-                   {"call_back": Field(str, required=True, max_length=sv.MAX_TEXT),
-                    "rectification": Field(str, max_length=sv.MAX_TEXT)}),
-        "close": (lambda i, b: sv.CloseFollowUp(i, b.get("note") or ""),
-                  {"note": Field(str, max_length=200)}),
-    },
-}
-
-
-@manage_api.post("/manage/<any(complaints, 'follow-ups'):kind>/<item>/<action>")
-def supervision_action(kind: str, item: str, action: str) -> Any:
-    who, center = manager_and_center()
-    if action not in SUPERVISION_ACTIONS[kind]:
-        raise ApiError(404, "unknown_action", f"no action {action!r}", "action")
-    make, schema = SUPERVISION_ACTIONS[kind][action]
-    seq = run_command(center, who, make(item, body(schema)))
-
-    def read(state: CenterState, now: Any) -> dict[str, Any]:
-        if kind == "complaints":
-            return manage_views.complaint_view(state, state.supervision.complaints[item], now)
-        return manage_views.follow_up_view(state, state.supervision.follow_ups[item], now)
-
-    response = read_answer(center, read)
-    response.headers["X-Seq"] = str(seq)
-    return response
-
-
 @manage_api.get("/manage/follow-ups")
 def follow_ups() -> Any:
     _, center = manager_and_center()
@@ -263,36 +192,6 @@ def call_backs() -> Any:
         manage_views.sample_view(state, s)
         for s in sorted(state.supervision.samples.values(), key=lambda s: s.drawn_at,
                         reverse=True)]})
-
-
-DRAW_BODY = {"size": Field(int, minimum=1, maximum=50)}
-CALL_BACK_BODY = {"ticket": Field(str, required=True, max_length=40),
-                  "outcome": Field(str, required=True, choices=sv.OUTCOMES),
-                  "note": Field(str, max_length=200)}
-
-
-@manage_api.post("/manage/call-backs")
-def draw_call_backs() -> Any:
-    who, center = manager_and_center()
-    data = body(DRAW_BODY)
-    assert center.state.config is not None
-    size = data.get("size") or center.state.config.supervision.call_back_sample
-    events = execute(center, sv.DrawCallBackSample(size, secrets.randbits(32)), who.name)
-    sample = getattr(events[-1], "sample")  # noqa: B009 - the last is CallBackSampleDrawn
-    response = read_answer(center, lambda state, now: manage_views.sample_view(
-        state, state.supervision.samples[sample]))
-    response.status_code = 201
-    return response
-
-
-@manage_api.post("/manage/call-backs/<sample>/record")
-def record_call_back(sample: str) -> Any:
-    who, center = manager_and_center()
-    data = body(CALL_BACK_BODY)
-    run_command(center, who, sv.RecordCallBack(sample, data["ticket"], data["outcome"],
-                                        data.get("note") or ""))
-    return read_answer(center, lambda state, now: manage_views.sample_view(
-        state, state.supervision.samples[sample]))
 
 
 # ------------------------------------------------------------------ audit trail

@@ -18,17 +18,19 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from flask import request
 from flask_socketio import ConnectionRefusedError as Refused
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
+from pydantic import Field as Size
 
 from hub import views
 from hub.auth import MANAGERS, STAFF, Principal
 from hub.core import AuthError, Hub
 from hub.domain.events import Event
 from hub.revocation import still_valid
+from hub.schema import Input, ValidationError, problems
 from hub.wire import (
     HALL,
     MANAGER,
@@ -322,19 +324,13 @@ class Live(Namespace):
         if not still_valid(self.hub, client.token):
             self.end(sid)
             return _error("invalid_token", "the token is no longer valid; sign in again")
-        if not isinstance(data, dict) or set(data) - {"rooms", "since"}:
-            return _error("invalid_body", "send {rooms: [...], since: SEQ|null}")
-        rooms, since = data.get("rooms"), data.get("since")
-        if not isinstance(rooms, list) or not rooms or len(rooms) > 10:
-            return _error("invalid_field", "rooms must list 1 to 10 rooms", "rooms")
+        message = _subscription(data)
+        if isinstance(message, dict):
+            return message  # the error ack
+        rooms, since = list(message.rooms), message.since
         for room in rooms:
-            if not isinstance(room, str) or not ROOM.fullmatch(room):
-                return _error("invalid_field", f"unknown room {room!r}", "rooms")
             if not may_join(client.principal, room):
                 return _error("forbidden", f"you may not join {room}", "rooms")
-        if since is not None and (isinstance(since, bool) or not isinstance(since, int)
-                                  or since < 0):
-            return _error("invalid_field", "since must be a seq number or null", "since")
         center = self.hub.centers[client.center]
         ticket_ids = [room.split(":", 1)[1] for room in rooms if room.startswith("ticket:")]
         if ticket_ids and not all(t in center.state.tickets for t in ticket_ids):
@@ -419,6 +415,32 @@ def _listening(rooms: Iterable[str]) -> set[str]:
     if STAFF_ROOM in rooms:  # staff hear what the hall and window rooms hear, and more
         return {STAFF_ROOM} | {r for r in rooms if r.startswith("ticket:")}
     return rooms
+
+
+class Subscribe(Input):
+    """The `subscribe` message: {rooms: [...], since: SEQ|null}."""
+
+    rooms: Annotated[list[Annotated[str, Size(pattern=f"^(?:{ROOM.pattern})$")]],
+                     Size(min_length=1, max_length=10)]
+    since: Annotated[int, Size(ge=0)] | None = None
+
+
+def _subscription(data: Any) -> Subscribe | dict[str, Any]:
+    """The `subscribe` message checked, or the error ack naming the field."""
+    if not isinstance(data, dict):
+        return _error("invalid_body", "send {rooms: [...], since: SEQ|null}")
+    try:
+        return Subscribe.model_validate(data)
+    except ValidationError as error:
+        found = problems(error, keep_last_index=True)[0]
+        if found.code == "unknown_field":
+            return _error("invalid_body", "send {rooms: [...], since: SEQ|null}")
+        if found.field.startswith("rooms."):  # one room: a string naming a room we have
+            room = data["rooms"][int(found.field.split(".")[1])]
+            return _error("invalid_field", f"unknown room {room!r}", "rooms")
+        if found.field == "rooms":
+            return _error("invalid_field", "rooms must list 1 to 10 rooms", "rooms")
+        return _error("invalid_field", "since must be a seq number or null", "since")
 
 
 def _error(code: str, message: str, field: str | None = None) -> dict[str, Any]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from hub.catalogue import CENTER_QUERY, Command, routes
 from hub.openapi_schemas import EXPORT, SCHEMAS, SVG, ref
+from hub.schema import Input
 from hub.validation import Field, body_schema
 
 ERROR = ref("Error")
@@ -65,21 +68,78 @@ DATE = {"pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",
 WINDOW = _path("window", "integer", minimum=0)
 
 
+def _rule_path(rule: str) -> str:
+    """/windows/<int:window>/<action> -> /api/v1/windows/{window}/{action}"""
+    return "/api/v1" + re.sub(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>", r"{\1}",
+                              rule)
+
+
+def _rule_params(rule: str, rows: list[Command]) -> list[dict[str, Any]]:
+    """The path parameters of a Flask rule: <int:…> is a whole number (werkzeug
+    takes no sign), a value that selects the row is one of the rows' values."""
+    params = []
+    for converter, name in re.findall(r"<(?:([a-z_]+):)?([A-Za-z_][A-Za-z0-9_]*)>", rule):
+        choices = [value for row in rows for key, value in row.select if key == name]
+        if choices:
+            params.append(_path(name, enum=choices))
+        elif converter == "int":
+            params.append(_path(name, "integer", minimum=0))
+        else:
+            params.append(_path(name))
+    return params
+
+
+def _model_schema(model: type[Input]) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    schema.pop("title", None)
+    schema.pop("description", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+    return schema
+
+
+def _catalogue_op(rows: list[Command]) -> dict[str, Any]:
+    """One documented operation from the catalogue rows that share its route."""
+    schemas: list[dict[str, Any]] = []
+    for row in rows:
+        schema = _model_schema(row.body)
+        if schema not in schemas:
+            schemas.append(schema)
+    answers = list(dict.fromkeys(row.answer for row in rows))
+    first = rows[0]
+    if len(rows) == 1:
+        summary, who = first.summary, first.who
+    else:
+        name = first.select[0][0]
+        summary = f"{first.family or name}: " + "; ".join(
+            f"{dict(row.select)[name]}: {row.summary}" for row in rows)
+        who = ", ".join(dict.fromkeys(row.who for row in rows))
+    operation = _op(summary, who, answers[0] if len(answers) == 1 else {
+        "application/json": {"schema": {"anyOf": [ref(a) for a in answers]}}},
+        ok=first.status, params=[*_rule_params(first.path, rows), CENTER_QUERY, *first.query])
+    operation["operationId"] = first.name if len(rows) == 1 else first.name.split(".")[0]
+    operation["requestBody"] = {
+        "required": all(bool(schema.get("required")) for schema in schemas),
+        "content": {"application/json": {
+            "schema": schemas[0] if len(schemas) == 1 else {"anyOf": schemas}}}}
+    return operation
+
+
+def catalogue_paths() -> dict[str, Any]:
+    """The documented operations of every catalogue route (hub/catalogue.py)."""
+    found: dict[str, Any] = {}
+    for (method, rule), rows in routes().items():
+        found.setdefault(_rule_path(rule), {})[method.lower()] = _catalogue_op(rows)
+    return found
+
+
 def manage_paths() -> dict[str, Any]:
     """The manager's dashboard (hub/api_manage.py): managers and admins only."""
-    from hub.api_manage import (
-        CALL_BACK_BODY,
-        COMPLAINT_BODY,
-        DRAW_BODY,
-        SUPERVISION_ACTIONS,
-    )
-    from hub.api_manage_accounts import DEVICE_BODY, USER_BODY
     from hub.reports_export import TABLES
 
     who = "manager, admin"
     report_range = [_query("day", **DATE), _query("month", pattern=r"^([0-9]{4}-[0-9]{2})?$"),
                     _query("from", **DATE), _query("to", **DATE)]
-    actions = sorted({a for table in SUPERVISION_ACTIONS.values() for a in table})
     return {
         "/api/v1/clock": {"get": _op(
             "The hub's time, business day and clock speed (jiaohao simulate paces by it)",
@@ -101,42 +161,18 @@ def manage_paths() -> dict[str, Any]:
                     _query("table", enum=list(TABLES))])},
         "/api/v1/manage/complaints": {
             "get": _op("Complaints (投诉), newest first, complainant included", who,
-                       "Complaints"),
-            "post": _op("Record a complaint; its class sets the deadline in working days", who,
-                        "Complaint", body=COMPLAINT_BODY, ok=201)},
-        "/api/v1/manage/{kind}/{item}/{action}": {"post": _op(
-            "Assign, answer or close a complaint or a 差评 follow-up (回访/整改); the body "
-            "is the one of the kind and action", who,
-            {"application/json": {"schema": {"anyOf": [ref("Complaint"), ref("FollowUp")]}}},
-            body=[table for kind in SUPERVISION_ACTIONS.values() for _make, table in
-                  kind.values()],
-            params=[_path("kind", enum=sorted(SUPERVISION_ACTIONS)), _path("item"),
-                    _path("action", enum=actions)])},
+                       "Complaints")},
         "/api/v1/manage/follow-ups": {"get": _op(
             "Follow-ups of every 不满意/非常不满意 rating, due in 15 working days", who,
             "FollowUps")},
         "/api/v1/manage/call-backs": {
-            "get": _op("Call-back samples (抽样回访) with their outcomes", who, "Samples"),
-            "post": _op("Draw a random sample of today's other completed tickets", who,
-                        "Sample", body=DRAW_BODY, ok=201)},
-        "/api/v1/manage/call-backs/{sample}/record": {"post": _op(
-            "Record the outcome of one call-back", who, "Sample", body=CALL_BACK_BODY,
-            params=[_path("sample")])},
+            "get": _op("Call-back samples (抽样回访) with their outcomes", who, "Samples")},
         "/api/v1/manage/audit": {"get": _op(
             "Audit trail of a ticket: every event, who and when (ticket= or number=)", who,
             "Audit", params=[_query("ticket"), _query("number"), _query("day", **DATE)])},
-        "/api/v1/manage/users": {
-            "get": _op("Staff accounts", who, "Users"),
-            "post": _op("Add or change a staff account (only an admin touches admins; a new "
-                        "password has at least 8 characters)", who, "UserSaved",
-                        body=USER_BODY)},
-        "/api/v1/manage/devices": {
-            "get": _op("Devices with their health and whether they are connected", who,
-                       "Devices"),
-            "post": _op("Add a device (or re-issue a revoked one): its token, shown once", who,
-                        "DeviceAdded", body=DEVICE_BODY, ok=201)},
-        "/api/v1/manage/devices/{name}/revoke": {"post": _op(
-            "Revoke a device's token", who, "DeviceRevoked", params=[_path("name")])},
+        "/api/v1/manage/users": {"get": _op("Staff accounts", who, "Users")},
+        "/api/v1/manage/devices": {"get": _op(
+            "Devices with their health and whether they are connected", who, "Devices")},
     }
 
 
@@ -159,7 +195,7 @@ def notify_paths() -> dict[str, Any]:
 
 def cases_paths() -> dict[str, Any]:
     """Cases (办件) and 一次性告知 (hub/api_cases.py)."""
-    from hub.api_cases import CASE_ACTIONS, CASE_BODY, LOOKUP_BODY, NOTICE_BODY
+    from hub.api_cases import LOOKUP_BODY
     from hub.case_views import SHOWS
 
     return {
@@ -167,27 +203,14 @@ def cases_paths() -> dict[str, Any]:
             "get": _op("Cases by show= (open, due_soon, overdue, mine, done, all), soonest due "
                        "first, with each service's committed days, stages and materials and "
                        "the staff a case may be handed to; phones masked", "staff", "Cases",
-                       params=[_query("show", enum=list(SHOWS))]),
-            "post": _op("Open a case: 即办件 (immediate: done now) or 承诺件 (promised: due in "
-                        "the service's committed working days; the phone is required and the "
-                        "citizen is told by SMS)", "staff", "Case", body=CASE_BODY, ok=201)},
+                       params=[_query("show", enum=list(SHOWS))])},
         "/api/v1/cases/{case}": {"get": _op(
             "A case (by id or number C2026-000123) with its stages and history", "staff",
             "Case", params=[_path("case")])},
-        "/api/v1/cases/{case}/{action}": {"post": _op(
-            "advance: to the next stage only (办结 tells the citizen); hand: to another staff "
-            "member, agent=true for 全程代理 (代办员). The case's holder or a manager",
-            "staff", "Case", body=[table for _make, table in CASE_ACTIONS.values()],
-            params=[_path("case"), _path("action", enum=sorted(CASE_ACTIONS))])},
         "/api/v1/cases/lookup": {"post": _op(
             "The citizen's phone: a case by number and the phone given at opening (stage, "
             "due day, history; no names); one 404 for a wrong number or phone; rate-limited",
             "anyone", "PublicCase", body=LOOKUP_BODY, params=CENTER)},
-        "/api/v1/materials-notices": {"post": _op(
-            "一次性告知: the missing materials of a ticket's matter (from the service's guide, "
-            "plus other), once per ticket; sent by SMS when a phone is given; the answer "
-            "carries the text to print or show", "staff", "MaterialsNotice", body=NOTICE_BODY,
-            ok=201)},
     }
 
 
@@ -234,24 +257,11 @@ def book_paths() -> dict[str, Any]:
             "The appointment views as CSV (one table) or XLSX (both)", "manager, admin",
             EXPORT, params=[_query("format", enum=["csv", "xlsx"]),
                             _query("table", enum=["slots", "appointments"]), *span])},
-        "/api/v1/manage/appointments/blocks/{block}/lift": {"post": _op(
-            "Lift a phone's no-show booking block (journaled with who and why)",
-            "manager, admin", "BlockLifted", body={"reason": Field(str, max_length=200)},
-            params=[_path("block"), *CENTER])},
     }
 
 
 def openapi_document() -> dict[str, Any]:
-    from hub.api import (
-        APPOINTMENT_BODY,
-        CONFIG_BODY,
-        HEALTH_BODY,
-        LOGIN_BODY,
-        PAD_RATING_BODY,
-        RATING_BODY,
-        TICKET_BODY,
-        WINDOW_ACTIONS,
-    )
+    from hub.api import HEALTH_BODY, LOGIN_BODY
 
     paths: dict[str, Any] = {
         "/api/v1/auth/token": {"post": _op(
@@ -259,28 +269,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/services": {"get": _op(
             "Every service, whether it issues now (and why not), waiting, eta", "anyone",
             "Services", params=CENTER)},
-        "/api/v1/tickets": {"post": _op(
-            "Issue a ticket (service=), or check in an appointment by its code "
-            "(appointment=; a phone number given too must be the one it was booked with)",
-            "kiosk device, staff; anyone for channel mobile within rate limits",
-            "IssuedTicket", body=TICKET_BODY, ok=201, params=CENTER)},
         "/api/v1/tickets/{ticket_id}": {"get": _op(
             "A ticket's number, status, people ahead, eta, window: no personal data",
             "anyone holding the id", "PublicTicket", params=[_path("ticket_id"), *CENTER])},
-        "/api/v1/tickets/{ticket_id}/rating": {"post": _op(
-            "The holder rates their completed ticket once (好差评, 一次一评)",
-            "the id holder, without a token",
-            "Rated", body=RATING_BODY, params=[_path("ticket_id"), *CENTER])},
-        "/api/v1/windows/{window}/rating": {"post": _op(
-            "The window's rating pad rates the visit completed there, by its number, once",
-            "the pad device bound to that window",
-            "PadRated", body=PAD_RATING_BODY, params=[_path("window", "integer")])},
-        "/api/v1/windows/{window}/{action}": {"post": _op(
-            "A clerk's action at a window; the body is the action's (pause: reason; call, "
-            "reinstate, resume: ticket; transfer: to_service or to_window, note; suspend: "
-            "reason; the others: none)", "the clerk signed in to that window",
-            "WindowAction", body=[schema for _make, schema in WINDOW_ACTIONS.values()],
-            params=[WINDOW, _path("action", enum=list(WINDOW_ACTIONS))])},
         "/api/v1/windows/{window}/queue": {"get": _op(
             "The tickets this window could call, in order", "staff", "WindowQueue",
             params=[WINDOW])},
@@ -295,20 +286,11 @@ def openapi_document() -> dict[str, Any]:
                                       also={"503": {"description": "A journal is unreadable",
                                                     "content": {"application/json": {
                                                         "schema": ref("Health")}}}})},
-        "/api/v1/appointments": {"post": _op(
-            "Book an appointment slot for a citizen (citizens book themselves on "
-            "/api/v1/book with a one-time code)", "kiosk, staff",
-            "Appointment", body=APPOINTMENT_BODY, ok=201, params=CENTER)},
-        "/api/v1/appointments/{code}/cancel": {"post": _op(
-            "Cancel a booked appointment", "kiosk, staff", "Cancelled", params=[_path("code")])},
         "/api/v1/devices/health": {"post": _op(
             "A device reports its health (printer, sound, display: each at most 500 "
             "characters as text)", "devices", "HealthRecorded", body=HEALTH_BODY)},
         "/api/v1/config": {
-            "get": _op("The center's configuration", "manager, admin", "Config"),
-            "put": _op("Replace the configuration (validated, recorded as an event)",
-                       "manager, admin", "Seq", body=CONFIG_BODY),
-        },
+            "get": _op("The center's configuration", "manager, admin", "Config")},
         "/api/v1/me": {"get": _op(
             "Who I am; my center's windows (which I may serve, who is at each), services, "
             "priority classes, pause reasons; the window I am signed in to", "staff", "Me")},
@@ -342,6 +324,8 @@ def openapi_document() -> dict[str, Any]:
     paths.update(notify_paths())
     paths.update(cases_paths())
     paths.update(book_paths())
+    for path, item in catalogue_paths().items():
+        paths.setdefault(path, {}).update(item)
     return {
         "openapi": "3.1.0",
         "info": {"title": "jiaohao hub", "version": "1",

@@ -11,8 +11,20 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
+from pydantic import Field as Size
 
 ASYNC_MODES = ("gevent", "eventlet", "threading")
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,32 +100,74 @@ class Settings:
         return f"http://{host}:{self.port}"
 
 
+def _flag(value: Any) -> bool:
+    """1/true/yes/on (any case, spaces around) is true, any other text false."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _no_flag(value: Any) -> Any:
+    if isinstance(value, bool):  # true is no number of seconds
+        raise ValueError("not a number")
+    return value
+
+
+def _listed(value: Any) -> tuple[str, ...]:
+    """"a, b" or ["a", "b"] -> ("a", "b")."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if not isinstance(value, list | tuple):
+        raise ValueError("not a list")
+    return tuple(str(part) for part in value)
+
+
+# A setting's kind (the type of its default) -> how a TOML value or an environment
+# string becomes one (pydantic, lax: "8600" from the environment is 8600).
+_KINDS: dict[type, Any] = {
+    bool: Annotated[bool, BeforeValidator(_flag)],
+    int: Annotated[int, BeforeValidator(_no_flag)],
+    float: Annotated[float, BeforeValidator(_no_flag), Size(ge=0, allow_inf_nan=False)],
+    tuple: Annotated[tuple[str, ...], BeforeValidator(_listed)],
+    str: Annotated[str, Strict()],
+}
+
+
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {kind: TypeAdapter(t) for kind, t in _KINDS.items()}
+
+
 def _coerce(name: str, value: Any, default: Any) -> Any:
     try:
-        if isinstance(default, bool):
-            if isinstance(value, str):
-                return value.strip().lower() in ("1", "true", "yes", "on")
-            return bool(value)
-        if isinstance(default, int):
-            if isinstance(value, bool):
-                raise ValueError
-            return int(value)
-        if isinstance(default, float):
-            if isinstance(value, bool):
-                raise ValueError
-            number = float(value)
-            if number != number or number < 0:  # NaN or negative
-                raise ValueError
-            return number
-        if isinstance(default, tuple):
-            if isinstance(value, str):
-                return tuple(part.strip() for part in value.split(",") if part.strip())
-            return tuple(str(part) for part in value)
-        if not isinstance(value, str):
-            raise ValueError
-        return value
-    except (TypeError, ValueError):
+        return _ADAPTERS[type(default)].validate_python(value)
+    except ValidationError:
         raise SettingsError(f"setting {name}: {value!r} is not a valid value") from None
+
+
+@cache
+def _hub_table() -> type[BaseModel]:
+    """The `[hub]` table of a settings file: every setting optional, nothing else."""
+    defaults = Settings()
+    fields_: dict[str, Any] = {
+        f.name: (_KINDS[type(getattr(defaults, f.name))] | None, None) for f in fields(Settings)}
+    model: type[BaseModel] = create_model(
+        "HubTable", __config__=ConfigDict(extra="forbid"), **fields_)
+    return model
+
+
+def _read_hub_table(path: Path, table: Any) -> dict[str, Any]:
+    """The settings the `[hub]` table sets, checked: an unknown key or a bad value is
+    a SettingsError naming it."""
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [hub] must be a table")
+    try:
+        checked = _hub_table().model_validate(table)
+    except ValidationError as error:
+        problem = error.errors(include_url=False)[0]
+        key = str(problem["loc"][0])
+        if problem["type"] == "extra_forbidden":
+            raise SettingsError(f"{path}: [hub].{key} is not a known setting") from None
+        raise SettingsError(f"setting {key}: {table[key]!r} is not a valid value") from None
+    return {key: getattr(checked, key) for key in table}
 
 
 def load_settings(
@@ -132,11 +186,7 @@ def load_settings(
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise SettingsError(f"cannot read {path}: {error}") from None
-        table = data.get("hub", {})
-        for key, value in table.items():
-            if key not in known:
-                raise SettingsError(f"{path}: [hub].{key} is not a known setting")
-            values[key] = _coerce(key, value, known[key])
+        values.update(_read_hub_table(path, data.get("hub", {})))
         if "center" in data:  # the file is itself a center configuration
             values.setdefault("centers", (str(path),))
     for key in known:

@@ -14,8 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
+from pydantic_core import PydanticCustomError, core_schema
 
 
 class ConfigError(ValueError):
@@ -375,6 +378,140 @@ class _Reader:
             raise ConfigError(self.name(unknown[0]), "is not a known setting")
 
 
+# ---------------------------------------------------------------- tables as pydantic models
+#
+# The option tables ([queue], [supervision], [close_out], [notify], [booking]) are
+# pydantic models; `_read_table` turns pydantic's first error into the ConfigError
+# naming the key by its path (`close_out.after_minutes`), with the messages _Reader
+# gives. The lists of services, windows and the [center] table still use _Reader.
+
+
+@dataclass(frozen=True)
+class _Whole:
+    """A whole number from low to high: `Annotated[int, _Whole(1, 60)]`."""
+
+    low: int = 0
+    high: int = 10**6
+
+    def check(self, value: int) -> int:
+        if not self.low <= value <= self.high:
+            raise PydanticCustomError("range", "must be between {low} and {high}",
+                                      {"low": self.low, "high": self.high})
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            self.check, core_schema.int_schema(strict=True))
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A non-empty string, stripped (`allow_empty`: "" too)."""
+
+    allow_empty: bool = False
+
+    def check(self, value: str) -> str:
+        if not self.allow_empty and not value.strip():
+            raise PydanticCustomError("blank", "must be a non-empty string")
+        return value.strip()
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            self.check, core_schema.str_schema(strict=True))
+
+
+_TYPE_MESSAGES = {"int_type": "must be a whole number", "string_type": "must be a non-empty string",
+                  "bool_type": "must be true or false", "list_type": "must be a list",
+                  "tuple_type": "must be a list", "dict_type": "must be a table/object",
+                  "model_type": "must be a table/object", "missing": "is required",
+                  "extra_forbidden": "is not a known setting"}
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _read_table(model: type[_T], data: Any, path: str) -> _T:
+    """`data` as `model`, or the ConfigError naming the first wrong key by its path
+    (unknown keys last, as _Reader reports them)."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, "must be a table/object")
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as error:
+        problems = error.errors(include_url=False)
+        problems.sort(key=lambda p: p["type"] == "extra_forbidden")
+        first = problems[0]
+        loc = list(first["loc"])
+        if first["type"] not in ("extra_forbidden",):
+            while loc and isinstance(loc[-1], int):  # an entry of a list: the list's name
+                loc.pop()
+        field_path = ".".join([path, *(str(part) for part in loc)])
+        if first["type"] in _TYPE_MESSAGES:
+            message = _TYPE_MESSAGES[first["type"]]
+            if first["type"] == "string_type" and len(loc) < len(first["loc"]):
+                message = "must be a list of non-empty strings"
+        elif first["type"] == "blank" and len(loc) < len(first["loc"]):
+            message = "must be a list of non-empty strings"
+        else:
+            message = first["msg"]
+        raise ConfigError(field_path, message) from None
+
+
+_T = TypeVar("_T", bound=_Table)
+_Names = list[Annotated[str, _Name()]]
+
+
+class _QueueTable(_Table):
+    priority_ratio: Annotated[int, _Whole(1, 100)] = 3
+    transfer_place: Annotated[str, _Name()] = "front"
+    auto_no_show_after_recalls: Annotated[int, _Whole(0, 10)] = 0
+    appointment_early_minutes: Annotated[int, _Whole(0, 240)] = 15
+    appointment_late_minutes: Annotated[int, _Whole(0, 240)] = 15
+    late_appointment: Annotated[str, _Name()] = "walk_in"
+    pause_reasons: _Names = list(QueueRules.pause_reasons)
+
+
+class _ComplaintDays(_Table):
+    on_spot: Annotated[int, _Whole(0, 30)] = dict(SupervisionRules.complaint_days)["on_spot"]
+    next_day: Annotated[int, _Whole(0, 30)] = dict(SupervisionRules.complaint_days)["next_day"]
+    multi_unit: Annotated[int, _Whole(0, 30)] = \
+        dict(SupervisionRules.complaint_days)["multi_unit"]
+
+
+class _SupervisionTable(_Table):
+    complaint_days: _ComplaintDays = _ComplaintDays()
+    follow_up_days: Annotated[int, _Whole(1, 60)] = 15
+    call_back_sample: Annotated[int, _Whole(1, 50)] = 5
+
+
+class _CloseOutTable(_Table):
+    enabled: bool = True
+    after_minutes: Annotated[int, _Whole(0, 600)] = 15
+    finish_called: bool = True
+    force_after_minutes: Annotated[int, _Whole(0, 1440)] = 120
+    carry_over: bool = False
+    reason: Annotated[str, _Name()] = CloseOut.reason
+
+
+class _NotifyTable(_Table):
+    templates: dict[str, Annotated[str, _Name()]] = {}
+    reminder_at: Annotated[str, _Name()] = "17:00"
+    code_minutes: Annotated[int, _Whole(1, 30)] = 5
+    code_attempts: Annotated[int, _Whole(1, 10)] = 5
+
+
+class _BookingTable(_Table):
+    horizon_days: Annotated[int, _Whole(1, 60)] = 7
+    per_phone_per_day: Annotated[int, _Whole(1, 10)] = 1
+    no_show_limit: Annotated[int, _Whole(0, 20)] = 3
+    no_show_window_days: Annotated[int, _Whole(1, 365)] = 90
+    no_show_block_days: Annotated[int, _Whole(1, 365)] = 30
+    checkin_early_minutes: Annotated[int, _Whole(0, 480)] = 0
+
+
 def _span(value: Any, path: str) -> tuple[time, time]:
     match = _SPAN.match(value) if isinstance(value, str) else None
     if not match:
@@ -563,21 +700,20 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
         raise ConfigError("hours.calendar", 'must be "china", "weekdays" or "every_day"')
     h.done()
 
-    q = _Reader(r.get("queue", {}), "queue")
+    q = _read_table(_QueueTable, r.get("queue", {}), "queue")
     queue = QueueRules(
-        priority_ratio=q.whole("priority_ratio", 3, low=1, high=100),
-        transfer_place=q.string("transfer_place", "front"),
-        auto_no_show_after_recalls=q.whole("auto_no_show_after_recalls", 0, high=10),
-        appointment_early_minutes=q.whole("appointment_early_minutes", 15, high=240),
-        appointment_late_minutes=q.whole("appointment_late_minutes", 15, high=240),
-        late_appointment=q.string("late_appointment", "walk_in"),
-        pause_reasons=q.strings("pause_reasons", list(QueueRules.pause_reasons)),
+        priority_ratio=q.priority_ratio,
+        transfer_place=q.transfer_place,
+        auto_no_show_after_recalls=q.auto_no_show_after_recalls,
+        appointment_early_minutes=q.appointment_early_minutes,
+        appointment_late_minutes=q.appointment_late_minutes,
+        late_appointment=q.late_appointment,
+        pause_reasons=tuple(q.pause_reasons),
     )
     if queue.transfer_place not in ("front", "arrival"):
         raise ConfigError("queue.transfer_place", 'must be "front" or "arrival"')
     if queue.late_appointment not in ("walk_in", "refuse"):
         raise ConfigError("queue.late_appointment", 'must be "walk_in" or "refuse"')
-    q.done()
 
     slots = _spans(r.items("appointment_slots", []), "appointment_slots")
     supervision = _supervision(r.get("supervision", {}))
@@ -611,71 +747,48 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
 
 def _supervision(data: Any) -> SupervisionRules:
     """The optional [supervision] table; every key has a default."""
-    r = _Reader(data, "supervision")
-    days = _Reader(r.get("complaint_days", {}), "supervision.complaint_days")
-    defaults = dict(SupervisionRules.complaint_days)
-    complaint_days = tuple(
-        (name, days.whole(name, defaults[name], high=30)) for name in COMPLAINT_CLASSES
+    t = _read_table(_SupervisionTable, data, "supervision")
+    return SupervisionRules(
+        complaint_days=tuple((name, getattr(t.complaint_days, name))
+                             for name in COMPLAINT_CLASSES),
+        follow_up_days=t.follow_up_days,
+        call_back_sample=t.call_back_sample,
     )
-    days.done()
-    rules = SupervisionRules(
-        complaint_days=complaint_days,
-        follow_up_days=r.whole("follow_up_days", 15, low=1, high=60),
-        call_back_sample=r.whole("call_back_sample", 5, low=1, high=50),
-    )
-    r.done()
-    return rules
-
-
-def _flag(r: _Reader, key: str, default: bool) -> bool:
-    value = r.get(key, default)
-    if not isinstance(value, bool):
-        raise ConfigError(r.name(key), "must be true or false")
-    return value
 
 
 def _close_out(data: Any) -> CloseOut:
     """The optional [close_out] table; every key has a default."""
-    r = _Reader(data, "close_out")
-    rules = CloseOut(
-        enabled=_flag(r, "enabled", True),
-        after_minutes=r.whole("after_minutes", 15, high=600),
-        finish_called=_flag(r, "finish_called", True),
-        force_after_minutes=r.whole("force_after_minutes", 120, high=1440),
-        carry_over=_flag(r, "carry_over", False),
-        reason=r.string("reason", CloseOut.reason),
-    )
+    t = _read_table(_CloseOutTable, data, "close_out")
+    rules = CloseOut(enabled=t.enabled, after_minutes=t.after_minutes,
+                     finish_called=t.finish_called,
+                     force_after_minutes=t.force_after_minutes, carry_over=t.carry_over,
+                     reason=t.reason)
     if len(rules.reason) > 40:
         raise ConfigError("close_out.reason", "must be at most 40 characters")
     if rules.force_after_minutes < rules.after_minutes:
         raise ConfigError("close_out.force_after_minutes", "must not be before after_minutes")
-    r.done()
     return rules
 
 
 def _notify(data: Any) -> NotifyRules:
     """The optional [notify] table: templates per kind, reminder time, code rules."""
-    r = _Reader(data, "notify")
-    given = _Reader(r.get("templates", {}), "notify.templates")
-    templates = tuple(
-        (kind, given.string(kind, kind)) for kind in NOTIFY_KINDS
-    )
+    t = _read_table(_NotifyTable, data, "notify")
+    unknown = sorted(set(t.templates) - set(NOTIFY_KINDS))
+    if unknown:
+        raise ConfigError(f"notify.templates.{unknown[0]}", "is not a known setting")
+    templates = tuple((kind, t.templates.get(kind, kind)) for kind in NOTIFY_KINDS)
     for kind, template in templates:
         if len(template) > 64:
             raise ConfigError(f"notify.templates.{kind}", "must be at most 64 characters")
-    given.done()
-    reminder = r.string("reminder_at", "17:00")
-    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", reminder)
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", t.reminder_at)
     if not match:
         raise ConfigError("notify.reminder_at", "must be a time of day like 17:00")
-    rules = NotifyRules(
+    return NotifyRules(
         templates=templates,
         reminder_at=time(int(match.group(1)), int(match.group(2))),
-        code_minutes=r.whole("code_minutes", 5, low=1, high=30),
-        code_attempts=r.whole("code_attempts", 5, low=1, high=10),
+        code_minutes=t.code_minutes,
+        code_attempts=t.code_attempts,
     )
-    r.done()
-    return rules
 
 
 def _case_stages(values: Any, path: str, known: set[str]) -> tuple[str, ...]:
@@ -726,17 +839,8 @@ def _cases(data: Any, service_ids: set[str]) -> CaseRules:
 
 def _booking(data: Any) -> BookingRules:
     """The optional [booking] table; every key has a default."""
-    r = _Reader(data, "booking")
-    rules = BookingRules(
-        horizon_days=r.whole("horizon_days", 7, low=1, high=60),
-        per_phone_per_day=r.whole("per_phone_per_day", 1, low=1, high=10),
-        no_show_limit=r.whole("no_show_limit", 3, high=20),
-        no_show_window_days=r.whole("no_show_window_days", 90, low=1, high=365),
-        no_show_block_days=r.whole("no_show_block_days", 30, low=1, high=365),
-        checkin_early_minutes=r.whole("checkin_early_minutes", 0, high=480),
-    )
-    r.done()
-    return rules
+    t = _read_table(_BookingTable, data, "booking")
+    return BookingRules(**t.model_dump())
 
 
 def _staff(data: Any, path: str) -> Mapping[str, str]:

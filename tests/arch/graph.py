@@ -20,7 +20,8 @@ PACKAGES = ("hub", "kiosk", "display", "caller")
 # hub.api_kiosk, hub.api_manage… (a prefix matches at "." and "_").
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("domain", ("hub.domain",)),
-    ("base", ("hub.settings", "hub.clock", "hub.runtime", "hub.validation", "hub.security",
+    ("base", ("hub.settings", "hub.clock", "hub.runtime", "hub.validation", "hub.schema",
+              "hub.security",
               "hub.pages", "hub.openapi_schemas", "hub.reports_export", "hub.notify.codes",
               "display.phrases", "display.speech", "display.wavs")),
     ("client", ("hub.agent",)),
@@ -29,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("hub.center", "hub.core")),
     ("read", ("hub.views", "hub.wire", "hub.reports", "hub.clerk_stats", "hub.manage_views",
               "hub.case_views", "hub.booking", "hub.notify")),
-    ("web", ("hub.api", "hub.live", "hub.alerts", "hub.revocation", "hub.outbox",
+    ("web", ("hub.catalogue", "hub.api", "hub.live", "hub.alerts", "hub.revocation", "hub.outbox",
              "hub.openapi", "hub.app", "hub.server", "hub.fanout")),
     ("devices", ("kiosk", "display", "caller")),
     ("tools", ("hub.cli", "hub.bench", "hub.demo", "hub.simulate", "hub.daysim",
