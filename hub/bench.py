@@ -446,8 +446,8 @@ def _snapshot(path: Path) -> None:
 # ------------------------------------------------------------------ main
 
 
-def run_mode(mode: str, parts: list[str], quick: bool, floor: bool = False
-             ) -> dict[str, Any]:
+def run_mode(mode: str, parts: list[str], quick: bool, floor: bool = False,
+             sizes: tuple[int, ...] = (100, 1000, 3000)) -> dict[str, Any]:
     results: dict[str, Any] = {}
     folder = Path(tempfile.mkdtemp(prefix="jiaohao-bench-"))
     # The crowd comes from one address (127.0.0.1): phones come from many, so the
@@ -468,7 +468,7 @@ def run_mode(mode: str, parts: list[str], quick: bool, floor: bool = False
             clerk = hub.login("bench-clerk")
             requests.post(f"{hub.url}/api/v1/windows/4/sign-in", timeout=10,
                           headers={"Authorization": f"Bearer {clerk}"})
-            for clients in ((20,) if quick else (100, 1000, 3000)):
+            for clients in ((20,) if quick else sizes):
                 results[f"fanout_{clients}"] = bench_fanout(
                     hub, hub.tokens["bench-hall"], clerk, clients, 5 if quick else 30)
                 if floor:
@@ -612,7 +612,9 @@ def main(args: Any) -> int:
     for mode in modes:
         if not set(parts) & {"issue", "fanout", "restart"}:
             break
-        results[mode] = run_mode(mode, parts, args.quick, getattr(args, "floor", False))
+        sizes = tuple(int(n) for n in args.clients.split(",")) \
+            if getattr(args, "clients", None) else (100, 1000, 3000)
+        results[mode] = run_mode(mode, parts, args.quick, getattr(args, "floor", False), sizes)
         if "restart" in parts:
             results[mode]["restart"] = bench_restart(20_000 if args.quick else 1_000_000, mode)
         print(mode, json.dumps(results[mode], ensure_ascii=False), flush=True)
