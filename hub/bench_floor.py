@@ -4,7 +4,7 @@
 
 - Socket.IO namespace /live: any client connects; `subscribe` joins the hall room
   and answers {seq};
-- POST /tickets, /call, /complete: append a row to a SQLite journal (WAL,
+- POST /tickets (also at /api/v1/tickets), /call, /complete: append a row to a SQLite journal (WAL,
   synchronous=FULL, on a real thread as the hub does), emit an `event` {type:
   ticket_issued / ticket_called / ticket_completed, seq, data} of about the hub's
   size to the hall (as the hub's hall hears each), answer {seq}.
@@ -85,6 +85,7 @@ def main() -> int:
         return jsonify({"seq": journal("ticket_completed")["seq"]})
 
     @app.post("/tickets")
+    @app.post("/api/v1/tickets")  # as the hub's kiosks post (bench_issue)
     def tickets() -> Any:
         message = journal("ticket_issued")
         return jsonify({"seq": message["seq"], "number": message["data"]["number"]}), 201

@@ -390,8 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "scale,partition,eta (eta: wait estimators on simulated days; not in the "
                        "default run)")
     bench.add_argument("--floor", action="store_true",
-                       help="also measure the fan-out of a bare Flask-SocketIO + SQLite server "
-                            "(no rules) in the same run, for the ratio")
+                       help="also measure a bare Flask-SocketIO + SQLite server (no rules) in "
+                            "the same run (issuing and fan-out), for the ratio")
+    bench.add_argument("--clients", help="comma-separated fan-out sizes (default 100,1000,3000)")
     bench.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet", "both"),
                        default="both")
     bench.set_defaults(run=cmd_bench)

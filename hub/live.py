@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated, Any
 
 from flask import request
@@ -50,6 +51,7 @@ from hub.wire import (
 log = logging.getLogger(__name__)
 NAMESPACE = "/live"
 MAX_REPLAY = 5000
+SNAPSHOT_REUSE = timedelta(seconds=1)  # a snapshot serves the subscribes of this long
 ROOM = re.compile(r"hall|manager|staff|window:[1-9][0-9]{0,2}|ticket:[A-Za-z0-9_-]{8,40}")
 # The richest payload a client's rooms entitle it to, most told first.
 RANK = (TO_MANAGERS, TO_STAFF, TO_HOLDER, TO_PUBLIC)
@@ -89,6 +91,8 @@ class Live(Namespace):
         # The seq of the last event sent to each socket room by this process, for the
         # heartbeat: a client that holds less than its room heard missed something.
         self._heard: dict[str, int] = {}
+        # (center, staff) -> (state, seq, built at, snapshot): see `_snapshot`.
+        self._snapshots: dict[tuple[str, bool], tuple[Any, int, Any, dict[str, Any]]] = {}
 
     @property
     def relays(self) -> bool:
@@ -205,6 +209,8 @@ class Live(Namespace):
         subscribes again; its `since` is then ahead and it gets a snapshot."""
         self._heard = {room: seq for room, seq in self._heard.items()
                        if not room.startswith(socket_room(center, ""))}
+        self._snapshots = {key: kept for key, kept in self._snapshots.items()
+                           if key[0] != center}
         rooms = self._rooms_of(center)
         if rooms:
             seq = self.hub.centers[center].state.seq
@@ -366,13 +372,28 @@ class Live(Namespace):
                                                   pause_reason=pause_reason))
                     return {"seq": state.seq, "events": replay}
         staff = MANAGER in rooms or STAFF_ROOM in rooms
-        snapshot = views.snapshot(state, now) if staff else views.public_snapshot(state, now)
+        snapshot = self._snapshot(center.id, state, now, staff)
         tickets = [r.split(":", 1)[1] for r in rooms if r.startswith("ticket:")]
         if tickets:
+            snapshot = {**snapshot}  # the shared one stays as it is
             snapshot["tickets"] = {
                 t: views.public_ticket(state, state.config, state.tickets[t]) for t in tickets
             }
         return {"seq": state.seq, "snapshot": snapshot}
+
+    def _snapshot(self, center: str, state: Any, now: Any, staff: bool) -> dict[str, Any]:
+        """The center's snapshot (staff's or the public one) at `state.seq`, built once
+        for every client subscribing within SNAPSHOT_REUSE seconds at that seq: a hall's
+        phones coming back at once would otherwise each build it, holding the event
+        loop (and everyone's pongs) for a pass over every waiting ticket apiece."""
+        key = (center, staff)
+        cached = self._snapshots.get(key)
+        if cached is not None and cached[0] is state and cached[1] == state.seq and \
+                timedelta(0) <= now - cached[2] < SNAPSHOT_REUSE:
+            return cached[3]
+        snapshot = views.snapshot(state, now) if staff else views.public_snapshot(state, now)
+        self._snapshots[key] = (state, state.seq, now, snapshot)
+        return snapshot
 
 
 def _namers(state: Any) -> tuple[Any, Any]:

@@ -13,7 +13,13 @@ from hub.domain.calendar import business_day
 from hub.domain.config import CenterConfig, Service
 from hub.domain.decide import issue_availability
 from hub.domain.estimate import ServiceWaits, state_now, wait_estimate
-from hub.domain.routing import ahead_of, candidates, next_ticket, position_key
+from hub.domain.routing import (
+    ahead_of,
+    candidates,
+    next_ticket,
+    position_key,
+    window_queue_key,
+)
 from hub.domain.state import NO_SHOW, CenterState, Ticket, WindowState
 
 
@@ -249,11 +255,24 @@ def window_queues(
     config = state.config
     assert config is not None
     found: dict[str, dict[str, Any]] = {}
+    # Windows serving the same services with the same weights, on the same priority
+    # streak and with no tickets sent to them by name, would call the same ticket:
+    # it is looked for once (a pass over all their waiting tickets), not per window.
+    alike: dict[Any, Any] = {}
     for window in config.windows:
         if (windows is not None and window.id not in windows) or window.id not in state.windows:
             continue
-        waiting = sum(1 for _ in candidates(state, window))
-        upcoming = next_ticket(state, config, window, now) if waiting else None
+        own = len(state.waiting.get(window_queue_key(window.id), ()))
+        waiting = own + sum(len(state.waiting.get(s, ())) for s in window.service_ids)
+        if not waiting:
+            upcoming = None
+        elif own:
+            upcoming = next_ticket(state, config, window, now)
+        else:
+            key = (window.services, state.windows[window.id].priority_streak)
+            if key not in alike:
+                alike[key] = next_ticket(state, config, window, now)
+            upcoming = alike[key]
         found[str(window.id)] = {"waiting": waiting,
                                  "next": upcoming.number if upcoming else None}
     return found
