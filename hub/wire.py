@@ -1,8 +1,8 @@
 """Who hears which event, and what it looks like on the wire.
 
 The one place that maps event types to Socket.IO rooms and payloads. Each event
-type names its audiences explicitly (`AUDIENCES`); a type not listed is heard by
-managers only. Rooms, each scoped to a center:
+event class declares its audiences (`Event.audience`); an event declaring none is
+heard by managers only. Rooms, each scoped to a center:
 
 - `hall`: hall screens (综合屏), and every public screen's picture of the center;
 - `window:N`: the window screen and rating pad of window N (public);
@@ -10,8 +10,8 @@ managers only. Rooms, each scoped to a center:
 - `staff`: signed-in staff (the clerk's caller page), with ticket ids and logins;
 - `manager`: managers, everything (`actor` too).
 
-Public payloads (hall, window rooms) are whitelists per event type
-(`PUBLIC_FIELDS`): ticket numbers and windows, never a ticket's id, a clerk's
+Public payloads (hall, window rooms) are whitelists each event class declares
+(`Event.public_fields`): ticket numbers and windows, never a ticket's id, a clerk's
 login or free text. A clerk appears by the name the center publishes for them.
 The holder's room gets its own ticket's id on top. Payloads are
 `{seq, type, at, data}`; secrets go to nobody, phone numbers always masked.
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hub.domain.accounts import SECRET_FIELDS
-from hub.domain.base import ALL_WINDOWS, HOLDER, STAFF, WINDOWS
+from hub.domain.base import ALL_WINDOWS, HOLDER, REGISTRY, STAFF, WINDOWS
 from hub.domain.base import HALL as HALL_AUDIENCE
 from hub.domain.codec import event_data
 from hub.domain.events import Event
@@ -40,34 +40,14 @@ STAFF_ROOM = "staff"
 A_HALL, A_WINDOWS, A_ALL_WINDOWS = HALL_AUDIENCE, WINDOWS, ALL_WINDOWS
 A_HOLDER, A_STAFF = HOLDER, STAFF
 
-# What a public screen (hall, window:N) may read of each event: nothing else.
+# What a public screen (hall, window:N) may read of each event is declared by the
+# event (`Event.public_fields`), as is the free text only managers get
+# (`Event.staff_hidden`): a public payload is that whitelist, and nothing else.
 PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
-    "config_changed": (),
-    "day_started": ("business_day",),
-    "ticket_issued": ("number", "service"),
-    "ticket_called": ("number", "service", "window", "window_name", "clerk", "recall_count"),
-    "ticket_recalled": ("number", "service", "window", "window_name", "recall_count"),
-    "service_started": ("number", "window"),
-    "ticket_completed": ("number", "service", "window"),
-    "ticket_no_show": ("number", "window", "automatic"),
-    "ticket_reinstated": ("number",),
-    "ticket_transferred": ("number", "from_service", "to_service", "from_window", "to_window",
-                           "place"),
-    "ticket_suspended": ("number", "window"),
-    "ticket_resumed": ("number", "window"),
-    "ticket_closed_out": ("number", "service", "window"),
-    "ticket_rated": ("number", "window", "level"),
-    "clerk_signed_in": ("window", "clerk"),
-    "clerk_signed_out": ("window",),
-    "window_paused": ("window", "reason"),
-    "window_opened": ("window",),
+    name: cls.public_fields for name, cls in REGISTRY.items()
 }
 # Fields naming a clerk by login: public payloads carry the published name instead.
 CLERK_FIELDS = frozenset({"clerk", "replaced"})
-# Free text a clerk typed about a citizen's matter (转办说明, 挂起原因): staff read it
-# through their own REST views; only managers get it on the wire.
-STAFF_TEXT = {"ticket_transferred": "note", "ticket_suspended": "reason"}
-
 # Audiences of a payload, from the least to the most told.
 TO_PUBLIC, TO_HOLDER, TO_STAFF, TO_MANAGERS = "public", "holder", "staff", "manager"
 ClerkName = Callable[[str], str]
@@ -129,7 +109,7 @@ def payload(event: Event, audience: str = TO_PUBLIC, *, clerk_name: ClerkName | 
     data: dict[str, Any]
     if audience in (TO_PUBLIC, TO_HOLDER):
         data = {}
-        for key in PUBLIC_FIELDS.get(event.type, ()):
+        for key in event.public_fields:
             if key not in everything:
                 continue
             value = everything[key]
@@ -142,8 +122,8 @@ def payload(event: Event, audience: str = TO_PUBLIC, *, clerk_name: ClerkName | 
             data["id"] = everything["ticket"]
     else:
         data = {k: v for k, v in everything.items() if k not in SECRET_FIELDS}
-        if audience != TO_MANAGERS and event.type in STAFF_TEXT:
-            data.pop(STAFF_TEXT[event.type], None)
+        if audience != TO_MANAGERS and event.staff_hidden:
+            data.pop(event.staff_hidden, None)
         if "phone" in data:
             data["phone"] = mask_phone(data["phone"])
         if "ticket" in data:

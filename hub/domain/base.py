@@ -49,6 +49,12 @@ class Event:
     # holder hears it (for HOLDER).
     window_fields: ClassVar[tuple[str, ...]] = ("window",)
     holder_field: ClassVar[str] = "ticket"
+    # What a public screen (hall, window:N) and the holder's phone may read of it:
+    # these fields and nothing else (never a ticket's id, a login or free text).
+    public_fields: ClassVar[tuple[str, ...]] = ()
+    # Free text a clerk typed about a citizen's matter (转办说明, 挂起原因): staff read
+    # it through their own REST views; only managers get it on the wire.
+    staff_hidden: ClassVar[str | None] = None
 
     def windows_of(self) -> set[int]:
         found = set()

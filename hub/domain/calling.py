@@ -82,6 +82,7 @@ class Reinstate(Command):
 @dataclass(frozen=True, kw_only=True)
 class TicketCalled(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "service", "window", "window_name", "clerk", "recall_count")
     ticket: str
     number: str
     service: str
@@ -96,6 +97,7 @@ class TicketCalled(Event):
 @dataclass(frozen=True, kw_only=True)
 class TicketRecalled(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "service", "window", "window_name", "recall_count")
     ticket: str
     number: str
     service: str
@@ -108,6 +110,7 @@ class TicketRecalled(Event):
 @dataclass(frozen=True, kw_only=True)
 class ServiceStarted(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "window")
     ticket: str
     number: str
     window: int
@@ -117,6 +120,7 @@ class ServiceStarted(Event):
 @dataclass(frozen=True, kw_only=True)
 class TicketCompleted(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "service", "window")
     ticket: str
     number: str
     service: str
@@ -128,6 +132,7 @@ class TicketCompleted(Event):
 @dataclass(frozen=True, kw_only=True)
 class TicketNoShow(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "window", "automatic")
     ticket: str
     number: str
     window: int
@@ -138,6 +143,7 @@ class TicketNoShow(Event):
 @dataclass(frozen=True, kw_only=True)
 class TicketReinstated(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number",)
     ticket: str
     number: str
 

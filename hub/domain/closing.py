@@ -40,6 +40,7 @@ class CloseDay(Command):
 @event
 @dataclass(frozen=True, kw_only=True)
 class TicketClosedOut(Event):
+    public_fields = ("number", "service", "window")
     """未办结 at the end of the day: with why, and the appointment it was carried to."""
 
     # 未办结 at closing: queues shrink on the screens; the reason is the holder's (by REST).

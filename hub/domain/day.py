@@ -32,6 +32,7 @@ class ChangeConfig(Command):
 @dataclass(frozen=True, kw_only=True)
 class ConfigChanged(Event):
     audience = (HALL, ALL_WINDOWS, STAFF)
+    public_fields = ()
     config: dict[str, Any]
     source: str = "dashboard"
     summary: str = ""
@@ -41,6 +42,7 @@ class ConfigChanged(Event):
 @dataclass(frozen=True, kw_only=True)
 class DayStarted(Event):
     audience = (HALL, ALL_WINDOWS, STAFF)
+    public_fields = ("business_day",)
     business_day: date
 
 

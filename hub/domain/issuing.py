@@ -42,6 +42,7 @@ class IssueTicket(Command):
 @dataclass(frozen=True, kw_only=True)
 class TicketIssued(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "service")
     ticket: str
     number: str
     service: str

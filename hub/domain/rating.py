@@ -50,6 +50,7 @@ class Rate(Command):
 @event
 @dataclass(frozen=True, kw_only=True)
 class TicketRated(Event):
+    public_fields = ("number", "window", "level")
     # The window's pad learns its citizen has rated; the hall does not hear ratings.
     audience = (WINDOWS, HOLDER, STAFF)
     ticket: str

@@ -51,6 +51,8 @@ class Resume(Command):
 @dataclass(frozen=True, kw_only=True)
 class TicketTransferred(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "from_service", "to_service", "from_window", "to_window", "place")
+    staff_hidden = "note"
     window_fields = ("from_window", "to_window")
     ticket: str
     number: str
@@ -66,6 +68,8 @@ class TicketTransferred(Event):
 @dataclass(frozen=True, kw_only=True)
 class TicketSuspended(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "window")
+    staff_hidden = "reason"
     ticket: str
     number: str
     window: int
@@ -76,6 +80,7 @@ class TicketSuspended(Event):
 @dataclass(frozen=True, kw_only=True)
 class TicketResumed(Event):
     audience = TICKET_PUBLIC
+    public_fields = ("number", "window")
     ticket: str
     number: str
     window: int

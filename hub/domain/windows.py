@@ -48,6 +48,7 @@ class OpenWindow(Command):
 @dataclass(frozen=True, kw_only=True)
 class ClerkSignedIn(Event):
     audience = _SHOWN
+    public_fields = ("window", "clerk")
     window: int
     clerk: str
     replaced: str | None = None
@@ -57,6 +58,7 @@ class ClerkSignedIn(Event):
 @dataclass(frozen=True, kw_only=True)
 class ClerkSignedOut(Event):
     audience = _SHOWN
+    public_fields = ("window",)
     window: int
     clerk: str
 
@@ -65,6 +67,7 @@ class ClerkSignedOut(Event):
 @dataclass(frozen=True, kw_only=True)
 class WindowPaused(Event):
     audience = _SHOWN
+    public_fields = ("window", "reason")
     window: int
     reason: str
 
@@ -73,6 +76,7 @@ class WindowPaused(Event):
 @dataclass(frozen=True, kw_only=True)
 class WindowOpened(Event):
     audience = _SHOWN
+    public_fields = ("window",)
     window: int
 
 
