@@ -30,26 +30,6 @@ PHONE = "13912345678"
 PHONE_SIZE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def gateway() -> Iterator[FakeGateway]:
-    fake = FakeGateway().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def sms_hub(gateway: FakeGateway, tmp_path_factory: Any) -> Iterator[HubProcess]:
-    """The demo center whose hub texts through the fake gateway."""
-    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hub")), env={
-        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
-        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"})
-    hub.prepare_demo()
-    hub.start()
-    yield hub
-    hub.stop()
-    assert "Traceback" not in hub.log(), hub.log()
-
-
 def texts(gateway: FakeGateway, phone: str, template: str, timeout: float = 20) -> list[Any]:
     """The messages `template` sent to `phone`, waiting until there is one."""
     deadline = time.monotonic() + timeout

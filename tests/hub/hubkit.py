@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from typing import Any
 import engineio
 import requests
 import socketio
+
+from tests.support.kit import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_TOML = ROOT / "hub" / "centers" / "demo.toml"
@@ -77,13 +78,6 @@ def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def fast_clock(start: datetime) -> str:
     return f"fast:1@{start.isoformat()}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:

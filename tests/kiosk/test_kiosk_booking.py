@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +26,6 @@ PHONE_SIZE = {"width": 390, "height": 844}
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 PHONE = "13700137123"
-
-
-@pytest.fixture(scope="module")
-def gateway() -> Iterator[FakeGateway]:
-    fake = FakeGateway().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def sms_hub(gateway: FakeGateway, tmp_path_factory: Any) -> Iterator[HubProcess]:
-    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hub")), env={
-        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
-        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"})
-    hub.prepare_demo()
-    hub.start()
-    yield hub
-    hub.stop()
-    assert "Traceback" not in hub.log(), hub.log()
 
 
 def open_phone(browser: Any, hub: HubProcess) -> tuple[Any, Any]:
