@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 _current: pytest.Item | None = None
+_started: dict[str, list[str]] = {}  # unmarked tests and what they tried to start
 _original = subprocess.Popen._execute_child  # type: ignore[attr-defined]
 
 
@@ -26,6 +27,7 @@ def _checked(self: subprocess.Popen[Any], args: Any, *rest: Any, **kwargs: Any) 
     item = _current
     if item is not None and item.get_closest_marker("slow") is None:
         shown = args if isinstance(args, str) else " ".join(str(a) for a in args)
+        _started.setdefault(item.nodeid, []).append(shown[:200])
         raise UnmarkedProcess(
             f"{item.nodeid} starts a process ({shown[:200]}) but is not marked "
             "@pytest.mark.slow: mark it (or its module: pytestmark = pytest.mark.slow)")
@@ -39,6 +41,19 @@ def _watch_processes() -> Iterator[None]:
         yield
     finally:
         subprocess.Popen._execute_child = _original  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Fail the test even when the code under test swallowed the refusal."""
+    report = yield
+    started = _started.pop(item.nodeid, None) if report.when == "call" else None
+    if started and report.passed:
+        report.outcome = "failed"
+        report.longrepr = (f"{item.nodeid} started processes without @pytest.mark.slow: "
+                           + "; ".join(started))
+    return report
 
 
 @pytest.hookimpl(wrapper=True)
