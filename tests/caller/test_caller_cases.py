@@ -5,7 +5,6 @@ and the texts (accepted, materials, done) arrive at the fake SMS gateway."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,13 +31,7 @@ PHONE_SIZE = {"width": 390, "height": 844}
 
 def texts(gateway: FakeGateway, phone: str, template: str, timeout: float = 20) -> list[Any]:
     """The messages `template` sent to `phone`, waiting until there is one."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [r.body for r in gateway.delivered().values()
-                 if r.body.get("phone") == phone and r.body.get("template") == template]
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return gateway.wait_texts(phone, template, timeout)
 
 
 @pytest.fixture

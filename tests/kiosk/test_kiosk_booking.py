@@ -7,7 +7,6 @@ manager's view of the appointments (phones masked)."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -94,15 +93,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_be_called(
         assert "户籍业务" in page.inner_text("#done-when")
         screenshot(page, "book_4_done")
         # The appointment code is texted too.
-        booking_texts = [r.body for r in gateway.delivered().values()
-                         if r.body.get("phone") == PHONE
-                         and r.body.get("template") == "booking_code"]
-        deadline = time.monotonic() + 20
-        while not booking_texts and time.monotonic() < deadline:
-            time.sleep(0.1)
-            booking_texts = [r.body for r in gateway.delivered().values()
-                             if r.body.get("phone") == PHONE
-                             and r.body.get("template") == "booking_code"]
+        booking_texts = gateway.wait_texts(PHONE, "booking_code")
         assert booking_texts and booking_texts[0]["params"]["code"] == appointment
 
         # View it and move it to 10:00, in English.
@@ -150,13 +141,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_be_called(
         press(clerk, "call-next", by_key=False)
         wait_current(clerk, number)
         screenshot(clerk, "book_8_called")
-    called = [r.body for r in gateway.delivered().values()
-              if r.body.get("phone") == PHONE and r.body.get("template") == "called"]
-    deadline = time.monotonic() + 20
-    while not called and time.monotonic() < deadline:
-        time.sleep(0.1)
-        called = [r.body for r in gateway.delivered().values()
-                  if r.body.get("phone") == PHONE and r.body.get("template") == "called"]
+    called = gateway.wait_texts(PHONE, "called")
     assert called and called[0]["params"]["number"] == number
 
 

@@ -23,13 +23,7 @@ LANDSCAPE = {"width": 1920, "height": 1080}
 
 
 def sms_code(gateway: FakeGateway, phone: str, timeout: float = 20) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        codes = gateway.codes_for(phone)
-        if codes:
-            return codes[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no code was texted to {phone}")
+    return gateway.wait_code(phone, timeout=timeout)
 
 
 @pytest.mark.parametrize("shape", ["portrait", "landscape"])
