@@ -6,44 +6,21 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.support.kit import SHANGHAI, WORKDAY_MORNING, ManualClock
+
 # Real components every layer may need, registered once for the whole suite (a
 # fixture imported into several conftest files would start one browser per folder).
-pytest_plugins = ["tests.support.browser", "tests.support.hub", "tests.support.redis"]
+pytest_plugins = ["tests.support.browser", "tests.support.hub", "tests.support.redis",
+                  "tests.support.sms", "tests.support.slowcheck"]
+__all__ = ["SHANGHAI", "WORKDAY_MORNING", "ManualClock", "SequentialIds"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOML = ROOT / "hub" / "centers" / "demo.toml"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-# Tuesday 14 October 2025, 09:00 in the center: an ordinary working day
-# (chinese-calendar knows 2025; the demo center opens 08:30-12:00, 13:30-17:30).
-WORKDAY_MORNING = datetime(2025, 10, 14, 9, 0, tzinfo=SHANGHAI)
-
-
-class ManualClock:
-    """A clock that stands still until the test moves it. Call it to read it."""
-
-    def __init__(self, start: datetime = WORKDAY_MORNING) -> None:
-        if start.tzinfo is None:
-            raise ValueError("the clock reads aware datetimes only")
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-    def set(self, moment: datetime) -> datetime:
-        self.now = moment
-        return self.now
 
 
 class SequentialIds:

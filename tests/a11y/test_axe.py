@@ -21,6 +21,7 @@ from tests.a11y.axekit import AxeRun
 from tests.display.conftest import Desk
 from tests.kiosk.conftest import fake_bridge_script
 from tests.support.hub import api
+from tests.support.walks import book_to_the_phone_step, look_up_case, open_case_lookup
 
 pytestmark = pytest.mark.slow
 
@@ -214,17 +215,7 @@ def test_phone_ticket_page(context: Any, demo_hub: HubProcess, run: AxeRun, lang
 def test_phone_booking_page(context: Any, demo_hub: HubProcess, run: AxeRun, lang: str) -> None:
     page = new_page(context(390, 844, has_touch=True))
     page.goto(f"{demo_hub.url}/book")
-    page.wait_for_selector("[data-service='household']", timeout=20_000)
-    if lang == "en":
-        page.locator("#lang").click()
-        page.wait_for_selector("html[lang='en']")
-    run.check(page, f"book_{lang}_services")
-    page.locator("[data-service='household']").click()
-    page.wait_for_selector("#step-slot:not([hidden]) #slots [data-slot]", timeout=20_000)
-    page.locator("#guide summary").click()
-    run.check(page, f"book_{lang}_slots")
-    page.locator("#slots [data-slot]:not([disabled])").last.click()
-    page.wait_for_selector("#step-phone:not([hidden])")
+    book_to_the_phone_step(page, lang, run.check)
     page.fill("#phone", "139")
     page.locator("#confirm").click()  # no code yet: the page says what is missing
     run.check(page, f"book_{lang}_phone")
@@ -237,19 +228,12 @@ def test_phone_booking_page(context: Any, demo_hub: HubProcess, run: AxeRun, lan
 @pytest.mark.parametrize("lang", LANGS)
 def test_phone_case_page(context: Any, demo_hub: HubProcess, run: AxeRun, lang: str) -> None:
     page = new_page(context(390, 844, has_touch=True))
-    page.goto(f"{demo_hub.url}/c")
-    page.wait_for_selector("#lookup", timeout=20_000)
-    if lang == "en":
-        page.locator("#lang").click()
-        page.wait_for_selector("html[lang='en']")
+    open_case_lookup(page, demo_hub.url, lang)
     run.check(page, f"case_{lang}_lookup")
-    page.fill("#number", "C2026-000001")
-    page.fill("#phone", "13900000000")  # not the phone given at opening
-    page.locator("#go").click()
+    look_up_case(page, "C2026-000001", "13900000000")  # not the phone given at opening
     page.wait_for_function("() => document.querySelector('#error').textContent.trim() !== ''")
     run.check(page, f"case_{lang}_not_found")
-    page.fill("#phone", "13800138011")  # the demo's first case (overdue)
-    page.locator("#go").click()
+    look_up_case(page, "C2026-000001", "13800138011")  # the demo's first case (overdue)
     page.wait_for_selector("#case:not([hidden])", timeout=20_000)
     run.check(page, f"case_{lang}_found")
     finish(run, page)

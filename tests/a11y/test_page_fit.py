@@ -22,6 +22,7 @@ from tests.display.conftest import Desk
 from tests.kiosk.conftest import fake_bridge_script
 from tests.support.browser import ARTIFACTS, screenshot
 from tests.support.hub import api
+from tests.support.walks import book_to_the_phone_step, look_up_case, open_case_lookup
 
 pytestmark = pytest.mark.slow
 
@@ -190,26 +191,10 @@ def test_booking_and_case_pages_fit(browser: Any, demo_hub: HubProcess, lang: st
     """The citizen's other phone pages: booking (/book) and following a case (/c)."""
     fit = Fit(scrolls=True)
     page = open_page(browser, 390, 844, f"{demo_hub.url}/book", touch=True)
-    page.wait_for_selector("[data-service='household']", timeout=20_000)
-    if lang == "en":
-        page.locator("#lang").click()
-        page.wait_for_selector("html[lang='en']")
-    fit.check(page, f"book_{lang}_services")
-    page.locator("[data-service='household']").click()
-    page.wait_for_selector("#step-slot:not([hidden]) #slots [data-slot]", timeout=20_000)
-    page.locator("#guide summary").click()
-    fit.check(page, f"book_{lang}_slots")
-    page.locator("#slots [data-slot]:not([disabled])").last.click()
-    page.wait_for_selector("#step-phone:not([hidden])")
+    book_to_the_phone_step(page, lang, fit.check)
     fit.check(page, f"book_{lang}_phone")
-    page.goto(f"{demo_hub.url}/c")
-    page.wait_for_selector("#lookup", timeout=20_000)
-    if lang == "en":
-        page.locator("#lang").click()
-        page.wait_for_selector("html[lang='en']")
-    page.fill("#number", "C2026-000004")  # the demo's 全程代理 case, past review
-    page.fill("#phone", "13800138014")
-    page.locator("#go").click()
+    open_case_lookup(page, demo_hub.url, lang)
+    look_up_case(page, "C2026-000004", "13800138014")  # the demo's 全程代理 case, past review
     page.wait_for_selector("#case:not([hidden])", timeout=20_000)
     fit.check(page, f"case_{lang}_found")
     fit.assert_none()

@@ -11,17 +11,12 @@ from typing import Any
 import requests
 
 from hub.process import HubProcess
+from tests.support.kit import api
 
 TIMEOUT_MS = 15_000
 
 
 # --------------------------------------------------------------------- REST
-
-
-def api(hub: HubProcess, method: str, path: str, token: str | None = None,
-        **kwargs: Any) -> requests.Response:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return requests.request(method, f"{hub.url}{path}", headers=headers, timeout=15, **kwargs)
 
 
 def ok(answer: requests.Response) -> Any:

@@ -17,35 +17,21 @@ import pytest
 
 from tests.caller.callerkit import api, issue, ok, window_action
 from tests.support.browser import ARTIFACTS
+from tests.support.kit import wait_until, xvfb
 
 pytestmark = pytest.mark.slow
 TITLE = "窗口叫号"
 
 
 def until(check: Any, timeout: float = 30.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what or check}")
+    return wait_until(check, timeout, what, interval=0.2)
 
 
 @pytest.fixture
 def display() -> Iterator[str]:
     """A private Xvfb screen of an office laptop's size."""
-    number = next(n for n in range(120, 400) if not Path(f"/tmp/.X{n}-lock").exists()
-                  and not Path(f"/tmp/.X11-unix/X{n}").exists())
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1366x768x24",
-                               "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        until(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, "Xvfb")
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(10)
+    with xvfb(1366, 768) as name:
+        yield name
 
 
 def x(display: str, *args: str) -> str:

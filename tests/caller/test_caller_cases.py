@@ -5,7 +5,6 @@ and the texts (accepted, materials, done) arrive at the fake SMS gateway."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,35 +29,9 @@ PHONE = "13912345678"
 PHONE_SIZE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def gateway() -> Iterator[FakeGateway]:
-    fake = FakeGateway().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def sms_hub(gateway: FakeGateway, tmp_path_factory: Any) -> Iterator[HubProcess]:
-    """The demo center whose hub texts through the fake gateway."""
-    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hub")), env={
-        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
-        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"})
-    hub.prepare_demo()
-    hub.start()
-    yield hub
-    hub.stop()
-    assert "Traceback" not in hub.log(), hub.log()
-
-
 def texts(gateway: FakeGateway, phone: str, template: str, timeout: float = 20) -> list[Any]:
     """The messages `template` sent to `phone`, waiting until there is one."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [r.body for r in gateway.delivered().values()
-                 if r.body.get("phone") == phone and r.body.get("template") == template]
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return gateway.wait_texts(phone, template, timeout)
 
 
 @pytest.fixture

@@ -9,32 +9,9 @@ import pytest
 
 from hub import clerk_stats
 from hub.domain import commands as cmd
-from hub.domain.commands import Context
-from hub.domain.decide import decide
-from hub.domain.fold import apply
-from hub.domain.state import CenterState
+from tests.domain.daykit import Day
 
-
-class Day:
-    """A center's day: commands in, events folded into the state."""
-
-    def __init__(self, config: dict[str, Any], clock: Any, ids: Any) -> None:
-        self.clock, self.ids, self.state = clock, ids, CenterState()
-        self.run(cmd.ChangeConfig(config=config, source="test"), "admin")
-
-    def run(self, command: cmd.Command, actor: str) -> list[Any]:
-        events = decide(self.state, command, Context(self.clock(), actor, self.ids))
-        for event in events:
-            apply(self.state, event)
-        return events
-
-    def issue(self, service: str = "social-security") -> str:
-        number: str = self.run(cmd.IssueTicket(service), "kiosk-1")[-1].number
-        return number
-
-    @property
-    def config(self) -> Any:
-        return self.state.config
+SS = "social-security"
 
 
 @pytest.fixture
@@ -44,7 +21,7 @@ def day(demo_config: dict[str, Any], clock: Any, ids: Any) -> Day:
 
 def test_counters_of_the_clerks_own_day(day: Day, clock: Any) -> None:
     for _ in range(4):
-        day.issue()
+        day.issue(SS)
     day.run(cmd.SignIn(1), "wangli")
     day.run(cmd.SignIn(2), "liqiang")
     # Served with a start: 4 minutes of handling.
@@ -81,7 +58,7 @@ def test_counters_of_the_clerks_own_day(day: Day, clock: Any) -> None:
 
 
 def test_window_detail_has_the_times_and_the_held_tickets(day: Day, clock: Any) -> None:
-    first, second, third = day.issue(), day.issue(), day.issue("household")
+    first, second, third = day.issue(SS), day.issue(SS), day.issue("household")
     day.run(cmd.SignIn(1), "wangli")
     day.run(cmd.SignIn(4), "zhaolei")
     clock.advance(minutes=7)

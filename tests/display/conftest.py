@@ -9,7 +9,6 @@ import re
 import socket
 import subprocess
 import threading
-import time
 from array import array
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -21,6 +20,7 @@ import requests
 
 from display.wavs import write_mono16
 from hub.process import HubProcess
+from tests.support.kit import wait_until
 
 CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 27, 9, 41, 10, tzinfo=CHINA)
@@ -252,14 +252,7 @@ def link(demo_hub: HubProcess) -> Iterator[CuttableLink]:  # noqa: F811
 
 def wait_for(condition: Callable[[], Any], timeout: float = 20, what: str = "") -> Any:
     """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = condition()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what or condition}")
-        time.sleep(0.1)
+    return wait_until(condition, timeout, what, interval=0.1)
 
 
 LIVE = 20_000  # ms a page may take to (re)connect

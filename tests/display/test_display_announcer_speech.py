@@ -15,6 +15,8 @@ from display.sinks import AlsaSink, DirectorySink, NoSoundDevice
 from display.speech import Pyttsx3Engine
 from display.wavs import read_mono16, wav_duration
 
+pytestmark = pytest.mark.slow  # real speech: espeak-ng, sox, aplay
+
 MakeCall = Callable[..., dict[str, Any]]
 Measure = Callable[..., dict[str, float]]
 

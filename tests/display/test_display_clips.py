@@ -134,6 +134,7 @@ def test_empty_folder_is_refused(tmp_path: Path) -> None:
         ClipEngine(tmp_path)
 
 
+@pytest.mark.slow
 def test_tone_clips_join_to_the_summed_length(
     tmp_path: Path,
     write_tone: Callable[..., Path],

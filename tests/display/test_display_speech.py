@@ -12,6 +12,8 @@ from display.phrases import Language
 from display.speech import EspeakNgEngine, Pyttsx3Engine, SpeechError
 from display.wavs import WavFormat, wav_duration, wav_format
 
+pytestmark = pytest.mark.slow  # espeak-ng and sox run as processes
+
 Measure = Callable[..., dict[str, float]]
 
 

@@ -74,6 +74,7 @@ def test_resampling_keeps_duration_and_shape(tmp_path: Path) -> None:
     assert list(samples) == sorted(samples)
 
 
+@pytest.mark.slow
 def test_committed_chime_is_what_the_generator_makes(
     measure: Callable[[Path], dict[str, float]],
 ) -> None:
@@ -85,6 +86,7 @@ def test_committed_chime_is_what_the_generator_makes(
     assert stats["Maximum amplitude"] < 0.6  # head-room: no clipping
 
 
+@pytest.mark.slow
 def test_chime_is_two_tones(measure: Callable[[Path], dict[str, float]], tmp_path: Path) -> None:
     ding = tmp_path / "ding.wav"
     dong = tmp_path / "dong.wav"

@@ -96,6 +96,10 @@ class Day:
 
     # ------------------------------------------------------------------ reading
 
+    @property
+    def config(self) -> Any:
+        return self.state.config
+
     def ticket(self, number: str) -> Ticket:
         ticket = self.state.ticket_by_number(number)
         assert ticket is not None, f"no ticket {number}"

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import hub.domain
 
 DOMAIN = Path(hub.domain.__file__).parent
@@ -36,6 +38,7 @@ def domain_modules() -> list[str]:
     )
 
 
+@pytest.mark.slow
 def test_importing_every_domain_module_loads_no_io_library() -> None:
     modules = domain_modules()
     assert "hub.domain.decide" in modules and "hub.domain.fold" in modules

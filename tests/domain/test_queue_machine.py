@@ -49,6 +49,7 @@ from hub.domain.state import (
     Ticket,
 )
 from hub.store.memory import MemoryStore
+from tests.support.kit import ManualClock
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2025, 10, 14, 8, 30, tzinfo=TZ)  # a working Tuesday, at opening
@@ -85,14 +86,6 @@ BASE_CONFIG: dict[str, Any] = {
 }
 
 
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @dataclass
 class Watch:
     """What happened at each window while one ordinary ticket waited."""
@@ -116,7 +109,7 @@ class QueueMachine(RuleBasedStateMachine):
         super().__init__()
         config = copy.deepcopy(BASE_CONFIG)
         config["queue"].update(self.QUEUE)
-        self.clock = Clock(START)
+        self.clock = ManualClock(START)
         counter = itertools.count(1)
         self.store = MemoryStore()
         self.center = Center(

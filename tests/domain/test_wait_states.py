@@ -24,6 +24,7 @@ from hub.domain.estimate import (
     RESUMES,
     wait_estimate,
 )
+from tests.support.kit import ManualClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SS = "social-security"
@@ -179,22 +180,6 @@ SERVICES = ("social-security", "medical-insurance", "household", "real-estate",
             "business-license", "civil-affairs")
 
 
-class _Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-    def set(self, moment: datetime) -> datetime:
-        self.now = moment
-        return self.now
-
-
 def _config() -> dict[str, Any]:
     from tests.conftest import DEMO_TOML
 
@@ -208,7 +193,7 @@ CONFIG = _config()
 def _build(minute: int, staffed: dict[int, str], queues: dict[str, int]) -> Day:
     counter = iter(range(1, 10**6))
     start = datetime(2025, 10, 14, 8, 0, tzinfo=SHANGHAI)
-    day = Day(copy.deepcopy(CONFIG), _Clock(start), lambda: f"id-{next(counter):05d}")
+    day = Day(copy.deepcopy(CONFIG), ManualClock(start), lambda: f"id-{next(counter):05d}")
     day.check_pure = False
     day.clock.set(start + timedelta(minutes=5))  # tickets are taken in the morning
     for service, count in queues.items():

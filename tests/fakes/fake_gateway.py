@@ -94,6 +94,21 @@ class FakeGateway:
         with self._lock:
             return dict(self.log)
 
+    def texts(self, phone: str, template: str) -> list[dict[str, Any]]:
+        """The bodies of the messages `template` sent to `phone`."""
+        return [r.body for r in self.delivered().values()
+                if r.body.get("phone") == phone and r.body.get("template") == template]
+
+    def wait_texts(self, phone: str, template: str, timeout: float = 20
+                   ) -> list[dict[str, Any]]:
+        """`texts`, once there is one or after `timeout` seconds (then maybe none)."""
+        from tests.support.kit import wait_until
+
+        try:
+            return wait_until(lambda: self.texts(phone, template), timeout, interval=0.1)
+        except AssertionError:
+            return []
+
     def codes_for(self, phone: str, template: str = "checkin_code") -> list[str]:
         """The codes sent to `phone` with `template` (read as a citizen reads the SMS;
         the generic preset's body)."""
@@ -109,13 +124,13 @@ class FakeGateway:
     def wait_code(self, phone: str, template: str = "checkin_code", seen: int = 0,
                   timeout: float = 30) -> str:
         """The newest code texted to `phone` with `template`, once more than `seen` came."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        from tests.support.kit import wait_until
+
+        def more() -> list[str]:
             codes = self.codes_for(phone, template)
-            if len(codes) > seen:
-                return codes[-1]
-            time.sleep(0.1)
-        raise AssertionError(f"no {template} was texted to {phone}")
+            return codes if len(codes) > seen else []
+
+        return wait_until(more, timeout, f"a {template} texted to {phone}", interval=0.1)[-1]
 
     # ------------------------------------------------------------ serving
 

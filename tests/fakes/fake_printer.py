@@ -33,10 +33,9 @@ _PAPER_NEAR_END, _PAPER_END = 0x0C, 0x60  # n=4
 
 def unused_port() -> int:
     """A loopback TCP port with nothing listening on it (connecting is refused)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+    from tests.support.kit import free_port  # here: this file also runs as a script
+
+    return free_port()
 
 
 class SilentPort:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from typing import Any
 import engineio
 import requests
 import socketio
+
+from tests.support.kit import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_TOML = ROOT / "hub" / "centers" / "demo.toml"
@@ -77,13 +78,6 @@ def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def fast_clock(start: datetime) -> str:
     return f"fast:1@{start.isoformat()}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
@@ -221,19 +215,20 @@ class HubProcess:
                        stdin=stdin, env=env)
 
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def healthy() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise AssertionError(
                     f"the hub exited with {self.process.returncode}:\n{self.log()[-3000:]}")
-            try:
-                if requests.get(self.url("/api/v1/health"), timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise AssertionError(f"the hub did not answer /health in {timeout}s:\n{self.log()}")
+            return requests.get(self.url("/api/v1/health"), timeout=2).status_code == 200
+
+        try:
+            wait_until(healthy, timeout, ignore=(requests.RequestException,))
+        except AssertionError as failed:
+            if "timed out" not in str(failed):
+                raise
+            raise AssertionError(
+                f"the hub did not answer /health in {timeout}s:\n{self.log()}") from None
 
     def kill(self) -> None:
         """SIGKILL: no chance to flush or close anything."""

@@ -6,7 +6,6 @@ limit shared by hub processes on one Redis."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from hubkit import HubProcess, expect_error
 
 from hub.process import HubProcess as DemoHub
 from tests.fakes.fake_gateway import FakeGateway
+from tests.support.kit import wait_until
 from tests.support.redis import redis_server as redis_server  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
@@ -241,10 +241,9 @@ def test_a_missed_slot_becomes_a_no_show_blocks_the_phone_and_a_manager_lifts_it
                                  params={"since": 0, "limit": 10000}).json()["events"]
             return [e for e in found if e["type"] == kind]
 
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not any(
-                e["data"]["code"] == booked.json()["code"] for e in events("appointment_missed")):
-            time.sleep(1)
+        wait_until(lambda: any(e["data"]["code"] == booked.json()["code"]
+                               for e in events("appointment_missed")),
+                   120, "the appointment to be missed", interval=1)
         missed = [e for e in events("appointment_missed")
                   if e["data"]["code"] == booked.json()["code"]]
         assert missed and missed[0]["at"] >= "2026-11-26T10:15"  # 10:00 + 15 minutes late

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 import requests
 
 from hub.process import DEMO_CONFIG, HubProcess
+from tests.support.kit import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -31,13 +31,13 @@ def test_a_ticket_left_at_closing_is_closed_out_by_the_hub_clock(tmp_path: Path)
         assert answer.status_code == 201, answer.text
         ticket: dict[str, Any] = answer.json()
         assert ticket["wait"]["state"] in ("no_window", "queue")
-        deadline = time.monotonic() + 90  # 17:30 is under a minute away at 120×
-        found: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            found = requests.get(f"{hub.url}/api/v1/tickets/{ticket['id']}", timeout=10).json()
-            if found.get("status") == "closed_out":
-                break
-            time.sleep(1)
+        def closed_out() -> dict[str, Any]:
+            found: dict[str, Any] = requests.get(f"{hub.url}/api/v1/tickets/{ticket['id']}",
+                                                 timeout=10).json()
+            return found if found.get("status") == "closed_out" else {}
+
+        # 17:30 is under a minute away at 120×
+        found = wait_until(closed_out, 90, "the ticket closed out at 17:30", interval=1)
         assert found.get("status") == "closed_out", found
         assert found["closed_out"] == {"reason": "下班未办完", "appointment": None}
         assert found["wait"] is None

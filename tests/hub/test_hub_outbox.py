@@ -24,6 +24,7 @@ from hubkit import HubProcess
 
 from hub.store.sqlite import SQLiteStore
 from tests.fakes.fake_gateway import FakeGateway
+from tests.support.kit import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -80,12 +81,14 @@ def sent_counts(events: list[dict[str, Any]]) -> Counter[str]:
 
 
 def wait_all_sent(hub: HubProcess, since: int, ids: list[str], timeout: float = 60) -> Counter[str]:
-    deadline = time.monotonic() + timeout
-    while True:
+    def all_sent() -> Counter[str] | None:
         counts = sent_counts(journal(hub, since))
-        if all(counts[i] for i in ids) or time.monotonic() > deadline:
-            return counts
-        time.sleep(0.3)
+        return counts if all(counts[i] for i in ids) else None
+
+    try:
+        return wait_until(all_sent, timeout, interval=0.3)
+    except AssertionError:
+        return sent_counts(journal(hub, since))  # the callers' assertions say what is missing
 
 
 def test_gateway_down_then_back_every_notification_delivered_exactly_once(
@@ -132,10 +135,8 @@ def test_a_hub_killed_with_sends_in_flight_loses_and_doubles_nothing(
     gateway.delay = 1.5  # recorded at once, acknowledged late
     gateway.up()
     try:
-        deadline = time.monotonic() + 30
-        while not any(i in ids for i in gateway.ids()):
-            assert time.monotonic() < deadline, "nothing reached the gateway"
-            time.sleep(0.05)
+        wait_until(lambda: any(i in ids for i in gateway.ids()), 30,
+                   "a notification to reach the gateway")
         hub.kill()  # one send in flight (delivered, never acknowledged), the rest pending
         in_flight = [i for i in gateway.ids() if i in ids]
         assert sent_counts(journal_after_kill(hub, start)) == Counter()
@@ -217,11 +218,7 @@ def test_wrong_codes_are_limited(hub: HubProcess, gateway: FakeGateway) -> None:
 
 
 def wait_for_code(gateway: FakeGateway, phone: str, timeout: float = 20) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        codes = gateway.codes_for(phone)
-        if codes:
-            assert len(codes) == 1 and len(codes[0]) == 6 and codes[0].isdigit()
-            return codes[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no code reached the gateway for {phone}")
+    codes = wait_until(lambda: gateway.codes_for(phone), timeout,
+                       f"a code to reach the gateway for {phone}", interval=0.1)
+    assert len(codes) == 1 and len(codes[0]) == 6 and codes[0].isdigit()
+    return codes[0]

@@ -98,6 +98,7 @@ def test_the_bridge_exposes_only_its_methods_to_the_page() -> None:
                       "add_listener", "check_status"}
 
 
+@pytest.mark.slow
 def test_printer_health_reaches_the_hub_and_managers_see_it(demo_hub: HubProcess) -> None:
     kiosk = demo_hub.tokens["kiosk-1"]
     port = unused_port()
@@ -129,6 +130,7 @@ def test_printer_health_reaches_the_hub_and_managers_see_it(demo_hub: HubProcess
     assert api(demo_hub, "GET", "/api/v1/devices").status_code == 401
 
 
+@pytest.mark.slow
 def test_the_kiosk_facts_and_the_tickets_qr_code(demo_hub: HubProcess) -> None:
     info = api(demo_hub, "GET", "/api/v1/kiosk").json()
     assert info["center_name"]["zh"] == "清河县政务服务中心"
@@ -168,6 +170,7 @@ def test_bad_arguments_stop_the_agent_with_one_line(overrides: dict[str, Any],
         main(agent_args(**overrides))
 
 
+@pytest.mark.slow
 def test_a_token_the_hub_refuses_stops_the_agent(demo_hub: HubProcess) -> None:
     with pytest.raises(AgentError, match="refused this kiosk's token"):
         main(agent_args(hub=demo_hub.url, token="dev.demo.not-a-real-token"))

@@ -27,6 +27,7 @@ from hub.process import HubProcess
 from tests.fakes.fake_printer import FakeEscposPrinter, parse_escpos, unused_port
 from tests.support.browser import ARTIFACTS
 from tests.support.hub import api
+from tests.support.kit import wait_until, xvfb
 
 pytestmark = [
     pytest.mark.slow,
@@ -42,18 +43,8 @@ SERVICE = "social-security"
 @pytest.fixture(scope="module")
 def display() -> Iterator[str]:
     """A fresh Xvfb screen of a portrait kiosk; its DISPLAY name."""
-    number = next(n for n in range(90, 200) if not Path(f"/tmp/.X{n}-lock").exists())
-    server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    socket = Path(f"/tmp/.X11-unix/X{number}")
-    deadline = time.monotonic() + 20
-    while not socket.exists():
-        assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
-        time.sleep(0.1)
-    yield f":{number}"
-    server.terminate()
-    server.wait(10)
+    with xvfb(*SIZE) as name:
+        yield name
 
 
 @pytest.fixture(scope="module")
@@ -134,13 +125,7 @@ class Kiosk:
 
 def until(check: Callable[[], Any], what: str, timeout: float = 40.0) -> Any:
     """Poll `check` until it returns something true; fail naming `what`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}")
+    return wait_until(check, timeout, what, interval=0.3)
 
 
 def near(pixel: tuple[int, ...], color: tuple[int, int, int], slack: int = 30) -> bool:

@@ -7,8 +7,7 @@ manager's view of the appointments (phones masked)."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +25,6 @@ PHONE_SIZE = {"width": 390, "height": 844}
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 PHONE = "13700137123"
-
-
-@pytest.fixture(scope="module")
-def gateway() -> Iterator[FakeGateway]:
-    fake = FakeGateway().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def sms_hub(gateway: FakeGateway, tmp_path_factory: Any) -> Iterator[HubProcess]:
-    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hub")), env={
-        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
-        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"})
-    hub.prepare_demo()
-    hub.start()
-    yield hub
-    hub.stop()
-    assert "Traceback" not in hub.log(), hub.log()
 
 
 def open_phone(browser: Any, hub: HubProcess) -> tuple[Any, Any]:
@@ -113,15 +93,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_be_called(
         assert "户籍业务" in page.inner_text("#done-when")
         screenshot(page, "book_4_done")
         # The appointment code is texted too.
-        booking_texts = [r.body for r in gateway.delivered().values()
-                         if r.body.get("phone") == PHONE
-                         and r.body.get("template") == "booking_code"]
-        deadline = time.monotonic() + 20
-        while not booking_texts and time.monotonic() < deadline:
-            time.sleep(0.1)
-            booking_texts = [r.body for r in gateway.delivered().values()
-                             if r.body.get("phone") == PHONE
-                             and r.body.get("template") == "booking_code"]
+        booking_texts = gateway.wait_texts(PHONE, "booking_code")
         assert booking_texts and booking_texts[0]["params"]["code"] == appointment
 
         # View it and move it to 10:00, in English.
@@ -169,13 +141,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_be_called(
         press(clerk, "call-next", by_key=False)
         wait_current(clerk, number)
         screenshot(clerk, "book_8_called")
-    called = [r.body for r in gateway.delivered().values()
-              if r.body.get("phone") == PHONE and r.body.get("template") == "called"]
-    deadline = time.monotonic() + 20
-    while not called and time.monotonic() < deadline:
-        time.sleep(0.1)
-        called = [r.body for r in gateway.delivered().values()
-                  if r.body.get("phone") == PHONE and r.body.get("template") == "called"]
+    called = gateway.wait_texts(PHONE, "called")
     assert called and called[0]["params"]["number"] == number
 
 

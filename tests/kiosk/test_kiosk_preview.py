@@ -19,6 +19,8 @@ from kiosk.preview import (
 )
 from kiosk.printing import TicketSlip
 
+pytestmark = pytest.mark.slow  # fc-match runs as a process
+
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Latin only: no CJK
 UNMAPPED = "\U0010fffd"  # no font has it: renders the .notdef box

@@ -15,6 +15,8 @@ import socketio
 from hub.process import HubProcess
 from tests.support.hub import api
 
+pytestmark = pytest.mark.slow  # a real hub process
+
 MANAGE_GETS = ["/api/v1/manage/overview", "/api/v1/manage/alerts", "/api/v1/manage/reports",
                "/api/v1/manage/reports/export?format=csv&table=windows",
                "/api/v1/manage/complaints", "/api/v1/manage/follow-ups",

@@ -12,6 +12,7 @@ from hub.process import HubProcess
 from tests.fakes.fake_gateway import FakeGateway
 from tests.support.browser import screenshot
 from tests.support.hub import api
+from tests.support.sms import start_sms_hub
 
 pytestmark = pytest.mark.slow
 TEXTS: dict[str, int] = {}  # how many texts the demo's bookings send
@@ -19,6 +20,7 @@ TEXTS: dict[str, int] = {}  # how many texts the demo's bookings send
 
 @pytest.fixture
 def gateway() -> Iterator[FakeGateway]:
+    """A gateway of each test's own (this module's tests take it down and up)."""
     fake = FakeGateway().start()
     yield fake
     fake.stop()
@@ -26,19 +28,16 @@ def gateway() -> Iterator[FakeGateway]:
 
 @pytest.fixture
 def sms_hub(gateway: FakeGateway, tmp_path_factory: Any) -> Iterator[HubProcess]:
-    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hub")), env={
-        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
-        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2",
-        "JIAOHAO_NOTIFY_BACKOFF_SECONDS": "0.5", "JIAOHAO_NOTIFY_BACKOFF_CAP_SECONDS": "1"})
-    # The demo books appointments with phones: today's three and more for the managers'
-    # view (today's afternoon and the next working day); each texts its code.
-    credentials = hub.prepare_demo()
-    TEXTS["demo"] = len(credentials["appointments"]) + len(credentials["upcoming"])
-    gateway.down()
-    hub.start()
-    yield hub
-    hub.stop()
-    assert "Traceback" not in hub.log(), hub.log()
+    def prepared(_hub: HubProcess, credentials: dict[str, Any]) -> None:
+        # The demo books appointments with phones: today's three and more for the
+        # managers' view (today's afternoon and the next working day); each texts its code.
+        TEXTS["demo"] = len(credentials["appointments"]) + len(credentials["upcoming"])
+        gateway.down()
+
+    with start_sms_hub(gateway, tmp_path_factory.mktemp("hub"), prepared=prepared, env={
+            "JIAOHAO_NOTIFY_BACKOFF_SECONDS": "0.5",
+            "JIAOHAO_NOTIFY_BACKOFF_CAP_SECONDS": "1"}) as hub:
+        yield hub
 
 
 def test_the_dashboard_lists_pending_then_sent_messages(

@@ -24,7 +24,7 @@ MUTE = {"sound": "no_device", "message": "no sound card"}
 SHOWN = {"state": "shown", "page": "/display/hall"}
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.slow)])
 def board(request: pytest.FixtureRequest) -> Iterator[DeviceBoard]:
     if request.param == "memory":
         yield DeviceBoard()
@@ -72,6 +72,7 @@ def test_devices_and_centers_stay_apart(board: DeviceBoard) -> None:
     assert board.health("nowhere") == {}
 
 
+@pytest.mark.slow
 def test_redis_merges_reports_of_many_processes_at_once(redis_server: Any) -> None:
     """Boards of several processes (own clients) reporting different parts of one
     device at the same time: every part's latest value is kept."""

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # systemd-analyze and sh run as processes
+
 ROOT = Path(__file__).resolve().parents[2]
 DEVICE_UNITS = ["jiaohao-kiosk.service", "jiaohao-display.service", "jiaohao-caller.service"]
 IMPORTS = ("systemctl --user import-environment DISPLAY XAUTHORITY",

@@ -19,6 +19,7 @@ import requests
 
 from hub.process import HubProcess
 from tests.hub.hubkit import LiveClient
+from tests.support.kit import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -56,10 +57,7 @@ def device(hub: HubProcess, manager: str, name: str) -> dict[str, Any]:
 
 
 def until(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out: {what}"
-        time.sleep(0.25)
+    wait_until(predicate, timeout, what, interval=0.25)
 
 
 def test_device_health_and_presence_are_the_same_on_every_process(

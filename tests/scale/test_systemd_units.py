@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 UNITS = sorted((ROOT / "systemd").glob("*.service"))
 
 
+@pytest.mark.slow
 def test_every_unit_file_is_accepted_by_systemd_analyze_verify(tmp_path: Any) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:

@@ -22,6 +22,7 @@ from schemathesis.checks import (  # type: ignore[attr-defined]  # registered ch
 
 from hub.process import HubProcess
 from tests.fakes.fake_gateway import FakeGateway
+from tests.support.sms import start_sms_hub
 
 pytestmark = pytest.mark.slow
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -59,22 +60,12 @@ class Walk:
 
 
 @pytest.fixture(scope="module")
-def gateway() -> Iterator[FakeGateway]:
-    fake = FakeGateway().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
 def walk(tmp_path_factory: pytest.TempPathFactory, gateway: FakeGateway) -> Iterator[Walk]:
     # Texts go to a fake SMS gateway, so the walk can read the booking's one-time code.
-    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("answers-hub")), env={
-        "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
-        "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"})
-    credentials = hub.prepare_demo()
-    hub.start()
-    try:
-        clerk = next(n for n, (role, _pw) in credentials["users"].items() if role == "clerk")
+    made: dict[str, Any] = {}
+    with start_sms_hub(gateway, tmp_path_factory.mktemp("answers-hub"),
+                       prepared=lambda _hub, credentials: made.update(credentials)) as hub:
+        clerk = next(n for n, (role, _pw) in made["users"].items() if role == "clerk")
         tokens: dict[str, str | None] = {
             "anonymous": None, "kiosk": hub.tokens["kiosk-1"],
             # the demo's pads, each bound to its window (pad-N at window N)
@@ -84,9 +75,6 @@ def walk(tmp_path_factory: pytest.TempPathFactory, gateway: FakeGateway) -> Iter
         }
         schema = schemathesis.openapi.from_url(f"{hub.url}/api/v1/openapi.json")
         yield Walk(hub, schema, tokens)
-    finally:
-        hub.stop()
-    assert "Traceback" not in hub.log(), hub.log()
 
 
 def test_every_operation_answers_a_day_by_its_documented_schema(

@@ -31,7 +31,12 @@ def _fresh_redis(request: pytest.FixtureRequest) -> EventStore:
     return RedisStore(server.url)
 
 
-@pytest.fixture(params=sorted(STORES))
+# Stores on a server of their own start a process: their tests are slow.
+SLOW = {"redis"}
+
+
+@pytest.fixture(params=[pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name
+                        for name in sorted(STORES)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EventStore]:
     made = STORES[request.param](request, tmp_path)
     yield made

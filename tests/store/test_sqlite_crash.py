@@ -22,6 +22,7 @@ import pytest
 
 from hub.store.sqlite import SQLiteStore
 
+pytestmark = pytest.mark.slow  # writer processes killed with SIGKILL
 CENTER = "crash"
 ROUNDS = 30
 BUDGET_SECONDS = 90  # on a loaded machine, fewer rounds rather than a failure

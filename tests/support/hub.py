@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
 from hub.process import HubProcess
+from tests.support.kit import api
+
+__all__ = ["api", "demo_hub"]  # api: the kit's, imported from here by older modules
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +26,3 @@ def demo_hub(tmp_path_factory: Any) -> Iterator[HubProcess]:
     yield hub
     hub.stop()
     assert "Traceback" not in hub.log(), hub.log()
-
-
-def api(hub: HubProcess, method: str, path: str, token: str | None = None,
-        **kwargs: Any) -> requests.Response:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return requests.request(method, f"{hub.url}{path}", headers=headers, timeout=10, **kwargs)

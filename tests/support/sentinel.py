@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import redis
 
-from hub.process import free_port
+from tests.support.kit import free_port, wait_until
 
 SERVICE = "mymaster"
 
@@ -31,16 +30,7 @@ def _binary() -> str:
 
 
 def _wait(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if predicate():
-                return
-        except redis.RedisError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    wait_until(predicate, timeout, what, interval=0.1, ignore=(redis.RedisError,))
 
 
 class SentinelGroup:
