@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -65,11 +66,38 @@ def _pick_center(hub: Any, center_id: str | None, config: str | None = None) -> 
 # ------------------------------------------------------------------ hub
 
 
+def _async_mode(args: argparse.Namespace) -> str:
+    """The async mode as the settings will read it (flag, then JIAOHAO_ASYNC_MODE,
+    then the file's `[hub]` table), found with the standard library only:
+    the green-thread library must patch before anything else is imported (the
+    settings' pydantic models included, which eventlet's patching cannot walk)."""
+    if getattr(args, "async_mode", None):
+        return str(args.async_mode)
+    if os.environ.get("JIAOHAO_ASYNC_MODE"):
+        return os.environ["JIAOHAO_ASYNC_MODE"]
+    config = getattr(args, "config", None)
+    if config:
+        import tomllib
+
+        try:
+            data = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return "gevent"  # the settings report the file's problem
+        table = data.get("hub")
+        mode = table.get("async_mode") if isinstance(table, dict) else None
+        if isinstance(mode, str):
+            return mode
+    return "gevent"
+
+
 def cmd_hub(args: argparse.Namespace) -> int:
-    settings = _settings(args)
     from hub.runtime import patch
 
-    patch(settings.async_mode)
+    mode = _async_mode(args)
+    patch(mode)  # gevent or eventlet; any other mode patches nothing (the settings check it)
+    settings = _settings(args)
+    if settings.async_mode != mode:  # cannot happen unless the two readings disagree
+        raise CliError(f"async_mode {settings.async_mode!r} was read after patching for {mode!r}")
     from hub.server import serve
 
     return serve(settings)
