@@ -143,6 +143,7 @@ BLOCKED = ("flask", "flask_socketio", "redis", "gevent", "eventlet", "openpyxl",
            "chinese_calendar", "psutil")
 
 
+@pytest.mark.slow
 def test_device_programs_start_without_the_hub_servers_libraries() -> None:
     """Import every device module and the CLI's device commands with the server's
     libraries made unimportable, as on a kiosk PC that installed jiaohao[kiosk]."""
