@@ -3,14 +3,13 @@
  * when a phone is given), and follow my cases and the center's cases due soon or
  * overdue: move one to its next stage, hand it to a colleague or an agent (全程代理).
  *
- * Its own module beside caller.js, which hands it a few helpers in
- * window.JiaohaoCaller (model, call, say, plain, esc, serviceName) and forwards the
+ * Its own module beside caller.js, which hands it a few helpers (its default
+ * export: model, call, say, plain, esc, serviceName) and forwards the
  * case_* events of /live to onCaseEvent. Its own dialog, so caller.js's stays as it is.
  */
 import J from "./jiaohao.js";
 import C from "./caller.js";
 
-if (!C) return;
 const $ = (id) => document.getElementById(id);
 const esc = C.esc;
 
