@@ -3,6 +3,7 @@
  * Talks to /api/v1/book/...; no personal data is kept in the page beyond the form.
  */
 import J from "./jiaohao.js";
+import {el} from "./lib/dom.js";
 
 J.addStrings({
   zh: {
@@ -50,17 +51,6 @@ J.addStrings({
 const $ = (id) => document.getElementById(id);
 const state = {info: null, service: null, days: [], day: null, slot: null, mine: null,
                moveDays: [], moveDay: null, resendAt: 0};
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (key === "onclick") node.addEventListener("click", value);
-    else if (key === "disabled") node.disabled = !!value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
 
 function showError(error) {
   const node = $("error");

@@ -10,6 +10,7 @@
  * (presentation only) and, when the hub refuses anyway, says why in plain words.
  */
 import J from "./jiaohao.js";
+import {esc} from "./lib/dom.js";
 
 const TOKEN_KEY = "caller";
 const LANG_KEY = "jiaohao.lang.caller";
@@ -198,11 +199,6 @@ const model = {
 };
 
 /* ------------------------------------------------------------ small helpers */
-
-function esc(text) {
-  return String(text === null || text === undefined ? "" : text)
-    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 function hubNow() { return Date.now() + model.offset; }
 

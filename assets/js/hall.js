@@ -13,6 +13,7 @@
  */
 import J from "./jiaohao.js";
 import S from "./screen.js";
+import {el} from "./lib/dom.js";
 
 const RECENT_MAX = 6;          // cells in the "recent calls" list (3 × 2)
 const KEEP_CALLS = 16;
@@ -66,13 +67,6 @@ const view = {
   missed: [], center: "",
 };
 let shownNewest = null;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function windowLabel(id) { return J.t("hall.window", {n: id}); }
 

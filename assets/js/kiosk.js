@@ -7,6 +7,7 @@
  * ticket is shown on screen and nothing is printed.
  */
 import J from "./jiaohao.js";
+import {el} from "./lib/dom.js";
 
 const params = new URLSearchParams(location.search);
 // Seconds without a touch before the kiosk returns to the start for the next person.
@@ -126,17 +127,6 @@ const S = {
   ticket: null, printState: null, printer: null, bridge: null, live: null, online: false, status: "connecting",
   busy: false, code: "", phone: "", otpSent: false, resendAt: 0, codeMinutes: 5, checkinMode: "code", field: "code", idleLeft: IDLE, hubOffset: 0, zoneMinutes: 480, pressTimer: null,
 };
-
-function el(tag, attrs, children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (value !== false && value !== null && value !== undefined) node.setAttribute(key, value === true ? "" : value);
-  }
-  (children || []).forEach((child) => child && node.appendChild(child));
-  return node;
-}
 
 /* ------------------------------------------------------------ hub data */
 
@@ -492,8 +482,7 @@ function renderTicket() {
   if (answer.appointment) tags.push(J.t("tag_appointment"));
   if (priority && priorityName(priority)) tags.push(J.name(priorityName(priority)));
   $("t-tags").replaceChildren(...tags.map((text) => el("span", {class: "tag", text})));
-  const center = J.center();
-  $("t-qr").src = `/api/v1/tickets/${encodeURIComponent(answer.id)}/qr.svg` + (center ? `?center=${encodeURIComponent(center)}` : "");
+  $("t-qr").src = J.withCenter(`/api/v1/tickets/${encodeURIComponent(answer.id)}/qr.svg`);
   const materials = (service.guide && service.guide.materials) || [];
   $("t-materials").textContent = materials.length ? J.t("bring", {list: materials.join(J.lang === "en" ? "; " : "、")}) : "";
   renderPrintState();

@@ -59,16 +59,7 @@ async function load() {
 async function download(format, table) {
   const path = `/api/v1/manage/appointments/export?format=${format}&table=${table}&` + query();
   try {
-    const response = await fetch(path, {headers: {Authorization: "Bearer " + M.token}});
-    if (!response.ok) throw new M.J.ApiError(response.status, await response.json().catch(() => null));
-    const disposition = response.headers.get("Content-Disposition") || "";
-    const name = (/filename="([^"]+)"/.exec(disposition) || [])[1] || `appointments.${format}`;
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", {href: url, download: name});
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    const name = await M.download(path, `appointments.${format}`);
     M.toast(t("ap_downloaded", {name}));
   } catch (error) { M.toast(M.errorText(error), "error"); }
 }

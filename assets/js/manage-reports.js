@@ -74,16 +74,7 @@ async function load() {
 async function download(format) {
   const path = `/api/v1/manage/reports/export?format=${format}&table=${form.table}&` + query();
   try {
-    const response = await fetch(path, {headers: {Authorization: "Bearer " + M.token}});
-    if (!response.ok) throw new M.J.ApiError(response.status, await response.json().catch(() => null));
-    const disposition = response.headers.get("Content-Disposition") || "";
-    const name = (/filename="([^"]+)"/.exec(disposition) || [])[1] || `report.${format}`;
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", {href: url, download: name});
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    const name = await M.download(path, `report.${format}`);
     M.toast(t("rp_downloaded", {name}));
   } catch (error) {
     M.toast(M.errorText(error), "error");

@@ -11,6 +11,7 @@
  * through the REST API, which answers with what was refused and why.
  */
 import J from "./jiaohao.js";
+import {el} from "./lib/dom.js";
 
 const TOKEN_KEY = "manage";
 const LANG_KEY = "jiaohao.lang.manage";
@@ -68,26 +69,26 @@ const M = {
 
 /* ------------------------------------------------------------------ helpers */
 
-/** h("div", {class: "x", text: "…", onclick}, child, …): build an element. */
-M.h = function (tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "value") node.value = value;
-    else if (key === "checked") node.checked = !!value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-};
+/** h("div", {class: "x", text: "…", onclick}, child, …): build an element (lib/dom.js). */
+M.h = el;
 
 M.t = (key, values) => J.t(key, values);
+
+/** Download a file the hub makes (an export) with the login token; returns its file name.
+ * Throws ApiError as M.api does. */
+M.download = async function (path, fallbackName) {
+  const response = await J.fetch(path, {headers: {Authorization: "Bearer " + M.token}});
+  if (!response.ok) throw new J.ApiError(response.status, await response.json().catch(() => null));
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = (/filename="([^"]+)"/.exec(disposition) || [])[1] || fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = M.h("a", {href: url, download: name});
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return name;
+};
 
 /** A REST call with the login token; a lost login goes back to the login form. */
 M.api = async function (path, options) {

@@ -72,8 +72,8 @@ const sound = {
 };
 
 function audioUrl(seq) {
-  const center = sound.center ? "?center=" + encodeURIComponent(sound.center) : "";
-  return `/api/v1/calls/${seq}/audio.wav${center}`;
+  const url = `/api/v1/calls/${seq}/audio.wav`;
+  return sound.center ? `${url}?center=${encodeURIComponent(sound.center)}` : J.withCenter(url);
 }
 
 function playNext() {

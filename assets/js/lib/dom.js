@@ -6,7 +6,7 @@
  *   `<b>${esc(name)}</b>`               // text into markup, escaped
  *
  * Attributes: text → textContent, class → className, on<event> (a function) → a
- * listener, disabled → the property; false, null and undefined leave the
+ * listener, disabled, checked and value → the properties; false, null and undefined leave the
  * attribute out, true sets it empty. Children: nodes, strings and numbers (as
  * text) and arrays of them; null, false and undefined are skipped.
  */
@@ -21,6 +21,8 @@ export function el(tag, attrs, ...children) {
       else if (key === "class") node.className = value;
       else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
       else if (key === "disabled") node.disabled = Boolean(value);
+      else if (key === "checked") node.checked = Boolean(value);
+      else if (key === "value") { if (value !== null && value !== undefined && value !== false) node.value = value; }
       else if (value !== false && value !== null && value !== undefined) node.setAttribute(key, value === true ? "" : value);
     }
   }
