@@ -4,49 +4,9 @@
  */
 import J from "./jiaohao.js";
 import {el} from "./lib/dom.js";
+import strings from "./strings/book.js";
 
-J.addStrings({
-  zh: {
-    lang_other: "English", tab_book: "我要预约", tab_mine: "我的预约", back: "‹ 返回",
-    choose_service: "请选择办理事项", choose_day: "选择日期", choose_slot: "选择时段",
-    guide: "办事指南（请备齐材料）", g_materials: "所需材料", g_conditions: "办理条件",
-    g_time_limit: "办理时限", g_fees: "收费标准",
-    left: "余 {n} 个", full: "已约满", over: "已结束", today: "今天",
-    phone: "手机号码", send_code: "获取验证码", resend: "重新发送（{n}秒）", otp: "短信验证码",
-    id_number: "身份证号码（选填，可凭证件签到）",
-    id_hint: "身份证号码只以加密摘要保存，用于在取号机上凭证件签到。",
-    confirm: "确认预约", booked: "预约成功", your_code: "预约码",
-    done_hint: "请在预约时段到大厅取号机签到：输入预约码，或手机号加短信验证码。预约码已通过短信发送。",
-    view_mine: "查看 / 改约 / 取消", mine_title: "查询我的预约", lookup: "查询",
-    reschedule: "改约", cancel: "取消预约", cancel_sure: "确定取消这个预约吗？",
-    s_booked: "已预约", s_checked_in: "已签到", s_served: "已办结", s_missed: "已过时未签到",
-    s_cancelled: "已取消",
-    cancelled_ok: "预约已取消", moved_ok: "已改约到 {day} {slot}",
-    need_phone: "请输入11位手机号码", need_otp: "请输入6位短信验证码",
-    weekday: ["", "周一", "周二", "周三", "周四", "周五", "周六", "周日"],
-    no_slots: "这个事项暂不接受预约", net: "网络不通，请稍后再试",
-  },
-  en: {
-    lang_other: "中文", tab_book: "Book", tab_mine: "My appointment", back: "‹ Back",
-    choose_service: "Choose a service", choose_day: "Choose a day", choose_slot: "Choose a time",
-    guide: "Service guide (materials to bring)", g_materials: "Materials to bring",
-    g_conditions: "Conditions", g_time_limit: "Time limit", g_fees: "Fees",
-    left: "{n} left", full: "Full", over: "Over", today: "Today",
-    phone: "Mobile number", send_code: "Send code", resend: "Resend ({n} s)", otp: "Code from the text message",
-    id_number: "ID card number (optional: check in with your ID)",
-    id_hint: "Your ID number is kept only as a protected digest, to check in with it at the kiosk.",
-    confirm: "Confirm booking", booked: "Booked", your_code: "Appointment code",
-    done_hint: "Check in at the kiosk in the hall during your slot: type the code, or your number and a texted code. The code was also sent to you.",
-    view_mine: "View / change / cancel", mine_title: "Find my appointment", lookup: "Find",
-    reschedule: "Change time", cancel: "Cancel appointment", cancel_sure: "Cancel this appointment?",
-    s_booked: "Booked", s_checked_in: "Checked in", s_served: "Done", s_missed: "Missed",
-    s_cancelled: "Cancelled",
-    cancelled_ok: "The appointment is cancelled", moved_ok: "Moved to {day} {slot}",
-    need_phone: "Enter your 11-digit mobile number", need_otp: "Enter the 6-digit code",
-    weekday: ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    no_slots: "This service takes no appointments now", net: "No connection; please try again",
-  },
-});
+J.addStrings(strings);
 
 const $ = (id) => document.getElementById(id);
 const state = {info: null, service: null, days: [], day: null, slot: null, mine: null,

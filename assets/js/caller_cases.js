@@ -9,46 +9,12 @@
  */
 import J from "./jiaohao.js";
 import C from "./caller.js";
+import strings from "./strings/caller_cases.js";
 
 const $ = (id) => document.getElementById(id);
 const esc = C.esc;
 
-J.addStrings({
-  zh: {
-    cs_title: "办件", cs_open: "开办件", cs_notice: "一次性告知", cs_mine: "我的办件",
-    cs_due_soon: "即将到期", cs_overdue: "已超期", cs_none: "暂无办件",
-    cs_next: "→ {stage}", cs_hand: "转交", cs_due: "{day} 到期", cs_left: "剩 {n} 个工作日",
-    cs_agent: "代办", cs_kind: "办件类型", cs_immediate: "即办件（当场办结）",
-    cs_promised: "承诺件（{n} 个工作日内办结）", cs_promised_plain: "承诺件",
-    cs_service: "事项", cs_ticket: "号码", cs_phone: "群众手机号（承诺件必填，用于查询和短信通知）",
-    cs_note: "备注（仅工作人员可见）", cs_opened: "已开办件 {number}，承诺 {day} 前办结。请告知群众凭办件编号和手机号查询。",
-    cs_opened_now: "即办件 {number} 已办结。",
-    cs_materials: "缺少的材料（来自办事指南）", cs_other: "其他材料（指南未列出的）",
-    cs_notice_phone: "群众手机号（填写则短信发送）", cs_notice_done: "{number} 的一次性告知已记录{sent}。",
-    cs_sent: "并已发送短信", cs_print: "打印", cs_close: "关闭", cs_to: "转交给",
-    cs_as_agent: "作为代办员全程代理", cs_handed: "办件 {number} 已转交 {name}",
-    cs_advanced: "办件 {number} 已进入“{stage}”", cs_need_phone: "承诺件需要群众手机号",
-    cs_need_material: "请至少选择或填写一项材料", cs_ok: "确定", cs_cancel: "取消",
-    cs_lookup: "查询地址：{url}",
-  },
-  en: {
-    cs_title: "Cases", cs_open: "Open case", cs_notice: "Missing materials", cs_mine: "Mine",
-    cs_due_soon: "Due soon", cs_overdue: "Overdue", cs_none: "No cases",
-    cs_next: "→ {stage}", cs_hand: "Hand over", cs_due: "due {day}", cs_left: "{n} working days left",
-    cs_agent: "agent", cs_kind: "Kind", cs_immediate: "Immediate (done now)",
-    cs_promised: "Committed (done within {n} working days)", cs_promised_plain: "Committed",
-    cs_service: "Service", cs_ticket: "Ticket", cs_phone: "Citizen's phone (required for committed cases: look-up and texts)",
-    cs_note: "Note (staff only)", cs_opened: "Case {number} opened, due by {day}. Tell the citizen to look it up by number and phone.",
-    cs_opened_now: "Case {number} done on the spot.",
-    cs_materials: "Missing materials (from the guide)", cs_other: "Other materials (not in the guide)",
-    cs_notice_phone: "Citizen's phone (to send it by text)", cs_notice_done: "Materials notice for {number} recorded{sent}.",
-    cs_sent: " and texted", cs_print: "Print", cs_close: "Close", cs_to: "Hand to",
-    cs_as_agent: "As agent, carrying it through (全程代理)", cs_handed: "Case {number} handed to {name}",
-    cs_advanced: "Case {number} is now at {stage}", cs_need_phone: "A committed case needs the citizen's phone",
-    cs_need_material: "Choose or write at least one material", cs_ok: "OK", cs_cancel: "Cancel",
-    cs_lookup: "Look-up page: {url}",
-  },
-});
+J.addStrings(strings);
 
 const state = {list: null, show: "mine", lastNumber: "", lastService: "", dialog: null, timer: null};
 

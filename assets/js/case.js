@@ -4,45 +4,13 @@
  * While shown, the case is looked up again every minute.
  */
 import J from "./jiaohao.js";
+import strings from "./strings/case.js";
 
 const $ = (id) => document.getElementById(id);
 const LANG_KEY = "jiaohao.lang";
 let shown = null, timer = null;
 
-J.addStrings({
-  zh: {
-    title: "办件查询", lang_other: "English", ask: "查询我的办件",
-    f_number: "办件编号", f_phone: "受理时登记的手机号", go: "查询",
-    your_case: "办件编号", due: "承诺办结日期", left: "剩余工作日", history: "办理记录",
-    again: "查询其他办件", days: "{n} 天", overdue: "已超期", none: "—",
-    h_opened: "受理", h_stage: "{stage}", h_handed: "转交代办员全程代理",
-    hint_open: "办结后会发短信通知您。如有疑问请致电 {phone}。",
-    hint_done: "已办结，请按通知领取或等待送达。",
-    hint_closed: "本办件已全部完成。",
-    k_immediate: "即办件", k_promised: "承诺件",
-    e_unknown_case: "没有找到这个办件，请核对办件编号和手机号。",
-    e_invalid_field: "请填写正确的办件编号（如 C2026-000123）和手机号。",
-    e_missing_field: "请填写办件编号和手机号。",
-    e_rate_limited: "查询过于频繁，请稍后再试。",
-    e_other: "暂时无法查询，请稍后再试。",
-  },
-  en: {
-    title: "My case", lang_other: "中文", ask: "Look up my case",
-    f_number: "Case number", f_phone: "Phone number given at the counter", go: "Look up",
-    your_case: "Case number", due: "Due by", left: "Working days left", history: "History",
-    again: "Look up another case", days: "{n} days", overdue: "Overdue", none: "—",
-    h_opened: "Accepted", h_stage: "{stage}", h_handed: "Handed to an agent (全程代理)",
-    hint_open: "We will text you when it is done. Questions: {phone}.",
-    hint_done: "Done: collect it as the message says, or wait for delivery.",
-    hint_closed: "This case is complete.",
-    k_immediate: "Done on the spot", k_promised: "Committed case",
-    e_unknown_case: "No case matches; check the case number and the phone number.",
-    e_invalid_field: "Enter a case number like C2026-000123 and your phone number.",
-    e_missing_field: "Enter the case number and the phone number.",
-    e_rate_limited: "Too many look-ups; please try again later.",
-    e_other: "Cannot look it up right now; please try again later.",
-  },
-});
+J.addStrings(strings);
 
 function errorText(error) {
   const key = "e_" + (error && error.code);

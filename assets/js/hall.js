@@ -14,6 +14,8 @@
 import J from "./jiaohao.js";
 import S from "./screen.js";
 import {el} from "./lib/dom.js";
+import strings from "./strings/hall.js";
+import {applyToWindows, windowFrom} from "./lib/screen-state.js";
 
 const RECENT_MAX = 6;          // cells in the "recent calls" list (3 × 2)
 const KEEP_CALLS = 16;
@@ -22,43 +24,7 @@ const ROTATE_MS = 12000;       // 政务公开 slide interval
 const STAFF_PER_SLIDE = 4;      // two columns of two
 const MISSED_MAX = 6;          // numbers in the 过号 list
 
-J.addStrings({
-  zh: {
-    "hall.now": "当前叫号", "hall.goto": "请到", "hall.handle": "办理", "hall.recall": "重呼",
-    "hall.recent": "最近叫号", "hall.windows": "窗口状态", "hall.none": "暂无叫号",
-    "hall.window": "{n}号窗口", "hall.empty_recent": "—",
-    "hall.missed": "过号", "hall.missed_hint": "过号请到窗口咨询", "hall.notice": "公告",
-    "state.called": "叫号中", "state.serving": "办理中", "state.idle": "等待叫号",
-    "state.paused": "暂停服务", "state.paused_short": "暂停", "state.closed": "未开放",
-    "queue.unit": "人等候", "queue.eta": "约{m}分钟", "queue.shut": "停止取号",
-    "public.title": "政务公开", "public.staff": "窗口工作人员",
-    "public.promises": "服务承诺", "public.complaint": "监督投诉电话",
-    "public.no_staff": "各窗口尚未开始办理",
-    "status.connecting": "正在连接叫号服务器…",
-    "status.lost": "⚠ 连接中断，正在重新连接… Connection lost",
-    "status.refused": "本屏幕未获授权：设备令牌无效",
-    "status.no_token": "本屏幕缺少设备令牌（请在网址后加 #token=…）",
-    "weekdays": "日一二三四五六", "date": "{y}年{m}月{d}日 星期{w}",
-  },
-  en: {
-    "hall.now": "Now calling", "hall.goto": "Please go to ", "hall.handle": "",
-    "hall.recall": "Recall", "hall.recent": "Recent calls", "hall.windows": "Windows",
-    "hall.none": "No calls yet", "hall.window": "Window {n}",
-    "hall.missed": "Missed", "hall.missed_hint": "Missed your call? Ask at a window",
-    "hall.notice": "Notice",
-    "state.called": "Calling", "state.serving": "Serving", "state.idle": "Open",
-    "state.paused": "Paused", "state.paused_short": "Paused", "state.closed": "Closed",
-    "queue.unit": "waiting", "queue.eta": "≈{m} min", "queue.shut": "Not issuing",
-    "public.title": "Public information", "public.staff": "Staff on duty",
-    "public.promises": "Our service promises", "public.complaint": "Complaints",
-    "public.no_staff": "No window is open yet",
-    "status.connecting": "Connecting to the hub…",
-    "status.lost": "⚠ Connection lost — reconnecting… 连接中断",
-    "status.refused": "This screen's device token was refused",
-    "status.no_token": "This screen needs a device token (#token=… in its address)",
-    "weekdays": "Sun,Mon,Tue,Wed,Thu,Fri,Sat", "date": "{w} {d} {mon} {y}",
-  },
-});
+J.addStrings(strings);
 
 const $ = (id) => document.getElementById(id);
 const view = {
@@ -77,12 +43,9 @@ function shortName(name) {
 
 /* ------------------------------------------------------------ the picture */
 
-function windowFrom(w) {
-  const ticket = w.ticket ? {number: w.ticket.number, status: w.ticket.status,
-                             recall_count: w.ticket.recall_count} : null;
+function windowOf(w) {
   if (w.clerk && w.staff && w.staff.name) view.staffByClerk.set(w.clerk, w.staff);
-  return {id: w.id, name: w.name, state: w.state, reason: w.reason, clerk: w.clerk,
-          staff: w.staff || {}, ticket};
+  return windowFrom(w);
 }
 
 function rememberCall(call, flash) {
@@ -107,7 +70,7 @@ function applySnapshot(snap) {
   view.missed = (snap.no_shows || []).slice(0, MISSED_MAX);
   S.clock.learn(snap.now);
   view.services = (snap.services || []).map((s) => Object.assign({}, s));
-  view.windows = new Map((snap.windows || []).map((w) => [w.id, windowFrom(w)]));
+  view.windows = new Map((snap.windows || []).map((w) => [w.id, windowOf(w)]));
   view.calls = new Map();
   (snap.recent_calls || []).slice().sort((a, b) => a.seq - b.seq).forEach((c) => {
     rememberCall({seq: c.seq, type: c.type, number: c.number, window: c.window,
@@ -123,55 +86,28 @@ function applyQueue(queue) {
   }
 }
 
-function release(windowId, number) {
-  const w = view.windows.get(windowId);
-  if (w && w.ticket && w.ticket.number === number) w.ticket = null;
-}
-
 function onEvent(event) {
   if (event.seq <= view.floor) return;   // already in a snapshot fetched over REST
   view.seq = Math.max(view.seq, event.seq);
   S.clock.atLeast(event.at);
   const d = event.data || {};
   if (d.queue) applyQueue(d.queue);
-  const w = view.windows.get(d.window);
+  applyToWindows(view.windows, event, (clerk) => view.staffByClerk.get(clerk));
   switch (event.type) {
     case "ticket_called":
     case "ticket_recalled":
-      if (w) w.ticket = {number: d.number, status: "called", recall_count: d.recall_count};
       rememberCall({seq: event.seq, type: event.type, number: d.number,
                     window: d.window, recall_count: d.recall_count}, true);
       S.sound.call({seq: event.seq, number: d.number, window: d.window}, event.at);
       break;
-    case "service_started":
-      if (w && w.ticket && w.ticket.number === d.number) w.ticket.status = "serving";
-      break;
-    case "ticket_completed": case "ticket_suspended":
-      release(d.window, d.number);
-      break;
     case "ticket_no_show":
-      release(d.window, d.number);
       view.missed = [d.number].concat(view.missed.filter((n) => n !== d.number)).slice(0, MISSED_MAX);
       break;
     case "ticket_reinstated":
       view.missed = view.missed.filter((n) => n !== d.number);
       break;
-    case "ticket_transferred":
-      release(d.from_window, d.number);
-      break;
     case "clerk_signed_in":
-      if (w) Object.assign(w, {clerk: d.clerk, state: "open", reason: null,
-                               staff: view.staffByClerk.get(d.clerk) || {}});
       refreshStaff();
-      break;
-    case "clerk_signed_out":
-      if (w) Object.assign(w, {clerk: null, state: "closed", reason: null, staff: {}});
-      break;
-    case "window_paused":
-      if (w) Object.assign(w, {state: "paused", reason: d.reason});
-      break;
-    case "window_opened":
-      if (w) Object.assign(w, {state: "open", reason: null});
       break;
     case "config_changed": case "day_started":
       refreshAll();

@@ -4,43 +4,11 @@
  * lift a block; the hub journals who and why).
  */
 import M from "./manage.js";
+import strings from "./strings/manage-appointments.js";
 
 const {h, t} = M;
 
-M.J.addStrings({
-  zh: {
-    nav_appointments: "预约管理",
-    ap_title: "预约情况", ap_hint: "今日及今后预约，按事项与时段统计；手机号已脱敏。",
-    ap_from: "起始日期", ap_to: "截止日期", ap_query: "查询", ap_xlsx: "导出 Excel", ap_csv_slots: "导出时段 CSV",
-    ap_csv_list: "导出名单 CSV", ap_downloaded: "已导出 {name}",
-    ap_total: "预约总数", ap_booked: "待签到", ap_checked_in: "已签到", ap_served: "已办结",
-    ap_missed: "爽约", ap_cancelled: "已取消", ap_use: "名额使用率", ap_rate: "爽约率",
-    ap_rate_90: "近90天爽约率",
-    ap_day: "日期", ap_service: "事项", ap_slot: "时段", ap_capacity: "名额", ap_code: "预约码",
-    ap_phone: "手机号", ap_status: "状态", ap_number: "号码",
-    ap_slots: "按事项与时段", ap_list: "预约名单",
-    ap_blocks: "因爽约暂停预约的号码", ap_blocks_hint: "规则：{window}天内爽约{limit}次，暂停网上预约{days}天。",
-    ap_since: "起", ap_until: "至", ap_missed_n: "爽约次数", ap_lift: "解除", ap_lift_reason: "解除原因（将记录在案）",
-    ap_lifted: "已解除", ap_none: "—",
-    st_booked: "待签到", st_checked_in: "已签到", st_served: "已办结", st_missed: "爽约", st_cancelled: "已取消",
-  },
-  en: {
-    nav_appointments: "Appointments",
-    ap_title: "Appointments", ap_hint: "Today and ahead, per service and slot; phone numbers are masked.",
-    ap_from: "From", ap_to: "To", ap_query: "Show", ap_xlsx: "Export Excel", ap_csv_slots: "Slots CSV",
-    ap_csv_list: "List CSV", ap_downloaded: "Exported {name}",
-    ap_total: "Booked", ap_booked: "Not yet in", ap_checked_in: "Checked in", ap_served: "Served",
-    ap_missed: "Missed", ap_cancelled: "Cancelled", ap_use: "Capacity used", ap_rate: "No-show rate",
-    ap_rate_90: "No-show rate, 90 days",
-    ap_day: "Day", ap_service: "Service", ap_slot: "Slot", ap_capacity: "Places", ap_code: "Code",
-    ap_phone: "Phone", ap_status: "Status", ap_number: "Number",
-    ap_slots: "Per service and slot", ap_list: "List",
-    ap_blocks: "Phones blocked for no-shows", ap_blocks_hint: "Rule: {limit} missed in {window} days blocks booking for {days} days.",
-    ap_since: "Since", ap_until: "Until", ap_missed_n: "Missed", ap_lift: "Lift", ap_lift_reason: "Why lift it (journaled)",
-    ap_lifted: "Lifted", ap_none: "—",
-    st_booked: "Not yet in", st_checked_in: "Checked in", st_served: "Served", st_missed: "Missed", st_cancelled: "Cancelled",
-  },
-});
+M.J.addStrings(strings);
 
 let root = null, view = null;
 const form = {from: "", to: ""};

@@ -7,67 +7,11 @@
  * devices have their own routes; a new device's token is shown once.
  */
 import M from "./manage.js";
+import strings from "./strings/manage-config.js";
 
 const {h, t} = M;
 
-M.J.addStrings({
-  zh: {
-    cf_refused: "未保存：{label}（{field}）— {message}", cf_save: "保存修改", cf_saved: "已保存，已通知取号机和显示屏", cf_reload: "放弃修改", cf_dirty: "有未保存的修改",
-    cf_changed_elsewhere: "配置已被他人修改；保存前请先放弃修改以载入最新配置。",
-    cf_add_service: "添加事项", cf_add_window: "添加窗口", cf_add_class: "添加优先类别", cf_add_staff: "添加公示人员",
-    f_id: "编号", f_prefix: "号头字母", f_name_zh: "名称（中文）", f_name_en: "名称（英文）", f_category_zh: "类别",
-    f_daily_cap: "每日限号", f_cutoff: "下班前停止取号(分钟)", f_capacity: "每时段预约名额", f_wait_alert: "等候告警阈值(分钟)",
-    f_handling: "平均办理时长(分钟)", f_materials: "所需材料（每行一项）", f_conditions: "办理条件（每行一项）",
-    f_time_limit: "办理时限", f_fees: "收费标准", f_basis: "办理依据", f_comprehensive: "综合窗口",
-    f_services_weights: "办理事项与权重（权重越大越优先）", f_weight: "权重",
-    f_spans: "办公时段（每行一段，如 08:30-12:00）", f_issue_early: "开门前可提前取号(分钟)", f_calendar: "工作日历",
-    cal_china: "国家法定节假日与调休", cal_weekdays: "周一至周五", cal_every_day: "每天",
-    f_extra_holidays: "本中心另外休息的日期（每行一个，如 2026-12-31）", f_extra_workdays: "本中心另外上班的日期",
-    f_priority_weight: "优先权重", f_ratio: "连续叫优先号上限（之后必叫普通号）", f_transfer_place: "转办后的位置",
-    tp_front: "排在目标队列最前", tp_arrival: "按原取号时间", f_auto_no_show: "重呼几次后自动过号（0 = 不自动）",
-    f_early: "预约可提前(分钟)", f_late: "预约可迟到(分钟)", f_late_rule: "预约迟到后", lr_walk_in: "按普通号排队", lr_refuse: "不予签到",
-    f_pause_reasons: "暂停原因（每行一个）", f_slots: "预约时段（每行一段，如 09:00-10:00）",
-    f_center_zh: "中心名称（中文）", f_center_en: "中心名称（英文）", f_complaint_phone: "投诉电话", f_promises: "服务承诺（每行一条）", f_notice_zh: "公告（综合屏底部滚动显示，留空则不显示）", f_notice_en: "公告（英文）",
-    f_staff_cards: "窗口公示人员（政务公开：姓名、职务、窗口）", f_person: "姓名", f_post: "职务", us_windows_short: "可签到窗口", f_window: "窗口", f_username: "登录账号",
-    f_on_spot: "当场答复（工作日，0 = 当天）", f_next_day: "次日答复（工作日）", f_multi_unit: "多部门（工作日）",
-    f_follow_up_days: "差评回访整改期限（工作日）", f_sample: "默认抽样数量",
-    us_title: "人员账号", us_add: "添加账号", us_username: "用户名", us_role: "角色", us_display: "显示名称",
-    us_windows: "可签到窗口（如 1,3；空 = 全部）", us_password: "密码（至少 8 位）", us_new_password: "新密码（不改则留空）",
-    us_active: "启用", us_edit: "修改", us_added: "账号 {name} 已保存", us_disabled: "停用",
-    dv_title: "设备", dv_add: "添加设备", dv_name: "设备名称", dv_role: "类型", dv_window: "所在窗口（评价器必填）", dv_online: "连接", dv_health: "健康状况",
-    dv_status: "状态", dv_revoke: "吊销令牌", dv_reissue: "重新发放令牌", dv_token: "设备 {name} 的令牌（只显示这一次，请立即配置到设备上）：",
-    dv_url: "页面地址", dv_active: "有效", dv_revoked: "已吊销", dv_yes: "在线", dv_no: "离线", dv_revoked_ok: "设备 {name} 的令牌已吊销",
-    role_kiosk: "取号机", role_display: "显示屏", role_caller: "叫号器", role_pad: "评价器",
-  },
-  en: {
-    cf_refused: "Not saved: {label} ({field}) — {message}", cf_save: "Save changes", cf_saved: "Saved; kiosks and displays have been told", cf_reload: "Discard changes", cf_dirty: "Unsaved changes",
-    cf_changed_elsewhere: "Someone else changed the configuration; discard your changes to load it before saving.",
-    cf_add_service: "Add a service", cf_add_window: "Add a window", cf_add_class: "Add a priority class", cf_add_staff: "Add a staff card",
-    f_id: "Id", f_prefix: "Letter", f_name_zh: "Name (Chinese)", f_name_en: "Name (English)", f_category_zh: "Category",
-    f_daily_cap: "Daily cap", f_cutoff: "Stop issuing before closing (min)", f_capacity: "Appointments per slot", f_wait_alert: "Wait alert (min)",
-    f_handling: "Handling time (min)", f_materials: "Materials (one per line)", f_conditions: "Conditions (one per line)",
-    f_time_limit: "Time limit", f_fees: "Fees", f_basis: "Legal basis", f_comprehensive: "Comprehensive window",
-    f_services_weights: "Services and weights (heavier goes first)", f_weight: "weight",
-    f_spans: "Opening spans (one per line, e.g. 08:30-12:00)", f_issue_early: "Issue before opening (min)", f_calendar: "Calendar",
-    cal_china: "Chinese public holidays and make-up days", cal_weekdays: "Monday to Friday", cal_every_day: "Every day",
-    f_extra_holidays: "Extra closed days (one per line, e.g. 2026-12-31)", f_extra_workdays: "Extra working days",
-    f_priority_weight: "Weight", f_ratio: "Priority calls in a row (then an ordinary one)", f_transfer_place: "Place after a transfer",
-    tp_front: "Front of the target queue", tp_arrival: "By original arrival", f_auto_no_show: "Automatic no-show after recalls (0 = never)",
-    f_early: "Appointment early (min)", f_late: "Appointment late (min)", f_late_rule: "A late appointment", lr_walk_in: "Queues as a walk-in", lr_refuse: "Is refused",
-    f_pause_reasons: "Pause reasons (one per line)", f_slots: "Appointment slots (one per line, e.g. 09:00-10:00)",
-    f_center_zh: "Center name (Chinese)", f_center_en: "Center name (English)", f_complaint_phone: "Complaint phone", f_promises: "Service promises (one per line)", f_notice_zh: "Notice (scrolls along the hall screens; empty: none)", f_notice_en: "Notice (English)",
-    f_staff_cards: "Staff cards (published: name, post, window)", f_person: "Name", f_post: "Post", us_windows_short: "Windows", f_window: "Window", f_username: "Login",
-    f_on_spot: "On the spot (working days, 0 = same day)", f_next_day: "Next day (working days)", f_multi_unit: "Several units (working days)",
-    f_follow_up_days: "Bad-rating call-back deadline (working days)", f_sample: "Default call-back sample size",
-    us_title: "Staff accounts", us_add: "Add an account", us_username: "Username", us_role: "Role", us_display: "Display name",
-    us_windows: "Windows (e.g. 1,3; empty = all)", us_password: "Password (8+ characters)", us_new_password: "New password (empty keeps it)",
-    us_active: "Active", us_edit: "Edit", us_added: "Account {name} saved", us_disabled: "disabled",
-    dv_title: "Devices", dv_add: "Add a device", dv_name: "Device name", dv_role: "Kind", dv_window: "At window (rating pads)", dv_online: "Connected", dv_health: "Health",
-    dv_status: "Status", dv_revoke: "Revoke token", dv_reissue: "Issue a new token", dv_token: "Token of {name} (shown this once; put it on the device now):",
-    dv_url: "Page", dv_active: "active", dv_revoked: "revoked", dv_yes: "online", dv_no: "offline", dv_revoked_ok: "Token of {name} revoked",
-    role_kiosk: "Kiosk", role_display: "Display", role_caller: "Caller", role_pad: "Rating pad",
-  },
-});
+M.J.addStrings(strings);
 
 let root = null, sub = "services", draft = null, dirty = false, stale = false, lastError = null;
 

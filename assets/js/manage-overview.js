@@ -4,49 +4,11 @@
  * here), and from the `alerts` messages the hub pushes to the manager room.
  */
 import M from "./manage.js";
+import strings from "./strings/manage-overview.js";
 
 const {h, t} = M;
 
-M.J.addStrings({
-  zh: {
-    ov_issued: "今日取号", ov_waiting: "正在等候", ov_in_service: "办理中", ov_served: "已办结",
-    ov_closed_out: "未办结（下班时关闭）", ov_no_shows: "过号", ov_wait_mean: "平均等候", ov_satisfaction: "今日满意率", ov_alerts: "当前告警",
-    ov_complaints_overdue: "投诉逾期", ov_follow_ups_open: "差评待回访",
-    ov_services: "各事项排队情况", ov_windows: "各窗口状态", ov_alert_list: "实时告警",
-    ov_per_hour: "今日每小时取号", ov_wait_dist: "今日等候时长分布", ov_by_service: "今日各事项取号与办结",
-    col_service: "事项", col_waiting: "等候人数", col_longest: "最长等候", col_eta: "预计等待",
-    col_issued: "已取号", col_served: "已办结",
-    w_closed: "未签到", w_open: "空闲", w_serving: "办理中", w_called: "已呼叫", w_paused: "暂停",
-    w_served: "今日办结 {n}", w_for: "{what} {time}", w_reason: "暂停：{reason}",
-    no_alerts: "当前没有告警", alerts_now: "当前告警", alerts_cleared: "最近解除的告警",
-    col_level: "级别", col_kind: "类型", col_text: "内容", col_raised: "发生时间", col_cleared: "解除时间",
-    level_bad: "严重", level_warn: "提醒",
-    kind_long_wait: "等候超时", kind_unstaffed: "无人顶岗", kind_appointment_late: "预约超时",
-    kind_device_fault: "设备故障", kind_device_offline: "设备离线", kind_complaint_overdue: "投诉逾期",
-    kind_follow_up_overdue: "回访逾期", kind_unserved: "无人办理",
-    series_issued: "取号", series_served: "办结", hour_label: "{h}时", bucket_label: "{from}-{to}分",
-    bucket_last: "≥{from}分",
-  },
-  en: {
-    ov_issued: "Tickets today", ov_waiting: "Waiting", ov_in_service: "At a window", ov_served: "Completed",
-    ov_closed_out: "Closed out at closing (not served)", ov_no_shows: "No-shows", ov_wait_mean: "Average wait", ov_satisfaction: "Satisfaction today", ov_alerts: "Alerts",
-    ov_complaints_overdue: "Overdue complaints", ov_follow_ups_open: "Bad ratings to call back",
-    ov_services: "Queues by service", ov_windows: "Windows", ov_alert_list: "Live alerts",
-    ov_per_hour: "Tickets per hour today", ov_wait_dist: "Waiting times today", ov_by_service: "Issued and completed by service",
-    col_service: "Service", col_waiting: "Waiting", col_longest: "Longest wait", col_eta: "Est. wait",
-    col_issued: "Issued", col_served: "Completed",
-    w_closed: "Not signed in", w_open: "Idle", w_serving: "Serving", w_called: "Called", w_paused: "Paused",
-    w_served: "{n} completed today", w_for: "{what} {time}", w_reason: "Paused: {reason}",
-    no_alerts: "No alerts now", alerts_now: "Current alerts", alerts_cleared: "Recently cleared",
-    col_level: "Level", col_kind: "Kind", col_text: "What", col_raised: "Raised", col_cleared: "Cleared",
-    level_bad: "serious", level_warn: "notice",
-    kind_long_wait: "Long wait", kind_unstaffed: "Window unstaffed", kind_appointment_late: "Appointment late",
-    kind_device_fault: "Device fault", kind_device_offline: "Device offline", kind_complaint_overdue: "Complaint overdue",
-    kind_follow_up_overdue: "Follow-up overdue", kind_unserved: "Service unserved",
-    series_issued: "issued", series_served: "completed", hour_label: "{h}h", bucket_label: "{from}-{to}m",
-    bucket_last: "≥{from}m",
-  },
-});
+M.J.addStrings(strings);
 
 let data = null, fetchedAt = 0, root = null;
 

@@ -3,55 +3,11 @@
  * (GET /api/v1/manage/reports) from its journal; this page only shows it.
  */
 import M from "./manage.js";
+import strings, {columns as columnStrings} from "./strings/manage-reports.js";
 
 const {h, t} = M;
 
-M.J.addStrings({
-  zh: {
-    rp_mode: "报表类型", rp_day: "日报", rp_month: "月报", rp_range: "区间", rp_date: "日期", rp_month_pick: "月份",
-    rp_from: "起始日期", rp_to: "截止日期", rp_query: "查询", rp_xlsx: "导出 Excel", rp_csv: "导出 CSV",
-    rp_table: "CSV 表", rp_title: "{from} 至 {to}", rp_title_day: "{from}",
-    rp_tickets: "取号", rp_called: "呼叫", rp_served: "办结", rp_no_shows: "过号", rp_transfers: "转办",
-    rp_wait: "平均等候", rp_wait_p90: "等候P90", rp_handling: "平均办理", rp_handling_p90: "办理P90",
-    rp_rated: "评价数", rp_satisfaction: "满意率", rp_bad: "差评", rp_in_time: "按期回访",
-    rp_complaints: "投诉", rp_attendance: "出勤/迟到/早退",
-    rp_services: "按事项", rp_windows: "按窗口", rp_clerks: "按人员", rp_ranking: "优秀窗口评比",
-    rp_ranking_clerks: "工作人员排名", rp_attendance_detail: "考勤明细", rp_rank: "名次", rp_score: "得分",
-    rp_excellent: "优秀窗口", rp_excellent_clerk: "服务之星",
-    rp_per_hour: "各时段取号", rp_per_day: "每日取号与办结", rp_wait_dist: "等候时长分布",
-    rp_levels: "评价分布", rp_by_window: "各窗口满意率(%)",
-    rp_first_in: "首次签到", rp_last_out: "最后签退", rp_late: "迟到", rp_early: "早退", yes: "是", no: "否",
-    rp_downloaded: "已导出 {name}",
-    rp_cases: "按期办结率（承诺件，按承诺办结日期落在本期计）", rp_cases_windows: "按期办结率（按受理窗口）", rp_cases_due: "到期承诺件", rp_cases_on_time: "按期办结",
-    rp_cases_late: "逾期办结", rp_cases_overdue: "超期未办结", rp_cases_pending: "未到期在办", rp_cases_rate: "按期办结率",
-    tbl_cases: "按期办结",
-    rp_definitions: "说明：等候 = 取号至首次呼叫；办理 = 开始办理至办结；P90 为第 90 百分位（最近秩）；满意率 = 基本满意及以上占评价数；按期回访 = 差评在期限（15 个工作日）内完成回访；迟到/早退按首次签到、最后签退与办公时间比较；得分 = 满意率×60 + 办结量÷最高办结量×40 − 投诉×5。",
-    level_5: "非常满意", level_4: "满意", level_3: "基本满意", level_2: "不满意", level_1: "非常不满意",
-    tbl_summary: "汇总", tbl_services: "事项", tbl_windows: "窗口", tbl_clerks: "人员", tbl_attendance: "考勤", tbl_ranking: "排名",
-  },
-  en: {
-    rp_mode: "Report", rp_day: "Day", rp_month: "Month", rp_range: "Range", rp_date: "Date", rp_month_pick: "Month",
-    rp_from: "From", rp_to: "To", rp_query: "Show", rp_xlsx: "Export Excel", rp_csv: "Export CSV",
-    rp_table: "CSV table", rp_title: "{from} to {to}", rp_title_day: "{from}",
-    rp_tickets: "Tickets", rp_called: "Called", rp_served: "Completed", rp_no_shows: "No-shows", rp_transfers: "Transfers",
-    rp_wait: "Mean wait", rp_wait_p90: "Wait P90", rp_handling: "Mean handling", rp_handling_p90: "Handling P90",
-    rp_rated: "Ratings", rp_satisfaction: "Satisfaction", rp_bad: "Bad ratings", rp_in_time: "Called back in time",
-    rp_complaints: "Complaints", rp_attendance: "Days/late/early",
-    rp_services: "By service", rp_windows: "By window", rp_clerks: "By clerk", rp_ranking: "Window ranking",
-    rp_ranking_clerks: "Clerk ranking", rp_attendance_detail: "Attendance", rp_rank: "Rank", rp_score: "Score",
-    rp_excellent: "Excellent window", rp_excellent_clerk: "Star clerk",
-    rp_per_hour: "Tickets by hour", rp_per_day: "Tickets and completions by day", rp_wait_dist: "Waiting times",
-    rp_levels: "Ratings", rp_by_window: "Satisfaction by window (%)",
-    rp_first_in: "First sign-in", rp_last_out: "Last sign-out", rp_late: "Late", rp_early: "Left early", yes: "yes", no: "no",
-    rp_downloaded: "Exported {name}",
-    rp_cases: "On-time completion (committed cases due in the period)", rp_cases_windows: "On-time completion by window opened at", rp_cases_due: "Due", rp_cases_on_time: "On time",
-    rp_cases_late: "Done late", rp_cases_overdue: "Overdue, open", rp_cases_pending: "Open, not yet due", rp_cases_rate: "On-time rate",
-    tbl_cases: "cases",
-    rp_definitions: "Wait = ticket to first call; handling = start to completion; P90 = 90th percentile (nearest rank); satisfaction = share rated fairly satisfied or better; in time = bad rating called back within its deadline (15 working days); late/early = first sign-in and last sign-out against opening hours; score = 60 × satisfaction + 40 × completed ÷ most completed − 5 × complaints.",
-    level_5: "Very satisfied", level_4: "Satisfied", level_3: "Fairly satisfied", level_2: "Dissatisfied", level_1: "Very dissatisfied",
-    tbl_summary: "summary", tbl_services: "services", tbl_windows: "windows", tbl_clerks: "clerks", tbl_attendance: "attendance", tbl_ranking: "ranking",
-  },
-});
+M.J.addStrings(strings);
 
 let root = null, report = null;
 const form = {mode: "day", day: "", month: "", from: "", to: "", table: "windows"};
@@ -199,8 +155,7 @@ function ranking(rows, key, badge) {
   ], rows.slice(0, 8), {class: "ranking-" + key});
 }
 
-M.J.addStrings({zh: {col_window: "窗口", col_clerk: "工作人员", col_name: "名称"},
-  en: {col_window: "Window", col_clerk: "Clerk", col_name: "Name"}});
+M.J.addStrings(columnStrings);
 
 M.pages.reports = {
   show(el) { root = el; render(); if (!report) load(); },

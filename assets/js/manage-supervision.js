@@ -4,65 +4,11 @@
  * what the hub answers, refusals included.
  */
 import M from "./manage.js";
+import strings from "./strings/manage-supervision.js";
 
 const {h, t} = M;
 
-M.J.addStrings({
-  zh: {
-    cp_new: "登记投诉", cp_list: "投诉台账", cp_channel: "投诉渠道", cp_class: "答复时限", cp_window: "涉及窗口",
-    cp_clerk: "涉及人员", cp_ticket: "涉及号票", cp_name: "投诉人", cp_phone: "联系电话", cp_text: "投诉内容",
-    cp_record: "登记", cp_recorded: "投诉 {code} 已登记，应于 {due} 前答复", cp_code: "编号", cp_received: "收到时间",
-    cp_subject: "投诉对象", cp_due: "答复期限", cp_status: "状态", cp_assignee: "承办人", cp_answer: "答复情况",
-    cp_ops: "操作", cp_assign: "指派", cp_reply: "答复", cp_close: "办结", cp_note: "办结说明",
-    cp_filter_all: "全部", cp_filter_open: "未办结", cp_filter_overdue: "已逾期", cp_private: "投诉人信息仅管理人员可见，请注意保密。",
-    ch_on_site: "现场", ch_phone: "电话", ch_letter: "信函",
-    cls_on_spot: "当场答复", cls_next_day: "次个工作日内答复", cls_multi_unit: "涉及多部门，一周内答复",
-    st_open: "待处理", st_assigned: "已指派", st_answered: "已答复", st_closed: "已办结", overdue: "已逾期",
-    in_time: "按期", late: "逾期",
-    fu_list: "差评回访台账（每条不满意、非常不满意评价均须在 15 个工作日内回访、整改）",
-    fu_ticket: "号票", fu_rated: "评价时间", fu_level: "评价", fu_reason: "方面与原因", fu_due: "回访期限",
-    fu_record: "回访/整改", fu_call_back: "回访情况", fu_rectification: "整改措施", fu_answer: "记录回访",
-    cb_draw: "抽取回访样本", cb_size: "样本数量", cb_drawn: "已抽取 {n} 个办件", cb_sample: "{day} 抽样（{time}），已回访 {done}/{size}",
-    cb_hint: "从今天已办结、未被差评回访覆盖的办件中随机抽取，电话回访群众并记录结果。",
-    cb_completed: "办结时间", cb_rating: "评价", cb_outcome: "回访结果", cb_note: "备注",
-    oc_satisfied: "满意", oc_dissatisfied: "不满意", oc_unreachable: "未接通", cb_none: "还没有抽样",
-    au_title: "办件追溯：一张号票的全部记录（谁、何时、做了什么）", au_number: "号票号码", au_day: "办理日期",
-    au_id: "或办件 ID", au_search: "查询", au_seq: "序号", au_time: "时间", au_event: "事件", au_actor: "操作人",
-    au_detail: "内容", au_found: "{number}（{day}）共 {n} 条记录",
-    ev_ticket_issued: "取号", ev_ticket_called: "叫号", ev_ticket_recalled: "重呼", ev_service_started: "开始办理",
-    ev_ticket_completed: "办结", ev_ticket_no_show: "过号", ev_ticket_reinstated: "过号恢复",
-    ev_ticket_transferred: "转办", ev_ticket_suspended: "挂起", ev_ticket_resumed: "继续办理", ev_ticket_rated: "评价",
-    ev_follow_up_assigned: "回访指派", ev_follow_up_answered: "回访记录", ev_follow_up_closed: "回访办结",
-    ev_complaint_recorded: "投诉登记", ev_call_back_sample_drawn: "抽样回访", ev_call_back_recorded: "回访结果",
-  },
-  en: {
-    cp_new: "Record a complaint", cp_list: "Complaints", cp_channel: "Channel", cp_class: "Deadline", cp_window: "Window",
-    cp_clerk: "Clerk", cp_ticket: "Ticket", cp_name: "Complainant", cp_phone: "Phone", cp_text: "Complaint",
-    cp_record: "Record", cp_recorded: "Complaint {code} recorded; answer by {due}", cp_code: "No.", cp_received: "Received",
-    cp_subject: "About", cp_due: "Due", cp_status: "Status", cp_assignee: "Assigned to", cp_answer: "Answer",
-    cp_ops: "Actions", cp_assign: "Assign", cp_reply: "Answer", cp_close: "Close", cp_note: "Closing note",
-    cp_filter_all: "All", cp_filter_open: "Open", cp_filter_overdue: "Overdue", cp_private: "Complainants' details are for managers only; keep them confidential.",
-    ch_on_site: "On site", ch_phone: "Phone", ch_letter: "Letter",
-    cls_on_spot: "On the spot", cls_next_day: "By the next working day", cls_multi_unit: "Several units: within a week",
-    st_open: "Open", st_assigned: "Assigned", st_answered: "Answered", st_closed: "Closed", overdue: "overdue",
-    in_time: "in time", late: "late",
-    fu_list: "Bad-rating follow-ups (every dissatisfied rating is called back and rectified within 15 working days)",
-    fu_ticket: "Ticket", fu_rated: "Rated", fu_level: "Rating", fu_reason: "Aspect and reason", fu_due: "Due",
-    fu_record: "Call-back / rectification", fu_call_back: "Call-back", fu_rectification: "Rectification", fu_answer: "Record",
-    cb_draw: "Draw a call-back sample", cb_size: "Size", cb_drawn: "Drew {n} tickets", cb_sample: "Sample of {day} ({time}), called {done}/{size}",
-    cb_hint: "A random sample of today's completed tickets not covered by a bad-rating follow-up; call the citizens and record the outcome.",
-    cb_completed: "Completed", cb_rating: "Rating", cb_outcome: "Outcome", cb_note: "Note",
-    oc_satisfied: "Satisfied", oc_dissatisfied: "Dissatisfied", oc_unreachable: "Unreachable", cb_none: "No sample yet",
-    au_title: "Audit trail: every record of one ticket (who, when, what)", au_number: "Ticket number", au_day: "Day",
-    au_id: "or ticket id", au_search: "Search", au_seq: "Seq", au_time: "Time", au_event: "Event", au_actor: "By",
-    au_detail: "Details", au_found: "{number} ({day}): {n} records",
-    ev_ticket_issued: "Issued", ev_ticket_called: "Called", ev_ticket_recalled: "Recalled", ev_service_started: "Started",
-    ev_ticket_completed: "Completed", ev_ticket_no_show: "No-show", ev_ticket_reinstated: "Reinstated",
-    ev_ticket_transferred: "Transferred", ev_ticket_suspended: "Suspended", ev_ticket_resumed: "Resumed", ev_ticket_rated: "Rated",
-    ev_follow_up_assigned: "Follow-up assigned", ev_follow_up_answered: "Called back", ev_follow_up_closed: "Follow-up closed",
-    ev_complaint_recorded: "Complaint", ev_call_back_sample_drawn: "Sampled", ev_call_back_recorded: "Call-back outcome",
-  },
-});
+M.J.addStrings(strings);
 
 let users = [];
 async function loadUsers() {

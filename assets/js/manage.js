@@ -12,55 +12,13 @@
  */
 import J from "./jiaohao.js";
 import {el} from "./lib/dom.js";
+import strings from "./strings/manage.js";
 
 const TOKEN_KEY = "manage";
 const LANG_KEY = "jiaohao.lang.manage";
 const $ = (id) => document.getElementById(id);
 
-J.addStrings({
-  zh: {
-    app_title: "管理后台", login_title: "中心管理登录", login_hint: "供中心主任、督查和管理员使用",
-    username: "用户名", password: "密码", login: "登录", logout: "退出登录",
-    nav_overview: "实时总览", nav_alerts: "告警", nav_reports: "统计报表", nav_complaints: "投诉处理",
-    nav_follow_ups: "差评回访", nav_call_backs: "抽样回访", nav_audit: "办件追溯", nav_config: "配置",
-    cfg_services: "事项与指南", cfg_windows: "窗口与事项", cfg_users: "人员账号", cfg_devices: "设备与令牌",
-    cfg_hours: "办公时间与节假日", cfg_queue: "优先与排队规则", cfg_appointments: "预约时段与名额",
-    cfg_display: "公示信息", cfg_supervision: "督查时限",
-    live_connecting: "连接中…", live_live: "实时", live_lost: "已断开",
-    banner_lost: "与叫号服务器的连接已断开，正在重连…（页面数据可能不是最新的）",
-    banner_refused: "服务器拒绝了连接，请重新登录",
-    not_manager: "管理后台仅供中心主任、督查和管理员使用。您的账号（{role}）没有权限，请使用窗口叫号页面。",
-    role_admin: "管理员", role_manager: "中心主任/督查", role_clerk: "窗口工作人员",
-    minutes: "{n} 分钟", minutes_short: "{n}分", hours_minutes: "{h}小时{m}分", none: "—",
-    saved: "已保存", save: "保存", cancel: "取消", add: "添加", remove: "删除", refresh: "刷新",
-    confirm: "确定", loading: "加载中…", empty: "暂无数据",
-    e_bad_credentials: "用户名或密码不正确。", e_login_locked: "登录失败次数过多，请稍后再试。",
-    e_invalid_token: "登录已过期，请重新登录。", e_unauthenticated: "请先登录。",
-    e_forbidden: "没有权限：{message}", e_unreachable: "连接不上叫号服务器，请检查网络后重试。",
-    e_field: "“{field}”：{message}", e_other: "操作未成功：{message}",
-  },
-  en: {
-    app_title: "Dashboard", login_title: "Center management sign-in", login_hint: "For the director, supervisors and administrators",
-    username: "Username", password: "Password", login: "Sign in", logout: "Log out",
-    nav_overview: "Live overview", nav_alerts: "Alerts", nav_reports: "Reports", nav_complaints: "Complaints",
-    nav_follow_ups: "Bad-rating follow-ups", nav_call_backs: "Call-back sample", nav_audit: "Audit trail", nav_config: "Configuration",
-    cfg_services: "Services & guides", cfg_windows: "Windows", cfg_users: "Staff accounts", cfg_devices: "Devices & tokens",
-    cfg_hours: "Hours & holidays", cfg_queue: "Priority & queue rules", cfg_appointments: "Appointments",
-    cfg_display: "Public information", cfg_supervision: "Supervision deadlines",
-    live_connecting: "connecting…", live_live: "live", live_lost: "offline",
-    banner_lost: "Connection to the hub lost, reconnecting… (figures may be out of date)",
-    banner_refused: "The hub refused the connection; please sign in again",
-    not_manager: "The dashboard is for the director, supervisors and administrators. Your account ({role}) may not use it; use the caller page.",
-    role_admin: "administrator", role_manager: "director / supervisor", role_clerk: "clerk",
-    minutes: "{n} min", minutes_short: "{n}m", hours_minutes: "{h}h {m}m", none: "—",
-    saved: "Saved", save: "Save", cancel: "Cancel", add: "Add", remove: "Remove", refresh: "Refresh",
-    confirm: "OK", loading: "Loading…", empty: "Nothing yet",
-    e_bad_credentials: "Wrong username or password.", e_login_locked: "Too many failed sign-ins; try again later.",
-    e_invalid_token: "Your sign-in has expired; please sign in again.", e_unauthenticated: "Please sign in.",
-    e_forbidden: "Not allowed: {message}", e_unreachable: "Cannot reach the hub; check the network and retry.",
-    e_field: "“{field}”: {message}", e_other: "Not done: {message}",
-  },
-});
+J.addStrings(strings);
 
 const M = {
   J, token: "", me: null, pages: {}, current: null, live: null, clock: null,

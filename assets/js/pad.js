@@ -10,6 +10,7 @@
  * Timeouts (seconds) may be set in the query: ?ask=30&details=60&thanks=6.
  */
 import J from "./jiaohao.js";
+import strings from "./strings/pad.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -41,39 +42,7 @@ const ASPECTS = [
   {id: "服务态度", name: {zh: "服务态度", en: "Attitude"}, reasons: ["cold", "rude", "shirk"]},
 ];
 
-J.addStrings({
-  zh: {
-    invite: "办事结束后，请您对我们的服务进行评价", complaint_phone: "监督电话",
-    closed: "本窗口暂停服务", paused: "暂停服务（{reason}）", no_token: "未设置设备令牌，请联系管理员",
-    ask_title: "请您对本次服务进行评价", about: "{number} 号 · {window}",
-    level_5: "非常满意", level_4: "满意", level_3: "基本满意", level_2: "不满意", level_1: "非常不满意",
-    details_title: "您选择了“{level}”，很抱歉没有让您满意",
-    details_sub: "请选择需要改进的方面（可多选），原因可选填",
-    reason_placeholder: "其他意见（可选填）", back: "返回", submit: "提交评价",
-    countdown: "{n} 秒后自动返回",
-    thanks: "感谢您的评价！", thanks_text: "您的意见是我们改进工作的动力。",
-    thanks_unhappy: "我们会认真核实整改，并及时回访。",
-    already: "本次服务已经评价过了", already_text: "每次服务只评价一次（一次一评），感谢您的支持！",
-    failed: "评价暂时未能提交", failed_text: "网络或系统异常，请告知窗口工作人员，谢谢您！",
-    banner_lost: "网络连接中断，正在重新连接…", banner_refused: "设备令牌无效，请联系管理员",
-  },
-  en: {
-    invite: "When your matter is done, please rate our service", complaint_phone: "Complaints",
-    closed: "This window is closed", paused: "Paused ({reason})", no_token: "No device token; please call staff",
-    ask_title: "Please rate this service", about: "Ticket {number} · {window}",
-    level_5: "Very satisfied", level_4: "Satisfied", level_3: "Fairly satisfied",
-    level_2: "Dissatisfied", level_1: "Very dissatisfied",
-    details_title: "You chose \"{level}\". We are sorry.",
-    details_sub: "Which aspect should improve? (choose any; a reason is optional)",
-    reason_placeholder: "Anything else (optional)", back: "Back", submit: "Submit",
-    countdown: "Back to start in {n} s",
-    thanks: "Thank you for your rating!", thanks_text: "Your opinion helps us improve.",
-    thanks_unhappy: "We will look into it and call you back.",
-    already: "This service has already been rated", already_text: "One rating per visit. Thank you!",
-    failed: "The rating could not be sent", failed_text: "Please tell the clerk at the window. Thank you!",
-    banner_lost: "Network connection lost, reconnecting…", banner_refused: "Invalid device token; please call staff",
-  },
-});
+J.addStrings(strings);
 
 const pad = {
   token: "", window: null, phone: "", center: null, ticket: null, level: null,

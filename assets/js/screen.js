@@ -18,15 +18,11 @@
  * started, ended} of every clip played, in order.
  */
 import J from "./jiaohao.js";
+import strings from "./strings/screen.js";
 
 const STALE_MS = 60000;   // a call older than this (hub time) is not spoken any more
 
-J.addStrings({
-  zh: {"sound.enable": "点击开启语音", "sound.enable_en": "Tap to enable sound",
-       "sound.replay": "重播", "sound.on": "语音已开启"},
-  en: {"sound.enable": "Tap to enable sound", "sound.enable_en": "点击开启语音",
-       "sound.replay": "Replay", "sound.on": "Sound on"},
-});
+J.addStrings(strings);
 
 /* ------------------------------------------------------------ the hub's clock */
 

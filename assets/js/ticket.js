@@ -4,43 +4,11 @@
  * Holding the unguessable id is the permission; the page shows no personal data.
  */
 import J from "./jiaohao.js";
+import strings from "./strings/ticket.js";
 
 const ticketId = decodeURIComponent(location.pathname.split("/").pop() || "");
 
-J.addStrings({
-  zh: {
-    lang_other: "English", large_on: "大字", large_off: "标准字", your_number: "您的号码", ahead: "前面还有", eta: "预计等待",
-    ahead_value: "{n} 人", eta_value: "约 {n} 分钟", eta_now: "马上轮到您",
-    waiting: "排队中", called: "请到{window}号窗口", serving: "正在{window}号窗口办理",
-    done: "已办结，感谢您的耐心等候", no_show: "已过号，请到咨询台或对应窗口询问",
-    suspended: "已挂起，请补齐材料后回到窗口", closed_out: "未办结", hint_closed_out: "{reason}。",
-    carried: "已为您预约 {day} {slot}，预约码 {code}，届时请在取号机签到。", hint_waiting: "请留意叫号。轮到您时，本页会提醒您。",
-    hint_called: "正在叫您的号（{name}），请尽快前往。", hint_done: "欢迎对本次服务进行评价。",
-    notify: "开启叫号提醒", notify_on: "已开启叫号提醒",
-    missing: "没有找到这张号票。号票只在当天有效。", live: "实时更新中",
-    lost: "网络中断，正在重新连接…", refused: "无法获取实时进度",
-    guide: "办事指南（请备齐材料）", g_materials: "所需材料", g_conditions: "办理条件",
-    g_time_limit: "办理时限", g_fees: "收费标准", g_basis: "办理依据",
-    notification: "{number} 请到{window}号窗口",
-  },
-  en: {
-    lang_other: "中文", large_on: "Large text", large_off: "Normal text", your_number: "Your number", ahead: "People ahead", eta: "Estimated wait",
-    ahead_value: "{n}", eta_value: "about {n} min", eta_now: "You are next",
-    waiting: "Waiting", called: "Please go to window {window}", serving: "Being served at window {window}",
-    done: "Completed, thank you for waiting", no_show: "Missed; please ask at the help desk or the window",
-    suspended: "On hold; bring the missing materials back to the window",
-    closed_out: "Not served today", hint_closed_out: "{reason}.",
-    carried: "An appointment was booked for you: {day} {slot}, code {code}; check in at the kiosk.",
-    hint_waiting: "Watch for your number. This page will alert you when it is called.",
-    hint_called: "Your number is being called ({name}); please go now.", hint_done: "Please rate the service.",
-    notify: "Alert me when called", notify_on: "Alerts are on",
-    missing: "This ticket was not found. Tickets are valid on the day they are issued.",
-    live: "Live updates on", lost: "Connection lost; reconnecting…", refused: "Live updates unavailable",
-    guide: "Service guide (materials to bring)", g_materials: "Materials to bring", g_conditions: "Conditions",
-    g_time_limit: "Time limit", g_fees: "Fees", g_basis: "Legal basis",
-    notification: "{number}: please go to window {window}",
-  },
-});
+J.addStrings(strings);
 
 const $ = (id) => document.getElementById(id);
 let ticket = null;

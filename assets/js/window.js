@@ -10,35 +10,12 @@
  */
 import J from "./jiaohao.js";
 import S from "./screen.js";
+import strings from "./strings/window.js";
+import {applyToWindows, windowFrom} from "./lib/screen-state.js";
 
 const FLASH_MS = 7000;
 
-J.addStrings({
-  zh: {
-    "win.name": "{n}号窗口", "win.please": "请", "win.come": "号 到本窗口办理",
-    "win.serving": "正在办理", "win.recall": "重呼", "win.on_duty": "工作人员",
-    "win.idle": "欢迎光临", "win.idle_hint": "等待叫号",
-    "win.paused": "暂停服务", "win.paused_hint": "请到其他窗口办理",
-    "win.closed": "暂未开放", "win.unknown": "没有{n}号窗口",
-    "win.next": "下一位", "win.waiting": "{n}人等候", "win.nobody": "暂无等候",
-    "status.connecting": "正在连接叫号服务器…",
-    "status.lost": "⚠ 连接中断，正在重新连接… Connection lost",
-    "status.refused": "本屏幕未获授权：设备令牌无效",
-    "status.no_token": "本屏幕缺少设备令牌（请在网址后加 #token=…）",
-  },
-  en: {
-    "win.name": "Window {n}", "win.please": "Now calling", "win.come": "Please come to this window",
-    "win.serving": "Now serving", "win.recall": "Recall", "win.on_duty": "On duty",
-    "win.idle": "Welcome", "win.idle_hint": "Waiting for the next call",
-    "win.paused": "Paused", "win.paused_hint": "Please go to another window",
-    "win.closed": "Closed", "win.unknown": "There is no window {n}",
-    "win.next": "Next", "win.waiting": "{n} waiting", "win.nobody": "Nobody waiting",
-    "status.connecting": "Connecting to the hub…",
-    "status.lost": "⚠ Connection lost — reconnecting… 连接中断",
-    "status.refused": "This screen's device token was refused",
-    "status.no_token": "This screen needs a device token (#token=… in its address)",
-  },
-});
+J.addStrings(strings);
 
 const $ = (id) => document.getElementById(id);
 const match = /\/display\/window\/(\d+)/.exec(location.pathname);
@@ -46,18 +23,11 @@ const number = match ? Number(match[1]) : 0;
 const view = {seq: 0, floor: 0, window: null, known: false, flashAt: 0, queue: null};
 let shownCall = null;
 
-function windowFrom(w) {
-  const ticket = w.ticket ? {number: w.ticket.number, status: w.ticket.status,
-                             recall_count: w.ticket.recall_count} : null;
-  return {id: w.id, name: w.name, state: w.state, reason: w.reason, clerk: w.clerk,
-          staff: w.staff || {}, ticket, callSeq: null};
-}
-
 function applySnapshot(snap) {
   view.seq = snap.seq;
   const found = (snap.windows || []).find((w) => w.id === number);
   const before = view.window;
-  view.window = found ? windowFrom(found) : null;
+  view.window = found ? Object.assign(windowFrom(found), {callSeq: null}) : null;
   view.known = true;
   S.clock.learn(snap.now);
   S.sound.center = snap.center || "";
@@ -90,39 +60,14 @@ function onEvent(event) {
   const w = view.window;
   if (event.type === "config_changed" || event.type === "day_started") { refreshAll(); return; }
   if (!w) return;
-  const mine = d.window === number;
-  const current = w.ticket && w.ticket.number === d.number;  // screens know numbers, not ids
-  switch (event.type) {
-    case "ticket_called": case "ticket_recalled":
-      if (!mine) break;
-      w.ticket = {number: d.number, status: "called", recall_count: d.recall_count};
-      w.callSeq = event.seq;
-      view.flashAt = Date.now();
-      S.sound.call({seq: event.seq, number: d.number, window: d.window}, event.at);
-      break;
-    case "service_started":
-      if (mine && current) w.ticket.status = "serving";
-      break;
-    case "ticket_completed": case "ticket_no_show": case "ticket_suspended":
-      if (mine && current) w.ticket = null;
-      break;
-    case "ticket_transferred":
-      if (d.from_window === number && current) w.ticket = null;
-      break;
-    case "clerk_signed_in":
-      if (mine) { Object.assign(w, {clerk: d.clerk, state: "open", reason: null}); refreshStaff(); }
-      break;
-    case "clerk_signed_out":
-      if (mine) Object.assign(w, {clerk: null, state: "closed", reason: null, staff: {}});
-      break;
-    case "window_paused":
-      if (mine) Object.assign(w, {state: "paused", reason: d.reason});
-      break;
-    case "window_opened":
-      if (mine) Object.assign(w, {state: "open", reason: null});
-      break;
-    default:
-      break;
+  // The one reducer of the screens (lib/screen-state.js), over this window alone.
+  const changed = applyToWindows(new Map([[w.id, w]]), event);
+  if (changed && (event.type === "ticket_called" || event.type === "ticket_recalled")) {
+    w.callSeq = event.seq;
+    view.flashAt = Date.now();
+    S.sound.call({seq: event.seq, number: d.number, window: d.window}, event.at);
+  } else if (changed && event.type === "clerk_signed_in") {
+    refreshStaff();
   }
   render();
 }
