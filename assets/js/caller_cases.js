@@ -163,24 +163,33 @@ function plain(error) {
   return error instanceof J.ApiError || error instanceof J.Unreachable ? C.plain(error) : String(error.message || error);
 }
 
+/* The dialogs' form rows: a labelled field, a radio or checkbox choice. */
+const field = (label, control) => `<label class="field"><span>${label}</span>${control}</label>`;
+const choice = (input, text) => `<label class="choice">${input}<span>${text}</span></label>`;
+
+/** The ticket at the counter and its service (else the first), the lists loaded. */
+async function serving() {
+  if (!state.list) await load();
+  const here = ticketHere();
+  return {here, service: serviceOf(here.service) || (state.list && state.list.services[0])};
+}
+
 function serviceOptions(chosen) {
   return (state.list ? state.list.services : []).map((s) =>
     `<option value="${esc(s.id)}"${s.id === chosen ? " selected" : ""}>${esc(J.name(s.name))}</option>`).join("");
 }
 
 async function openCaseDialog() {
-  if (!state.list) await load();
-  const here = ticketHere();
-  const service = serviceOf(here.service) || (state.list && state.list.services[0]);
+  const {here, service} = await serving();
   const days = service ? service.days : 0;
   openDialog(J.t("cs_open"),
     `<fieldset><legend>${J.t("cs_kind")}</legend>` +
     `<label class="choice"><input type="radio" name="kind" value="promised" checked><span id="case-promised-label">${esc(J.t("cs_promised", {n: days}))}</span></label>` +
     `<label class="choice"><input type="radio" name="kind" value="immediate"><span>${J.t("cs_immediate")}</span></label></fieldset>` +
-    `<label class="field"><span>${J.t("cs_service")}</span><select name="service" id="case-service">${serviceOptions(service && service.id)}</select></label>` +
-    `<label class="field"><span>${J.t("cs_ticket")}</span><input type="text" name="ticket" id="case-ticket" maxlength="8" value="${esc(here.number)}"></label>` +
-    `<label class="field"><span>${J.t("cs_phone")}</span><input type="tel" name="phone" id="case-phone" maxlength="20" autocomplete="off"></label>` +
-    `<label class="field"><span>${J.t("cs_note")}</span><input type="text" name="note" id="case-note" maxlength="200"></label>`,
+    field(J.t("cs_service"), `<select name="service" id="case-service">${serviceOptions(service && service.id)}</select>`) +
+    field(J.t("cs_ticket"), `<input type="text" name="ticket" id="case-ticket" maxlength="8" value="${esc(here.number)}">`) +
+    field(J.t("cs_phone"), `<input type="tel" name="phone" id="case-phone" maxlength="20" autocomplete="off">`) +
+    field(J.t("cs_note"), `<input type="text" name="note" id="case-note" maxlength="200">`),
     async (form) => {
       const kind = form.querySelector("input[name=kind]:checked").value;
       const phone = form.phone.value.trim();
@@ -210,16 +219,14 @@ function showResult(title, html) {
 }
 
 async function openNoticeDialog() {
-  if (!state.list) await load();
-  const here = ticketHere();
-  const service = serviceOf(here.service) || (state.list && state.list.services[0]);
+  const {here, service} = await serving();
   const boxes = (s) => (s ? s.materials : []).map((m) =>
     `<label class="choice"><input type="checkbox" name="material" value="${esc(m)}"><span>${esc(m)}</span></label>`).join("");
   openDialog(J.t("cs_notice"),
-    `<label class="field"><span>${J.t("cs_ticket")}</span><input type="text" name="ticket" id="notice-ticket" maxlength="8" value="${esc(here.number)}"></label>` +
+    field(J.t("cs_ticket"), `<input type="text" name="ticket" id="notice-ticket" maxlength="8" value="${esc(here.number)}">`) +
     `<fieldset><legend>${J.t("cs_materials")} · ${esc(service ? J.name(service.name) : "")}</legend><div id="notice-materials">${boxes(service)}</div></fieldset>` +
-    `<label class="field"><span>${J.t("cs_other")}</span><input type="text" name="other" id="notice-other" maxlength="200"></label>` +
-    `<label class="field"><span>${J.t("cs_notice_phone")}</span><input type="tel" name="phone" id="notice-phone" maxlength="20" autocomplete="off"></label>`,
+    field(J.t("cs_other"), `<input type="text" name="other" id="notice-other" maxlength="200">`) +
+    field(J.t("cs_notice_phone"), `<input type="tel" name="phone" id="notice-phone" maxlength="20" autocomplete="off">`),
     async (form) => {
       const materials = Array.from(form.querySelectorAll("input[name=material]:checked")).map((i) => i.value);
       const other = form.other.value.trim();
@@ -239,8 +246,8 @@ function openHandDialog(number) {
   openDialog(`${J.t("cs_hand")} ${number}`,
     `<label class="field"><span>${J.t("cs_to")}</span><select name="to" id="hand-to">` +
     staff.map((u) => `<option value="${esc(u.username)}">${esc(u.name)} (${esc(u.username)})</option>`).join("") + `</select></label>` +
-    `<label class="choice"><input type="checkbox" name="agent" id="hand-agent"><span>${J.t("cs_as_agent")}</span></label>` +
-    `<label class="field"><span>${J.t("cs_note")}</span><input type="text" name="note" maxlength="200"></label>`,
+    choice(`<input type="checkbox" name="agent" id="hand-agent">`, J.t("cs_as_agent")) +
+    field(J.t("cs_note"), `<input type="text" name="note" maxlength="200">`),
     async (form) => {
       const c = await C.call(`/api/v1/cases/${encodeURIComponent(number)}/hand`, {method: "POST", body: {
         to: form.to.value, agent: form.agent.checked, note: form.note.value.trim() || null}});
