@@ -402,7 +402,10 @@ function deviceNotice(text) {
   notice.textContent = text || "";
   notice.classList.toggle("show", Boolean(text));
 }
+// The display agent's name (bridge.js holds it until now, and what it was told).
+const told = (window.JiaohaoDisplay && window.JiaohaoDisplay.early) || [];
 window.JiaohaoDisplay = {deviceNotice};
+told.forEach(deviceNotice);
 
 /* ------------------------------------------------------------ start */
 

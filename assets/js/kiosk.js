@@ -22,6 +22,8 @@ import {everySecond, wire} from "./kiosk/touch.js";
 J.addStrings(strings);
 
 // Called by the kiosk agent when its periodic printer check finds a change.
+// (bridge.js holds the name until now, and what the agent said before.)
+const told = (window.Kiosk && window.Kiosk.early) || [];
 window.Kiosk = {setPrinter(status) { S.bridge = true; setPrinter(status); }};
 
 buildKeypad();
@@ -32,5 +34,6 @@ setInterval(everySecond, 1000);
 // Availability follows the clock (opening, cut-off), which no event announces.
 setInterval(() => { if (S.online) loadServices().catch(() => {}); }, REFRESH_MS);
 
+told.forEach((status) => window.Kiosk.setPrinter(status));
 refresh().then(startLive);
 
