@@ -168,9 +168,14 @@ function mineBody() {
   return {code: $("mine-code").value.replace(/\D/g, ""), phone: phoneDigits("mine-phone")};
 }
 
+/** POST my appointment's code and phone (and `extra`) to `path`: the hub answers with it. */
+function mineCall(path, extra) {
+  return J.api(path, {method: "POST", body: Object.assign(mineBody(), extra || {})});
+}
+
 async function lookup() {
   try {
-    state.mine = await J.api("/api/v1/book/lookup", {method: "POST", body: mineBody()});
+    state.mine = await mineCall("/api/v1/book/lookup");
     $("move").hidden = true;
     renderMine();
     showError(null);
@@ -190,8 +195,7 @@ function renderMove() {
   renderDayButtons($("move-days"), state.moveDays, state.moveDay, (d) => { state.moveDay = d; renderMove(); });
   renderSlotButtons($("move-slots"), state.moveDays.find((d) => d.day === state.moveDay), async (slot) => {
     try {
-      state.mine = await J.api("/api/v1/book/reschedule", {method: "POST",
-        body: Object.assign(mineBody(), {day: state.moveDay, slot: slot.start})});
+      state.mine = await mineCall("/api/v1/book/reschedule", {day: state.moveDay, slot: slot.start});
       $("move").hidden = true;
       renderMine();
       showError(null);
@@ -202,7 +206,7 @@ function renderMove() {
 async function cancel() {
   if (!window.confirm(J.t("cancel_sure"))) return;
   try {
-    state.mine = await J.api("/api/v1/book/cancel", {method: "POST", body: mineBody()});
+    state.mine = await mineCall("/api/v1/book/cancel");
     renderMine();
   } catch (error) { showError(error); }
 }
