@@ -1,11 +1,12 @@
 """The display agent's own `/live` subscription: every event once, in order, after any drop.
 
-The same protocol as the pages' ``Jiaohao.live`` (assets/js/jiaohao.js), for
-Python: subscribe with the last seq applied; take the missed events (or a
-snapshot) from the acknowledgement; hold the events pushed while the
-subscription is being answered and apply them after it; drop any seq already
-applied. ``Resync`` is that bookkeeping, free of sockets; ``LiveListener``
-drives it from a python-socketio client that reconnects by itself.
+The same protocol as the pages' live client (assets/js/lib/resync.js, the same
+``Resync`` line for line, and lib/live.js), for Python: subscribe with the last
+seq applied; take the missed events (or a snapshot) from the acknowledgement;
+hold the events pushed while the subscription is being answered and apply them
+after it; drop any seq already applied. ``Resync`` is that bookkeeping, free of
+sockets; ``LiveListener`` drives it from a python-socketio client that
+reconnects by itself.
 
 ``HubClock`` tells the announcer how old a call is by the hub's clock rather
 than this PC's, learnt from the timestamps of the events as they arrive.

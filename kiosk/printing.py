@@ -355,7 +355,7 @@ def eta_text(eta_minutes: int | None) -> str:
 
 
 # The kiosk screen's words for a wait: the same strings as the w_* keys of
-# assets/js/jiaohao.js (tests/kiosk/test_kiosk_slip_wait.py runs that file's
+# assets/js/strings/waits.js (tests/kiosk/test_kiosk_slip_wait.py runs the pages'
 # waitText in Chromium and checks the printed slip says the same).
 WAIT_WORDS: dict[str, dict[str, str]] = {
     "zh": {

@@ -3,312 +3,281 @@
  * when a phone is given), and follow my cases and the center's cases due soon or
  * overdue: move one to its next stage, hand it to a colleague or an agent (全程代理).
  *
- * Its own module beside caller.js, which hands it a few helpers in
- * window.JiaohaoCaller (model, call, say, plain, esc, serviceName) and forwards the
+ * Its own module beside caller.js, which hands it a few helpers (its default
+ * export: model, call, say, plain, esc, serviceName) and forwards the
  * case_* events of /live to onCaseEvent. Its own dialog, so caller.js's stays as it is.
  */
-(function () {
-  "use strict";
+import J from "./jiaohao.js";
+import C from "./caller.js";
+import strings from "./strings/caller_cases.js";
 
-  const J = window.Jiaohao;
-  const C = window.JiaohaoCaller;
-  if (!C) return;
-  const $ = (id) => document.getElementById(id);
-  const esc = C.esc;
+const $ = (id) => document.getElementById(id);
+const esc = C.esc;
 
-  J.addStrings({
-    zh: {
-      cs_title: "办件", cs_open: "开办件", cs_notice: "一次性告知", cs_mine: "我的办件",
-      cs_due_soon: "即将到期", cs_overdue: "已超期", cs_none: "暂无办件",
-      cs_next: "→ {stage}", cs_hand: "转交", cs_due: "{day} 到期", cs_left: "剩 {n} 个工作日",
-      cs_agent: "代办", cs_kind: "办件类型", cs_immediate: "即办件（当场办结）",
-      cs_promised: "承诺件（{n} 个工作日内办结）", cs_promised_plain: "承诺件",
-      cs_service: "事项", cs_ticket: "号码", cs_phone: "群众手机号（承诺件必填，用于查询和短信通知）",
-      cs_note: "备注（仅工作人员可见）", cs_opened: "已开办件 {number}，承诺 {day} 前办结。请告知群众凭办件编号和手机号查询。",
-      cs_opened_now: "即办件 {number} 已办结。",
-      cs_materials: "缺少的材料（来自办事指南）", cs_other: "其他材料（指南未列出的）",
-      cs_notice_phone: "群众手机号（填写则短信发送）", cs_notice_done: "{number} 的一次性告知已记录{sent}。",
-      cs_sent: "并已发送短信", cs_print: "打印", cs_close: "关闭", cs_to: "转交给",
-      cs_as_agent: "作为代办员全程代理", cs_handed: "办件 {number} 已转交 {name}",
-      cs_advanced: "办件 {number} 已进入“{stage}”", cs_need_phone: "承诺件需要群众手机号",
-      cs_need_material: "请至少选择或填写一项材料", cs_ok: "确定", cs_cancel: "取消",
-      cs_lookup: "查询地址：{url}",
-    },
-    en: {
-      cs_title: "Cases", cs_open: "Open case", cs_notice: "Missing materials", cs_mine: "Mine",
-      cs_due_soon: "Due soon", cs_overdue: "Overdue", cs_none: "No cases",
-      cs_next: "→ {stage}", cs_hand: "Hand over", cs_due: "due {day}", cs_left: "{n} working days left",
-      cs_agent: "agent", cs_kind: "Kind", cs_immediate: "Immediate (done now)",
-      cs_promised: "Committed (done within {n} working days)", cs_promised_plain: "Committed",
-      cs_service: "Service", cs_ticket: "Ticket", cs_phone: "Citizen's phone (required for committed cases: look-up and texts)",
-      cs_note: "Note (staff only)", cs_opened: "Case {number} opened, due by {day}. Tell the citizen to look it up by number and phone.",
-      cs_opened_now: "Case {number} done on the spot.",
-      cs_materials: "Missing materials (from the guide)", cs_other: "Other materials (not in the guide)",
-      cs_notice_phone: "Citizen's phone (to send it by text)", cs_notice_done: "Materials notice for {number} recorded{sent}.",
-      cs_sent: " and texted", cs_print: "Print", cs_close: "Close", cs_to: "Hand to",
-      cs_as_agent: "As agent, carrying it through (全程代理)", cs_handed: "Case {number} handed to {name}",
-      cs_advanced: "Case {number} is now at {stage}", cs_need_phone: "A committed case needs the citizen's phone",
-      cs_need_material: "Choose or write at least one material", cs_ok: "OK", cs_cancel: "Cancel",
-      cs_lookup: "Look-up page: {url}",
-    },
+J.addStrings(strings);
+
+const state = {list: null, show: "mine", lastNumber: "", lastService: "", dialog: null, timer: null};
+
+/* ------------------------------------------------------------ page parts */
+
+function build() {
+  const panel = document.createElement("div");
+  panel.id = "cases-panel";
+  panel.className = "card cases-panel";
+  panel.innerHTML = `<div class="cases-head"><h3 data-cs="cs_title"></h3>` +
+    `<button type="button" id="case-open" class="case-open"><span data-cs="cs_open"></span><kbd>C</kbd></button>` +
+    `<button type="button" id="case-notice"><span data-cs="cs_notice"></span><kbd>M</kbd></button></div>` +
+    `<nav class="cases-tabs">` +
+    ["mine", "due_soon", "overdue"].map((s) => `<button type="button" data-case-show="${s}"><span data-cs="cs_${s}"></span> <b id="case-count-${s}">0</b></button>`).join("") +
+    `</nav><ol id="cases-list" class="rows cases-list"></ol>`;
+  const actions = $("actions");
+  actions.parentNode.insertBefore(panel, actions.nextSibling);
+  const dialog = document.createElement("div");
+  dialog.id = "case-dialog";
+  dialog.className = "backdrop";
+  dialog.hidden = true;
+  dialog.innerHTML = `<form id="case-form" class="dialog card" role="dialog" aria-modal="true">` +
+    `<h2 id="case-dialog-title"></h2><div id="case-dialog-body"></div>` +
+    `<p class="error" id="case-dialog-error" role="alert"></p><div class="dialog-buttons">` +
+    `<button type="button" id="case-cancel"></button><button type="submit" id="case-ok" class="primary"></button></div></form>`;
+  document.body.append(dialog);
+  panel.addEventListener("click", onPanelClick);
+  $("case-form").addEventListener("submit", submit);
+  $("case-cancel").addEventListener("click", closeDialog);
+  // Keys typed in this dialog are not the caller page's shortcuts.
+  dialog.addEventListener("keydown", (event) => {
+    event.stopPropagation();
+    if (event.key === "Escape") closeDialog();
   });
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("click", (event) => { if (event.target.closest("#lang")) setTimeout(render, 0); });
+}
 
-  const state = {list: null, show: "mine", lastNumber: "", lastService: "", dialog: null, timer: null};
+function onKey(event) {
+  if (state.dialog || C.model.dialog || C.model.view !== "work" || event.ctrlKey || event.altKey || event.metaKey) return;
+  const target = event.target;
+  if (target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
+  const key = event.key.toUpperCase();
+  if (key === "C") { event.preventDefault(); openCaseDialog(); }
+  if (key === "M") { event.preventDefault(); openNoticeDialog(); }
+}
 
-  /* ------------------------------------------------------------ page parts */
+/* ------------------------------------------------------------ data */
 
-  function build() {
-    const panel = document.createElement("div");
-    panel.id = "cases-panel";
-    panel.className = "card cases-panel";
-    panel.innerHTML = `<div class="cases-head"><h3 data-cs="cs_title"></h3>` +
-      `<button type="button" id="case-open" class="case-open"><span data-cs="cs_open"></span><kbd>C</kbd></button>` +
-      `<button type="button" id="case-notice"><span data-cs="cs_notice"></span><kbd>M</kbd></button></div>` +
-      `<nav class="cases-tabs">` +
-      ["mine", "due_soon", "overdue"].map((s) => `<button type="button" data-case-show="${s}"><span data-cs="cs_${s}"></span> <b id="case-count-${s}">0</b></button>`).join("") +
-      `</nav><ol id="cases-list" class="rows cases-list"></ol>`;
-    const actions = $("actions");
-    actions.parentNode.insertBefore(panel, actions.nextSibling);
-    const dialog = document.createElement("div");
-    dialog.id = "case-dialog";
-    dialog.className = "backdrop";
-    dialog.hidden = true;
-    dialog.innerHTML = `<form id="case-form" class="dialog card" role="dialog" aria-modal="true">` +
-      `<h2 id="case-dialog-title"></h2><div id="case-dialog-body"></div>` +
-      `<p class="error" id="case-dialog-error" role="alert"></p><div class="dialog-buttons">` +
-      `<button type="button" id="case-cancel"></button><button type="submit" id="case-ok" class="primary"></button></div></form>`;
-    document.body.append(dialog);
-    panel.addEventListener("click", onPanelClick);
-    $("case-form").addEventListener("submit", submit);
-    $("case-cancel").addEventListener("click", closeDialog);
-    // Keys typed in this dialog are not the caller page's shortcuts.
-    dialog.addEventListener("keydown", (event) => {
-      event.stopPropagation();
-      if (event.key === "Escape") closeDialog();
-    });
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("click", (event) => { if (event.target.closest("#lang")) setTimeout(render, 0); });
+async function load() {
+  if (!C.model.token || C.model.view !== "work") return;
+  try {
+    state.list = await C.call(`/api/v1/cases?show=${state.show}`);
+  } catch (error) {
+    return;  // the caller page shows connection trouble itself
   }
-
-  function onKey(event) {
-    if (state.dialog || C.model.dialog || C.model.view !== "work" || event.ctrlKey || event.altKey || event.metaKey) return;
-    const target = event.target;
-    if (target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
-    const key = event.key.toUpperCase();
-    if (key === "C") { event.preventDefault(); openCaseDialog(); }
-    if (key === "M") { event.preventDefault(); openNoticeDialog(); }
-  }
-
-  /* ------------------------------------------------------------ data */
-
-  async function load() {
-    if (!C.model.token || C.model.view !== "work") return;
-    try {
-      state.list = await C.call(`/api/v1/cases?show=${state.show}`);
-    } catch (error) {
-      return;  // the caller page shows connection trouble itself
-    }
-    render();
-  }
-
-  function serviceOf(id) {
-    return state.list && state.list.services.find((s) => s.id === id);
-  }
-
-  function stageName(service, stage) {
-    const s = serviceOf(service);
-    const found = s && s.stages.find((x) => x.id === stage);
-    return found ? J.name(found.name) : stage;
-  }
-
-  /** The ticket a case is about: the one at my window, else the last one seen there. */
-  function ticketHere() {
-    const w = C.model.detail && C.model.detail.window;
-    const t = w && w.ticket;
-    if (t) { state.lastNumber = t.number; state.lastService = t.service; }
-    return {number: state.lastNumber, service: state.lastService};
-  }
-
-  /* ------------------------------------------------------------ drawing */
-
-  function render() {
-    document.querySelectorAll("[data-cs]").forEach((el) => { el.textContent = J.t(el.dataset.cs); });
-    $("case-cancel").textContent = J.t("cs_cancel");
-    $("case-ok").textContent = J.t("cs_ok");
-    document.querySelectorAll("[data-case-show]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.caseShow === state.show)));
-    const list = state.list;
-    if (!list) return;
-    for (const name of ["mine", "due_soon", "overdue"]) $(`case-count-${name}`).textContent = list.counts[name];
-    const rows = list.cases.filter((c) => !c.closed).map((c) => {
-      const next = c.stages[c.stages.findIndex((s) => s.id === c.stage) + 1];
-      const mine = c.holder === C.model.me.username || ["admin", "manager"].includes(C.model.me.role);
-      const flag = c.overdue ? `<span class="mark overdue">${J.t("cs_overdue")}</span>`
-        : (c.due_soon ? `<span class="mark due-soon">${J.t("cs_due_soon")}</span>` : "");
-      const left = c.days_left === null ? "" : ` · ${J.t("cs_left", {n: Math.max(c.days_left, 0)})}`;
-      return `<li data-case="${esc(c.number)}" class="${c.overdue ? "overdue" : (c.due_soon ? "due-soon" : "")}">` +
-        `<b class="case-no">${esc(c.number)}</b>` +
-        `<span class="svc">${esc(J.name(c.service_name))} · <b class="case-stage">${esc(J.name(c.stage_name))}</b>` +
-        `<small>${esc(J.t("cs_due", {day: c.due_on}))}${esc(left)} · ${esc(c.holder_name)}${c.agent ? ` (${J.t("cs_agent")})` : ""}</small></span>${flag}` +
-        (mine && next ? `<button type="button" class="small" data-case-next="${esc(next.id)}">${esc(J.t("cs_next", {stage: J.name(next.name)}))}</button>` : "") +
-        (mine ? `<button type="button" class="small" data-case-hand>${J.t("cs_hand")}</button>` : "") + `</li>`;
-    });
-    $("cases-list").innerHTML = rows.length ? rows.join("") : `<li class="empty">${J.t("cs_none")}</li>`;
-  }
-
-  function onPanelClick(event) {
-    const el = event.target.closest("button");
-    if (!el) return;
-    if (el.id === "case-open") openCaseDialog();
-    else if (el.id === "case-notice") openNoticeDialog();
-    else if (el.dataset.caseShow) { state.show = el.dataset.caseShow; load(); }
-    else if (el.dataset.caseNext) advance(el.closest("li").dataset.case, el.dataset.caseNext);
-    else if (el.dataset.caseHand !== undefined) openHandDialog(el.closest("li").dataset.case);
-  }
-
-  /* ------------------------------------------------------------ dialogs */
-
-  function openDialog(title, body, submitter) {
-    state.dialog = {submit: submitter};
-    $("case-dialog-title").textContent = title;
-    $("case-dialog-body").innerHTML = body;
-    $("case-dialog-error").textContent = "";
-    $("case-ok").hidden = false;
-    $("case-dialog").hidden = false;
-    const first = $("case-dialog-body").querySelector("input, select");
-    (first || $("case-ok")).focus();
-  }
-
-  function closeDialog() {
-    $("case-dialog").hidden = true;
-    state.dialog = null;
-    if (document.activeElement) document.activeElement.blur();
-  }
-
-  async function submit(event) {
-    event.preventDefault();
-    if (!state.dialog) return;
-    $("case-dialog-error").textContent = "";
-    try {
-      await state.dialog.submit($("case-form"));
-    } catch (error) {
-      $("case-dialog-error").textContent = plain(error);
-    }
-  }
-
-  /** The hub's refusals in the caller page's words (its message when it has none). */
-  function plain(error) {
-    return error instanceof J.ApiError || error instanceof J.Unreachable ? C.plain(error) : String(error.message || error);
-  }
-
-  function serviceOptions(chosen) {
-    return (state.list ? state.list.services : []).map((s) =>
-      `<option value="${esc(s.id)}"${s.id === chosen ? " selected" : ""}>${esc(J.name(s.name))}</option>`).join("");
-  }
-
-  async function openCaseDialog() {
-    if (!state.list) await load();
-    const here = ticketHere();
-    const service = serviceOf(here.service) || (state.list && state.list.services[0]);
-    const days = service ? service.days : 0;
-    openDialog(J.t("cs_open"),
-      `<fieldset><legend>${J.t("cs_kind")}</legend>` +
-      `<label class="choice"><input type="radio" name="kind" value="promised" checked><span id="case-promised-label">${esc(J.t("cs_promised", {n: days}))}</span></label>` +
-      `<label class="choice"><input type="radio" name="kind" value="immediate"><span>${J.t("cs_immediate")}</span></label></fieldset>` +
-      `<label class="field"><span>${J.t("cs_service")}</span><select name="service" id="case-service">${serviceOptions(service && service.id)}</select></label>` +
-      `<label class="field"><span>${J.t("cs_ticket")}</span><input type="text" name="ticket" id="case-ticket" maxlength="8" value="${esc(here.number)}"></label>` +
-      `<label class="field"><span>${J.t("cs_phone")}</span><input type="tel" name="phone" id="case-phone" maxlength="20" autocomplete="off"></label>` +
-      `<label class="field"><span>${J.t("cs_note")}</span><input type="text" name="note" id="case-note" maxlength="200"></label>`,
-      async (form) => {
-        const kind = form.querySelector("input[name=kind]:checked").value;
-        const phone = form.phone.value.trim();
-        if (kind === "promised" && !phone) throw new Error(J.t("cs_need_phone"));
-        const body = {kind, service: form.service.value, phone: phone || null, note: form.note.value.trim() || null,
-          ticket: form.ticket.value.trim() || null};
-        const c = await C.call("/api/v1/cases", {method: "POST", body});
-        const text = kind === "immediate" ? J.t("cs_opened_now", {number: c.number}) : J.t("cs_opened", {number: c.number, day: c.due_on});
-        C.say(text, "ok");
-        showResult(J.t("cs_open"), `<p class="case-result" id="case-result"><b>${esc(c.number)}</b><br>${esc(text)}</p>` +
-          `<p class="hint">${esc(J.t("cs_lookup", {url: location.origin + "/c?n=" + c.number}))}</p>`);
-        load();
-      });
-    $("case-service").addEventListener("change", () => {
-      const s = serviceOf($("case-service").value);
-      $("case-promised-label").textContent = J.t("cs_promised", {n: s ? s.days : 0});
-    });
-  }
-
-  function showResult(title, html) {
-    $("case-dialog-title").textContent = title;
-    $("case-dialog-body").innerHTML = html;
-    $("case-ok").hidden = true;
-    $("case-cancel").textContent = J.t("cs_close");
-    state.dialog = {submit: async () => closeDialog()};
-    $("case-cancel").focus();
-  }
-
-  async function openNoticeDialog() {
-    if (!state.list) await load();
-    const here = ticketHere();
-    const service = serviceOf(here.service) || (state.list && state.list.services[0]);
-    const boxes = (s) => (s ? s.materials : []).map((m) =>
-      `<label class="choice"><input type="checkbox" name="material" value="${esc(m)}"><span>${esc(m)}</span></label>`).join("");
-    openDialog(J.t("cs_notice"),
-      `<label class="field"><span>${J.t("cs_ticket")}</span><input type="text" name="ticket" id="notice-ticket" maxlength="8" value="${esc(here.number)}"></label>` +
-      `<fieldset><legend>${J.t("cs_materials")} · ${esc(service ? J.name(service.name) : "")}</legend><div id="notice-materials">${boxes(service)}</div></fieldset>` +
-      `<label class="field"><span>${J.t("cs_other")}</span><input type="text" name="other" id="notice-other" maxlength="200"></label>` +
-      `<label class="field"><span>${J.t("cs_notice_phone")}</span><input type="tel" name="phone" id="notice-phone" maxlength="20" autocomplete="off"></label>`,
-      async (form) => {
-        const materials = Array.from(form.querySelectorAll("input[name=material]:checked")).map((i) => i.value);
-        const other = form.other.value.trim();
-        if (!materials.length && !other) throw new Error(J.t("cs_need_material"));
-        const notice = await C.call("/api/v1/materials-notices", {method: "POST", body: {
-          ticket: form.ticket.value.trim(), materials, other: other || null, phone: form.phone.value.trim() || null}});
-        C.say(J.t("cs_notice_done", {number: notice.ticket_number, sent: notice.notified ? J.t("cs_sent") : ""}), "ok");
-        // Shown here to print (the counter has no receipt printer of its own).
-        showResult(J.t("cs_notice"), `<pre class="notice-text" id="notice-text">${esc(J.lang === "en" ? notice.text.en : notice.text.zh)}</pre>` +
-          `<button type="button" id="notice-print" class="primary">${J.t("cs_print")}</button>`);
-        $("notice-print").addEventListener("click", () => window.print());
-      });
-  }
-
-  function openHandDialog(number) {
-    const staff = (state.list ? state.list.staff : []).filter((u) => u.username !== C.model.me.username);
-    openDialog(`${J.t("cs_hand")} ${number}`,
-      `<label class="field"><span>${J.t("cs_to")}</span><select name="to" id="hand-to">` +
-      staff.map((u) => `<option value="${esc(u.username)}">${esc(u.name)} (${esc(u.username)})</option>`).join("") + `</select></label>` +
-      `<label class="choice"><input type="checkbox" name="agent" id="hand-agent"><span>${J.t("cs_as_agent")}</span></label>` +
-      `<label class="field"><span>${J.t("cs_note")}</span><input type="text" name="note" maxlength="200"></label>`,
-      async (form) => {
-        const c = await C.call(`/api/v1/cases/${encodeURIComponent(number)}/hand`, {method: "POST", body: {
-          to: form.to.value, agent: form.agent.checked, note: form.note.value.trim() || null}});
-        C.say(J.t("cs_handed", {number: c.number, name: c.holder_name}), "ok");
-        closeDialog();
-        load();
-      });
-  }
-
-  async function advance(number, stage) {
-    try {
-      const c = await C.call(`/api/v1/cases/${encodeURIComponent(number)}/advance`, {method: "POST", body: {stage}});
-      C.say(J.t("cs_advanced", {number: c.number, stage: J.name(c.stage_name)}), "ok");
-    } catch (error) {
-      C.say(plain(error), "error");
-    }
-    load();
-  }
-
-  /* ------------------------------------------------------------ start */
-
-  C.onCaseEvent = () => {
-    clearTimeout(state.timer);
-    state.timer = setTimeout(load, 300);
-  };
-
-  build();
   render();
-  setInterval(() => { ticketHere(); }, 1000);
-  setInterval(load, 30000);
-  const watch = new MutationObserver(() => { if (!$("view-work").hidden && !state.list) load(); });
-  watch.observe($("view-work"), {attributes: true, attributeFilter: ["hidden"]});
-  if (!$("view-work").hidden) load();
-})();
+}
+
+function serviceOf(id) {
+  return state.list && state.list.services.find((s) => s.id === id);
+}
+
+function stageName(service, stage) {
+  const s = serviceOf(service);
+  const found = s && s.stages.find((x) => x.id === stage);
+  return found ? J.name(found.name) : stage;
+}
+
+/** The ticket a case is about: the one at my window, else the last one seen there. */
+function ticketHere() {
+  const w = C.model.detail && C.model.detail.window;
+  const t = w && w.ticket;
+  if (t) { state.lastNumber = t.number; state.lastService = t.service; }
+  return {number: state.lastNumber, service: state.lastService};
+}
+
+/* ------------------------------------------------------------ drawing */
+
+function render() {
+  document.querySelectorAll("[data-cs]").forEach((el) => { el.textContent = J.t(el.dataset.cs); });
+  $("case-cancel").textContent = J.t("cs_cancel");
+  $("case-ok").textContent = J.t("cs_ok");
+  document.querySelectorAll("[data-case-show]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.caseShow === state.show)));
+  const list = state.list;
+  if (!list) return;
+  for (const name of ["mine", "due_soon", "overdue"]) $(`case-count-${name}`).textContent = list.counts[name];
+  const rows = list.cases.filter((c) => !c.closed).map((c) => {
+    const next = c.stages[c.stages.findIndex((s) => s.id === c.stage) + 1];
+    const mine = c.holder === C.model.me.username || ["admin", "manager"].includes(C.model.me.role);
+    const flag = c.overdue ? `<span class="mark overdue">${J.t("cs_overdue")}</span>`
+      : (c.due_soon ? `<span class="mark due-soon">${J.t("cs_due_soon")}</span>` : "");
+    const left = c.days_left === null ? "" : ` · ${J.t("cs_left", {n: Math.max(c.days_left, 0)})}`;
+    return `<li data-case="${esc(c.number)}" class="${c.overdue ? "overdue" : (c.due_soon ? "due-soon" : "")}">` +
+      `<b class="case-no">${esc(c.number)}</b>` +
+      `<span class="svc">${esc(J.name(c.service_name))} · <b class="case-stage">${esc(J.name(c.stage_name))}</b>` +
+      `<small>${esc(J.t("cs_due", {day: c.due_on}))}${esc(left)} · ${esc(c.holder_name)}${c.agent ? ` (${J.t("cs_agent")})` : ""}</small></span>${flag}` +
+      (mine && next ? `<button type="button" class="small" data-case-next="${esc(next.id)}">${esc(J.t("cs_next", {stage: J.name(next.name)}))}</button>` : "") +
+      (mine ? `<button type="button" class="small" data-case-hand>${J.t("cs_hand")}</button>` : "") + `</li>`;
+  });
+  $("cases-list").innerHTML = rows.length ? rows.join("") : `<li class="empty">${J.t("cs_none")}</li>`;
+}
+
+function onPanelClick(event) {
+  const el = event.target.closest("button");
+  if (!el) return;
+  if (el.id === "case-open") openCaseDialog();
+  else if (el.id === "case-notice") openNoticeDialog();
+  else if (el.dataset.caseShow) { state.show = el.dataset.caseShow; load(); }
+  else if (el.dataset.caseNext) advance(el.closest("li").dataset.case, el.dataset.caseNext);
+  else if (el.dataset.caseHand !== undefined) openHandDialog(el.closest("li").dataset.case);
+}
+
+/* ------------------------------------------------------------ dialogs */
+
+function openDialog(title, body, submitter) {
+  state.dialog = {submit: submitter};
+  $("case-dialog-title").textContent = title;
+  $("case-dialog-body").innerHTML = body;
+  $("case-dialog-error").textContent = "";
+  $("case-ok").hidden = false;
+  $("case-dialog").hidden = false;
+  const first = $("case-dialog-body").querySelector("input, select");
+  (first || $("case-ok")).focus();
+}
+
+function closeDialog() {
+  $("case-dialog").hidden = true;
+  state.dialog = null;
+  if (document.activeElement) document.activeElement.blur();
+}
+
+async function submit(event) {
+  event.preventDefault();
+  if (!state.dialog) return;
+  $("case-dialog-error").textContent = "";
+  try {
+    await state.dialog.submit($("case-form"));
+  } catch (error) {
+    $("case-dialog-error").textContent = plain(error);
+  }
+}
+
+/** The hub's refusals in the caller page's words (its message when it has none). */
+function plain(error) {
+  return error instanceof J.ApiError || error instanceof J.Unreachable ? C.plain(error) : String(error.message || error);
+}
+
+/* The dialogs' form rows: a labelled field, a radio or checkbox choice. */
+const field = (label, control) => `<label class="field"><span>${label}</span>${control}</label>`;
+const choice = (input, text) => `<label class="choice">${input}<span>${text}</span></label>`;
+
+/** The ticket at the counter and its service (else the first), the lists loaded. */
+async function serving() {
+  if (!state.list) await load();
+  const here = ticketHere();
+  return {here, service: serviceOf(here.service) || (state.list && state.list.services[0])};
+}
+
+function serviceOptions(chosen) {
+  return (state.list ? state.list.services : []).map((s) =>
+    `<option value="${esc(s.id)}"${s.id === chosen ? " selected" : ""}>${esc(J.name(s.name))}</option>`).join("");
+}
+
+async function openCaseDialog() {
+  const {here, service} = await serving();
+  const days = service ? service.days : 0;
+  openDialog(J.t("cs_open"),
+    `<fieldset><legend>${J.t("cs_kind")}</legend>` +
+    `<label class="choice"><input type="radio" name="kind" value="promised" checked><span id="case-promised-label">${esc(J.t("cs_promised", {n: days}))}</span></label>` +
+    `<label class="choice"><input type="radio" name="kind" value="immediate"><span>${J.t("cs_immediate")}</span></label></fieldset>` +
+    field(J.t("cs_service"), `<select name="service" id="case-service">${serviceOptions(service && service.id)}</select>`) +
+    field(J.t("cs_ticket"), `<input type="text" name="ticket" id="case-ticket" maxlength="8" value="${esc(here.number)}">`) +
+    field(J.t("cs_phone"), `<input type="tel" name="phone" id="case-phone" maxlength="20" autocomplete="off">`) +
+    field(J.t("cs_note"), `<input type="text" name="note" id="case-note" maxlength="200">`),
+    async (form) => {
+      const kind = form.querySelector("input[name=kind]:checked").value;
+      const phone = form.phone.value.trim();
+      if (kind === "promised" && !phone) throw new Error(J.t("cs_need_phone"));
+      const body = {kind, service: form.service.value, phone: phone || null, note: form.note.value.trim() || null,
+        ticket: form.ticket.value.trim() || null};
+      const c = await C.call("/api/v1/cases", {method: "POST", body});
+      const text = kind === "immediate" ? J.t("cs_opened_now", {number: c.number}) : J.t("cs_opened", {number: c.number, day: c.due_on});
+      C.say(text, "ok");
+      showResult(J.t("cs_open"), `<p class="case-result" id="case-result"><b>${esc(c.number)}</b><br>${esc(text)}</p>` +
+        `<p class="hint">${esc(J.t("cs_lookup", {url: location.origin + "/c?n=" + c.number}))}</p>`);
+      load();
+    });
+  $("case-service").addEventListener("change", () => {
+    const s = serviceOf($("case-service").value);
+    $("case-promised-label").textContent = J.t("cs_promised", {n: s ? s.days : 0});
+  });
+}
+
+function showResult(title, html) {
+  $("case-dialog-title").textContent = title;
+  $("case-dialog-body").innerHTML = html;
+  $("case-ok").hidden = true;
+  $("case-cancel").textContent = J.t("cs_close");
+  state.dialog = {submit: async () => closeDialog()};
+  $("case-cancel").focus();
+}
+
+async function openNoticeDialog() {
+  const {here, service} = await serving();
+  const boxes = (s) => (s ? s.materials : []).map((m) =>
+    `<label class="choice"><input type="checkbox" name="material" value="${esc(m)}"><span>${esc(m)}</span></label>`).join("");
+  openDialog(J.t("cs_notice"),
+    field(J.t("cs_ticket"), `<input type="text" name="ticket" id="notice-ticket" maxlength="8" value="${esc(here.number)}">`) +
+    `<fieldset><legend>${J.t("cs_materials")} · ${esc(service ? J.name(service.name) : "")}</legend><div id="notice-materials">${boxes(service)}</div></fieldset>` +
+    field(J.t("cs_other"), `<input type="text" name="other" id="notice-other" maxlength="200">`) +
+    field(J.t("cs_notice_phone"), `<input type="tel" name="phone" id="notice-phone" maxlength="20" autocomplete="off">`),
+    async (form) => {
+      const materials = Array.from(form.querySelectorAll("input[name=material]:checked")).map((i) => i.value);
+      const other = form.other.value.trim();
+      if (!materials.length && !other) throw new Error(J.t("cs_need_material"));
+      const notice = await C.call("/api/v1/materials-notices", {method: "POST", body: {
+        ticket: form.ticket.value.trim(), materials, other: other || null, phone: form.phone.value.trim() || null}});
+      C.say(J.t("cs_notice_done", {number: notice.ticket_number, sent: notice.notified ? J.t("cs_sent") : ""}), "ok");
+      // Shown here to print (the counter has no receipt printer of its own).
+      showResult(J.t("cs_notice"), `<pre class="notice-text" id="notice-text">${esc(J.lang === "en" ? notice.text.en : notice.text.zh)}</pre>` +
+        `<button type="button" id="notice-print" class="primary">${J.t("cs_print")}</button>`);
+      $("notice-print").addEventListener("click", () => window.print());
+    });
+}
+
+function openHandDialog(number) {
+  const staff = (state.list ? state.list.staff : []).filter((u) => u.username !== C.model.me.username);
+  openDialog(`${J.t("cs_hand")} ${number}`,
+    `<label class="field"><span>${J.t("cs_to")}</span><select name="to" id="hand-to">` +
+    staff.map((u) => `<option value="${esc(u.username)}">${esc(u.name)} (${esc(u.username)})</option>`).join("") + `</select></label>` +
+    choice(`<input type="checkbox" name="agent" id="hand-agent">`, J.t("cs_as_agent")) +
+    field(J.t("cs_note"), `<input type="text" name="note" maxlength="200">`),
+    async (form) => {
+      const c = await C.call(`/api/v1/cases/${encodeURIComponent(number)}/hand`, {method: "POST", body: {
+        to: form.to.value, agent: form.agent.checked, note: form.note.value.trim() || null}});
+      C.say(J.t("cs_handed", {number: c.number, name: c.holder_name}), "ok");
+      closeDialog();
+      load();
+    });
+}
+
+async function advance(number, stage) {
+  try {
+    const c = await C.call(`/api/v1/cases/${encodeURIComponent(number)}/advance`, {method: "POST", body: {stage}});
+    C.say(J.t("cs_advanced", {number: c.number, stage: J.name(c.stage_name)}), "ok");
+  } catch (error) {
+    C.say(plain(error), "error");
+  }
+  load();
+}
+
+/* ------------------------------------------------------------ start */
+
+C.onCaseEvent = () => {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(load, 300);
+};
+
+build();
+render();
+setInterval(() => { ticketHere(); }, 1000);
+setInterval(load, 30000);
+const watch = new MutationObserver(() => { if (!$("view-work").hidden && !state.list) load(); });
+watch.observe($("view-work"), {attributes: true, attributeFilter: ["hidden"]});
+if (!$("view-work").hidden) load();

@@ -3,117 +3,92 @@
  * and due day; a manager may move a case to its next stage or hand it on. The rules
  * (one stage at a time, who may) are the hub's; refusals are shown as answered.
  */
-(function () {
-  "use strict";
+import M from "./manage.js";
+import strings from "./strings/manage-cases.js";
 
-  const M = window.Manage;
-  const {h, t} = M;
+const {h, t} = M;
 
-  M.J.addStrings({
-    zh: {
-      nav_cases: "办件督办", kind_case_overdue: "办件超期", kind_case_due_soon: "办件即将到期",
-      ca_title: "办件督办（承诺件按工作日计算，调休与节假日已计入）",
-      ca_hint: "即将到期：剩余 {n} 个工作日及以内；超期：已过承诺办结日期仍未办结。手机号已脱敏。",
-      ca_overdue: "已超期", ca_due_soon: "即将到期", ca_open: "全部在办", ca_done: "已办结", ca_all: "全部",
-      ca_number: "办件编号", ca_service: "事项", ca_kind: "类型", ca_stage: "环节", ca_opened: "受理日期",
-      ca_due: "承诺办结", ca_left: "剩余工作日", ca_holder: "负责人", ca_phone: "手机号", ca_ops: "操作",
-      ca_next: "→ {stage}", ca_hand: "转交", ca_to: "转交给", ca_as_agent: "代办员全程代理",
-      ca_moved: "办件 {number} 已进入“{stage}”", ca_handed: "办件 {number} 已转交 {name}",
-      ca_over_by: "超 {n} 天", ca_agent: "代办", ca_on_time: "按期", ca_late: "逾期", k_immediate: "即办件", k_promised: "承诺件",
-    },
-    en: {
-      nav_cases: "Cases", kind_case_overdue: "Case overdue", kind_case_due_soon: "Case due soon",
-      ca_title: "Cases (committed days count working days, 调休 and holidays included)",
-      ca_hint: "Due soon: {n} working days or fewer left; overdue: past the committed day, not done. Phones are masked.",
-      ca_overdue: "Overdue", ca_due_soon: "Due soon", ca_open: "Open", ca_done: "Done", ca_all: "All",
-      ca_number: "Case", ca_service: "Service", ca_kind: "Kind", ca_stage: "Stage", ca_opened: "Opened",
-      ca_due: "Due", ca_left: "Days left", ca_holder: "Held by", ca_phone: "Phone", ca_ops: "Actions",
-      ca_next: "→ {stage}", ca_hand: "Hand over", ca_to: "Hand to", ca_as_agent: "Agent carries it through",
-      ca_moved: "Case {number} is now at {stage}", ca_handed: "Case {number} handed to {name}",
-      ca_over_by: "{n} over", ca_agent: "agent", ca_on_time: "on time", ca_late: "late", k_immediate: "Immediate", k_promised: "Committed",
-    },
-  });
+M.J.addStrings(strings);
 
-  let root = null, list = null, show = "open";
-  const SHOWS = ["overdue", "due_soon", "open", "done", "all"];
+let root = null, list = null, show = "open";
+const SHOWS = ["overdue", "due_soon", "open", "done", "all"];
 
-  async function load() {
-    list = await M.api(`/api/v1/cases?show=${show}`);
-    render();
+async function load() {
+  list = await M.api(`/api/v1/cases?show=${show}`);
+  render();
+}
+
+async function advance(c, stage) {
+  try {
+    const moved = await M.api(`/api/v1/cases/${encodeURIComponent(c.number)}/advance`, {method: "POST", body: {stage}});
+    M.toast(t("ca_moved", {number: moved.number, stage: M.name(moved.stage_name)}));
+  } catch (error) {
+    M.toast(M.errorText(error), "error");
   }
+  load().catch(() => {});
+}
 
-  async function advance(c, stage) {
+function handForm(c) {
+  const staff = list.staff.filter((u) => u.username !== c.holder)
+    .sort((a, b) => (a.role === "admin") - (b.role === "admin"));  // colleagues first
+  const to = M.select(staff.map((u) => [u.username, `${u.name} (${u.username})`]), "", {name: "to"});
+  const agent = h("input", {type: "checkbox", name: "agent"});
+  return h("form", {class: "inline-form", onsubmit: async (event) => {
+    event.preventDefault();
     try {
-      const moved = await M.api(`/api/v1/cases/${encodeURIComponent(c.number)}/advance`, {method: "POST", body: {stage}});
-      M.toast(t("ca_moved", {number: moved.number, stage: M.name(moved.stage_name)}));
+      const handed = await M.api(`/api/v1/cases/${encodeURIComponent(c.number)}/hand`, {method: "POST", body: {to: to.value, agent: agent.checked}});
+      M.toast(t("ca_handed", {number: handed.number, name: handed.holder_name}));
     } catch (error) {
       M.toast(M.errorText(error), "error");
     }
     load().catch(() => {});
-  }
+  }}, to, h("label", {class: "check"}, agent, t("ca_as_agent")), h("button", {type: "submit", class: "small"}, t("ca_hand")));
+}
 
-  function handForm(c) {
-    const staff = list.staff.filter((u) => u.username !== c.holder)
-      .sort((a, b) => (a.role === "admin") - (b.role === "admin"));  // colleagues first
-    const to = M.select(staff.map((u) => [u.username, `${u.name} (${u.username})`]), "", {name: "to"});
-    const agent = h("input", {type: "checkbox", name: "agent"});
-    return h("form", {class: "inline-form", onsubmit: async (event) => {
-      event.preventDefault();
-      try {
-        const handed = await M.api(`/api/v1/cases/${encodeURIComponent(c.number)}/hand`, {method: "POST", body: {to: to.value, agent: agent.checked}});
-        M.toast(t("ca_handed", {number: handed.number, name: handed.holder_name}));
-      } catch (error) {
-        M.toast(M.errorText(error), "error");
-      }
-      load().catch(() => {});
-    }}, to, h("label", {class: "check"}, agent, t("ca_as_agent")), h("button", {type: "submit", class: "small"}, t("ca_hand")));
-  }
+function ops(c) {
+  if (c.closed) return "";
+  const here = c.stages.findIndex((s) => s.id === c.stage);
+  const next = c.stages[here + 1];
+  return h("div", {class: "ops"},
+    next ? h("button", {type: "button", class: "small primary", "data-case-next": c.number,
+      onclick: () => advance(c, next.id)}, t("ca_next", {stage: M.name(next.name)})) : null,
+    h("details", {}, h("summary", {}, t("ca_hand")), handForm(c)));
+}
 
-  function ops(c) {
-    if (c.closed) return "";
-    const here = c.stages.findIndex((s) => s.id === c.stage);
-    const next = c.stages[here + 1];
-    return h("div", {class: "ops"},
-      next ? h("button", {type: "button", class: "small primary", "data-case-next": c.number,
-        onclick: () => advance(c, next.id)}, t("ca_next", {stage: M.name(next.name)})) : null,
-      h("details", {}, h("summary", {}, t("ca_hand")), handForm(c)));
-  }
+function standing(c) {
+  if (c.on_time === true) return h("span", {class: "status-sent"}, t("ca_on_time"));
+  if (c.on_time === false) return h("span", {class: "status-failed"}, t("ca_late"));
+  if (c.overdue) return h("span", {class: "badge bad"}, t("ca_overdue"));
+  if (c.due_soon) return h("span", {class: "badge warn"}, t("ca_due_soon"));
+  return "";
+}
 
-  function standing(c) {
-    if (c.on_time === true) return h("span", {class: "status-sent"}, t("ca_on_time"));
-    if (c.on_time === false) return h("span", {class: "status-failed"}, t("ca_late"));
-    if (c.overdue) return h("span", {class: "badge bad"}, t("ca_overdue"));
-    if (c.due_soon) return h("span", {class: "badge warn"}, t("ca_due_soon"));
-    return "";
-  }
+function render() {
+  if (!root) return;
+  const counts = list ? list.counts : {};
+  const filters = h("div", {class: "filters"}, SHOWS.map((name) => h("button", {
+    type: "button", class: "small" + (name === show ? " primary" : ""), "data-show": name,
+    onclick: () => { show = name; load().catch((e) => M.toast(M.errorText(e), "error")); }},
+    t("ca_" + name) + (counts[name] !== undefined ? ` ${counts[name]}` : ""))));
+  root.replaceChildren(h("div", {class: "card"}, h("h2", {}, t("ca_title")),
+    h("p", {class: "hint"}, t("ca_hint", {n: list ? list.due_soon_days : 1})), filters,
+    M.table([
+      [t("ca_number"), (c) => h("b", {}, c.number)],
+      [t("ca_service"), (c) => M.name(c.service_name)],
+      [t("ca_kind"), (c) => t("k_" + c.kind)],
+      [t("ca_stage"), (c) => M.name(c.stage_name)],
+      [t("ca_opened"), (c) => c.opened_on],
+      [t("ca_due"), (c) => h("span", {}, c.due_on, " ", standing(c))],
+      [t("ca_left"), (c) => (c.days_left === null ? "" : (c.days_left < 0 ? t("ca_over_by", {n: -c.days_left}) : c.days_left)), "num"],
+      [t("ca_holder"), (c) => c.holder_name + (c.agent ? ` (${t("ca_agent")})` : "")],
+      [t("ca_phone"), (c) => c.phone],
+      [t("ca_ops"), ops],
+    ], list ? list.cases : [], {class: "cases", rowClass: (c) => (c.overdue ? "row-bad" : (c.due_soon ? "row-warn" : ""))})));
+}
 
-  function render() {
-    if (!root) return;
-    const counts = list ? list.counts : {};
-    const filters = h("div", {class: "filters"}, SHOWS.map((name) => h("button", {
-      type: "button", class: "small" + (name === show ? " primary" : ""), "data-show": name,
-      onclick: () => { show = name; load().catch((e) => M.toast(M.errorText(e), "error")); }},
-      t("ca_" + name) + (counts[name] !== undefined ? ` ${counts[name]}` : ""))));
-    root.replaceChildren(h("div", {class: "card"}, h("h2", {}, t("ca_title")),
-      h("p", {class: "hint"}, t("ca_hint", {n: list ? list.due_soon_days : 1})), filters,
-      M.table([
-        [t("ca_number"), (c) => h("b", {}, c.number)],
-        [t("ca_service"), (c) => M.name(c.service_name)],
-        [t("ca_kind"), (c) => t("k_" + c.kind)],
-        [t("ca_stage"), (c) => M.name(c.stage_name)],
-        [t("ca_opened"), (c) => c.opened_on],
-        [t("ca_due"), (c) => h("span", {}, c.due_on, " ", standing(c))],
-        [t("ca_left"), (c) => (c.days_left === null ? "" : (c.days_left < 0 ? t("ca_over_by", {n: -c.days_left}) : c.days_left)), "num"],
-        [t("ca_holder"), (c) => c.holder_name + (c.agent ? ` (${t("ca_agent")})` : "")],
-        [t("ca_phone"), (c) => c.phone],
-        [t("ca_ops"), ops],
-      ], list ? list.cases : [], {class: "cases", rowClass: (c) => (c.overdue ? "row-bad" : (c.due_soon ? "row-warn" : ""))})));
-  }
+const refetch = M.throttle(() => { if (M.isShown("cases")) load().catch(() => {}); }, 1000);
 
-  const refetch = M.throttle(() => { if (M.isShown("cases")) load().catch(() => {}); }, 1000);
-
-  M.pages.cases = {
-    show(el) { root = el; render(); load().catch((e) => M.toast(M.errorText(e), "error")); },
-    onEvent(event) { if (event.type === "snapshot" || event.type.startsWith("case_")) refetch(); },
-  };
-})();
+M.pages.cases = {
+  show(el) { root = el; render(); load().catch((e) => M.toast(M.errorText(e), "error")); },
+  onEvent(event) { if (event.type === "snapshot" || event.type.startsWith("case_")) refetch(); },
+};

@@ -1,3 +1,5 @@
 // Starts the dashboard once every manage-*.js is loaded (a file, not an inline
 // script: the hub's Content-Security-Policy allows only the hub's own scripts).
-Manage.start();
+import M from "./manage.js";
+
+M.start();

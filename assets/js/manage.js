@@ -10,393 +10,351 @@
  * The dashboard decides nothing: every rule is the hub's, and every change goes
  * through the REST API, which answers with what was refused and why.
  */
-(function () {
-  "use strict";
+import J from "./jiaohao.js";
+import {el} from "./lib/dom.js";
+import strings from "./strings/manage.js";
 
-  const J = window.Jiaohao;
-  const TOKEN_KEY = "manage";
-  const LANG_KEY = "jiaohao.lang.manage";
-  const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = "manage";
+const LANG_KEY = "jiaohao.lang.manage";
+const $ = (id) => document.getElementById(id);
 
-  J.addStrings({
-    zh: {
-      app_title: "管理后台", login_title: "中心管理登录", login_hint: "供中心主任、督查和管理员使用",
-      username: "用户名", password: "密码", login: "登录", logout: "退出登录",
-      nav_overview: "实时总览", nav_alerts: "告警", nav_reports: "统计报表", nav_complaints: "投诉处理",
-      nav_follow_ups: "差评回访", nav_call_backs: "抽样回访", nav_audit: "办件追溯", nav_config: "配置",
-      cfg_services: "事项与指南", cfg_windows: "窗口与事项", cfg_users: "人员账号", cfg_devices: "设备与令牌",
-      cfg_hours: "办公时间与节假日", cfg_queue: "优先与排队规则", cfg_appointments: "预约时段与名额",
-      cfg_display: "公示信息", cfg_supervision: "督查时限",
-      live_connecting: "连接中…", live_live: "实时", live_lost: "已断开",
-      banner_lost: "与叫号服务器的连接已断开，正在重连…（页面数据可能不是最新的）",
-      banner_refused: "服务器拒绝了连接，请重新登录",
-      not_manager: "管理后台仅供中心主任、督查和管理员使用。您的账号（{role}）没有权限，请使用窗口叫号页面。",
-      role_admin: "管理员", role_manager: "中心主任/督查", role_clerk: "窗口工作人员",
-      minutes: "{n} 分钟", minutes_short: "{n}分", hours_minutes: "{h}小时{m}分", none: "—",
-      saved: "已保存", save: "保存", cancel: "取消", add: "添加", remove: "删除", refresh: "刷新",
-      confirm: "确定", loading: "加载中…", empty: "暂无数据",
-      e_bad_credentials: "用户名或密码不正确。", e_login_locked: "登录失败次数过多，请稍后再试。",
-      e_invalid_token: "登录已过期，请重新登录。", e_unauthenticated: "请先登录。",
-      e_forbidden: "没有权限：{message}", e_unreachable: "连接不上叫号服务器，请检查网络后重试。",
-      e_field: "“{field}”：{message}", e_other: "操作未成功：{message}",
-    },
-    en: {
-      app_title: "Dashboard", login_title: "Center management sign-in", login_hint: "For the director, supervisors and administrators",
-      username: "Username", password: "Password", login: "Sign in", logout: "Log out",
-      nav_overview: "Live overview", nav_alerts: "Alerts", nav_reports: "Reports", nav_complaints: "Complaints",
-      nav_follow_ups: "Bad-rating follow-ups", nav_call_backs: "Call-back sample", nav_audit: "Audit trail", nav_config: "Configuration",
-      cfg_services: "Services & guides", cfg_windows: "Windows", cfg_users: "Staff accounts", cfg_devices: "Devices & tokens",
-      cfg_hours: "Hours & holidays", cfg_queue: "Priority & queue rules", cfg_appointments: "Appointments",
-      cfg_display: "Public information", cfg_supervision: "Supervision deadlines",
-      live_connecting: "connecting…", live_live: "live", live_lost: "offline",
-      banner_lost: "Connection to the hub lost, reconnecting… (figures may be out of date)",
-      banner_refused: "The hub refused the connection; please sign in again",
-      not_manager: "The dashboard is for the director, supervisors and administrators. Your account ({role}) may not use it; use the caller page.",
-      role_admin: "administrator", role_manager: "director / supervisor", role_clerk: "clerk",
-      minutes: "{n} min", minutes_short: "{n}m", hours_minutes: "{h}h {m}m", none: "—",
-      saved: "Saved", save: "Save", cancel: "Cancel", add: "Add", remove: "Remove", refresh: "Refresh",
-      confirm: "OK", loading: "Loading…", empty: "Nothing yet",
-      e_bad_credentials: "Wrong username or password.", e_login_locked: "Too many failed sign-ins; try again later.",
-      e_invalid_token: "Your sign-in has expired; please sign in again.", e_unauthenticated: "Please sign in.",
-      e_forbidden: "Not allowed: {message}", e_unreachable: "Cannot reach the hub; check the network and retry.",
-      e_field: "“{field}”: {message}", e_other: "Not done: {message}",
-    },
-  });
+J.addStrings(strings);
 
-  const M = {
-    J, token: "", me: null, pages: {}, current: null, live: null, clock: null,
-    alerts: {alerts: [], cleared: []}, config: null,
-  };
+const M = {
+  J, token: "", me: null, pages: {}, current: null, live: null, clock: null,
+  alerts: {alerts: [], cleared: []}, config: null,
+};
 
-  /* ------------------------------------------------------------------ helpers */
+/* ------------------------------------------------------------------ helpers */
 
-  /** h("div", {class: "x", text: "…", onclick}, child, …): build an element. */
-  M.h = function (tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.className = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else if (key === "value") node.value = value;
-      else if (key === "checked") node.checked = !!value;
-      else node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  };
+/** h("div", {class: "x", text: "…", onclick}, child, …): build an element (lib/dom.js). */
+M.h = el;
 
-  M.t = (key, values) => J.t(key, values);
+M.t = (key, values) => J.t(key, values);
 
-  /** A REST call with the login token; a lost login goes back to the login form. */
-  M.api = async function (path, options) {
-    try {
-      return await J.api(path, Object.assign({token: M.token}, options || {}));
-    } catch (error) {
-      if (error.status === 401) { logout(); }
-      throw error;
-    }
-  };
+/** Download a file the hub makes (an export) with the login token; returns its file name.
+ * Throws ApiError as M.api does. */
+M.download = async function (path, fallbackName) {
+  const response = await J.fetch(path, {headers: {Authorization: "Bearer " + M.token}});
+  if (!response.ok) throw new J.ApiError(response.status, await response.json().catch(() => null));
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = (/filename="([^"]+)"/.exec(disposition) || [])[1] || fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = M.h("a", {href: url, download: name});
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return name;
+};
 
-  /** A plain sentence for an error from the hub (names the field when there is one). */
-  M.errorText = function (error) {
-    if (!error) return "";
-    if (error.code === "unreachable") return M.t("e_unreachable");
-    const own = M.t("e_" + error.code);
-    if (own !== "e_" + error.code) return M.t("e_" + error.code, {message: error.message});
-    if (error.field) return M.t("e_field", {field: error.field, message: error.message});
-    return M.t("e_other", {message: error.message || error});
-  };
-
-  M.toast = function (text, kind) {
-    const toast = $("toast");
-    toast.textContent = text;
-    toast.className = "toast show " + (kind || "ok");
-    clearTimeout(M.toastTimer);
-    M.toastTimer = setTimeout(() => { toast.className = "toast"; }, 4000);
-  };
-
-  /** "12 分钟" from seconds; "—" when unknown. */
-  M.minutes = function (seconds) {
-    if (seconds === null || seconds === undefined) return M.t("none");
-    const minutes = seconds / 60;
-    if (minutes >= 90) return M.t("hours_minutes", {h: Math.floor(minutes / 60), m: Math.round(minutes % 60)});
-    return M.t("minutes", {n: minutes < 10 ? minutes.toFixed(1) : Math.round(minutes)});
-  };
-
-  /** mm:ss or h:mm:ss of a duration in seconds. */
-  M.duration = function (seconds) {
-    if (seconds === null || seconds === undefined) return "";
-    const s = Math.max(0, Math.round(seconds));
-    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-    const two = (n) => String(n).padStart(2, "0");
-    return h ? `${h}:${two(m)}:${two(r)}` : `${two(m)}:${two(r)}`;
-  };
-
-  M.time = (iso) => (iso ? iso.slice(11, 16) : "");
-  M.dateTime = (iso) => (iso ? iso.slice(5, 10).replace("-", "/") + " " + iso.slice(11, 16) : "");
-  M.percent = (rate) => (rate === null || rate === undefined ? M.t("none") : (rate * 100).toFixed(1) + "%");
-  M.name = (text) => J.name(text);
-
-  /** The hub's time now, running at the hub clock's speed between readings. */
-  M.now = function () {
-    if (!M.clock) return new Date();
-    const elapsed = (performance.now() - M.clock.read) * M.clock.speed;
-    return new Date(M.clock.hub.getTime() + elapsed);
-  };
-
-  async function readClock() {
-    try {
-      const clock = await J.api("/api/v1/clock");
-      M.clock = {hub: new Date(clock.now), speed: clock.speed, read: performance.now(), day: clock.business_day};
-      showClock();
-    } catch (error) { /* the banner shows a lost connection */ }
+/** A REST call with the login token; a lost login goes back to the login form. */
+M.api = async function (path, options) {
+  try {
+    return await J.api(path, Object.assign({token: M.token}, options || {}));
+  } catch (error) {
+    if (error.status === 401) { logout(); }
+    throw error;
   }
+};
 
-  function showClock() {
-    if (!M.clock) return;
-    const now = M.now();
-    const text = now.toLocaleTimeString(J.lang === "zh" ? "zh-CN" : "en-GB",
-      {hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "Asia/Shanghai"});
-    $("hub-clock").textContent = (M.clock.day || "") + " " + text + (M.clock.speed !== 1 ? ` ×${M.clock.speed}` : "");
-  }
+/** A plain sentence for an error from the hub (names the field when there is one). */
+M.errorText = function (error) {
+  if (!error) return "";
+  if (error.code === "unreachable") return M.t("e_unreachable");
+  const own = M.t("e_" + error.code);
+  if (own !== "e_" + error.code) return M.t("e_" + error.code, {message: error.message});
+  if (error.field) return M.t("e_field", {field: error.field, message: error.message});
+  return M.t("e_other", {message: error.message || error});
+};
 
-  /** A table from rows: columns = [[header, (row) => cell, className?], …]. */
-  M.table = function (columns, rows, options) {
-    const opts = options || {};
-    const head = M.h("tr", {}, columns.map((c) => M.h("th", {class: c[2] || ""}, c[0])));
-    // A form control in a cell is named by its column's heading (and the row's place),
-    // so a screen reader says which field it is.
-    const name = (cell, c, i) => {
-      for (const control of cell.querySelectorAll("input, select, textarea")) {
-        if (!control.labels.length && !control.getAttribute("aria-label") && typeof c[0] === "string" && c[0]) {
-          control.setAttribute("aria-label", `${c[0]} (${i + 1})`);
-        }
+M.toast = function (text, kind) {
+  const toast = $("toast");
+  toast.textContent = text;
+  toast.className = "toast show " + (kind || "ok");
+  clearTimeout(M.toastTimer);
+  M.toastTimer = setTimeout(() => { toast.className = "toast"; }, 4000);
+};
+
+/** "12 分钟" from seconds; "—" when unknown. */
+M.minutes = function (seconds) {
+  if (seconds === null || seconds === undefined) return M.t("none");
+  const minutes = seconds / 60;
+  if (minutes >= 90) return M.t("hours_minutes", {h: Math.floor(minutes / 60), m: Math.round(minutes % 60)});
+  return M.t("minutes", {n: minutes < 10 ? minutes.toFixed(1) : Math.round(minutes)});
+};
+
+/** mm:ss or h:mm:ss of a duration in seconds. */
+M.duration = function (seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const two = (n) => String(n).padStart(2, "0");
+  return h ? `${h}:${two(m)}:${two(r)}` : `${two(m)}:${two(r)}`;
+};
+
+M.time = (iso) => (iso ? iso.slice(11, 16) : "");
+M.dateTime = (iso) => (iso ? iso.slice(5, 10).replace("-", "/") + " " + iso.slice(11, 16) : "");
+M.percent = (rate) => (rate === null || rate === undefined ? M.t("none") : (rate * 100).toFixed(1) + "%");
+M.name = (text) => J.name(text);
+
+/** The hub's time now, running at the hub clock's speed between readings. */
+M.now = function () {
+  if (!M.clock) return new Date();
+  const elapsed = (performance.now() - M.clock.read) * M.clock.speed;
+  return new Date(M.clock.hub.getTime() + elapsed);
+};
+
+async function readClock() {
+  try {
+    const clock = await J.api("/api/v1/clock");
+    M.clock = {hub: new Date(clock.now), speed: clock.speed, read: performance.now(), day: clock.business_day};
+    showClock();
+  } catch (error) { /* the banner shows a lost connection */ }
+}
+
+function showClock() {
+  if (!M.clock) return;
+  const now = M.now();
+  const text = now.toLocaleTimeString(J.lang === "zh" ? "zh-CN" : "en-GB",
+    {hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "Asia/Shanghai"});
+  $("hub-clock").textContent = (M.clock.day || "") + " " + text + (M.clock.speed !== 1 ? ` ×${M.clock.speed}` : "");
+}
+
+/** A table from rows: columns = [[header, (row) => cell, className?], …]. */
+M.table = function (columns, rows, options) {
+  const opts = options || {};
+  const head = M.h("tr", {}, columns.map((c) => M.h("th", {class: c[2] || ""}, c[0])));
+  // A form control in a cell is named by its column's heading (and the row's place),
+  // so a screen reader says which field it is.
+  const name = (cell, c, i) => {
+    for (const control of cell.querySelectorAll("input, select, textarea")) {
+      if (!control.labels.length && !control.getAttribute("aria-label") && typeof c[0] === "string" && c[0]) {
+        control.setAttribute("aria-label", `${c[0]} (${i + 1})`);
       }
-      return cell;
-    };
-    const body = rows.map((row, i) => M.h("tr", {class: opts.rowClass ? opts.rowClass(row) : ""},
-      columns.map((c) => { const v = c[1](row); return name(M.h("td", {class: c[2] || ""}, v === null || v === undefined ? "" : v), c, i); })));
-    if (!rows.length) body.push(M.h("tr", {}, M.h("td", {colspan: columns.length, class: "empty"}, M.t("empty"))));
-    return M.h("table", {class: "grid " + (opts.class || "")}, M.h("thead", {}, head), M.h("tbody", {}, body));
-  };
-
-  /** A labelled input, select or textarea. */
-  M.field = function (label, control, hint) {
-    return M.h("label", {class: "field"}, M.h("span", {}, label), control, hint ? M.h("small", {class: "hint"}, hint) : null);
-  };
-
-  M.select = function (options, value, attrs) {
-    return M.h("select", attrs || {}, options.map(([v, text]) =>
-      M.h("option", {value: v, selected: String(v) === String(value) ? "selected" : null}, text)));
-  };
-
-  /** The center's configuration (cached; refreshed when a config_changed event arrives). */
-  M.loadConfig = async function (force) {
-    if (!M.config || force) {
-      const answer = await M.api("/api/v1/config");
-      M.config = answer.config;
-      $("center-name").textContent = M.name(M.config.center.name);
     }
-    return M.config;
+    return cell;
   };
+  const body = rows.map((row, i) => M.h("tr", {class: opts.rowClass ? opts.rowClass(row) : ""},
+    columns.map((c) => { const v = c[1](row); return name(M.h("td", {class: c[2] || ""}, v === null || v === undefined ? "" : v), c, i); })));
+  if (!rows.length) body.push(M.h("tr", {}, M.h("td", {colspan: columns.length, class: "empty"}, M.t("empty"))));
+  return M.h("table", {class: "grid " + (opts.class || "")}, M.h("thead", {}, head), M.h("tbody", {}, body));
+};
 
-  M.serviceName = function (id) {
-    const found = M.config && M.config.services.find((s) => s.id === id);
-    return found ? M.name(found.name) : id;
-  };
+/** A labelled input, select or textarea. */
+M.field = function (label, control, hint) {
+  return M.h("label", {class: "field"}, M.h("span", {}, label), control, hint ? M.h("small", {class: "hint"}, hint) : null);
+};
 
-  M.windowName = function (id) {
-    const found = M.config && M.config.windows.find((w) => w.id === id);
-    return found ? M.name(found.name || `${id}号窗口`) : (id ? `${id}号窗口` : "");
-  };
+M.select = function (options, value, attrs) {
+  return M.h("select", attrs || {}, options.map(([v, text]) =>
+    M.h("option", {value: v, selected: String(v) === String(value) ? "selected" : null}, text)));
+};
 
-  /* ------------------------------------------------------------------ login */
-
-  function showView(name) {
-    $("view-login").hidden = name !== "login";
-    $("view-app").hidden = name !== "app";
-    $("logout").hidden = name !== "app";
+/** The center's configuration (cached; refreshed when a config_changed event arrives). */
+M.loadConfig = async function (force) {
+  if (!M.config || force) {
+    const answer = await M.api("/api/v1/config");
+    M.config = answer.config;
+    $("center-name").textContent = M.name(M.config.center.name);
   }
+  return M.config;
+};
 
-  async function login(event) {
-    event.preventDefault();
-    $("login-error").textContent = "";
-    $("login-button").disabled = true;
-    try {
-      const answer = await J.api("/api/v1/auth/token", {body: {
-        username: $("username").value.trim(), password: $("password").value}});
-      if (answer.role !== "manager" && answer.role !== "admin") {
-        $("login-error").textContent = M.t("not_manager", {role: M.t("role_" + answer.role)});
-        return;
-      }
-      M.token = answer.token;
-      J.saveToken(M.token, TOKEN_KEY);
-      $("password").value = "";
-      await enter();
-    } catch (error) {
-      $("login-error").textContent = M.errorText(error);
-    } finally {
-      $("login-button").disabled = false;
-    }
-  }
+M.serviceName = function (id) {
+  const found = M.config && M.config.services.find((s) => s.id === id);
+  return found ? M.name(found.name) : id;
+};
 
-  function logout() {
-    J.saveToken("", TOKEN_KEY);
-    M.token = "";
-    if (M.live) { M.live.close(); M.live = null; }
-    showView("login");
-    setStatus(null);
-  }
+M.windowName = function (id) {
+  const found = M.config && M.config.windows.find((w) => w.id === id);
+  return found ? M.name(found.name || `${id}号窗口`) : (id ? `${id}号窗口` : "");
+};
 
-  async function enter() {
-    try {
-      M.me = await M.api("/api/v1/me");
-      if (M.me.role !== "manager" && M.me.role !== "admin") {
-        const error = new J.ApiError(403, {error: "forbidden"});
-        throw error;
-      }
-      await M.loadConfig(true);
-    } catch (error) {
-      if (error.status === 401) return;
-      J.saveToken("", TOKEN_KEY);
-      M.token = "";
-      showView("login");
-      $("login-error").textContent = error.status === 403
-        ? M.t("not_manager", {role: M.t("role_" + ((M.me && M.me.role) || "clerk"))}) : M.errorText(error);
+/* ------------------------------------------------------------------ login */
+
+function showView(name) {
+  $("view-login").hidden = name !== "login";
+  $("view-app").hidden = name !== "app";
+  $("logout").hidden = name !== "app";
+}
+
+async function login(event) {
+  event.preventDefault();
+  $("login-error").textContent = "";
+  $("login-button").disabled = true;
+  try {
+    const answer = await J.api("/api/v1/auth/token", {body: {
+      username: $("username").value.trim(), password: $("password").value}});
+    if (answer.role !== "manager" && answer.role !== "admin") {
+      $("login-error").textContent = M.t("not_manager", {role: M.t("role_" + answer.role)});
       return;
     }
-    showWho();
-    showView("app");
-    connect();
-    route();
+    M.token = answer.token;
+    J.saveToken(M.token, TOKEN_KEY);
+    $("password").value = "";
+    await enter();
+  } catch (error) {
+    $("login-error").textContent = M.errorText(error);
+  } finally {
+    $("login-button").disabled = false;
   }
+}
 
-  /* ------------------------------------------------------------------ live */
+function logout() {
+  J.saveToken("", TOKEN_KEY);
+  M.token = "";
+  if (M.live) { M.live.close(); M.live = null; }
+  showView("login");
+  setStatus(null);
+}
 
-  let lastStatus = null;
-
-  function showWho() {
-    if (M.me) $("who").textContent = `${M.me.name || M.me.username} · ${M.t("role_" + M.me.role)}`;
-  }
-
-  function setStatus(status) {
-    lastStatus = status;
-    const badge = $("live-status");
-    badge.hidden = !status;
-    if (!status) { $("banner").className = "banner"; return; }
-    badge.className = "conn " + status;
-    badge.textContent = M.t("live_" + (status === "refused" ? "lost" : status));
-    const banner = $("banner");
-    if (status === "lost" || status === "refused") {
-      banner.textContent = M.t(status === "lost" ? "banner_lost" : "banner_refused");
-      banner.className = "banner show";
-    } else {
-      banner.className = "banner";
+async function enter() {
+  try {
+    M.me = await M.api("/api/v1/me");
+    if (M.me.role !== "manager" && M.me.role !== "admin") {
+      const error = new J.ApiError(403, {error: "forbidden"});
+      throw error;
     }
+    await M.loadConfig(true);
+  } catch (error) {
+    if (error.status === 401) return;
+    J.saveToken("", TOKEN_KEY);
+    M.token = "";
+    showView("login");
+    $("login-error").textContent = error.status === 403
+      ? M.t("not_manager", {role: M.t("role_" + ((M.me && M.me.role) || "clerk"))}) : M.errorText(error);
+    return;
   }
+  showWho();
+  showView("app");
+  connect();
+  route();
+}
 
-  function connect() {
-    if (M.live) M.live.close();
-    M.live = J.live({
-      rooms: ["manager"], token: M.token,
-      onStatus(status) {
-        setStatus(status);
-        if (status === "live") fetchAlerts();
-        if (status === "refused") logout();
-      },
-      onSnapshot() { notify({type: "snapshot"}); },
-      onEvent(event) {
-        if (event.type === "config_changed") {
-          M.loadConfig(true).then(() => notify(event)).catch(() => {});
-          return;
-        }
-        notify(event);
-      },
-    });
-    // The hub pushes the current alerts whenever they change (raised or cleared).
-    M.live.socket.on("alerts", (message) => setAlerts(message));
+/* ------------------------------------------------------------------ live */
+
+let lastStatus = null;
+
+function showWho() {
+  if (M.me) $("who").textContent = `${M.me.name || M.me.username} · ${M.t("role_" + M.me.role)}`;
+}
+
+function setStatus(status) {
+  lastStatus = status;
+  const badge = $("live-status");
+  badge.hidden = !status;
+  if (!status) { $("banner").className = "banner"; return; }
+  badge.className = "conn " + status;
+  badge.textContent = M.t("live_" + (status === "refused" ? "lost" : status));
+  const banner = $("banner");
+  if (status === "lost" || status === "refused") {
+    banner.textContent = M.t(status === "lost" ? "banner_lost" : "banner_refused");
+    banner.className = "banner show";
+  } else {
+    banner.className = "banner";
   }
+}
 
-  function notify(event) {
-    for (const page of Object.values(M.pages)) {
-      try { page.onEvent && page.onEvent(event); } catch (e) { console.error(e); }
-    }
+function connect() {
+  if (M.live) M.live.close();
+  M.live = J.live({
+    rooms: ["manager"], token: M.token,
+    onStatus(status) {
+      setStatus(status);
+      if (status === "live") fetchAlerts();
+      if (status === "refused") logout();
+    },
+    onSnapshot() { notify({type: "snapshot"}); },
+    onEvent(event) {
+      if (event.type === "config_changed") {
+        M.loadConfig(true).then(() => notify(event)).catch(() => {});
+        return;
+      }
+      notify(event);
+    },
+  });
+  // The hub pushes the current alerts whenever they change (raised or cleared).
+  M.live.socket.on("alerts", (message) => setAlerts(message));
+}
+
+function notify(event) {
+  for (const page of Object.values(M.pages)) {
+    try { page.onEvent && page.onEvent(event); } catch (e) { console.error(e); }
   }
+}
 
-  async function fetchAlerts() {
-    try { setAlerts(await M.api("/api/v1/manage/alerts")); } catch (e) { /* shown when it matters */ }
+async function fetchAlerts() {
+  try { setAlerts(await M.api("/api/v1/manage/alerts")); } catch (e) { /* shown when it matters */ }
+}
+
+function setAlerts(message) {
+  M.alerts = message;
+  const count = $("alert-count");
+  count.textContent = message.alerts.length;
+  count.hidden = !message.alerts.length;
+  for (const page of Object.values(M.pages)) {
+    try { page.onAlerts && page.onAlerts(message); } catch (e) { console.error(e); }
   }
+}
 
-  function setAlerts(message) {
-    M.alerts = message;
-    const count = $("alert-count");
-    count.textContent = message.alerts.length;
-    count.hidden = !message.alerts.length;
-    for (const page of Object.values(M.pages)) {
-      try { page.onAlerts && page.onAlerts(message); } catch (e) { console.error(e); }
-    }
-  }
+M.setCounts = function (supervision) {
+  const complaints = $("complaint-count"), followUps = $("follow-up-count");
+  complaints.textContent = supervision.complaints_overdue;
+  complaints.hidden = !supervision.complaints_overdue;
+  followUps.textContent = supervision.follow_ups_open;
+  followUps.hidden = !supervision.follow_ups_open;
+};
 
-  M.setCounts = function (supervision) {
-    const complaints = $("complaint-count"), followUps = $("follow-up-count");
-    complaints.textContent = supervision.complaints_overdue;
-    complaints.hidden = !supervision.complaints_overdue;
-    followUps.textContent = supervision.follow_ups_open;
-    followUps.hidden = !supervision.follow_ups_open;
+/** Run `fn` at most once per `ms` (trailing), for refetching after bursts of events. */
+M.throttle = function (fn, ms) {
+  let timer = null, last = 0;
+  return function () {
+    if (timer) return;
+    const wait = Math.max(0, last + ms - Date.now());
+    timer = setTimeout(() => { timer = null; last = Date.now(); fn(); }, wait);
   };
+};
 
-  /** Run `fn` at most once per `ms` (trailing), for refetching after bursts of events. */
-  M.throttle = function (fn, ms) {
-    let timer = null, last = 0;
-    return function () {
-      if (timer) return;
-      const wait = Math.max(0, last + ms - Date.now());
-      timer = setTimeout(() => { timer = null; last = Date.now(); fn(); }, wait);
-    };
-  };
+/* ------------------------------------------------------------------ routing */
 
-  /* ------------------------------------------------------------------ routing */
+function route() {
+  if (!M.token) return;
+  const hash = location.hash.replace(/^#/, "") || "overview";
+  const [name, sub] = hash.split("/");
+  const key = M.pages[name] ? name : "overview";
+  document.querySelectorAll("#nav a").forEach((a) => a.classList.toggle("active", a.dataset.page === hash || a.dataset.page === key && !sub));
+  document.querySelectorAll(".page").forEach((p) => { p.hidden = p.id !== "page-" + key; });
+  M.current = key;
+  const page = M.pages[key];
+  try { page.show($("page-" + key), sub); } catch (e) { console.error(e); }
+}
 
-  function route() {
-    if (!M.token) return;
-    const hash = location.hash.replace(/^#/, "") || "overview";
-    const [name, sub] = hash.split("/");
-    const key = M.pages[name] ? name : "overview";
-    document.querySelectorAll("#nav a").forEach((a) => a.classList.toggle("active", a.dataset.page === hash || a.dataset.page === key && !sub));
-    document.querySelectorAll(".page").forEach((p) => { p.hidden = p.id !== "page-" + key; });
-    M.current = key;
-    const page = M.pages[key];
-    try { page.show($("page-" + key), sub); } catch (e) { console.error(e); }
-  }
+M.isShown = (name) => M.current === name && !$("view-app").hidden;
 
-  M.isShown = (name) => M.current === name && !$("view-app").hidden;
-
-  M.start = function () {
-    const saved = localStorage.getItem(LANG_KEY);
-    J.setLang(saved || "zh");
+M.start = function () {
+  const saved = localStorage.getItem(LANG_KEY);
+  J.setLang(saved || "zh");
+  $("lang").textContent = J.lang === "zh" ? "EN" : "中文";
+  $("lang").addEventListener("click", () => {
+    J.setLang(J.lang === "zh" ? "en" : "zh");
+    localStorage.setItem(LANG_KEY, J.lang);
     $("lang").textContent = J.lang === "zh" ? "EN" : "中文";
-    $("lang").addEventListener("click", () => {
-      J.setLang(J.lang === "zh" ? "en" : "zh");
-      localStorage.setItem(LANG_KEY, J.lang);
-      $("lang").textContent = J.lang === "zh" ? "EN" : "中文";
-      if (M.config) $("center-name").textContent = M.name(M.config.center.name);
-      showWho();
-      if (lastStatus) setStatus(lastStatus);
-      route();
-    });
-    $("login-form").addEventListener("submit", login);
-    $("logout").addEventListener("click", logout);
-    window.addEventListener("hashchange", route);
-    readClock();
-    setInterval(readClock, 15000);
-    setInterval(showClock, 1000);
-    M.token = J.token(TOKEN_KEY);
-    if (M.token) enter(); else showView("login");
-  };
+    if (M.config) $("center-name").textContent = M.name(M.config.center.name);
+    showWho();
+    if (lastStatus) setStatus(lastStatus);
+    route();
+  });
+  $("login-form").addEventListener("submit", login);
+  $("logout").addEventListener("click", logout);
+  window.addEventListener("hashchange", route);
+  readClock();
+  setInterval(readClock, 15000);
+  setInterval(showClock, 1000);
+  M.token = J.token(TOKEN_KEY);
+  if (M.token) enter(); else showView("login");
+};
 
-  window.Manage = M;
-})();
+// The dashboard's pages (manage-*.js) import it; tests and the console reach it as window.Manage.
+window.Manage = M;
+export default M;

@@ -6,7 +6,9 @@ process cut off from its message queue would fail to send them) and checks the
 page still shows the call: the heartbeat says the room heard a seq the page does
 not hold, so it subscribes again with its `since` and the answer brings the call.
 A `resync` message from the hub makes it subscribe again too, and so does
-hearing nothing for three heartbeats (a stalled hub process).
+hearing nothing for three heartbeats (a stalled hub process). A call made while
+the page was away and answered with a snapshot is still shown and said, as the
+display agent's Python client (display/listener.py `Resync`) hands it on.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ SPY = """
   window.__dropped = 0;
   window.__subscribes = 0;
   window.__sockets = [];
+  window.__snapshotNext = false;
   let real;
   Object.defineProperty(window, "io", {
     configurable: true,
@@ -52,7 +55,14 @@ SPY = """
     };
     const emit = socket.emit.bind(socket);
     socket.emit = (name, ...rest) => {
-      if (name === "subscribe") window.__subscribes += 1;
+      if (name === "subscribe") {
+        window.__subscribes += 1;
+        // As after a drop longer than the hub's memory: it answers with a snapshot.
+        if (window.__snapshotNext) {
+          window.__snapshotNext = false;
+          rest[0] = Object.assign({}, rest[0], {since: null});
+        }
+      }
       return emit(name, ...rest);
     };
     window.__sockets.push(socket);
@@ -142,4 +152,38 @@ def test_a_page_that_hears_nothing_for_three_heartbeats_subscribes_again(
     page.evaluate("window.__deaf = false")
     # The answer to that subscription (not dropped: acks are not events) brings the call.
     expect(shown(page, number).first).to_be_visible(timeout=5_000)
+    assert page.js_errors == []
+
+
+SAID = "() => window.JiaohaoScreen.sound.log.map((e) => e.number)"
+
+
+def test_a_call_missed_during_a_drop_and_answered_by_a_snapshot_is_shown_and_said(
+    browser: Any, beating_hub: HubProcess,
+) -> None:
+    page = open_hall(browser, beating_hub)
+    page.click("#sound-enable")
+    clerk = Desk(beating_hub, 6)
+    clerk.act("sign-in")
+    clerk.issue()
+    first = clerk.call_next()
+    expect(shown(page, first).first).to_be_visible(timeout=5_000)
+    page.wait_for_function(f"({SAID})().includes({first!r})", timeout=5_000)
+    # The page drops off; a call is made while it is away.
+    page.evaluate("window.__deaf = true; window.__sockets[0].disconnect()")
+    clerk.issue()
+    missed = clerk.call_next()
+    # It comes back and the hub answers its subscription with a snapshot.
+    page.evaluate("window.__snapshotNext = true; window.__deaf = false;"
+                  " window.__sockets[0].connect()")
+    expect(page.locator("body")).to_have_attribute("data-status", "live", timeout=LIVE)
+    expect(shown(page, missed).first).to_be_visible(timeout=5_000)
+    # Said, as the display agent says it; once, and the call it had heard not again.
+    # (after the clip of the call before it, which plays for a few seconds)
+    page.wait_for_function(f"({SAID})().includes({missed!r})", timeout=20_000)
+    page.wait_for_timeout(500)
+    said = page.evaluate(SAID)
+    assert said.count(missed) == 1 and said.count(first) == 1, said
+    assert page.evaluate("window.__snapshotNext") is False  # the answer was a snapshot
+    screenshot(page, "display_hall_missed_call_said")
     assert page.js_errors == []

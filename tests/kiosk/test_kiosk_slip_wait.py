@@ -1,7 +1,8 @@
 """The printed slip words the wait as the kiosk's screen does, for every wait state.
 
-The screen's words come from the page's own source: assets/js/jiaohao.js runs in
-Chromium and its ``Jiaohao.waitText`` words each wait in Chinese and English.
+The screen's words come from the page's own source: assets/js/jiaohao.js (an ES
+module, with lib/waits.js and strings/waits.js) runs in Chromium and its
+``Jiaohao.waitText`` words each wait in Chinese and English.
 The slip is printed to the fake TCP printer through python-escpos and read back
 from the bytes it received.
 """
@@ -19,7 +20,7 @@ from kiosk.printers import open_printer
 from kiosk.printing import TicketSlip
 from tests.fakes.fake_printer import FakeEscposPrinter, parse_escpos
 
-JIAOHAO_JS = Path(__file__).resolve().parents[2] / "assets" / "js" / "jiaohao.js"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 ORIGIN = "http://kiosk.test"
 
 # One wait of each state the hub gives (hub/domain/estimate.py), as views.wait_view sends it.
@@ -48,11 +49,20 @@ def screen_words(browser: Any) -> dict[str, dict[str, str]]:
     """For each wait: what Jiaohao.waitText says on the screen, in zh and en."""
     context = browser.new_context()
     page = context.new_page()
-    page.route(f"{ORIGIN}/**", lambda route: route.fulfill(
-        status=200, content_type="text/html",
-        body="<!doctype html><html><body></body></html>"))
+
+    def serve(route: Any) -> None:
+        path = route.request.url[len(ORIGIN):].split("?")[0]
+        if path.startswith("/assets/"):  # the page's modules, from the checkout
+            route.fulfill(status=200, content_type="text/javascript",
+                          body=(ASSETS / path[len("/assets/"):]).read_text(encoding="utf-8"))
+        else:
+            route.fulfill(status=200, content_type="text/html",
+                          body="<!doctype html><html><body></body></html>")
+
+    page.route(f"{ORIGIN}/**", serve)
     page.goto(f"{ORIGIN}/kiosk")
-    page.add_script_tag(path=str(JIAOHAO_JS))
+    page.add_script_tag(url=f"{ORIGIN}/assets/js/jiaohao.js", type="module")
+    page.wait_for_function("() => window.Jiaohao !== undefined")
     words: dict[str, dict[str, str]] = page.evaluate(
         """(waits) => { const J = window.Jiaohao; const out = {};
           for (const [name, wait] of Object.entries(waits)) {

@@ -1,0 +1,172 @@
+/* The caller page's drawing: the top bar, my windows, the current ticket, the
+ * buttons, the tabs (queue, held, transfers, today) and the clock. */
+import J from "../jiaohao.js";
+import {esc} from "../lib/dom.js";
+import {allowed, current} from "./actions.js";
+import {call} from "./connection.js";
+import {windowState} from "./dialogs.js";
+import {$, clock, model, priorityName, serviceName, since, windowName} from "./model.js";
+
+export function renderAll() {
+  renderTop();
+  if (model.view === "windows") renderWindows();
+  if (model.view !== "work") return;
+  renderCurrent();
+  renderActions();
+  renderQueue();
+  renderHeld();
+  renderTransfers();
+  renderToday();
+}
+export function renderTop() {
+  const me = model.me;
+  $("top-window").textContent = model.windowId ? windowName(model.windowId) : J.t("app_title");
+  $("top-clerk").textContent = me ? me.name : "";
+  const live = $("live-status");
+  const status = model.liveStatus === "refused" ? "lost" : (model.liveStatus || "connecting");
+  live.textContent = J.t("live_" + status);
+  live.className = "conn " + status;
+  $("lang").textContent = J.lang === "zh" ? "EN" : "中文";
+  document.title = `${J.t("app_title")} · ${model.windowId ? windowName(model.windowId) : "jiaohao"}`;
+}
+export function renderWindows() {
+  const me = model.me;
+  if (!me) return;
+  const mine = me.windows.filter((w) => w.allowed);
+  $("window-list").innerHTML = mine.length ? mine.map((w) => {
+    let label = J.t("w_sign_in"), cls = "", disabled = "";
+    if (w.clerk === me.username) { label = J.t("w_enter"); cls = "mine"; }
+    else if (w.clerk && w.state === "paused") { label = J.t("w_take_over"); cls = "take-over"; }
+    else if (w.clerk) { disabled = " disabled"; cls = "taken"; }
+    const state = w.clerk === me.username ? J.t("w_mine") : windowState(w);
+    const key = w.id < 10 ? `<kbd>${w.id}</kbd>` : "";
+    return `<li class="${cls}"><div><b>${esc(J.name(w.name))}</b><small>${esc(state)}</small></div>` +
+      `<button type="button" data-sign-in="${w.id}"${disabled}>${esc(label)}${key}</button></li>`;
+  }).join("") : `<li class="empty">${J.t("w_none")}</li>`;
+}
+export function marks(t) {
+  const out = [];
+  if (t.priority) {
+    // The short name (老年人), the full one (老年人（65岁以上）) on hover: rows stay on one line.
+    const full = priorityName(t.priority);
+    out.push(`<span class="mark priority" title="${esc(full)}">${esc(full.replace(/（[^）]*）|\([^)]*\)/g, ""))}</span>`);
+  }
+  if (t.appointment) out.push(`<span class="mark appointment">${J.t("mark_appointment")}</span>`);
+  if (t.transferred) out.push(`<span class="mark transferred">${J.t("mark_transferred")}</span>`);
+  if (t.target_window && t.target_window === model.windowId) out.push(`<span class="mark transferred">${J.t("mark_to_window")}</span>`);
+  return out.join("");
+}
+export function renderCurrent() {
+  const box = $("current");
+  const w = model.detail && model.detail.window;
+  if (!w) { box.innerHTML = ""; return; }
+  const t = w.ticket;
+  if (w.state === "paused") {
+    box.className = "card current paused";
+    box.innerHTML = `<div class="state-line">${J.t("paused")}</div>` +
+      `<div class="big-text">${esc(w.reason || "")}</div><div class="hint">${J.t("paused_hint")} · <span class="timer" data-since="${esc(w.since || "")}"></span></div>`;
+  } else if (!t) {
+    box.className = "card current idle";
+    box.innerHTML = `<div class="state-line">${J.t("idle")}</div>` +
+      `<div class="big-text">${J.t("waiting_n", {n: model.queue.length})}</div><div class="hint">${J.t("idle_hint")}</div>`;
+  } else {
+    box.className = "card current " + t.status;
+    const note = model.notes[t.id] || t.note;
+    box.innerHTML = `<div class="state-line"><span class="status ${esc(t.status)}">${J.t("st_" + t.status)}</span>` +
+      `${marks(t)}${t.recall_count ? `<span class="mark recalled">${J.t("mark_recalled", {n: t.recall_count})}</span>` : ""}</div>` +
+      `<div class="number" id="current-number">${esc(t.number)}</div>` +
+      `<div class="service">${esc(serviceName(t.service))}</div>` +
+      `<div class="times" id="current-times"></div>` +
+      (note ? `<div class="note">${esc(J.t("note", {note}))}</div>` : "");
+  }
+  tick();
+}
+/** The running times (waited, called or serving for) from the hub's clock. */
+export function tick() {
+  const times = $("current-times");
+  const t = current();
+  if (times && t) {
+    const parts = [];
+    if (t.waited_seconds !== null && t.waited_seconds !== undefined) parts.push(J.t("waited", {t: clock(t.waited_seconds)}));
+    if (t.status === "serving" && t.started_at) parts.push(J.t("serving_for", {t: clock(since(t.started_at))}));
+    else if (t.called_at) parts.push(J.t("called_for", {t: clock(since(t.called_at))}));
+    times.textContent = parts.join(" · ");
+  }
+  document.querySelectorAll("[data-since]").forEach((el) => {
+    if (el.dataset.since) el.textContent = clock(since(el.dataset.since));
+  });
+  document.querySelectorAll("[data-waited]").forEach((el) => {
+    el.textContent = J.t("minutes", {n: Math.floor(since(el.dataset.waited) / 60)});
+  });
+}
+export function renderActions() {
+  document.querySelectorAll("button[data-action]").forEach((button) => {
+    button.disabled = !allowed(button.dataset.action);
+  });
+  document.querySelectorAll("[data-call]").forEach((b) => { b.disabled = !allowed("call"); });
+  document.querySelectorAll("[data-resume]").forEach((b) => { b.disabled = model.busy; });
+  document.querySelectorAll("[data-reinstate]").forEach((b) => { b.disabled = model.busy; });
+}
+export function renderQueue() {
+  const rows = model.queue.map((t) => `<li data-number="${esc(t.number)}"><b class="num">${esc(t.number)}</b>` +
+    `<span class="svc">${esc(serviceName(t.service))}</span>${marks(t)}` +
+    // The honest estimate says this one is unlikely to be reached before closing.
+    (t.wait && t.wait.after_closing && t.wait.state !== "closed" ? `<span class="mark after-closing">${esc(J.t("w_after_closing"))}</span>` : "") +
+    `<span class="wait" data-waited="${esc(t.issued_at)}"></span>` +
+    `<button type="button" class="small" data-call="${esc(t.number)}">${J.t("call_this")}</button></li>`);
+  $("tab-queue").innerHTML = rows.length ? `<ol class="rows">${rows.join("")}</ol>` : `<p class="empty">${J.t("queue_empty")}</p>`;
+  $("count-queue").textContent = model.queue.length;
+  renderActions();
+  tick();
+}
+export function renderHeld() {
+  const d = model.detail || {suspended: [], no_show: []};
+  const list = (tickets, attr, label) => tickets.length ? `<ol class="rows">${tickets.map((t) =>
+    `<li><b class="num">${esc(t.number)}</b><span class="svc">${esc(serviceName(t.service))}</span>` +
+    `<button type="button" class="small" data-${attr}="${esc(t.number)}">${label}</button></li>`).join("")}</ol>`
+    : `<p class="empty">${J.t("held_none")}</p>`;
+  $("tab-held").innerHTML = `<h3>${J.t("held_suspended")}</h3>${list(d.suspended, "resume", J.t("resume_this"))}` +
+    `<h3>${J.t("held_no_show")}</h3>${list(d.no_show, "reinstate", J.t("reinstate_this"))}`;
+  $("count-held").textContent = d.suspended.length + d.no_show.length;
+  renderActions();
+}
+export function where(t) {
+  const values = {service: serviceName(t.service), ahead: t.ahead, window: t.window_name || windowName(t.window),
+    clerk: t.clerk_name || t.clerk || ""};
+  switch (t.status) {
+    case "waiting": return t.target_window
+      ? J.t("where_waiting_window", Object.assign(values, {window: windowName(t.target_window)}))
+      : J.t("where_waiting", values);
+    case "called": return J.t("where_called", values);
+    case "serving": return J.t("where_serving", values);
+    case "suspended": return J.t("where_suspended", Object.assign(values, {window: windowName(t.last_window)}));
+    case "no_show": return J.t("where_no_show", Object.assign(values, {window: windowName(t.last_window)}));
+    case "done": return J.t("where_done", Object.assign(values, {time: t.completed_at ? t.completed_at.slice(11, 16) : ""}));
+    default: return t.status;
+  }
+}
+export function renderTransfers() {
+  const rows = model.transfers.map((t) => `<li class="${esc(t.status)}" data-number="${esc(t.number)}">` +
+    `<b class="num">${esc(t.number)}</b><span class="where">${esc(where(t))}</span></li>`);
+  $("tab-transfers").innerHTML = rows.length ? `<ol class="rows transfers">${rows.join("")}</ol>` : `<p class="empty">${J.t("transfers_none")}</p>`;
+  $("count-transfers").textContent = model.transfers.filter((t) => t.status !== "done").length;
+}
+export function renderToday() {
+  const d = model.today;
+  if (!d) { $("tab-today").innerHTML = ""; return; }
+  const avg = d.average_handling_seconds === null ? "—" : clock(d.average_handling_seconds);
+  const rate = d.ratings.satisfaction_rate === null ? "—" : (d.ratings.satisfaction_rate * 100).toFixed(1) + "%";
+  const cell = (id, label, value) => `<div class="stat" id="${id}"><b>${esc(value)}</b><span>${label}</span></div>`;
+  const levels = [5, 4, 3, 2, 1].map((level) =>
+    `<li class="level-${level}"><span>${J.t("level_" + level)}</span><b>${d.ratings.levels[level]}</b></li>`).join("");
+  $("tab-today").innerHTML = `<div class="stats">${cell("stat-served", J.t("today_served"), d.served)}` +
+    cell("stat-average", J.t("today_avg"), avg) + cell("stat-no-shows", J.t("today_no_shows"), d.no_shows) +
+    cell("stat-transferred", J.t("today_transferred"), d.transferred) +
+    cell("stat-rated", J.t("today_rated"), d.ratings.count) + cell("stat-rate", J.t("today_rate"), rate) +
+    `</div><ol class="levels">${levels}</ol>`;
+}
+export function selectTab(name) {
+  model.tab = name;
+  document.querySelectorAll("[data-tab]").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.tab === name)));
+  for (const tab of ["queue", "held", "transfers", "today"]) $("tab-" + tab).hidden = tab !== name;
+}

@@ -1,0 +1,48 @@
+/* The pages' one DOM helper.
+ *
+ *   el("button", {class: "tile", type: "button", "data-id": id, onclick: go, disabled: !open},
+ *      el("span", {class: "name", text: label}), "more text", [a, b])
+ *   el("div", "row", text)              // a class name instead of attributes
+ *   `<b>${esc(name)}</b>`               // text into markup, escaped
+ *
+ * Attributes: text → textContent, class → className, on<event> (a function) → a
+ * listener, disabled, checked and value → the properties; false, null and undefined leave the
+ * attribute out, true sets it empty. Children: nodes, strings and numbers (as
+ * text) and arrays of them; null, false and undefined are skipped.
+ */
+
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  if (typeof attrs === "string") {
+    if (attrs) node.className = attrs;
+  } else {
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+      else if (key === "disabled") node.disabled = Boolean(value);
+      else if (key === "checked") node.checked = Boolean(value);
+      else if (key === "value") { if (value !== null && value !== undefined && value !== false) node.value = value; }
+      else if (value !== false && value !== null && value !== undefined) node.setAttribute(key, value === true ? "" : value);
+    }
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(node, child);
+    else node.append(typeof child === "number" ? String(child) : child);
+  }
+}
+
+/** Text made safe for markup (innerHTML templates). */
+export function esc(text) {
+  return String(text === null || text === undefined ? "" : text)
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** document.getElementById. */
+export const $ = (id) => document.getElementById(id);
