@@ -98,6 +98,13 @@ def create_app(
 
     @app.get("/assets/<path:name>")
     def asset(name: str) -> Any:
+        if name.endswith((".js", ".mjs", ".css")):
+            # The pages are ES modules importing each other: after an upgrade a
+            # browser must not run new modules with cached old ones, so code is
+            # revalidated on every load (a 304 when unchanged, by its ETag).
+            response = send_from_directory(assets, name, max_age=0)
+            response.headers["Cache-Control"] = "no-cache"
+            return response
         return send_from_directory(assets, name, max_age=300)
 
     @app.get("/api/v1/openapi.json")
