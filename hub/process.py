@@ -108,6 +108,9 @@ class HubProcess:
             except requests.RequestException:
                 pass
             time.sleep(0.1)
+        # A hub that never answered is not left running (and warning as a live
+        # Popen in whatever test the garbage collector meets it next).
+        self.kill()
         raise RuntimeError(f"hub did not answer in {timeout} s: {self.log()}")
 
     def login(self, name: str) -> str:
