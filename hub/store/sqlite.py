@@ -51,8 +51,6 @@ class SQLiteStore(EventStore):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             _private(self.path)
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
         self._connect().executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
@@ -65,8 +63,6 @@ class SQLiteStore(EventStore):
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA busy_timeout=30000")
             self._local.connection = connection
-            with self._connections_lock:
-                self._connections.append(connection)
         return connection
 
     def append(self, center: str, events: Sequence[Event], expected_seq: int) -> None:
@@ -153,11 +149,20 @@ class SQLiteStore(EventStore):
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
-        with self._connections_lock:
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
+        """Close this thread's connection and let go of the others.
+
+        Another thread's connection may be inside a query right now (a display's
+        resync on a pool thread while the hub stops): closing it under that query
+        crashes the process (SIGSEGV, seen), and a lock to wait for it would have
+        to be taken in pool threads, where a monkey-patched lock hangs forever
+        (seen: an eventlet hub that never exited). So each one closes when its last
+        user lets go of it: the thread-local that held them goes here, a query in
+        flight holds its own reference until it ends.
+        """
+        mine: sqlite3.Connection | None = getattr(self._local, "connection", None)
         self._local = threading.local()
+        if mine is not None:
+            mine.close()
 
 
 def _private(path: str) -> None:

@@ -246,7 +246,8 @@ class HubProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=30)
-                raise AssertionError(f"the hub ignored SIGTERM for {timeout}s") from None
+                raise AssertionError(
+                    f"the hub ignored SIGTERM for {timeout}s:\n{self.log()[-4000:]}") from None
         return self.process.returncode
 
     def restart(self) -> None:

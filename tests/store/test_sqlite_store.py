@@ -3,7 +3,10 @@ pragmas, and recovery from a failed transaction."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -89,3 +92,53 @@ def test_failed_commit_writes_nothing_and_the_store_keeps_working(tmp_path: Path
     store.append(CENTER, batch(3, 1, actor="next"), 2)  # the same thread appends again
     assert [(e.seq, e.actor) for e in store.load(CENTER)][-1] == (3, "next")
     store.close()
+
+
+GREEN_CLOSE_RACE = r"""
+import sys
+from hub.runtime import patch, runtime_for
+patch(sys.argv[1])
+from hub.store.sqlite import SQLiteStore
+from journalkit import batch
+
+mode, path = sys.argv[1], sys.argv[2]
+runtime = runtime_for(mode)
+if mode == "gevent":
+    import gevent as green
+    spawn, joinall = green.spawn, green.joinall
+else:
+    import eventlet as green
+    from eventlet.greenpool import GreenPool
+    pool = GreenPool()
+    spawn, joinall = pool.spawn, lambda _: pool.waitall()
+SQLiteStore(path).append("demo", batch(1, 3), 0)
+for _ in range(60):
+    store = SQLiteStore(path)
+    def read():
+        try:
+            runtime.run_blocking(lambda: list(store.load("demo")))
+        except Exception:
+            pass  # a read racing the close may fail; it must not hang
+    readers = [spawn(read) for _ in range(4)]
+    green.sleep(0)
+    store.close()
+    joinall(readers)
+print("done")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["gevent", "eventlet"])
+def test_closing_while_pool_threads_open_connections_never_hangs(
+        tmp_path: Path, mode: str) -> None:
+    """The hub stops (closing the store) while real pool threads, reading for a
+    display's resync, open their first connections. A monkey-patched lock taken in
+    such a thread can never be woken, and the process then hung at exit joining the
+    thread (seen under eventlet: a hub that "ignored" SIGTERM)."""
+    here = Path(__file__).parent
+    script = tmp_path / "race.py"
+    script.write_text(GREEN_CLOSE_RACE)
+    env = {**os.environ, "PYTHONPATH": f"{here}:{here.parents[1]}"}
+    done = subprocess.run([sys.executable, str(script), mode, str(tmp_path / "j.db")],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0 and done.stdout.strip() == "done", done.stderr[-3000:]
