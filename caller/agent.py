@@ -13,7 +13,7 @@ import argparse
 import logging
 import re
 
-from hub.agent import AgentError, check_hub_url, open_window, page_url, wait_for_hub
+from client.agent import AgentError, check_hub_url, open_window, page_url, wait_for_hub
 
 log = logging.getLogger(__name__)
 

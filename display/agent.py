@@ -19,13 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from display.announcer import Announcer
-from display.clips import ClipEngine, ClipError
-from display.listener import Event, HubClock, LiveListener
-from display.phrases import DEFAULT_EN_TEMPLATE, PhraseTemplate, TemplateError
-from display.sinks import AlsaSink, AudioSink, DirectorySink
-from display.speech import Pyttsx3Engine, SpeechEngine, SpeechError
-from hub.agent import (
+from client.agent import (
     AgentError,
     HealthReporter,
     check_hub_url,
@@ -33,6 +27,12 @@ from hub.agent import (
     page_url,
     wait_for_hub,
 )
+from display.announcer import Announcer
+from display.clips import ClipEngine, ClipError
+from display.listener import Event, HubClock, LiveListener
+from display.phrases import DEFAULT_EN_TEMPLATE, PhraseTemplate, TemplateError
+from display.sinks import AlsaSink, AudioSink, DirectorySink
+from display.speech import Pyttsx3Engine, SpeechEngine, SpeechError
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def wait_for_signal() -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the display agent with the options of `jiaohao display` (see hub/cli.py)."""
+    """Run the display agent with the options of `jiaohao display` (see tools/cli.py)."""
     hub = check_hub_url(args.hub)
     check_options(args)
     wait_for_hub(hub)

@@ -26,8 +26,8 @@ from hub.domain.decide import decide
 from hub.domain.events import Event
 from hub.domain.fold import apply
 from hub.domain.state import CenterState
-from hub.snapshots import VERSION, SnapshotError, decode_state, encode_state
 from hub.store.base import ConcurrencyError, EventStore, StoreError
+from hub.store.snapshots import VERSION, SnapshotError, decode_state, encode_state
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ Ids = Callable[[], str]
 Publisher = Callable[[str, Sequence[Event]], None]
 RunBlocking = Callable[..., Any]
 
-# Bump hub.snapshots.VERSION when CenterState's shape changes: older snapshots
+# Bump hub.store.snapshots.VERSION when CenterState's shape changes: older snapshots
 # are then ignored and the journal is replayed instead.
 SNAPSHOT_VERSION = VERSION
 MAX_ATTEMPTS = 20
@@ -102,7 +102,7 @@ class Center:
         return self
 
     def _read_snapshot(self, data: bytes) -> CenterState | None:
-        """The state in a snapshot (JSON: hub.snapshots), or None to replay instead.
+        """The state in a snapshot (JSON: hub.store.snapshots), or None to replay instead.
         An old pickled snapshot is not JSON, so it is ignored, never unpickled."""
         try:
             return decode_state(data)

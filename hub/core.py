@@ -16,7 +16,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from hub.auth import (
+from hub.center import Center
+from hub.clock import Clock, make_clock, new_id
+from hub.domain.events import Event
+from hub.runtime import Runtime, runtime_for
+from hub.settings import Settings
+from hub.store import EventStore, open_store
+from hub.store.auth import (
     LoginTokens,
     Principal,
     device_center,
@@ -24,15 +30,9 @@ from hub.auth import (
     dummy_hash,
     verify_password,
 )
-from hub.center import Center
-from hub.clock import Clock, make_clock, new_id
-from hub.domain.events import Event
-from hub.keys import signing_key
-from hub.limits import limits_for
-from hub.runtime import Runtime, runtime_for
-from hub.settings import Settings
-from hub.shared import DeviceHealth, device_board
-from hub.store import EventStore, open_store
+from hub.store.keys import signing_key
+from hub.store.limits import limits_for
+from hub.store.shared import DeviceHealth, device_board
 
 log = logging.getLogger(__name__)
 Publisher = Callable[[str, Sequence[Event]], None]
@@ -103,7 +103,7 @@ class Hub:
         # In the process, or in Redis when hub processes share it (one count for all).
         self.throttle, self.mobile_limit = limits_for(settings, store)
         # Device health reports and presence: in Redis with a Redis journal, so every
-        # process sees every device (hub/shared.py).
+        # process sees every device (hub/store/shared.py).
         self.devices = device_board(store)
         self.health_listeners: list[Callable[[str, DeviceHealth], None]] = []
         self._accounts_checked: dict[str, float] = {}
@@ -212,7 +212,7 @@ class Hub:
     # ------------------------------------------------------------------ authentication
 
     def key(self) -> bytes:
-        """The deployment's key (hub/keys.py: the key file or JIAOHAO_SECRET_KEY), read
+        """The deployment's key (hub/store/keys.py: the key file or JIAOHAO_SECRET_KEY), read
         once: it signs login tokens and keys the hashes and seals of one-time codes."""
         if self._key is None:
             self._key = signing_key(self.settings, self.store)

@@ -70,10 +70,10 @@ class Settings:
     # NAT address, each with a socket: keep it well above the hall's crowd.
     max_connections_per_address: int = 300
     # The signing key's file (default: beside a SQLite journal, journal.key), or
-    # the key itself in secret_key (JIAOHAO_SECRET_KEY); see hub/keys.py.
+    # the key itself in secret_key (JIAOHAO_SECRET_KEY); see hub/store/keys.py.
     key_file: str = ""
     secret_key: str = field(default="", repr=False)
-    # Notifications (the outbox, hub/outbox.py): the sender (log | webhook | sms), where
+    # Notifications (the outbox, hub/web/outbox.py): the sender (log | webhook | sms), where
     # it posts, and its signing secret (JIAOHAO_NOTIFY_SECRET or a key file: never in the
     # journal, never in a repr). Retries back off exponentially from notify_backoff_seconds
     # up to notify_backoff_cap_seconds; a claim's lease keeps other hub processes off.
@@ -82,7 +82,7 @@ class Settings:
     notify_url: str = ""
     notify_secret: str = field(default="", repr=False)
     notify_secret_file: str = ""
-    notify_sms_provider: str = "generic"  # generic | aliyun | tencent (hub/notify/sms.py)
+    notify_sms_provider: str = "generic"  # generic | aliyun | tencent (hub/read/notify/sms.py)
     notify_sms_sign: str = ""  # 短信签名
     notify_sms_app: str = ""  # the provider's application id (Tencent SmsSdkAppId)
     notify_timeout_seconds: float = 5.0

@@ -18,7 +18,14 @@ from typing import Any
 
 import requests
 
-from hub.agent import AgentError, HealthReporter, check_hub_url, open_window, page_url, wait_for_hub
+from client.agent import (
+    AgentError,
+    HealthReporter,
+    check_hub_url,
+    open_window,
+    page_url,
+    wait_for_hub,
+)
 from kiosk.bridge import KioskBridge, StatusWatcher
 from kiosk.printers import open_printer
 from kiosk.printing import DEFAULT_PAPER_MM, paper_width

@@ -1,7 +1,7 @@
 """Typed domain errors, each with a stable code that the API passes on, and a kind.
 
 The kind says what went wrong in the domain's terms; the web layer alone maps kinds
-to HTTP statuses (hub/api.py `http_status`).
+to HTTP statuses (hub/web/api.py `http_status`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
   is, in every store, by construction.
 - One notification per de-duplication key, ever (the reminder of an appointment,
   "3 ahead" of a ticket, the call of a ticket at one moment ...).
-- The sending worker (hub/outbox.py) claims a pending notification with a lease
+- The sending worker (hub/web/outbox.py) claims a pending notification with a lease
   (`ClaimNotification`, refused while another process holds an unexpired lease),
   sends it, and records the outcome (`RecordDelivery`): `NotificationSent`, or
   `NotificationFailed` with the next attempt's time. A notification recorded as

@@ -13,7 +13,7 @@ The rules of the center's supervision, kept in the journal like every other fact
   each outcome recorded. The randomness is a seed handed in from the edge, so
   deciding stays a pure function.
 
-Events here declare no audience: managers alone hear them (hub/wire.py).
+Events here declare no audience: managers alone hear them (hub/read/wire.py).
 The complainant's name and phone are kept out of reprs (logs).
 """
 

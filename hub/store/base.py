@@ -84,7 +84,7 @@ class EventStore(ABC):
     @abstractmethod
     def secret(self) -> bytes:
         """A signing key made once and kept with the journal. The hub keeps its key in
-        a file of its own instead (hub.keys); this serves stores that have no file
+        a file of its own instead (hub.store.keys); this serves stores that have no file
         (memory, and Redis when no key file is configured)."""
 
     def legacy_secret(self) -> bytes | None:

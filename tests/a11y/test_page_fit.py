@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.display.conftest import Desk
 from tests.kiosk.conftest import fake_bridge_script
 from tests.support.browser import ARTIFACTS, screenshot
 from tests.support.hub import api
 from tests.support.walks import book_to_the_phone_step, look_up_case, open_case_lookup
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

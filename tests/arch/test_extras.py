@@ -30,11 +30,11 @@ ROOTS = {
     "display": ("display",),
     "caller": ("caller",),
 }
-# hub.cli is every role's entry point (`jiaohao kiosk …`), but it imports the
+# tools.cli is every role's entry point (`jiaohao kiosk …`), but it imports the
 # server's modules only inside the server's commands: it is checked by running it.
-ENTRY = "hub.cli"
-# The devices' client library still lives in hub/ (hub.agent); it is the devices' code.
-NOT_THE_HUBS = {"hub.agent"}
+ENTRY = "tools.cli"
+# The devices' client library still lives in hub/ (client.agent); it is the devices' code.
+NOT_THE_HUBS = {"client.agent"}
 SERVER_ONLY = {"flask", "flask-socketio", "redis", "gevent", "eventlet", "openpyxl",
                "argon2-cffi", "chinese-calendar", "psutil"}
 DEVICE_ONLY = {"pywebview", "python-escpos", "pyttsx3"}
@@ -158,9 +158,9 @@ def test_device_programs_start_without_the_hub_servers_libraries() -> None:
                 if name.split(".")[0] in BLOCKED:
                     raise ImportError(f"{{name}} is not installed on a device PC")
         sys.meta_path.insert(0, Block())
-        for name in {device_modules!r} + ["hub.agent"]:
+        for name in {device_modules!r} + ["client.agent"]:
             importlib.import_module(name)
-        from hub import cli
+        from tools import cli
         for command in ("kiosk", "display", "caller"):
             try:
                 cli.main([command, "--help"])

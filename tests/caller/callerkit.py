@@ -10,8 +10,8 @@ from typing import Any
 
 import requests
 
-from hub.process import HubProcess
 from tests.support.kit import api
+from tools.process import HubProcess
 
 TIMEOUT_MS = 15_000
 

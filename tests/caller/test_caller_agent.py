@@ -57,7 +57,7 @@ def test_the_agent_opens_a_compact_window_on_top(display: str, demo_hub: Any,
     log = tmp_path / "agent.log"
     env = {**os.environ, "DISPLAY": display, "NO_AT_BRIDGE": "1"}
     with log.open("wb") as out:
-        agent = subprocess.Popen([sys.executable, "-m", "hub.cli", "caller", "--hub",
+        agent = subprocess.Popen([sys.executable, "-m", "tools.cli", "caller", "--hub",
                                   demo_hub.url], env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         window = until(lambda: x(display, "xdotool", "search", "--name", TITLE).split(), 40,
@@ -116,7 +116,7 @@ def test_the_agent_says_what_is_wrong_in_one_line() -> None:
     for args, words in [(["--hub", "nonsense"], "--hub must be a URL"),
                         (["--hub", "http://127.0.0.1:9", "--size", "20x20"], "--size takes"),
                         (["--hub", "http://127.0.0.1:9", "--size", "200x300"], "at least")]:
-        result = subprocess.run([sys.executable, "-m", "hub.cli", "caller", *args],
+        result = subprocess.run([sys.executable, "-m", "tools.cli", "caller", *args],
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from hub.api_caller import caller_api
-from hub.openapi import openapi_document
+from hub.web.api_caller import caller_api
+from hub.web.openapi import openapi_document
 from tests.caller.callerkit import api, issue, ok, window_action
 
 pytestmark = pytest.mark.slow

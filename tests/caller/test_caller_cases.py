@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.caller.callerkit import (
     TIMEOUT_MS,
     caller,
@@ -23,6 +22,7 @@ from tests.caller.callerkit import (
 )
 from tests.fakes.fake_gateway import FakeGateway
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 PHONE = "13912345678"

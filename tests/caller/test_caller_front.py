@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.caller.callerkit import (
     TIMEOUT_MS,
     caller,
@@ -28,6 +27,7 @@ from tests.caller.callerkit import (
 )
 from tests.display.conftest import CuttableLink
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import socketio
 
-from hub.process import DEMO_CONFIG, HubProcess, jiaohao
 from tests.caller.callerkit import api, ok, window_action
+from tools.process import DEMO_CONFIG, HubProcess, jiaohao
 
 pytestmark = pytest.mark.slow
 EAST = str(Path(__file__).resolve().parent / "centers" / "east.toml")

@@ -1,4 +1,4 @@
-"""The caller's read models (hub/clerk_stats.py), pure: a day driven through the
+"""The caller's read models (hub/read/clerk_stats.py), pure: a day driven through the
 domain rules with a clock the test moves, then read as the clerk's page reads it."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from hub import clerk_stats
 from hub.domain import commands as cmd
+from hub.read import clerk_stats
 from tests.domain.daykit import Day
 
 SS = "social-security"

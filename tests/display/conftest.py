@@ -19,8 +19,8 @@ import pytest
 import requests
 
 from display.wavs import write_mono16
-from hub.process import HubProcess
 from tests.support.kit import wait_until
+from tools.process import HubProcess
 
 CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 27, 9, 41, 10, tzinfo=CHINA)

@@ -21,8 +21,8 @@ import pytest
 
 from display.chime import DEFAULT_CHIME
 from display.wavs import wav_duration
-from hub.process import HubProcess
 from tests.display.conftest import CuttableLink, Desk, wait_for
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ class Agent:
         self.log_path = folder / "agent.log"
         with self.log_path.open("wb") as log:  # the child keeps its own copy open
             self.process = subprocess.Popen(
-                [*wrapper, sys.executable, "-m", "hub.cli", "display", *args],
+                [*wrapper, sys.executable, "-m", "tools.cli", "display", *args],
                 stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
         Agent.started.append(self)
@@ -186,7 +186,7 @@ def test_bad_options_fail_in_one_clear_line(
     demo_hub: HubProcess, options: list[str], message: str
 ) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "hub.cli", "display", "--hub", demo_hub.url, "--token",
+        [sys.executable, "-m", "tools.cli", "display", "--hub", demo_hub.url, "--token",
          demo_hub.tokens["hall-1"], *options], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("jiaohao display:")]
@@ -195,7 +195,7 @@ def test_bad_options_fail_in_one_clear_line(
 
 
 def test_help_documents_speaking_to_a_folder() -> None:
-    result = subprocess.run([sys.executable, "-m", "hub.cli", "display", "--help"],
+    result = subprocess.run([sys.executable, "-m", "tools.cli", "display", "--help"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "--speak-to DIR" in result.stdout and "implies --speak" in result.stdout

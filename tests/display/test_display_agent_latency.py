@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from display.latency import measure_call_to_speech
-from hub.process import HubProcess
 from tests.display.conftest import Desk
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

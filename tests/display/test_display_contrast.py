@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.display.conftest import Desk, open_page
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

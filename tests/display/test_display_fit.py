@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import requests
 
-from hub.process import HubProcess
 from tests.display.conftest import Desk, open_page
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

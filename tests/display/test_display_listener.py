@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from display.listener import HubClock, LiveListener, Resync, call_from_recent
-from hub.process import HubProcess
 from tests.display.conftest import CHINA, CuttableLink, Desk, wait_for
+from tools.process import HubProcess
 
 
 def event(seq: int, kind: str = "ticket_called", number: str = "A001") -> dict[str, Any]:

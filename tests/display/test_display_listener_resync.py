@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from display.listener import LiveListener, Resync
-from hub.process import HubProcess
 from tests.display.conftest import Desk, wait_for
+from tools.process import HubProcess
 
 
 def test_behind_only_when_the_room_heard_more_than_was_applied() -> None:

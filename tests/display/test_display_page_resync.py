@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from hub.process import HubProcess
 from tests.display.conftest import LIVE, Desk
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

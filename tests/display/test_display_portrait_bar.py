@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.display.conftest import open_page
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

@@ -15,6 +15,8 @@ import pytest
 
 from display.listener import Resync
 
+pytestmark = pytest.mark.slow  # runs the pages' module in headless Chromium
+
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 ORIGIN = "http://pages.test"
 

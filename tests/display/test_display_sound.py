@@ -18,9 +18,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from hub.process import HubProcess
 from tests.display.conftest import Desk, open_page, sox_stat, wait_for
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

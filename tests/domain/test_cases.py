@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from daykit import Day
 
-from hub.alerts import compute_alerts
 from hub.domain import cases as cs
 from hub.domain import events as ev
 from hub.domain.accounts import SaveUser
 from hub.domain.calendar import add_working_days
 from hub.domain.config import CASE_STAGES, ConfigError, parse_config
 from hub.domain.fold import replay
-from hub.snapshots import decode_state, encode_state
+from hub.store.snapshots import decode_state, encode_state
+from hub.web.alerts import compute_alerts
 
 TZ = ZoneInfo("Asia/Shanghai")
 PHONE = "13800138000"
@@ -284,7 +284,7 @@ def test_cases_outlive_the_day(day: Day, clock: Any) -> None:
 
 def test_the_report_counts_on_time_completion_per_service(
         make_day: Any, demo_config: dict[str, Any], clock: Any) -> None:
-    from hub.reports import build_report
+    from hub.read.reports import build_report
 
     demo_config["cases"] = {"default_days": 3, "services": {"real-estate": {"days": 10}}}
     day = staffed(make_day(demo_config))  # Tuesday 14 Oct 2025: 3 days -> Friday 17 Oct
@@ -311,7 +311,7 @@ def test_the_report_counts_on_time_completion_per_service(
 
 
 def test_case_events_reach_staff_only_with_the_phone_masked(day: Day) -> None:
-    from hub.wire import HALL, MANAGER, STAFF_ROOM, TO_PUBLIC, TO_STAFF, payload, rooms_for
+    from hub.read.wire import HALL, MANAGER, STAFF_ROOM, TO_PUBLIC, TO_STAFF, payload, rooms_for
 
     staffed(day)
     number = day.issue("household")
@@ -327,7 +327,7 @@ def test_case_events_reach_staff_only_with_the_phone_masked(day: Day) -> None:
 
 def test_the_report_counts_on_time_completion_per_window_opened_at(
         make_day: Any, demo_config: dict[str, Any], clock: Any) -> None:
-    from hub.reports import build_report
+    from hub.read.reports import build_report
 
     demo_config["cases"] = {"default_days": 3}
     day = staffed(make_day(demo_config))  # Tuesday 14 Oct 2025: 3 days -> Friday 17 Oct

@@ -80,7 +80,7 @@ def test_carry_over_books_the_next_working_day(make_day: Any, demo_config: dict[
     ticket = day.ticket("F001")
     assert day.state.carried[ticket.id][0] == closed[0].appointment_code
     # The phone page of the ticket (its holder) tells why, and the appointment.
-    from hub import views
+    from hub.read import views
 
     public = views.public_ticket(day.state, day.state.config, ticket, day.clock())
     assert public["status"] == "closed_out" and public["wait"] is None

@@ -19,7 +19,7 @@ from hub.domain.codec import decode, encode
 from hub.domain.fold import replay
 from hub.domain.rating import TicketRated
 from hub.domain.supervision import FollowUpOpened
-from hub.snapshots import encode_state
+from hub.store.snapshots import encode_state
 
 JOURNALS = Path(__file__).parent / "journals"
 NAME = "before_follow_up_opened"
@@ -88,7 +88,7 @@ def test_new_rules_decide_follow_up_opened_with_the_rating_and_fold_the_same_fol
 
 
 def test_a_new_rating_on_the_wire_has_no_journal_bookkeeping() -> None:
-    from hub.wire import TO_MANAGERS, payload
+    from hub.read.wire import TO_MANAGERS, payload
 
     records, _ = _generator().day()
     rated = next(decode(r) for r in records if r["type"] == "ticket_rated")
@@ -99,7 +99,7 @@ def test_a_new_rating_on_the_wire_has_no_journal_bookkeeping() -> None:
 def test_a_snapshot_of_the_old_rules_reads_as_the_same_state() -> None:
     """The state's shape did not change (the snapshot VERSION stays): a snapshot the
     old rules wrote reads back into the state the new rules replay."""
-    from hub.snapshots import FORMAT, VERSION, decode_state
+    from hub.store.snapshots import FORMAT, VERSION, decode_state
 
     old = json.loads((JOURNALS / f"{NAME}.state.json").read_text(encoding="utf-8"))
     document = {"format": FORMAT, "version": VERSION, "state": old}

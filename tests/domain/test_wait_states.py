@@ -14,7 +14,6 @@ from daykit import Day
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub import views
 from hub.domain import commands as cmd
 from hub.domain.estimate import (
     CLOSED,
@@ -24,6 +23,7 @@ from hub.domain.estimate import (
     RESUMES,
     wait_estimate,
 )
+from hub.read import views
 from tests.support.kit import ManualClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

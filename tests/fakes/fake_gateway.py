@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from hub.notify.webhook import signature
+from hub.read.notify.webhook import signature
 
 
 @dataclass

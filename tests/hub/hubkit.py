@@ -60,7 +60,7 @@ WINDOW_OF = {"pad-1": 1, "window-3": 3}  # devices that stand at a window (--win
 def jiaohao_command() -> list[str]:
     """The `jiaohao` console script of the interpreter running the tests."""
     script = Path(sys.executable).with_name("jiaohao")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "hub.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tools.cli"]
 
 
 def sqlite_url(path: Path) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.cli import _async_mode
 from hub.settings import load_settings
+from tools.cli import _async_mode
 
 
 def args(config: Path | None = None, mode: str | None = None) -> argparse.Namespace:

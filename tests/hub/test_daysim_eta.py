@@ -1,10 +1,10 @@
-"""The in-process simulated day (hub.daysim) and the estimator evaluation on it
-(hub.bench_eta, `jiaohao bench --only eta`)."""
+"""The in-process simulated day (tools.daysim) and the estimator evaluation on it
+(tools.bench_eta, `jiaohao bench --only eta`)."""
 
 from __future__ import annotations
 
-from hub.bench_eta import ESTIMATORS, evaluate, simulate_day, table, tolerance
-from hub.daysim import DaySim, SimParams, demo_config
+from tools.bench_eta import ESTIMATORS, evaluate, simulate_day, table, tolerance
+from tools.daysim import DaySim, SimParams, demo_config
 
 
 def test_a_day_is_reproducible_by_seed_and_differs_between_seeds() -> None:
@@ -35,7 +35,7 @@ def test_the_day_has_what_an_estimate_must_cope_with() -> None:
 
 
 def _clerk_speeds(seed: int) -> list[float]:
-    from hub.daysim import SimClerk
+    from tools.daysim import SimClerk
 
     sim = DaySim(demo_config(), SimParams(tickets=10, seed=seed))
     return [SimClerk(sim, w.id, f"c{w.id}").speed for w in sim.config.windows]
@@ -100,7 +100,7 @@ def test_the_oracle_replays_copies_and_leaves_the_day_itself_alone() -> None:
     """The oracle (the ceiling in the bench) plays copies of the day forward: the
     day with it is the same day as without (same draws, same waits), and every
     replayed ticket gets the oracle's estimates, the others none."""
-    from hub.bench_eta import Oracle
+    from tools.bench_eta import Oracle
 
     plain = simulate_day(SimParams(tickets=120, seed=4))
     with_oracle = simulate_day(SimParams(tickets=120, seed=4), oracle=Oracle(runs=3, every=5))
@@ -117,8 +117,8 @@ def test_the_oracle_does_not_know_the_realised_handling_times() -> None:
     it at the start): not before they have been there as long as they have."""
     from datetime import datetime, timedelta
 
-    from hub.bench_eta import _fresh_service_times
-    from hub.daysim import SimClerk
+    from tools.bench_eta import _fresh_service_times
+    from tools.daysim import SimClerk
 
     sim = DaySim(demo_config(), SimParams(tickets=200, seed=2))
     sim._book_appointments()
@@ -148,7 +148,7 @@ def test_the_oracle_does_not_know_the_realised_handling_times() -> None:
 
 
 def test_the_tolerance_point_is_where_most_replays_are_within_tolerance() -> None:
-    from hub.bench_eta import _tolerance_point
+    from tools.bench_eta import _tolerance_point
 
     assert _tolerance_point([10.0, 11.0, 12.0, 40.0, 90.0]) == 12.0
     assert _tolerance_point([10.0, 20.0, 21.0, 23.0, 24.0, 80.0]) == 21.0

@@ -1,6 +1,6 @@
 """No HTTP in the domain: a domain error carries a kind (not_found, conflict,
 forbidden, invalid), and the web layer maps kinds to HTTP statuses in one place
-(hub/api.py `http_status`). The REST answers keep their codes and statuses."""
+(hub/web/api.py `http_status`). The REST answers keep their codes and statuses."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import ast
 from pathlib import Path
 
 import hub.domain
-from hub.api import http_status
 from hub.domain import errors
 from hub.domain.errors import DomainError
+from hub.web.api import http_status
 
 # Every domain error's code and the HTTP status REST answered with it before the
 # kinds (commit c9de448, when the domain named the statuses itself): unchanged.

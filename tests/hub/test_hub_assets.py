@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from hubkit import DEMO_TOML
 
-from hub.app import create_app
 from hub.settings import load_settings
+from hub.web.app import create_app
 
 
 @pytest.fixture(scope="module")

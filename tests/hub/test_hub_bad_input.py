@@ -11,7 +11,7 @@ import pytest
 from hubkit import DEMO_TOML, HubProcess, expect_error
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from hub.keys import read_key
+from hub.store.keys import read_key
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ import pytest
 import requests
 from hubkit import HubProcess, expect_error
 
-from hub.process import HubProcess as DemoHub
 from tests.fakes.fake_gateway import FakeGateway
 from tests.support.kit import wait_until
 from tests.support.redis import redis_server as redis_server  # noqa: F401 - a fixture
+from tools.process import HubProcess as DemoHub
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import pytest
 from hubkit import HubProcess, expect_error, of_type, seqs
 
 from hub.domain.config import QueueRules
-from hub.wire import PUBLIC_FIELDS
+from hub.read.wire import PUBLIC_FIELDS
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""The command catalogue (hub/catalogue.py) is where the command routes come from.
+"""The command catalogue (hub/web/catalogue.py) is where the command routes come from.
 
 In-process (Flask test client, memory journal): every catalogue row is a served
 route and a documented operation, every POST/PUT/DELETE under /api/v1 is either a
@@ -17,11 +17,11 @@ from flask import Flask
 from hubkit import DEMO_TOML
 from pydantic import Field as Size
 
-from hub.app import create_app
-from hub.catalogue import COMMANDS, WINDOW_ACTIONS, routes
-from hub.openapi import openapi_document
-from hub.schema import Input, Text, ValidationError, first_error, problems
 from hub.settings import load_settings
+from hub.web.app import create_app
+from hub.web.catalogue import COMMANDS, WINDOW_ACTIONS, routes
+from hub.web.openapi import openapi_document
+from hub.web.schema import Input, Text, ValidationError, first_error, problems
 
 # POST routes still written by hand: signing in and a device's health report are no
 # domain commands; the look-ups are reads sent by POST (a phone stays out of URLs);
@@ -73,7 +73,7 @@ def test_every_catalogue_route_is_served_by_the_catalogue_view(app: Flask) -> No
 def test_no_command_route_outside_the_catalogue(app: Flask) -> None:
     from_table = {(method, "/api/v1" + rule) for method, rule in routes()}
     orphans = sorted(set(served(app)) - from_table - HAND_WRITTEN)
-    assert orphans == [], "a route that changes something belongs in hub/catalogue.py"
+    assert orphans == [], "a route that changes something belongs in hub/web/catalogue.py"
     # the hand-written list is not stale either
     assert HAND_WRITTEN <= set(served(app))
     assert not HAND_WRITTEN & from_table

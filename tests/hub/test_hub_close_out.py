@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import requests
 
-from hub.process import DEMO_CONFIG, HubProcess
 from tests.support.kit import wait_until
+from tools.process import DEMO_CONFIG, HubProcess
 
 pytestmark = pytest.mark.slow
 

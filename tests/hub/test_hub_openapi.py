@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from hubkit import DEMO_TOML
 
-from hub.app import create_app
 from hub.settings import load_settings
+from hub.web.app import create_app
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -78,7 +78,7 @@ def test_the_error_schema_is_the_documented_one(app: Flask) -> None:
 
 
 def test_window_actions_in_the_document_are_the_served_ones(app: Flask) -> None:
-    from hub.catalogue import WINDOW_ACTIONS
+    from hub.web.catalogue import WINDOW_ACTIONS
 
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     operation = document["paths"]["/api/v1/windows/{window}/{action}"]["post"]

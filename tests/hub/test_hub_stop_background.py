@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from hub.alerts import AlertMonitor
-from hub.app import create_app
-from hub.process import DEMO_CONFIG
-from hub.revocation import RevocationWatch
 from hub.settings import load_settings
+from hub.web.alerts import AlertMonitor
+from hub.web.app import create_app
+from hub.web.revocation import RevocationWatch
+from tools.process import DEMO_CONFIG
 
 
 class ClosingSleep:

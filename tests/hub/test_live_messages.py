@@ -1,4 +1,4 @@
-"""The /live `subscribe` message is checked by its pydantic model (hub.live.Subscribe):
+"""The /live `subscribe` message is checked by its pydantic model (hub.web.live.Subscribe):
 in-process, the error acks name the field as they always have."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hub.live import Subscribe, _subscription
+from hub.web.live import Subscribe, _subscription
 
 BODY = "invalid_body"
 

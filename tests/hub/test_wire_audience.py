@@ -1,5 +1,5 @@
 """Rooms by declared audience: each event class says who hears it (`audience`), and
-hub/wire.py picks the rooms from that, never from which attributes an event carries.
+hub/read/wire.py picks the rooms from that, never from which attributes an event carries.
 In-process: no hub is started."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from hub.domain import events as ev
 from hub.domain.base import HALL, HOLDER, STAFF, WINDOWS, Event
 from hub.domain.supervision import ComplaintRecorded, FollowUpOpened
-from hub.wire import MANAGER, hears, rooms_for
+from hub.read.wire import MANAGER, hears, rooms_for
 
 AT = datetime(2026, 9, 28, 1, 0, tzinfo=UTC)
 _PUBLIC = {"hall", "windows", "holder", "staff"}
 # What the wire sent each event type to before the audiences were declared on the
-# classes (hub/wire.py's AUDIENCES table of commit c9de448): unchanged.
+# classes (hub/read/wire.py's AUDIENCES table of commit c9de448): unchanged.
 BEFORE: dict[str, set[str]] = {
     "config_changed": {"hall", "all_windows", "staff"},
     "day_started": {"hall", "all_windows", "staff"},

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from kiosk.printing import TicketSlip
 from tests.fakes.fake_printer import FakeEscposPrinter
+from tools.process import HubProcess
 
 CHINA = timezone(timedelta(hours=8))
 

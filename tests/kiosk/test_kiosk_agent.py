@@ -13,8 +13,7 @@ import pytest
 import qrcode
 import qrcode.image.svg
 
-from hub.agent import AgentError, HealthReporter
-from hub.process import HubProcess
+from client.agent import AgentError, HealthReporter
 from kiosk.agent import Latest, health_report, main
 from kiosk.bridge import KioskBridge, StatusWatcher
 from kiosk.escpos_ticket import render_slip
@@ -22,6 +21,7 @@ from kiosk.printers import open_printer
 from kiosk.printing import TicketSlip
 from tests.fakes.fake_printer import FakeEscposPrinter, parse_escpos, unused_port
 from tests.support.hub import api
+from tools.process import HubProcess
 
 
 def tcp_bridge(port: int) -> KioskBridge:

@@ -23,11 +23,11 @@ import pytest
 import requests
 from PIL import Image
 
-from hub.process import HubProcess
 from tests.fakes.fake_printer import FakeEscposPrinter, parse_escpos, unused_port
 from tests.support.browser import ARTIFACTS
 from tests.support.hub import api
 from tests.support.kit import wait_until, xvfb
+from tools.process import HubProcess
 
 pytestmark = [
     pytest.mark.slow,
@@ -82,7 +82,7 @@ class Kiosk:
         self.log_path = log
         self.log_file = log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "kiosk", "--hub", hub.url, "--token", token,
+            [sys.executable, "-m", "tools.cli", "kiosk", "--hub", hub.url, "--token", token,
              "--printer", printer, "--status-every", "1"],
             stdout=self.log_file, stderr=subprocess.STDOUT,
             env={**os.environ, "DISPLAY": display})

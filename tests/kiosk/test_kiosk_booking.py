@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import requests
 
-from hub.process import HubProcess
 from tests.caller.callerkit import caller, press, sign_in, wait_current
 from tests.fakes.fake_gateway import FakeGateway
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

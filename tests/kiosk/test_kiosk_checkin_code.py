@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.fakes.fake_gateway import FakeGateway
 from tests.support.browser import screenshot
 from tests.support.hub import api
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

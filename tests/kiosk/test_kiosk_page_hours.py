@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.support.browser import screenshot
 from tests.support.hub import api
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from hub.process import HubProcess
 from tests.support.browser import screenshot
 from tests.support.hub import api
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from hub.alerts import DeviceStatus, compute_alerts, part_fault
 from hub.domain import commands as cmd
 from hub.domain.supervision import RecordComplaint
+from hub.web.alerts import DeviceStatus, compute_alerts, part_fault
 from tests.conftest import SHANGHAI
 from tests.manage.kit import Book
 

@@ -12,8 +12,8 @@ import pytest
 import requests
 import socketio
 
-from hub.process import HubProcess
 from tests.support.hub import api
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow  # a real hub process
 
@@ -284,9 +284,9 @@ def test_users_and_devices_are_managed(demo_hub: HubProcess, tokens: dict[str, s
 
 
 def test_every_dashboard_route_is_documented() -> None:
-    from hub.api import api
-    from hub.api_manage import manage_api
-    from hub.openapi import openapi_document
+    from hub.web.api import api
+    from hub.web.api_manage import manage_api
+    from hub.web.openapi import openapi_document
 
     document = openapi_document()["paths"]
     found = []
@@ -294,7 +294,7 @@ def test_every_dashboard_route_is_documented() -> None:
 
     app = Flask(__name__)
     app.register_blueprint(manage_api)
-    app.register_blueprint(api)  # the dashboard's commands come from hub/catalogue.py
+    app.register_blueprint(api)  # the dashboard's commands come from hub/web/catalogue.py
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("manage_api.") or rule.rule.startswith("/api/v1/manage"):
             path = rule.rule

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.fakes.fake_gateway import FakeGateway
 from tests.support.browser import screenshot
 from tests.support.hub import api
 from tests.support.sms import start_sms_hub
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 TEXTS: dict[str, int] = {}  # how many texts the demo's bookings send

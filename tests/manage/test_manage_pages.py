@@ -23,9 +23,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from hub.process import HubProcess
 from tests.support.browser import screenshot
 from tests.support.hub import api
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 DAY = "2026-11-26"
@@ -54,7 +54,7 @@ def sim_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulated]:
     credentials = folder / "credentials.json"
     credentials.write_text(json.dumps({"users": hub.passwords, "devices": hub.tokens}))
     hub.simulation = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "simulate", "--hub", hub.url, "--credentials",
+        [sys.executable, "-m", "tools.cli", "simulate", "--hub", hub.url, "--credentials",
          str(credentials), "--seed", "7", "--tickets", "260"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     yield hub

@@ -12,8 +12,8 @@ import pytest
 
 from hub.domain import commands as cmd
 from hub.domain.supervision import AnswerComplaint, AnswerFollowUp, RecordComplaint
-from hub.reports import build_report, month_range, p90
-from hub.reports_export import TABLES, table, to_csv, to_xlsx
+from hub.read.reports import build_report, month_range, p90
+from hub.read.reports_export import TABLES, table, to_csv, to_xlsx
 from tests.conftest import SHANGHAI
 from tests.manage.kit import Book
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from hub.notify import LogSender, Sender, SmsGatewaySender, WebhookSender
+from hub.read.notify import LogSender, Sender, SmsGatewaySender, WebhookSender
 from tests.fakes.fake_gateway import FakeGateway
 
 
@@ -23,7 +23,7 @@ class Harness:
 
 def _log_harness(gateway: FakeGateway, caplog: pytest.LogCaptureFixture) -> Harness:
     sender = LogSender()
-    caplog.set_level(logging.INFO, logger="hub.notify")
+    caplog.set_level(logging.INFO, logger="hub.read.notify")
     return Harness(sender, lambda: list(dict.fromkeys(sender.sent)), None)
 
 

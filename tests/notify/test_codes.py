@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.notify.codes import hash_code, new_code, seal, unseal
+from hub.web.codes import hash_code, new_code, seal, unseal
 
 
 def test_codes_are_six_digits_and_vary() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from hub.notify import DeliveryError, Message, SmsGatewaySender, WebhookSender
-from hub.notify.webhook import signature
+from hub.read.notify import DeliveryError, Message, SmsGatewaySender, WebhookSender
+from hub.read.notify.webhook import signature
 from tests.fakes.fake_gateway import FakeGateway
 from tests.notify.conftest import Harness
 
@@ -55,9 +55,9 @@ def test_a_refusing_receiver_is_a_delivery_error(harness: Harness) -> None:
 
 def test_the_log_sender_masks_the_phone_and_leaves_out_the_parameters(
         caplog: pytest.LogCaptureFixture) -> None:
-    from hub.notify import LogSender
+    from hub.read.notify import LogSender
 
-    caplog.set_level("INFO", logger="hub.notify")
+    caplog.set_level("INFO", logger="hub.read.notify")
     LogSender().send(message("n-0001", code="987654"))
     text = caplog.text
     assert "138****8000" in text and PHONE not in text and "987654" not in text
@@ -100,7 +100,7 @@ def test_a_provider_answer_that_is_not_ok_is_a_delivery_error(gateway: FakeGatew
 
 
 def test_the_sender_comes_from_the_settings(tmp_path: Any) -> None:
-    from hub.notify import LogSender, make_sender
+    from hub.read.notify import LogSender, make_sender
     from hub.settings import SettingsError, load_settings
 
     def settings(**values: Any) -> Any:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import requests
 
-from hub.process import HubProcess
-from hub.shared import DeviceBoard, DeviceHealth, RedisDeviceBoard
+from hub.store.shared import DeviceBoard, DeviceHealth, RedisDeviceBoard
+from tools.process import HubProcess
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 MUTE = {"sound": "no_device", "message": "no sound card"}
@@ -159,7 +159,7 @@ def test_a_device_agent_tells_a_restarted_hub_its_health_again(tmp_path: Any) ->
     """The hub keeps health in memory (one process, no Redis): after a restart it
     knows nothing until the device says it again. The agent's reporter notices the
     hub coming back and sends every part's latest value within seconds."""
-    from hub.agent import HealthReporter
+    from client.agent import HealthReporter
 
     hub = HubProcess("gevent", folder=str(tmp_path))
     hub.add_user("director", "manager")

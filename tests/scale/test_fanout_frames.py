@@ -10,8 +10,8 @@ import pytest
 import requests
 from wsproto.frame_protocol import FrameProtocol
 
-from hub.bench_crowd import open_client
-from hub.fanout import text_frame
+from hub.web.fanout import text_frame
+from tools.bench_crowd import open_client
 
 
 @pytest.mark.parametrize("size", [0, 10, 125, 126, 200, 65535, 65536, 70000])

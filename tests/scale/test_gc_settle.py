@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from hub.server import GC_YOUNG, settle_memory
+from hub.web.server import GC_YOUNG, settle_memory
 
 
 def test_settling_freezes_what_was_built_and_collects_the_young_less_often() -> None:

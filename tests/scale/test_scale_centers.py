@@ -10,9 +10,9 @@ import pytest
 import requests
 import socketio
 
-from hub.process import DEMO_CONFIG, HubProcess, jiaohao
 from hub.store.redis import RedisStore
 from hub.store.sqlite import SQLiteStore
+from tools.process import DEMO_CONFIG, HubProcess, jiaohao
 
 pytestmark = pytest.mark.slow
 RIVERSIDE = str(Path(__file__).with_name("riverside.toml"))

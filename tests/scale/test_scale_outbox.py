@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import requests
 
-from hub.process import HubProcess
 from tests.fakes.fake_gateway import FakeGateway
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

@@ -17,8 +17,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from hub.process import HubProcess
 from tests.display.conftest import Desk
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

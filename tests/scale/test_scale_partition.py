@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import requests
 
-from hub.process import DEMO_CONFIG, HubProcess
 from hub.store.redis import RedisStore
+from tools.process import DEMO_CONFIG, HubProcess
 
 pytestmark = pytest.mark.slow
 RIVERSIDE = str(Path(__file__).with_name("riverside.toml"))

@@ -13,8 +13,8 @@ import pytest
 import requests
 import socketio
 
-from hub.process import HubProcess
 from hub.store.redis import RedisStore
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 SERVICES = ["social-security", "medical-insurance", "household", "real-estate"]

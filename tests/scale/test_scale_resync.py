@@ -20,8 +20,8 @@ import pytest
 import requests
 
 from display.listener import LiveListener
-from hub.process import HubProcess, RedisServer
 from hub.store.redis import RedisStore
+from tools.process import HubProcess, RedisServer
 
 pytestmark = pytest.mark.slow
 HEARTBEAT = 1  # seconds, so a stalled process is noticed quickly

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import requests
 
-from hub.process import HubProcess
 from tests.hub.hubkit import LiveClient
 from tests.support.kit import wait_until
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

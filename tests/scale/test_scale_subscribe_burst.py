@@ -5,7 +5,7 @@ subscribe built the center's snapshot (a pass over every waiting ticket for each
 window) under the center's lock, on the one event loop, so a burst of them held
 back the clients' pongs past Engine.IO's ping timeout. Here: a center with
 thousands of waiting tickets, calls flowing, and a few hundred raw clients
-(hub/bench_crowd.py, in two processes) subscribing at once; every socket must
+(tools/bench_crowd.py, in two processes) subscribing at once; every socket must
 stay open and every call made after they subscribed reach every client.
 """
 
@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from hub.bench import CROWD_ENV, bench_config, finish_crowd, start_crowd
 from hub.center import Center
 from hub.clock import new_id
 from hub.domain import commands as cmd
-from hub.process import HubProcess
 from hub.store.memory import MemoryStore
 from hub.store.sqlite import SQLiteStore
+from tools.bench import CROWD_ENV, bench_config, finish_crowd, start_crowd
+from tools.process import HubProcess
 
 WAITING = 8000  # tickets waiting in the center when the crowd subscribes
 CLIENTS = 200

@@ -15,7 +15,7 @@ from typing import Any
 import requests
 import socketio
 
-from hub.process import HubProcess
+from tools.process import HubProcess
 
 NAMESPACE = "/live"
 

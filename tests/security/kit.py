@@ -11,10 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hub.app import create_app
-from hub.auth import hash_password, new_device_token, token_hash
 from hub.domain.accounts import AddDevice, SaveUser
 from hub.settings import load_settings
+from hub.store.auth import hash_password, new_device_token, token_hash
+from hub.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_TOML = ROOT / "hub" / "centers" / "demo.toml"

@@ -15,9 +15,9 @@ import pytest
 import requests
 from authkit import demo_hub
 
-from hub.auth import LoginTokens
 from hub.domain.state import Account
-from hub.process import DEMO_CONFIG
+from hub.store.auth import LoginTokens
+from tools.process import DEMO_CONFIG
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def state_status(url: str, token: str) -> int:
 
 
 def jiaohao(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hub.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "tools.cli", *args], capture_output=True,
                           text=True, timeout=120, check=False,
                           env={k: v for k, v in (env or os.environ).items()})
 

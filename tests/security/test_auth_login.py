@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from authkit import demo_hub, login
 
-from hub.auth import Throttle
-from hub.limits import RedisRateLimit, RedisThrottle
-from hub.process import HubProcess
+from hub.store.auth import Throttle
+from hub.store.limits import RedisRateLimit, RedisThrottle
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 MAX_FAILURES = 5

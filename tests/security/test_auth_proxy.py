@@ -10,7 +10,7 @@ import pytest
 import requests
 from authkit import demo_hub, login
 
-from hub.process import HubProcess
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 PER_HOUR = 2

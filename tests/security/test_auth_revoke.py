@@ -10,7 +10,7 @@ import pytest
 import requests
 from authkit import Listener, demo_hub, wait_until
 
-from hub.process import DEMO_CONFIG, HubProcess, jiaohao
+from tools.process import DEMO_CONFIG, HubProcess, jiaohao
 
 pytestmark = pytest.mark.slow
 NOTICE = 15.0  # seconds within which a revocation must reach the open sockets (the watch

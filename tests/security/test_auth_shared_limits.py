@@ -12,7 +12,7 @@ import pytest
 import requests
 from authkit import login
 
-from hub.process import HubProcess
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 PER_HOUR = 3

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from hub import revocation
-from hub.app import create_app
-from hub.auth import new_device_token, token_hash
 from hub.domain.accounts import AddDevice, RevokeDevice
-from hub.live import NAMESPACE
-from hub.process import DEMO_CONFIG
 from hub.settings import load_settings
+from hub.store.auth import new_device_token, token_hash
+from hub.web import revocation
+from hub.web.app import create_app
+from hub.web.live import NAMESPACE
+from tools.process import DEMO_CONFIG
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from schemathesis.checks import (  # type: ignore[attr-defined]  # registered ch
 )
 from schemathesis.core.failures import Failure, FailureGroup
 
-from hub.process import HubProcess
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

@@ -20,9 +20,9 @@ from schemathesis.checks import (  # type: ignore[attr-defined]  # registered ch
     status_code_conformance,
 )
 
-from hub.process import HubProcess
 from tests.fakes.fake_gateway import FakeGateway
 from tests.support.sms import start_sms_hub
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -16,16 +16,16 @@ import jsonschema_rs
 import pytest
 from flask.testing import FlaskClient
 
-from hub import api as api_module
-from hub.app import create_app
-from hub.auth import hash_password, new_device_token, token_hash
 from hub.domain.accounts import AddDevice, SaveUser
-from hub.openapi import _model_schema as model_schema
-from hub.openapi import openapi_document
-from hub.process import DEMO_CONFIG
-from hub.schema import Input
 from hub.settings import load_settings
-from hub.validation import ApiError, Field, body_schema
+from hub.store.auth import hash_password, new_device_token, token_hash
+from hub.web import api as api_module
+from hub.web.app import create_app
+from hub.web.openapi import _model_schema as model_schema
+from hub.web.openapi import openapi_document
+from hub.web.schema import Input
+from hub.web.validation import ApiError, Field, body_schema
+from tools.process import DEMO_CONFIG
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -169,10 +169,10 @@ def probes(rule: Field) -> list[Any]:
 
 
 def tables() -> Iterator[tuple[str, dict[str, Field]]]:
-    from hub.api import HEALTH_BODY, LOGIN_BODY
-    from hub.api_book import BOOK_BODY, CHECKIN_ID_BODY, MINE_BODY
-    from hub.api_cases import LOOKUP_BODY
-    from hub.api_notify import CODE_BODY
+    from hub.web.api import HEALTH_BODY, LOGIN_BODY
+    from hub.web.api_book import BOOK_BODY, CHECKIN_ID_BODY, MINE_BODY
+    from hub.web.api_cases import LOOKUP_BODY
+    from hub.web.api_notify import CODE_BODY
 
     yield from [("login", LOGIN_BODY), ("health", HEALTH_BODY), ("book", BOOK_BODY),
                 ("mine", MINE_BODY), ("check-in by id", CHECKIN_ID_BODY),
@@ -209,7 +209,7 @@ def test_json_schema_accepts_exactly_what_each_catalogue_model_accepts() -> None
     the same probe values pass both or neither."""
     from pydantic import ConfigDict, TypeAdapter
 
-    from hub.catalogue import COMMANDS
+    from hub.web.catalogue import COMMANDS
 
     disagreements = []
     for model in dict.fromkeys(command.body for command in COMMANDS):

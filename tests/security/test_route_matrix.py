@@ -32,9 +32,9 @@ from typing import Any
 import pytest
 import requests
 
-from hub.app import create_app
-from hub.process import DEMO_CONFIG, HubProcess
 from hub.settings import load_settings
+from hub.web.app import create_app
+from tools.process import DEMO_CONFIG, HubProcess
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ RIVERSIDE = str(Path(__file__).resolve().parents[1] / "scale" / "riverside.toml"
 PRINCIPALS = ("anonymous", "kiosk", "display", "caller", "pad", "clerk", "manager", "admin",
               "r-kiosk", "r-clerk", "r-manager")
 FOREIGN = ("r-kiosk", "r-clerk", "r-manager")
-DAY_AFTER = "2026-11-27"  # the hub's clock stands on 2026-11-26 (hub.process.DEMO_CLOCK)
+DAY_AFTER = "2026-11-27"  # the hub's clock stands on 2026-11-26 (tools.process.DEMO_CLOCK)
 APPOINTMENT = {"service": "household", "day": DAY_AFTER, "slot": "10:00",
                "phone": "13800138000"}
 

@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 import socketio
 
-from hub.process import HubProcess
 from tests.security.kit import NAMESPACE, Kit, heard, subscribe
 from tests.support.hub import api
 from tests.support.kit import wait_until
+from tools.process import HubProcess
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "wire"
 UPDATE = os.environ.get("JIAOHAO_UPDATE_GOLDEN") == "1"

@@ -9,7 +9,7 @@ import pytest
 import requests
 from authkit import demo_hub
 
-from hub.process import HubProcess
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

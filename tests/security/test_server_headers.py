@@ -10,8 +10,8 @@ import pytest
 import requests
 from authkit import demo_hub
 
-from hub.process import HubProcess
 from tests.support.browser import screenshot
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 

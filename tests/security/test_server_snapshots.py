@@ -14,12 +14,12 @@ import pytest
 import requests
 from authkit import demo_hub
 
-from hub.bench_domain import make_journal
 from hub.center import Center
 from hub.domain.fold import apply
 from hub.domain.state import CenterState
-from hub.snapshots import decode_state
+from hub.store.snapshots import decode_state
 from hub.store.sqlite import SQLiteStore
+from tools.bench_domain import make_journal
 
 
 def replay(events: list[Any]) -> CenterState:
@@ -84,9 +84,9 @@ def test_a_pickled_snapshot_in_redis_is_ignored_not_run(redis_server: Any,
 
 
 def test_accounts_appointments_and_configuration_survive_a_snapshot(tmp_path: Path) -> None:
-    from hub.demo import prepare
-    from hub.process import DEMO_CLOCK, DEMO_CONFIG
     from hub.settings import load_settings
+    from tools.demo import prepare
+    from tools.process import DEMO_CLOCK, DEMO_CONFIG
 
     store_url = f"sqlite:///{tmp_path / 'demo.db'}"
     settings = load_settings(None, environ={}, store=store_url, centers=DEMO_CONFIG,

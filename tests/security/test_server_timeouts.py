@@ -12,7 +12,7 @@ import pytest
 import requests
 from authkit import Listener, closed_by_peer, demo_hub, http_get, raw_connect
 
-from hub.process import HubProcess
+from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 IDLE = 4

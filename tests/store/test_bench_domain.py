@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub import bench_domain
+from tools import bench_domain
 
 
 def test_benchmark_reports_every_figure_at_a_tiny_size() -> None:

@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hub.bench_domain import demo_config
 from hub.center import Center
 from hub.domain import commands as cmd
 from hub.domain.errors import DomainError
 from hub.domain.events import Event
 from hub.store.base import StoreError
 from hub.store.sqlite import SQLiteStore
+from tools.bench_domain import demo_config
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.support.kit import api
+from tools.process import HubProcess
 
 __all__ = ["api", "demo_hub"]  # api: the kit's, imported from here by older modules
 

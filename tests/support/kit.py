@@ -4,7 +4,7 @@
   theirs from here; with `pytest -n` each worker asks the kernel, so no two collide).
 - `wait_until(predicate, timeout)`: wait for a condition instead of sleeping.
 - `api(hub, method, path, token)`: one REST call to a hub started with
-  `hub.process.HubProcess` (the end-to-end tests in tests/hub use `hubkit.Api`).
+  `tools.process.HubProcess` (the end-to-end tests in tests/hub use `hubkit.Api`).
 - `ManualClock`: a clock that stands still until the test moves it (or ticks by a
   fixed step at each reading).
 - `xvfb(width, height)`: a private Xvfb screen whose number Xvfb picks itself

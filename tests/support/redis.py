@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hub.process import RedisServer
+from tools.process import RedisServer
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from hub.process import HubProcess
 from tests.fakes.fake_gateway import FakeGateway
+from tools.process import HubProcess
 
 
 def sms_env(gateway: FakeGateway, **extra: str) -> dict[str, str]:

@@ -28,7 +28,7 @@ from hub.domain.commands import Context
 from hub.domain.decide import decide
 from hub.domain.fold import apply
 from hub.domain.state import CenterState
-from hub.snapshots import encode_state
+from hub.store.snapshots import encode_state
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
