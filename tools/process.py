@@ -7,6 +7,7 @@ then `jiaohao hub` runs as a child process until `stop()`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,45 +25,86 @@ import requests
 from hub.settings import ROOT
 
 DEMO_CONFIG = str(ROOT / "hub" / "centers" / "demo.toml")
-# A fixed working day (Thursday), the center open from 09:00, so runs do not
-# depend on the real date or hour.
-DEMO_CLOCK = "fast:1@2026-11-26T09:00:00+08:00"
+CHINA = timezone(timedelta(hours=8))
+# A fixed working day (Thursday 26 November 2026 in chinese-calendar's data), the
+# center open from 09:00, so runs do not depend on the real date or hour.
+OPENING = datetime(2026, 11, 26, 9, 0, tzinfo=CHINA)
+DEMO_CLOCK = f"fast:1@{OPENING.isoformat()}"
+# A traceback anywhere, or a log record at ERROR or above ("<date> <time> LEVEL name: …").
+PROBLEM = re.compile(r"Traceback|^\S+ \S+ (ERROR|CRITICAL) ")
 
 
 def free_port() -> int:
+    """A free loopback port, asked of the kernel (so parallel runs do not collide)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
 
 
+def jiaohao_command() -> list[str]:
+    """The `jiaohao` console script of the running interpreter."""
+    script = Path(sys.executable).with_name("jiaohao")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tools.cli"]
+
+
+def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without any JIAOHAO_* setting, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIAOHAO_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def fast_clock(start: datetime) -> str:
+    """A JIAOHAO_CLOCK that starts at `start` and runs at real speed."""
+    return f"fast:1@{start.isoformat()}"
+
+
+class CliFailed(RuntimeError):
+    """`jiaohao …` exited with an error; the message carries its stderr."""
+
+
 def jiaohao(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
-    """Run the CLI, returning its stdout; raise with its stderr when it fails."""
+    """Run the CLI, returning its stdout; raise CliFailed with its stderr when it fails."""
     result = subprocess.run(
-        [sys.executable, "-m", "tools.cli", *args], input=stdin, capture_output=True, text=True,
-        env=env, timeout=120,
+        [*jiaohao_command(), *args], input=stdin, capture_output=True, text=True,
+        env=env or clean_environment(), cwd=ROOT, timeout=120, check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"jiaohao {' '.join(args)} failed: {result.stderr.strip()}")
+        raise CliFailed(f"jiaohao {' '.join(args)} exited {result.returncode}: "
+                        f"{result.stderr.strip()}")
     return result.stdout
 
 
 class HubProcess:
-    def __init__(self, async_mode: str = "gevent", folder: str | None = None,
-                 env: dict[str, str] | None = None, config: str = DEMO_CONFIG,
+    """One `jiaohao hub` child process: start (waiting for /health), SIGTERM or SIGKILL,
+    restart, its log. Accounts and devices are made with the CLI, as an operator would.
+
+    Its clock starts at 09:00 of a working day (or `env["JIAOHAO_CLOCK"]`) at the
+    first start and goes on across restarts instead of jumping back."""
+
+    def __init__(self, async_mode: str = "gevent", folder: str | Path | None = None,
+                 env: dict[str, str] | None = None, config: str | Path = DEMO_CONFIG,
                  store: str | None = None) -> None:
         self.async_mode = async_mode
         self.folder = Path(folder or tempfile.mkdtemp(prefix="jiaohao-hub-"))
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.store = store or f"sqlite:///{self.folder / 'journal.db'}"
-        self.config = config
+        self.store = store or f"sqlite:///{(self.folder / 'journal.db').resolve()}"
+        self.config = str(config)
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "JIAOHAO_CLOCK": DEMO_CLOCK, **(env or {})}
+        self.url = self.base_url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = dict(env or {})
+        self.env = clean_environment({"JIAOHAO_CLOCK": DEMO_CLOCK, **self.extra_env})
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = self.folder / "hub.log"
         self.passwords: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
+        self.starts = 0
+        self._first_start = 0.0
+        self._log_mark = 0
+
+    # ---------------------------------------------------------------- accounts
 
     def add_user(self, name: str, role: str, windows: str = "") -> str:
         password = f"pw-{name}-secret"
@@ -91,28 +134,6 @@ class HubProcess:
         self.tokens.update(credentials["devices"])
         return credentials
 
-    def start(self, timeout: float = 30.0) -> HubProcess:
-        with open(self.log_path, "ab") as log:  # the child keeps its own copy of the fd
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tools.cli", "hub", "--config", self.config, "--store",
-                 self.store, "--port", str(self.port), "--async-mode", self.async_mode],
-                stdout=log, stderr=subprocess.STDOUT, env=self.env,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"hub exited: {self.log()}")
-            try:
-                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        # A hub that never answered is not left running (and warning as a live
-        # Popen in whatever test the garbage collector meets it next).
-        self.kill()
-        raise RuntimeError(f"hub did not answer in {timeout} s: {self.log()}")
-
     def login(self, name: str) -> str:
         answer = requests.post(f"{self.url}/api/v1/auth/token", timeout=10,
                                json={"username": name, "password": self.passwords[name]})
@@ -120,25 +141,110 @@ class HubProcess:
         token: str = answer.json()["token"]
         return token
 
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        """`jiaohao ARGS` on this hub's journal, with the hub's clock (so its events
+        happen on the hub's business day)."""
+        env = {**self.env, "JIAOHAO_CLOCK": fast_clock(self.now())}
+        return jiaohao(*args, "--config", self.config, "--store", self.store,
+                       stdin=stdin, env=env)
+
+    # ---------------------------------------------------------------- life
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def started_at(self) -> datetime:
+        """Where the hub's clock stood at the first start."""
+        clock = self.env.get("JIAOHAO_CLOCK", DEMO_CLOCK)
+        if clock.startswith("fast:") and "@" in clock:
+            return datetime.fromisoformat(clock.split("@", 1)[1])
+        return datetime.now(CHINA)
+
+    def now(self) -> datetime:
+        """The moment the hub's clock reads (09:00 at its first start, then real time)."""
+        elapsed = time.monotonic() - self._first_start if self.starts else 0.0
+        return self.started_at() + timedelta(seconds=elapsed)
+
+    def start(self, timeout: float = 60.0) -> HubProcess:
+        assert not self.running, "the hub is already running"
+        env = dict(self.env)
+        if self.starts:  # the clock goes on across restarts
+            env["JIAOHAO_CLOCK"] = fast_clock(self.now())
+        else:
+            self._first_start = time.monotonic()
+        command = [*jiaohao_command(), "hub", "--config", self.config, "--store", self.store,
+                   "--port", str(self.port), "--async-mode", self.async_mode]
+        with open(self.log_path, "ab") as log:  # the child keeps its own copy of the fd
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                            env=env, cwd=ROOT)
+        self.starts += 1
+        self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Until /health answers; a hub that exits or never answers is an error (and is
+        not left running, to warn as a live Popen inside some later test)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"the hub exited with {self.process.returncode}:\n{self.log()[-3000:]}")
+            try:
+                if requests.get(f"{self.url}/api/v1/health", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.kill()
+        raise RuntimeError(f"the hub did not answer /health in {timeout} s:\n{self.log()[-3000:]}")
+
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
 
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        """SIGKILL: no chance to flush or close anything."""
+        if self.running:
+            assert self.process is not None
             self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
+            self.process.wait(timeout=30)
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+    def stop(self, timeout: float = 20) -> int:
+        """SIGTERM, as systemd stops it; its exit code. A hub that ignores it is killed
+        and that is an error."""
+        if self.process is None:
+            return 0
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(10)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
+                raise RuntimeError(
+                    f"the hub ignored SIGTERM for {timeout} s:\n{self.log()[-4000:]}") from None
+        return self.process.returncode
+
+    def restart(self) -> None:
+        if self.running:
+            self.stop()
+        self.start()
+
+    # ---------------------------------------------------------------- its log
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
+        if not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def mark_log(self) -> None:
+        self._log_mark = len(self.log())
+
+    def problems(self, since_mark: bool = True) -> list[str]:
+        """Tracebacks and ERROR lines the hub wrote (since the mark)."""
+        text = self.log()[self._log_mark if since_mark else 0:]
+        return [line for line in text.splitlines() if PROBLEM.search(line)]
 
     def __enter__(self) -> HubProcess:
         return self

@@ -66,7 +66,7 @@ def check_log(process: HubProcess, since_mark: bool) -> None:
     problems = process.problems(since_mark)
     if problems:
         pytest.fail(f"the hub ({process.mode}) logged problems:\n" + "\n".join(problems[:40])
-                    + f"\n--- full log: {process.stderr_path}", pytrace=False)
+                    + f"\n--- full log: {process.log_path}", pytrace=False)
 
 
 @pytest.fixture(scope="module")

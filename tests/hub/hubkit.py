@@ -3,18 +3,13 @@ Socket.IO `/live` client. Fixtures built from these live in this folder's confte
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +17,22 @@ import engineio
 import requests
 import socketio
 
-from tests.support.kit import free_port, wait_until
+from tools import process
+from tools.process import (  # noqa: F401 - the kit's names, imported from here by tests
+    CHINA,
+    OPENING,
+    ROOT,
+    clean_environment,
+    fast_clock,
+    free_port,
+    jiaohao,
+    jiaohao_command,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_TOML = ROOT / "hub" / "centers" / "demo.toml"
+DEMO_TOML = Path(process.DEMO_CONFIG)
 NAMESPACE = "/live"
-CHINA = timezone(timedelta(hours=8))
-# Thursday 26 November 2026: a working day in chinese-calendar's data, so the
-# demo center is open whenever the tests run. The hub's clock starts at 09:00
-# of that day and runs at real speed; accounts are made at 08:00 of it.
-OPENING = datetime(2026, 11, 26, 9, 0, tzinfo=CHINA)
+# The hub's clock starts at OPENING (09:00 of a working day) and runs at real speed;
+# accounts are made at 08:00 of it.
 PREPARED_AT = datetime(2026, 11, 26, 8, 0, tzinfo=CHINA)
 PASSWORD = "e2e-Passw0rd-42"
 
@@ -57,38 +58,12 @@ WINDOW_OF = {"pad-1": 1, "window-3": 3}  # devices that stand at a window (--win
 # --------------------------------------------------------------------- processes
 
 
-def jiaohao_command() -> list[str]:
-    """The `jiaohao` console script of the interpreter running the tests."""
-    script = Path(sys.executable).with_name("jiaohao")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tools.cli"]
-
-
 def sqlite_url(path: Path) -> str:
     """sqlite:////abs/path.db (four slashes: an absolute path)."""
     return f"sqlite:///{path.resolve()}"
 
 
-def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The test's environment without any JIAOHAO_* setting it may carry, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIAOHAO_")}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra or {})
-    return env
-
-
-def fast_clock(start: datetime) -> str:
-    return f"fast:1@{start.isoformat()}"
-
-
-def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
-    """Run `jiaohao ARGS`; its stdout, or AssertionError with its stderr."""
-    done = subprocess.run(
-        [*jiaohao_command(), *args], input=stdin, capture_output=True, text=True,
-        env=env or clean_environment(), cwd=ROOT, timeout=120, check=False,
-    )
-    if done.returncode != 0:
-        raise AssertionError(f"jiaohao {' '.join(args)} exited {done.returncode}: {done.stderr}")
-    return done.stdout
+run_cli = jiaohao  # the CLI, as an operator runs it (raises CliFailed)
 
 
 @dataclass(frozen=True)
@@ -149,12 +124,9 @@ def copy_journal(source: Path, target: Path) -> None:
         dst.close()
 
 
-# A traceback anywhere, or a log record at ERROR or above ("<date> <time> LEVEL name: …").
-PROBLEM = re.compile(r"Traceback|^\S+ \S+ (ERROR|CRITICAL) ")
-
-
-class HubProcess:
-    """One `jiaohao hub` subprocess on a journal: start, kill -9, restart, stop, its log."""
+class HubProcess(process.HubProcess):
+    """A hub of the test journal (`prepare_journal`), with its device tokens and the
+    REST and Socket.IO clients the end-to-end tests drive it with."""
 
     def __init__(
         self,
@@ -165,115 +137,14 @@ class HubProcess:
         config: Path = DEMO_TOML,
         env: dict[str, str] | None = None,
     ) -> None:
+        super().__init__(mode, workdir, env=env, config=config, store=sqlite_url(journal.path))
         self.mode = mode
         self.workdir = workdir
         self.journal = journal
-        self.config = config
-        self.extra_env = dict(env or {})
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.stderr_path = workdir / "hub.stderr"
-        self.stdout_path = workdir / "hub.stdout"
-        self.starts = 0
-        self._first_start = 0.0
-        self._log_mark = 0
+        self.tokens.update(journal.tokens)
         self._user_tokens: dict[str, str] = {}
 
-    # ---------------------------------------------------------------- life
-
-    @property
-    def store(self) -> str:
-        return sqlite_url(self.journal.path)
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def start(self) -> None:
-        assert not self.running, "the hub is already running"
-        if self.starts == 0:
-            self._first_start = time.monotonic()
-        # The clock goes on across restarts instead of jumping back to 09:00.
-        env = clean_environment({"JIAOHAO_CLOCK": fast_clock(self.now()), **self.extra_env})
-        command = [*jiaohao_command(), "hub", "--config", str(self.config), "--store",
-                   self.store, "--port", str(self.port), "--async-mode", self.mode]
-        with self.stdout_path.open("ab") as out, self.stderr_path.open("ab") as err:
-            self.process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=ROOT)
-        self.starts += 1
-        self.wait_ready()
-
-    def now(self) -> datetime:
-        """The moment the hub's clock reads (09:00 at its first start, then real time)."""
-        return OPENING + timedelta(seconds=time.monotonic() - self._first_start)
-
-    def cli(self, *args: str, stdin: str | None = None) -> str:
-        """`jiaohao ARGS` on this hub's journal, with the hub's clock (so its events
-        happen on the hub's business day)."""
-        env = clean_environment({"JIAOHAO_CLOCK": fast_clock(self.now())})
-        return run_cli(*args, "--config", str(self.config), "--store", self.store,
-                       stdin=stdin, env=env)
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        def healthy() -> bool:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise AssertionError(
-                    f"the hub exited with {self.process.returncode}:\n{self.log()[-3000:]}")
-            return requests.get(self.url("/api/v1/health"), timeout=2).status_code == 200
-
-        try:
-            wait_until(healthy, timeout, ignore=(requests.RequestException,))
-        except AssertionError as failed:
-            if "timed out" not in str(failed):
-                raise
-            raise AssertionError(
-                f"the hub did not answer /health in {timeout}s:\n{self.log()}") from None
-
-    def kill(self) -> None:
-        """SIGKILL: no chance to flush or close anything."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self, timeout: float = 20) -> int:
-        """SIGTERM, as systemd stops it; its exit code."""
-        assert self.process is not None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=30)
-                raise AssertionError(
-                    f"the hub ignored SIGTERM for {timeout}s:\n{self.log()[-4000:]}") from None
-        return self.process.returncode
-
-    def restart(self) -> None:
-        if self.running:
-            self.stop()
-        self.start()
-
-    # ---------------------------------------------------------------- its log
-
-    def log(self) -> str:
-        if not self.stderr_path.exists():
-            return ""
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
-
-    def mark_log(self) -> None:
-        self._log_mark = len(self.log())
-
-    def problems(self, since_mark: bool = True) -> list[str]:
-        """Tracebacks and ERROR lines the hub wrote (since the mark)."""
-        text = self.log()[self._log_mark if since_mark else 0:]
-        return [line for line in text.splitlines() if PROBLEM.search(line)]
-
     # ---------------------------------------------------------------- clients
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
 
     def device(self, name: str) -> str:
         return self.journal.tokens[name]

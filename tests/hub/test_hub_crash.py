@@ -52,8 +52,8 @@ class Issuing:
         for count in range(PER_KIOSK):
             service = services[(number + count) % len(services)]
             try:
-                response = session.post(self.hub.url("/api/v1/tickets"), json={"service": service},
-                                        headers=headers, timeout=30)
+                response = session.post(self.hub.base_url + "/api/v1/tickets",
+                                        json={"service": service}, headers=headers, timeout=30)
             except requests.RequestException:
                 with self.lock:
                     self.cut_off += 1

@@ -47,7 +47,7 @@ def test_concurrent_kiosks_get_unique_gapless_numbers(hub: HubProcess) -> None:
         headers = {"Authorization": f"Bearer {hub.device(f'kiosk-{number + 1}')}"}
         mine = plan[number::KIOSKS]
         for service in mine:
-            response = session.post(hub.url("/api/v1/tickets"), json={"service": service},
+            response = session.post(hub.base_url + "/api/v1/tickets", json={"service": service},
                                     headers=headers, timeout=60)
             with lock:
                 if response.status_code == 201:

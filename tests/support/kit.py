@@ -1,7 +1,8 @@
 """The test kit: the small helpers every layer's tests share, written once.
 
 - `free_port()`: a free loopback port (the hubs, fake gateways and redis-servers take
-  theirs from here; with `pytest -n` each worker asks the kernel, so no two collide).
+  theirs from here; with `pytest -n` each worker asks the kernel, so no two collide);
+  defined in `tools.process` with the hub process every test and the bench start.
 - `wait_until(predicate, timeout)`: wait for a condition instead of sleeping.
 - `api(hub, method, path, token)`: one REST call to a hub started with
   `tools.process.HubProcess` (the end-to-end tests in tests/hub use `hubkit.Api`).
@@ -16,7 +17,6 @@ Fixtures built on these live in tests/support/{hub,sms,redis,browser}.py.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -27,19 +27,15 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from tools.process import free_port
+
+__all__ = ["ManualClock", "api", "free_port", "wait_until", "xvfb", "SHANGHAI", "WORKDAY_MORNING"]
 T = TypeVar("T")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Tuesday 14 October 2025, 09:00 in the center: an ordinary working day
 # (chinese-calendar knows 2025; the demo center opens 08:30-12:00, 13:30-17:30).
 WORKDAY_MORNING = datetime(2025, 10, 14, 9, 0, tzinfo=SHANGHAI)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_until(predicate: Callable[[], T], timeout: float = 20, what: str = "",
