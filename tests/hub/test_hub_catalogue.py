@@ -167,3 +167,52 @@ def test_unknown_keys_come_first_and_sorted() -> None:
     assert [(p.code, p.field) for p in found[:2]] == [("unknown_field", "alpha"),
                                                       ("unknown_field", "zeta")]
     assert {p.field for p in found[2:]} == {"name", "services"}
+
+
+# ------------------------------------------------------------ answers and their models
+
+
+def test_every_answer_is_a_model_whose_schema_is_the_documented_one() -> None:
+    from pydantic.json_schema import models_json_schema
+
+    from hub.web.answers import Output
+
+    components = openapi_document()["components"]["schemas"]
+    for row in COMMANDS:
+        assert issubclass(row.answer, Output), row.name
+        _, found = models_json_schema([(row.answer, "validation")],
+                                      ref_template="#/components/schemas/{model}")
+        derived = found["$defs"][row.answer.__name__]
+        assert components[row.answer.__name__]["required"] == derived.get("required", []), \
+            row.name
+        assert set(components[row.answer.__name__]["properties"]) == set(derived["properties"])
+
+
+def test_real_answers_match_their_models(app: Flask) -> None:
+    """Signing in, a device's health report and a window action, in-process: each
+    answer is what its model says (the fuzz run checks every operation this way)."""
+    from hub.domain.accounts import AddDevice, SaveUser
+    from hub.store.auth import hash_password, new_device_token, token_hash
+    from hub.web import answers
+
+    hub = app.extensions["jiaohao"]
+    center = hub.center("demo")
+    center.execute(SaveUser("models", "admin", hash_password("models-password-1")), "test")
+    device = new_device_token("demo")
+    center.execute(AddDevice("kiosk-models", "kiosk", token_hash(device)), "test")
+    client = app.test_client()
+    login = client.post("/api/v1/auth/token",
+                        json={"username": " models ", "password": "models-password-1"})
+    assert login.status_code == 200, login.get_json()
+    assert answers.Token.model_validate(login.get_json()).username == "models"
+    token = {"Authorization": f"Bearer {login.get_json()['token']}"}
+    health = client.post("/api/v1/devices/health", json={"message": "ok", "printer": None},
+                         headers={"Authorization": f"Bearer {device}"})
+    assert health.status_code == 200, health.get_json()
+    assert answers.HealthRecorded.model_validate(health.get_json()).device == "kiosk-models"
+    signed_in = client.post("/api/v1/windows/1/sign-in", headers=token)
+    assert signed_in.status_code == 200, signed_in.get_json()
+    assert answers.WindowAction.model_validate(signed_in.get_json()).window.id == 1
+    # a user is no device: the health report is refused by role, before its body
+    refused = client.post("/api/v1/devices/health", json={"zz": 1}, headers=token)
+    assert refused.status_code == 403
