@@ -21,7 +21,7 @@ from hub.read.wire import TO_MANAGERS, payload
 from hub.store.auth import MANAGERS, STAFF, Principal
 from hub.web import catalogue
 from hub.web.schema import Input, ValidationError, first_error
-from hub.web.validation import ApiError, Field, check_body
+from hub.web.validation import ApiError
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -113,11 +113,6 @@ def json_body() -> Any:
         raise ApiError(400, "malformed_json", "the body is not valid JSON") from None
 
 
-def body(schema: dict[str, Field]) -> dict[str, Any]:
-    """The JSON object in the request body, checked against `schema`; no body is {}."""
-    return check_body(json_body(), schema)
-
-
 def checked(model: type[Input]) -> Input:
     """The JSON object in the request body as `model`; else 400/422 naming the field."""
     data = json_body()
@@ -136,31 +131,6 @@ def no_store(response: Response) -> Response:
 
 
 # ------------------------------------------------------------------ routes
-
-
-LOGIN_BODY = {
-    "username": Field(str, required=True, max_length=40),
-    "password": Field(str, required=True, max_length=200),
-    "center": Field(str, max_length=40),
-}
-
-
-@api.post("/auth/token")
-def login() -> Any:
-    data = body(LOGIN_BODY)
-    remote = request.remote_addr or "?"
-    try:
-        token, who, expires = hub().login(
-            data.get("center"), data["username"], data["password"], remote
-        )
-    except AuthError as error:
-        raise ApiError(error.status, error.code, error.message,
-                       retry_after=int(error.retry_after) or None) from None
-    return jsonify({
-        "token": token, "role": who.role, "center": who.center, "username": who.name,
-        "display_name": who.display_name, "windows": list(who.windows),
-        "expires_at": expires.isoformat(),
-    })
 
 
 @api.get("/services")
@@ -255,25 +225,6 @@ def health() -> Any:
     return no_store(response)
 
 
-HEALTH_BODY = {
-    "printer": Field(dict),
-    "sound": Field(dict),
-    "display": Field(dict),
-    "message": Field(str, max_length=200),
-}
-
-
-@api.post("/devices/health")
-def device_health() -> Any:
-    who = require("kiosk", "display", "caller", "pad")
-    data = body(HEALTH_BODY)
-    for part in ("printer", "sound", "display"):
-        if part in data and data[part] is not None and len(str(data[part])) > 500:
-            raise ApiError(422, "invalid_field", f"{part} is too large", part)
-    health = hub().report_health(who, data)
-    return jsonify({"device": who.name, "at": health.at.isoformat()})
-
-
 @api.get("/config")
 def get_config() -> Any:
     who = require(*MANAGERS)
@@ -303,18 +254,25 @@ def command_view(rows: list[catalogue.Command]) -> Callable[..., Any]:
     (400/422) in the row's order, the row's guard, the domain command, the answer."""
     def view(**values: Any) -> Any:
         row = pick(rows, values)
+        call = catalogue.Call(hub(), principal, None, values, request.remote_addr or "?",
+                              center_for, shared=current_app.extensions, citizen=row.citizen)
         if row.body_first:
-            data = checked(row.body)
-        who = principal()
-        catalogue.allowed(row, who)
+            call.body = checked(row.body)
+        if row.roles is not None:
+            catalogue.allowed(row, call.who)
+        if row.early is not None:
+            row.early(call)
         if not row.body_first:
-            data = checked(row.body)
-        call = catalogue.Call(hub(), who, data, values, request.remote_addr or "?", center_for)
+            call.body = checked(row.body)
         if row.guard is not None:
             row.guard(call)
-        command = row.build(call)
-        events = execute(call.center, command, call.actor)
-        response = no_store(jsonify(row.reply(call, events)))
+        if row.handle is not None:
+            answer = row.handle(call)
+        else:
+            assert row.build is not None and row.reply is not None
+            events = execute(call.center, row.build(call), call.actor)
+            answer = row.reply(call, events)
+        response = no_store(jsonify(answer))
         response.status_code = row.status
         response.headers.update(call.headers)
         return response

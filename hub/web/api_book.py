@@ -1,39 +1,25 @@
-"""REST of booking on the phone (/api/v1/book/...), check-in by ID number at the kiosk,
-and the managers' appointment views. Translators only: the rules are in
+"""The booking page, its reads (/api/v1/book/services, /book/slots) and the managers'
+appointment views. Booking on the phone and check-in by ID number are commands of
+the catalogue (hub/web/catalogue.py). Translators only: the rules are in
 hub/domain/appointments.py, the views in hub/read/booking.py."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from datetime import time as clock_time
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from hub.center import Center
 from hub.domain import appointments as ap
 from hub.domain.calendar import business_day
-from hub.domain.events import AppointmentBooked, TicketIssued
-from hub.domain.notify import phone_digits
-from hub.read import booking, views
+from hub.read import booking
 from hub.store.auth import MANAGERS
-from hub.store.limits import RateLimiter, counter_for
-from hub.web.api import body, center_for, execute, hub, no_store, principal, require, track_url
-from hub.web.codes import hash_code, new_code, seal
+from hub.web.api import center_for, no_store, principal, require
 from hub.web.pages import _page
-from hub.web.validation import ApiError, Field
+from hub.web.validation import ApiError
 
 api_book = Blueprint("api_book", __name__)
-
-PHONE = Field(str, required=True, max_length=20, pattern=r"[0-9+ -]{7,20}")
-CODE = Field(str, required=True, max_length=12, pattern=r"[0-9]{4,12}")
-DAY = Field(str, required=True, pattern=r"\d{4}-\d{2}-\d{2}")
-SLOT = Field(str, required=True, pattern=r"\d{2}:\d{2}")
-OTP = Field(str, required=True, max_length=6, pattern=r"[0-9]{6}")
-ID_NUMBER = Field(str, max_length=18, pattern=r"[0-9]{17}[0-9Xx]")
-
-CODE_SENT = {"zh": "验证码已通过短信发送，5分钟内有效。",
-             "en": "A code was sent by text message; it is valid for 5 minutes."}
 
 
 @api_book.get("/book")
@@ -43,40 +29,6 @@ def book_page() -> Any:
 
 def _center() -> Center:
     return center_for(principal())
-
-
-def _limit() -> RateLimiter:
-    limit: RateLimiter | None = current_app.extensions.get("jiaohao.booking_code_limit")
-    if limit is None:
-        limit = counter_for(hub().settings, hub().store, "booking_code",
-                            hub().settings.checkin_codes_per_hour, 3600)
-        current_app.extensions["jiaohao.booking_code_limit"] = limit
-    return limit
-
-
-def _actor() -> str:
-    return f"mobile:{request.remote_addr}"
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ApiError(422, "invalid_field", "day is not a valid date", "day") from None
-
-
-def _slot(value: str) -> clock_time:
-    try:
-        return clock_time.fromisoformat(value)
-    except ValueError:
-        raise ApiError(422, "invalid_field", "slot is not a valid time", "slot") from None
-
-
-def _phone(value: str) -> str:
-    digits = phone_digits(value)
-    if not 7 <= len(digits) <= 15:
-        raise ApiError(422, "invalid_phone", "phone number is not valid", "phone")
-    return digits
 
 
 # --------------------------------------------------------------------------- the citizen
@@ -122,126 +74,6 @@ def slots() -> Any:
         raise ApiError(404, "unknown_service", "no service taking appointments by that id",
                        "service")
     return no_store(jsonify(answer))
-
-
-@api_book.post("/api/v1/book/code")
-def request_code() -> Any:
-    """Text a one-time code to the phone that will book."""
-    data = body({"phone": PHONE})
-    digits = _phone(data["phone"])
-    if not (_limit().allow(f"ip:{request.remote_addr}") and _limit().allow(f"phone:{digits}")):
-        raise ApiError(429, "rate_limited", "请稍后再试 (too many codes asked; please wait)")
-    center = _center()
-    secret = hub().run(hub().key)
-    code = new_code()
-    execute(center, ap.RequestBookingCode(digits, hash_code(secret, f"book:{digits}", code),
-                                          seal(secret, code)), _actor())
-    minutes = center.state.config.notify.code_minutes  # type: ignore[union-attr]
-    return no_store(jsonify({"sent": True, "message": CODE_SENT, "expires_minutes": minutes}))
-
-
-BOOK_BODY = {"service": Field(str, required=True, max_length=40), "day": DAY, "slot": SLOT,
-             "phone": PHONE, "otp": OTP, "id_number": ID_NUMBER}
-
-
-@api_book.post("/api/v1/book")
-def book() -> Any:
-    """Book with the code texted to the phone; the answer is the appointment code."""
-    data = body(BOOK_BODY)
-    digits = _phone(data["phone"])
-    day, slot = _day(data["day"]), _slot(data["slot"])
-    secret = hub().run(hub().key)
-    id_hash = ""
-    if data.get("id_number"):
-        if not booking.valid_id_number(data["id_number"]):
-            raise ApiError(422, "invalid_id_number", "身份证号码不正确 (not a valid ID number)",
-                           "id_number")
-        id_hash = booking.hash_id_number(secret, data["id_number"])
-    center = _center()
-    events = execute(center, ap.Book(data["service"], day, slot, digits,
-                                     hash_code(secret, f"book:{digits}", data["otp"]), id_hash),
-                     _actor())
-    rejected = [e for e in events if isinstance(e, ap.BookingCodeRejected)]
-    if rejected:
-        left = max(center.state.config.notify.code_attempts - rejected[0].attempts, 0)  # type: ignore[union-attr]
-        raise ApiError(422, "wrong_code", f"验证码不正确 (wrong code; {left} tries left)", "otp")
-    booked = next(e for e in events if isinstance(e, AppointmentBooked))
-    answer = center.read(lambda state: booking.citizen_view(
-        state, state.appointments[booked.appointment]))
-    response = jsonify({**answer, "seq": booked.seq})
-    response.status_code = 201
-    return no_store(response)
-
-
-MINE_BODY = {"code": CODE, "phone": PHONE}
-
-
-def _mine(center: Center, code: str, phone: str) -> dict[str, Any]:
-    found = center.read(lambda state: (lambda a: booking.citizen_view(state, a) if a else None)(
-        ap.find(state, code, phone)))
-    if found is None:
-        raise ApiError(404, "unknown_appointment",
-                       "没有找到这个预约，请核对预约码和手机号 (no appointment matches)", "code")
-    return found
-
-
-@api_book.post("/api/v1/book/lookup")
-def lookup() -> Any:
-    """An appointment by its code and the phone it was booked with (POST: the phone
-    number stays out of URLs and access logs)."""
-    data = body(MINE_BODY)
-    return no_store(jsonify(_mine(_center(), data["code"], _phone(data["phone"]))))
-
-
-@api_book.post("/api/v1/book/reschedule")
-def reschedule() -> Any:
-    data = body({**MINE_BODY, "day": DAY, "slot": SLOT})
-    phone = _phone(data["phone"])
-    day, slot = _day(data["day"]), _slot(data["slot"])
-    center = _center()
-    execute(center, ap.Reschedule(data["code"], phone, day, slot), _actor())
-    return no_store(jsonify(_mine(center, data["code"], phone)))
-
-
-@api_book.post("/api/v1/book/cancel")
-def cancel() -> Any:
-    data = body(MINE_BODY)
-    phone = _phone(data["phone"])
-    center = _center()
-    execute(center, ap.CancelBooking(data["code"], phone), _actor())
-    return no_store(jsonify(_mine(center, data["code"], phone)))
-
-
-# --------------------------------------------------------------------------- the kiosk
-
-
-CHECKIN_ID_BODY = {"id_number": Field(str, required=True, max_length=18,
-                                     pattern=r"[0-9]{17}[0-9Xx]")}
-
-
-@api_book.post("/api/v1/checkin/id")
-def check_in_by_id() -> Any:
-    """A kiosk checks an appointment in by the ID number typed (or read) there; only
-    its keyed hash reaches the journal."""
-    data = body(CHECKIN_ID_BODY)
-    who = require("kiosk")
-    if not booking.valid_id_number(data["id_number"]):
-        raise ApiError(422, "invalid_id_number", "身份证号码不正确 (not a valid ID number)",
-                       "id_number")
-    center = center_for(who)
-    id_hash = booking.hash_id_number(hub().run(hub().key), data["id_number"])
-    events = execute(center, ap.CheckInById(id_hash), who.name)
-    issued = next(e for e in events if isinstance(e, TicketIssued))
-    view = center.read(lambda state: views.ticket_view(state, state.config,  # type: ignore[arg-type]
-                                                       state.tickets[issued.ticket]))
-    response = jsonify({
-        "id": issued.ticket, "number": view["number"], "service": view["service"],
-        "status": view["status"], "ahead": view["ahead"], "eta_minutes": view["eta_minutes"],
-        "wait": view["wait"], "issued_at": view["issued_at"], "priority": view["priority"],
-        "appointment": view["appointment"], "seq": issued.seq,
-        "track_url": track_url(center, issued.ticket)})
-    response.status_code = 201
-    return response
 
 
 # --------------------------------------------------------------------------- the manager

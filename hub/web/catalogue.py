@@ -3,7 +3,7 @@
 One `Command` row says what a command takes (a pydantic `Input` model), who may
 send it, which domain command it builds, where it is served (method, Flask rule,
 and for a family sharing a rule the path values that pick it) and what it answers
-(a 2xx schema of `hub.web.openapi_schemas`). From the table `hub.web.api.register_commands`
+(a 2xx model of `hub.web.answers`). From the table `hub.web.api.register_commands`
 derives the Flask routes, the role checks and the request validation, and
 `hub.web.openapi` the documented operations (request bodies and 2xx answers).
 
@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field as Size
 
+from hub.core import AuthError
 from hub.domain import appointments as ap
 from hub.domain import cases as cs
 from hub.domain import commands as cmd
+from hub.domain import notify
 from hub.domain import supervision as sv
 from hub.domain.accounts import DEVICE_ROLES, USER_ROLES, AddDevice, RevokeDevice, SaveUser
 from hub.domain.codec import event_data
@@ -40,9 +42,11 @@ from hub.domain.events import (
     TicketRated,
 )
 from hub.domain.notify import phone_digits
-from hub.read import case_views, manage_views, views
+from hub.read import booking, case_views, manage_views, views
 from hub.store.auth import MANAGERS, STAFF, Principal, hash_password, new_device_token, token_hash
-from hub.web.codes import hash_code
+from hub.store.limits import RateLimiter, counter_for
+from hub.web import answers as out
+from hub.web.codes import hash_code, new_code, seal
 from hub.web.schema import MAX_ITEMS, Input, Text
 from hub.web.validation import ApiError
 
@@ -61,13 +65,21 @@ class Call:
     as its model, the path values (`window`, …)."""
 
     hub: Hub
-    who: Principal | None
+    identify: Callable[[], Principal | None]  # who asks, from the token (401 if invalid)
     body: Any
     path: dict[str, Any]
     remote: str
     find_center: Callable[[Principal | None], Center]
     headers: dict[str, str] = field(default_factory=dict)  # extra answer headers (X-Seq)
     scratch: dict[str, Any] = field(default_factory=dict)  # from build to reply (a token)
+    shared: dict[str, Any] = field(default_factory=dict)  # kept across requests (limiters)
+    citizen: bool = False  # journaled as mobile:<address> whoever asks
+
+    @cached_property
+    def who(self) -> Principal | None:
+        """Who asks, read from the token on first use (a row without roles reads it
+        where it always did: its guard, or the center it asks about)."""
+        return self.identify()
 
     @cached_property
     def center(self) -> Center:
@@ -77,6 +89,8 @@ class Call:
 
     @property
     def actor(self) -> str:
+        if self.citizen:
+            return f"mobile:{self.remote}"
         return self.who.name if self.who else f"mobile:{self.remote}"
 
     @property
@@ -87,22 +101,28 @@ class Call:
 
 Build = Callable[[Call], cmd.Command]
 Reply = Callable[[Call, list[Event]], Mapping[str, Any]]
+Handle = Callable[[Call], Mapping[str, Any]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Command:
     """One REST command. `roles`: who may send it (None: anyone, the build decides;
     "anonymous" among them: no token needed). `select`: the path values that pick
-    this row among those sharing `path` (window actions share one rule)."""
+    this row among those sharing `path` (window actions share one rule).
+
+    A row either builds a domain command (`build`, then `reply` from its events) or,
+    when it runs none (signing in, a device's health report, a look-up sent by POST so
+    a phone number stays out of URLs), answers from `handle`."""
 
     name: str
     method: str
     path: str  # a Flask rule under /api/v1
     body: type[Input]
     roles: tuple[str, ...] | None
-    build: Build
-    reply: Reply
-    answer: str  # the 2xx schema, by its name in hub.web.openapi_schemas
+    build: Build | None = None
+    reply: Reply | None = None
+    handle: Handle | None = None
+    answer: type[out.Output]  # the 2xx answer (hub/web/answers.py)
     summary: str
     who: str
     status: int = 200
@@ -115,6 +135,10 @@ class Command:
     # The body is checked before who asks (a phone's rating, issuing, booking: as these
     # routes always were); else who asks first, so a stranger learns nothing of the body.
     body_first: bool = False
+    # Refusals before the body is read, after who asks (a look-up's rate limit).
+    early: Callable[[Call], None] | None = None
+    citizen: bool = False  # journaled as mobile:<address> whoever asks (booking by phone)
+    center_query: bool = True  # ?center= names the center (not for signing in)
 
 
 # ------------------------------------------------------------------ input models
@@ -232,7 +256,7 @@ def window_action(action: str, body: type[Input], build: Build, summary: str, *,
     return Command(
         name=f"window.{action}", method="POST", path="/windows/<int:window>/<action>",
         select=(("action", action),), family="window action", body=body, roles=STAFF,
-        build=build, reply=window_reply, answer="WindowAction", summary=summary,
+        build=build, reply=window_reply, answer=out.WindowAction, summary=summary,
         who="the clerk signed in to that window", guard=guard)
 
 
@@ -394,7 +418,7 @@ TICKETS: tuple[Command, ...] = (
     Command(
         name="tickets.issue", body_first=True, method="POST", path="/tickets", body=IssueBody,
         roles=ANYONE,
-        guard=issue_guard, build=issue, reply=issued_reply, answer="IssuedTicket", status=201,
+        guard=issue_guard, build=issue, reply=issued_reply, answer=out.IssuedTicket, status=201,
         summary="Issue a ticket (service=), or check in an appointment by its code "
         "(appointment=; a phone number given too must be the one it was booked with)",
         who="kiosk device, staff; anyone for channel mobile within rate limits"),
@@ -402,7 +426,7 @@ TICKETS: tuple[Command, ...] = (
         name="tickets.rate", body_first=True, method="POST", path="/tickets/<ticket_id>/rating",
         body=RatingBody, roles=(ANONYMOUS,), refused="a {role} may not rate a ticket by its id",
         build=lambda c: cmd.Rate(c.path["ticket_id"], *_rating(c.body), channel="holder"),
-        reply=rated_by_holder, answer="Rated",
+        reply=rated_by_holder, answer=out.Rated,
         summary="The holder rates their completed ticket once (好差评, 一次一评)",
         who="the id holder, without a token"),
     Command(
@@ -410,13 +434,13 @@ TICKETS: tuple[Command, ...] = (
         body=PadRatingBody, roles=("pad",), guard=pad_guard,
         build=lambda c: cmd.Rate(c.body.number.upper(), *_rating(c.body), channel="pad",
                                  window=c.window),
-        reply=rated_at_pad, answer="PadRated",
+        reply=rated_at_pad, answer=out.PadRated,
         summary="The window's rating pad rates the visit completed there, by its number, once",
         who="the pad device bound to that window"),
     Command(
         name="appointments.book", body_first=True, method="POST", path="/appointments",
         body=AppointmentBody,
-        roles=("kiosk", *STAFF), build=book, reply=booked_reply, answer="Appointment",
+        roles=("kiosk", *STAFF), build=book, reply=booked_reply, answer=out.Appointment,
         status=201, refused="a {role} may not book appointments",
         unauthenticated="book on the phone page (/book) with the code sent to your phone "
         "(POST /api/v1/book/code, then /api/v1/book); this route is for kiosks and staff",
@@ -428,11 +452,11 @@ TICKETS: tuple[Command, ...] = (
         build=lambda c: cmd.CancelAppointment(c.path["code"]),
         reply=lambda c, events: {"code": c.path["code"], "status": "cancelled",
                                  "seq": events[-1].seq},
-        answer="Cancelled", summary="Cancel a booked appointment", who="kiosk, staff"),
+        answer=out.Cancelled, summary="Cancel a booked appointment", who="kiosk, staff"),
     Command(
         name="config.replace", method="PUT", path="/config", body=ConfigBody, roles=MANAGERS,
         build=lambda c: cmd.ChangeConfig(c.body.config, "dashboard", c.body.summary or ""),
-        reply=seq_reply, answer="Seq",
+        reply=seq_reply, answer=out.Seq,
         summary="Replace the configuration (validated, recorded as an event)",
         who="manager, admin"),
 )
@@ -510,7 +534,7 @@ def supervision_action(kind: str, action: str, body: type[Input], build: Build,
     return Command(
         name=f"{kind}.{action}", method="POST", path="/manage/<kind>/<item>/<action>",
         select=(("kind", kind), ("action", action)), body=body, roles=MANAGERS, build=build,
-        reply=item_reply, answer="Complaint" if kind == "complaints" else "FollowUp",
+        reply=item_reply, answer=out.Complaint if kind == "complaints" else out.FollowUp,
         summary=summary, who="manager, admin")
 
 
@@ -530,7 +554,7 @@ def sample_reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
 SUPERVISION: tuple[Command, ...] = (
     Command(
         name="complaints.record", method="POST", path="/manage/complaints", body=ComplaintBody,
-        roles=MANAGERS, status=201, answer="Complaint", reply=complaint_reply,
+        roles=MANAGERS, status=201, answer=out.Complaint, reply=complaint_reply,
         build=lambda c: sv.RecordComplaint(
             c.body.channel, c.body.text, c.body.deadline_class, c.body.window,
             c.body.clerk or None, c.body.ticket or None, c.body.complainant or "",
@@ -558,12 +582,12 @@ SUPERVISION: tuple[Command, ...] = (
                        "close a follow-up"),
     Command(
         name="call-backs.draw", method="POST", path="/manage/call-backs", body=DrawBody,
-        roles=MANAGERS, status=201, build=draw, reply=sample_reply, answer="Sample",
+        roles=MANAGERS, status=201, build=draw, reply=sample_reply, answer=out.Sample,
         summary="Draw a random sample of today's other completed tickets",
         who="manager, admin"),
     Command(
         name="call-backs.record", method="POST", path="/manage/call-backs/<sample>/record",
-        body=CallBackBody, roles=MANAGERS, answer="Sample", reply=sample_reply,
+        body=CallBackBody, roles=MANAGERS, answer=out.Sample, reply=sample_reply,
         build=lambda c: sv.RecordCallBack(c.path["sample"], c.body.ticket, c.body.outcome,
                                           c.body.note or ""),
         summary="Record the outcome of one call-back", who="manager, admin"),
@@ -619,7 +643,7 @@ def case_action(action: str, body: type[Input], build: Build, summary: str) -> C
     return Command(
         name=f"cases.{action}", method="POST", path="/cases/<case>/<action>",
         select=(("action", action),), family="case action", body=body, roles=STAFF,
-        guard=case_guard, build=build, reply=case_reply, answer="Case", summary=summary,
+        guard=case_guard, build=build, reply=case_reply, answer=out.Case, summary=summary,
         who="staff: the case's holder or a manager")
 
 
@@ -632,7 +656,7 @@ def notice_reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
 CASES: tuple[Command, ...] = (
     Command(
         name="cases.open", method="POST", path="/cases", body=CaseBody, roles=STAFF,
-        status=201, answer="Case", reply=case_reply,
+        status=201, answer=out.Case, reply=case_reply,
         build=lambda c: cs.OpenCase(c.body.kind, c.body.service or None,
                                     (c.body.ticket or "").upper(), c.body.phone or "",
                                     c.body.note or ""),
@@ -648,7 +672,7 @@ CASES: tuple[Command, ...] = (
                 "to another staff member, agent=true for 全程代理 (代办员)"),
     Command(
         name="materials-notices.give", method="POST", path="/materials-notices",
-        body=NoticeBody, roles=STAFF, status=201, answer="MaterialsNotice", reply=notice_reply,
+        body=NoticeBody, roles=STAFF, status=201, answer=out.MaterialsNotice, reply=notice_reply,
         build=lambda c: cs.GiveMaterialsNotice(c.body.ticket.upper(),
                                                tuple(c.body.materials or ()),
                                                c.body.other or "", c.body.phone or ""),
@@ -711,13 +735,13 @@ def add_device(call: Call) -> cmd.Command:
 ACCOUNTS: tuple[Command, ...] = (
     Command(
         name="users.save", method="POST", path="/manage/users", body=UserBody, roles=MANAGERS,
-        guard=user_guard, build=save_user, answer="UserSaved",
+        guard=user_guard, build=save_user, answer=out.UserSaved,
         reply=lambda c, events: {"username": c.body.username, **seq_reply(c, events)},
         summary="Add or change a staff account (only an admin touches admins; a new "
         "password has at least 8 characters)", who="manager, admin"),
     Command(
         name="devices.add", method="POST", path="/manage/devices", body=DeviceBody,
-        roles=MANAGERS, status=201, build=add_device, answer="DeviceAdded",
+        roles=MANAGERS, status=201, build=add_device, answer=out.DeviceAdded,
         reply=lambda c, events: {"name": c.body.name, "role": c.body.role,
                                  "window": c.body.window, "token": c.scratch["token"],
                                  **seq_reply(c, events)},
@@ -725,21 +749,360 @@ ACCOUNTS: tuple[Command, ...] = (
         who="manager, admin"),
     Command(
         name="devices.revoke", method="POST", path="/manage/devices/<name>/revoke", body=Empty,
-        roles=MANAGERS, build=lambda c: RevokeDevice(c.path["name"]), answer="DeviceRevoked",
+        roles=MANAGERS, build=lambda c: RevokeDevice(c.path["name"]), answer=out.DeviceRevoked,
         reply=lambda c, events: {"name": c.path["name"], **seq_reply(c, events)},
         summary="Revoke a device's token", who="manager, admin"),
     Command(
         name="appointments.lift-block", body_first=True, method="POST",
         path="/manage/appointments/blocks/<block>/lift", body=ReasonBody, roles=MANAGERS,
         build=lambda c: ap.LiftBlock(c.path["block"], c.body.reason or ""),
-        answer="BlockLifted",
+        answer=out.BlockLifted,
         reply=lambda c, events: {"block": c.path["block"], "lifted": True,
                                  "seq": events[-1].seq},
         summary="Lift a phone's no-show booking block (journaled with who and why)",
         who="manager, admin"),
 )
 
-COMMANDS: tuple[Command, ...] = WINDOW_ACTIONS + TICKETS + SUPERVISION + CASES + ACCOUNTS
+
+# ------------------------------------------------------------------ signing in, devices' health
+
+
+class LoginBody(Input):
+    username: Annotated[str, Text(40, required=True)]
+    password: Annotated[str, Text(200, required=True)]
+    center: Annotated[str, Text(40)] | None = None
+
+
+def login(call: Call) -> Mapping[str, Any]:
+    data = call.body
+    try:
+        token, who, expires = call.hub.login(data.center, data.username, data.password,
+                                             call.remote)
+    except AuthError as error:
+        raise ApiError(error.status, error.code, error.message,
+                       retry_after=int(error.retry_after) or None) from None
+    return {"token": token, "role": who.role, "center": who.center, "username": who.name,
+            "display_name": who.display_name, "windows": list(who.windows),
+            "expires_at": expires.isoformat()}
+
+
+HEALTH_PARTS = ("printer", "sound", "display")
+
+
+def report_health(call: Call) -> Mapping[str, Any]:
+    """The parts sent (as sent: an explicit null too), each at most 500 characters as text."""
+    assert call.who is not None
+    data = call.body.model_dump(exclude_unset=True)
+    for part in HEALTH_PARTS:
+        if data.get(part) is not None and len(str(data[part])) > 500:
+            raise ApiError(422, "invalid_field", f"{part} is too large", part)
+    health = call.hub.report_health(call.who, data)
+    return {"device": call.who.name, "at": health.at.isoformat()}
+
+
+SESSIONS: tuple[Command, ...] = (
+    Command(
+        name="auth.token", method="POST", path="/auth/token", body=LoginBody, roles=ANYONE,
+        body_first=True, handle=login, answer=out.Token, center_query=False,
+        summary="Sign in; returns a bearer token", who="anyone"),
+    Command(
+        name="devices.health", method="POST", path="/devices/health", body=HealthBody,
+        roles=DEVICES, handle=report_health, answer=out.HealthRecorded,
+        summary="A device reports its health (printer, sound, display: each at most 500 "
+        "characters as text)", who="devices"),
+)
+
+
+# ------------------------------------------------------------------ booking on the phone, check-in
+
+# 7 to 20 of digits, +, - and spaces as typed; stripped first, so PHONE says the same
+# (a documented pattern of its own would let spaces alone through); then 7 to 15 digits.
+Phone = Annotated[str, Text(20, required=True, pattern=PHONE)]
+Day = Annotated[str, Text(200, required=True, pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}")]
+Slot = Annotated[str, Text(200, required=True, pattern=r"[0-9]{2}:[0-9]{2}")]
+ID_NUMBER = r"[0-9]{17}[0-9Xx]"
+CODE_SENT_TO_BOOK = {"zh": "验证码已通过短信发送，5分钟内有效。",
+                     "en": "A code was sent by text message; it is valid for 5 minutes."}
+# The one answer, whether or not the number has an appointment today.
+CODE_SENT_TO_CHECK_IN = {
+    "zh": "如果这个号码今天有预约，验证码已通过短信发送，请查收。",
+    "en": "If this number has an appointment today, a code was sent to it.",
+}
+
+
+class PhoneBody(Input):
+    phone: Phone
+
+
+class BookBody(Input):
+    service: Annotated[str, Text(40, required=True)]
+    day: Day
+    slot: Slot
+    phone: Phone
+    otp: Annotated[str, Text(6, required=True, pattern=r"[0-9]{6}")]
+    id_number: Annotated[str, Text(18, pattern=ID_NUMBER)] | None = None
+
+
+class MineBody(Input):
+    code: Annotated[str, Text(12, required=True, pattern=r"[0-9]{4,12}")]
+    phone: Phone
+
+
+class RescheduleBody(MineBody):
+    day: Day
+    slot: Slot
+
+
+class IdNumberBody(Input):
+    id_number: Annotated[str, Text(18, required=True, pattern=ID_NUMBER)]
+
+
+def limiter(call: Call, name: str, kind: str) -> RateLimiter:
+    """The hub's `kind` counter of codes asked an hour, made once (in Redis when hub
+    processes share one: hub/store/limits.py)."""
+    limit: RateLimiter | None = call.shared.get(name)
+    if limit is None:
+        settings = call.hub.settings
+        limit = counter_for(settings, call.hub.store, kind, settings.checkin_codes_per_hour, 3600)
+        call.shared[name] = limit
+    return limit
+
+
+def digits_of(call: Call) -> str:
+    """The body's phone as digits (7 to 15 of them, else 422 invalid_phone)."""
+    digits = phone_digits(call.body.phone)
+    if not 7 <= len(digits) <= 15:
+        raise ApiError(422, "invalid_phone", "phone number is not valid", "phone")
+    return digits
+
+
+def day_of(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "invalid_field", "day is not a valid date", "day") from None
+
+
+def slot_of(value: str) -> clock_time:
+    try:
+        return clock_time.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "invalid_field", "slot is not a valid time", "slot") from None
+
+
+def id_number_guard(call: Call) -> None:
+    if call.body.id_number and not booking.valid_id_number(call.body.id_number):
+        raise ApiError(422, "invalid_id_number", "身份证号码不正确 (not a valid ID number)",
+                       "id_number")
+
+
+def booking_code_guard(call: Call) -> None:
+    """Per client and per number, across hub processes (before the center is looked at)."""
+    digits = digits_of(call)
+    limit = limiter(call, "jiaohao.booking_code_limit", "booking_code")
+    if not (limit.allow(f"ip:{call.remote}") and limit.allow(f"phone:{digits}")):
+        raise ApiError(429, "rate_limited", "请稍后再试 (too many codes asked; please wait)")
+
+
+def send_booking_code(call: Call) -> cmd.Command:
+    digits = phone_digits(call.body.phone)
+    secret = call.hub.run(call.hub.key)
+    code = new_code()
+    return ap.RequestBookingCode(digits, hash_code(secret, f"book:{digits}", code),
+                                 seal(secret, code))
+
+
+def code_sent(message: Mapping[str, str]) -> Reply:
+    def reply(call: Call, events: list[Event]) -> Mapping[str, Any]:
+        minutes = call.center.state.config.notify.code_minutes  # type: ignore[union-attr]
+        return {"sent": True, "message": message, "expires_minutes": minutes}
+
+    return reply
+
+
+def book_guard(call: Call) -> None:
+    digits_of(call)
+    day_of(call.body.day)
+    slot_of(call.body.slot)
+    id_number_guard(call)
+
+
+def book_by_phone(call: Call) -> cmd.Command:
+    data = call.body
+    digits = phone_digits(data.phone)
+    secret = call.hub.run(call.hub.key)
+    id_hash = booking.hash_id_number(secret, data.id_number) if data.id_number else ""
+    return ap.Book(data.service, day_of(data.day), slot_of(data.slot), digits,
+                   hash_code(secret, f"book:{digits}", data.otp), id_hash)
+
+
+def booked_by_phone(call: Call, events: list[Event]) -> Mapping[str, Any]:
+    center = call.center
+    rejected = [e for e in events if isinstance(e, ap.BookingCodeRejected)]
+    if rejected:
+        left = max(center.state.config.notify.code_attempts - rejected[0].attempts, 0)  # type: ignore[union-attr]
+        raise ApiError(422, "wrong_code", f"验证码不正确 (wrong code; {left} tries left)", "otp")
+    booked = next(e for e in events if isinstance(e, AppointmentBooked))
+    answer: dict[str, Any] = center.read(lambda state: booking.citizen_view(
+        state, state.appointments[booked.appointment]))
+    return {**answer, "seq": booked.seq}
+
+
+def mine(call: Call, events: list[Event] | None = None) -> Mapping[str, Any]:
+    """The appointment of the body's code and phone, as its holder sees it (404 when
+    none matches: one answer for a wrong code and a wrong phone)."""
+    center = call.center  # the center first, then the phone (as this route always did)
+    code, phone = call.body.code, digits_of(call)
+    found: dict[str, Any] | None = center.read(lambda state: (
+        lambda a: booking.citizen_view(state, a) if a else None)(ap.find(state, code, phone)))
+    if found is None:
+        raise ApiError(404, "unknown_appointment",
+                       "没有找到这个预约，请核对预约码和手机号 (no appointment matches)", "code")
+    return found
+
+
+def mine_guard(call: Call) -> None:
+    digits_of(call)
+
+
+def reschedule_guard(call: Call) -> None:
+    digits_of(call)
+    day_of(call.body.day)
+    slot_of(call.body.slot)
+
+
+def check_in_code_guard(call: Call) -> None:
+    """Codes asked per kiosk and per phone an hour."""
+    assert call.who is not None
+    digits = digits_of(call)
+    limit = limiter(call, "jiaohao.code_limit", "checkin_code")
+    if not (limit.allow(f"device:{call.who.name}") and limit.allow(f"phone:{digits}")):
+        raise ApiError(429, "rate_limited", "请稍后再试 (too many codes asked; please wait)")
+
+
+def send_check_in_code(call: Call) -> cmd.Command:
+    digits = phone_digits(call.body.phone)
+    secret = call.hub.run(call.hub.key)
+    code = new_code()
+    return notify.RequestCheckInCode(digits, hash_code(secret, digits, code), seal(secret, code))
+
+
+def check_in_by_id(call: Call) -> cmd.Command:
+    return ap.CheckInById(booking.hash_id_number(call.hub.run(call.hub.key),
+                                                 call.body.id_number))
+
+
+MINE = "anyone holding the appointment code and its phone number"
+
+BOOKING: tuple[Command, ...] = (
+    Command(
+        name="book.code", method="POST", path="/book/code", body=PhoneBody, roles=ANYONE,
+        body_first=True, citizen=True, guard=booking_code_guard, build=send_booking_code,
+        reply=code_sent(CODE_SENT_TO_BOOK), answer=out.CodeSent,
+        summary="Text a one-time code to the phone that will book; rate-limited per number "
+        "and per client across hub processes", who="anyone"),
+    Command(
+        name="book.book", method="POST", path="/book", body=BookBody, roles=ANYONE,
+        body_first=True, citizen=True, guard=book_guard, build=book_by_phone,
+        reply=booked_by_phone, answer=out.MyAppointment, status=201,
+        summary="Book a slot with the code texted to the phone (limits: capacity, per phone "
+        "per day, no-show block); an ID number given is kept only as a keyed hash",
+        who="anyone"),
+    Command(
+        name="book.lookup", method="POST", path="/book/lookup", body=MineBody, roles=ANYONE,
+        body_first=True, handle=mine, answer=out.MyAppointment,
+        summary="View an appointment (phone masked)", who=MINE),
+    Command(
+        name="book.reschedule", method="POST", path="/book/reschedule", body=RescheduleBody,
+        roles=ANYONE, body_first=True, citizen=True, guard=reschedule_guard,
+        build=lambda c: ap.Reschedule(c.body.code, phone_digits(c.body.phone),
+                                      day_of(c.body.day), slot_of(c.body.slot)),
+        reply=mine, answer=out.MyAppointment,
+        summary="Move an appointment to another slot (same code)", who=MINE),
+    Command(
+        name="book.cancel", method="POST", path="/book/cancel", body=MineBody, roles=ANYONE,
+        body_first=True, citizen=True, guard=mine_guard,
+        build=lambda c: ap.CancelBooking(c.body.code, phone_digits(c.body.phone)),
+        reply=mine, answer=out.MyAppointment, summary="Cancel an appointment", who=MINE),
+    Command(
+        name="checkin.code", method="POST", path="/checkin/code", body=PhoneBody,
+        roles=("kiosk",), body_first=True, guard=check_in_code_guard,
+        build=send_check_in_code, reply=code_sent(CODE_SENT_TO_CHECK_IN), answer=out.CodeSent,
+        summary="Send a one-time check-in code by SMS to a phone with an appointment today "
+        "(then POST /tickets {phone, otp}); the answer is the same whether or not the "
+        "number has one; rate-limited per kiosk and per number", who="kiosk device"),
+    Command(
+        name="checkin.id", method="POST", path="/checkin/id", body=IdNumberBody,
+        roles=("kiosk",), body_first=True, guard=id_number_guard, build=check_in_by_id,
+        reply=issued_reply, answer=out.IssuedTicket, status=201,
+        summary="Check today's appointment in by the ID number typed at the kiosk (only its "
+        "keyed hash is compared and kept)", who="kiosk device"),
+)
+
+
+# ------------------------------------------------------------------ a case by its number
+
+CASE_NUMBER = r"[Cc][0-9]{4}-[0-9]{6}"
+# Look-ups: per address (a page refreshing now and then stays well below), and failed
+# ones per case number. In Redis when hub processes share one, so a guesser spread over
+# processes meets one count.
+LOOKUPS_PER_ADDRESS = (120, 600.0)
+FAILED_LOOKUPS_PER_CASE = (10, 3600.0)
+
+
+class CaseLookupBody(Input):
+    number: Annotated[str, Text(20, required=True, pattern=CASE_NUMBER)]
+    phone: Phone
+
+
+def lookup_limits(call: Call) -> tuple[RateLimiter, RateLimiter]:
+    found: tuple[RateLimiter, RateLimiter] | None = call.shared.get("jiaohao.case_lookups")
+    if found is None:
+        settings, store = call.hub.settings, call.hub.store
+        found = (counter_for(settings, store, "case_lookup", *LOOKUPS_PER_ADDRESS),
+                 counter_for(settings, store, "case_lookup_failed", *FAILED_LOOKUPS_PER_CASE))
+        call.shared["jiaohao.case_lookups"] = found
+    return found
+
+
+def case_lookup_early(call: Call) -> None:
+    """The center asked about (anyone, or a device or user of it), then the address's
+    count, before the body is read."""
+    assert call.center is not None
+    if not lookup_limits(call)[0].allow(call.remote):
+        raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试 (too many look-ups; wait)")
+
+
+def case_lookup(call: Call) -> Mapping[str, Any]:
+    number, phone = call.body.number, call.body.phone
+
+    def read(state: Any, now: Any) -> dict[str, Any] | None:
+        found = cs.find_case(state, number)
+        if found is None or not cs.phone_matches(found, phone):
+            return None
+        return case_views.public_case(state, found, now)
+
+    now = call.center.clock()
+    answer: dict[str, Any] | None = call.center.read(lambda state: read(state, now))
+    if answer is None:
+        if not lookup_limits(call)[1].allow(number.upper()):  # guessing the phone of a case
+            raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试 (too many look-ups)")
+        raise ApiError(404, "unknown_case",
+                       "没有找到这个办件，请核对办件编号和手机号 (no case matches)", "number")
+    return answer
+
+
+LOOKUPS: tuple[Command, ...] = (
+    Command(
+        name="cases.lookup", method="POST", path="/cases/lookup", body=CaseLookupBody,
+        roles=ANYONE, early=case_lookup_early, handle=case_lookup, answer=out.PublicCase,
+        summary="The citizen's phone: a case by number and the phone given at opening (stage, "
+        "due day, history; no names); one 404 for a wrong number or phone; rate-limited",
+        who="anyone"),
+)
+
+COMMANDS: tuple[Command, ...] = (WINDOW_ACTIONS + TICKETS + SUPERVISION + CASES + ACCOUNTS
+                                 + SESSIONS + BOOKING + LOOKUPS)
 
 
 def routes() -> dict[tuple[str, str], list[Command]]:

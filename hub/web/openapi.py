@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from hub.web.catalogue import CENTER_QUERY, Command, routes
 from hub.web.openapi_schemas import EXPORT, SCHEMAS, SVG, ref
 from hub.web.schema import Input
-from hub.web.validation import Field, body_schema
 
 ERROR = ref("Error")
-Body = Mapping[str, Field] | list[Mapping[str, Field]]
 
 
-def _request(body: Body) -> dict[str, Any]:
-    """The request body of a route, derived from the Field table(s) its handler checks
-    (several tables: the one the path's action picks)."""
-    tables = body if isinstance(body, list) else [body]
-    schemas: list[dict[str, Any]] = []
-    for table in tables:
-        schema = body_schema(table)
-        if schema not in schemas:
-            schemas.append(schema)
-    required = all(any(rule.required for rule in table.values()) for table in tables)
-    return {"required": required, "content": {"application/json": {
-        "schema": schemas[0] if len(schemas) == 1 else {"anyOf": schemas}}}}
-
-
-def _op(summary: str, who: str, answer: str | dict[str, Any], *, body: Body | None = None,
+def _op(summary: str, who: str, answer: str | dict[str, Any], *,
         ok: int = 200, params: list[dict[str, Any]] | None = None,
         also: dict[str, Any] | None = None) -> dict[str, Any]:
     """An operation: `answer` names the 2xx JSON schema (components) or gives the
@@ -45,8 +28,6 @@ def _op(summary: str, who: str, answer: str | dict[str, Any], *, body: Body | No
             **(also or {}),
         },
     }
-    if body is not None:
-        operation["requestBody"] = _request(body)
     if params:
         operation["parameters"] = params
     return operation
@@ -105,7 +86,7 @@ def _catalogue_op(rows: list[Command]) -> dict[str, Any]:
         schema = _model_schema(row.body)
         if schema not in schemas:
             schemas.append(schema)
-    answers = list(dict.fromkeys(row.answer for row in rows))
+    answers = list(dict.fromkeys(row.answer.__name__ for row in rows))
     first = rows[0]
     if len(rows) == 1:
         summary, who = first.summary, first.who
@@ -116,7 +97,8 @@ def _catalogue_op(rows: list[Command]) -> dict[str, Any]:
         who = ", ".join(dict.fromkeys(row.who for row in rows))
     operation = _op(summary, who, answers[0] if len(answers) == 1 else {
         "application/json": {"schema": {"anyOf": [ref(a) for a in answers]}}},
-        ok=first.status, params=[*_rule_params(first.path, rows), CENTER_QUERY, *first.query])
+        ok=first.status, params=[*_rule_params(first.path, rows),
+                                 *([CENTER_QUERY] if first.center_query else []), *first.query])
     operation["operationId"] = first.name if len(rows) == 1 else first.name.split(".")[0]
     operation["requestBody"] = {
         "required": all(bool(schema.get("required")) for schema in schemas),
@@ -177,15 +159,8 @@ def manage_paths() -> dict[str, Any]:
 
 
 def notify_paths() -> dict[str, Any]:
-    """The outbox (hub/web/api_notify.py): one-time check-in codes, the notification list."""
-    from hub.web.api_notify import CODE_BODY
-
+    """The outbox (hub/web/api_notify.py): the notification list."""
     return {
-        "/api/v1/checkin/code": {"post": _op(
-            "Send a one-time check-in code by SMS to a phone with an appointment today "
-            "(then POST /tickets {phone, otp}); the answer is the same whether or not the "
-            "number has one; rate-limited per kiosk and per number", "kiosk device",
-            "CodeSent", body=CODE_BODY)},
         "/api/v1/notifications": {"get": _op(
             "Recent notifications (pending with attempts and next try; sent; given up), "
             "phone numbers masked, codes never shown", "manager, admin", "Notifications",
@@ -196,7 +171,6 @@ def notify_paths() -> dict[str, Any]:
 def cases_paths() -> dict[str, Any]:
     """Cases (办件) and 一次性告知 (hub/web/api_cases.py)."""
     from hub.read.case_views import SHOWS
-    from hub.web.api_cases import LOOKUP_BODY
 
     return {
         "/api/v1/cases": {
@@ -207,19 +181,12 @@ def cases_paths() -> dict[str, Any]:
         "/api/v1/cases/{case}": {"get": _op(
             "A case (by id or number C2026-000123) with its stages and history", "staff",
             "Case", params=[_path("case")])},
-        "/api/v1/cases/lookup": {"post": _op(
-            "The citizen's phone: a case by number and the phone given at opening (stage, "
-            "due day, history; no names); one 404 for a wrong number or phone; rate-limited",
-            "anyone", "PublicCase", body=LOOKUP_BODY, params=CENTER)},
     }
 
 
 def book_paths() -> dict[str, Any]:
-    """Booking on the phone, check-in by ID number, the managers' appointment views
-    (hub/web/api_book.py)."""
-    from hub.web.api_book import BOOK_BODY, CHECKIN_ID_BODY, DAY, MINE_BODY, PHONE, SLOT
-
-    mine = "anyone holding the appointment code and its phone number"
+    """The booking page's reads and the managers' appointment views (hub/web/api_book.py;
+    booking on the phone and check-in by ID number are catalogue commands)."""
     span = [_query("from", format="date"), _query("to", format="date"), *CENTER]
     return {
         "/api/v1/book/services": {"get": _op(
@@ -229,26 +196,6 @@ def book_paths() -> dict[str, Any]:
             "A service's bookable working days (the horizon, 调休 included) and each "
             "slot's places left", "anyone", "BookSlots",
             params=[{**_query("service"), "required": True}, *CENTER])},
-        "/api/v1/book/code": {"post": _op(
-            "Text a one-time code to the phone that will book; rate-limited per number "
-            "and per client across hub processes", "anyone", "CodeSent",
-            body={"phone": PHONE}, params=CENTER)},
-        "/api/v1/book": {"post": _op(
-            "Book a slot with the code texted to the phone (limits: capacity, per phone "
-            "per day, no-show block); an ID number given is kept only as a keyed hash",
-            "anyone", "MyAppointment", body=BOOK_BODY, ok=201, params=CENTER)},
-        "/api/v1/book/lookup": {"post": _op(
-            "View an appointment (phone masked)", mine, "MyAppointment", body=MINE_BODY,
-            params=CENTER)},
-        "/api/v1/book/reschedule": {"post": _op(
-            "Move an appointment to another slot (same code)", mine, "MyAppointment",
-            body={**MINE_BODY, "day": DAY, "slot": SLOT}, params=CENTER)},
-        "/api/v1/book/cancel": {"post": _op(
-            "Cancel an appointment", mine, "MyAppointment", body=MINE_BODY, params=CENTER)},
-        "/api/v1/checkin/id": {"post": _op(
-            "Check today's appointment in by the ID number typed at the kiosk (only its "
-            "keyed hash is compared and kept)", "kiosk device", "IssuedTicket", ok=201,
-            body=CHECKIN_ID_BODY)},
         "/api/v1/manage/appointments": {"get": _op(
             "Appointments per day, service and slot (booked, checked in, served, missed, "
             "cancelled), capacity use, no-show rates, the list (phones masked) and the "
@@ -261,11 +208,7 @@ def book_paths() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    from hub.web.api import HEALTH_BODY, LOGIN_BODY
-
     paths: dict[str, Any] = {
-        "/api/v1/auth/token": {"post": _op(
-            "Sign in; returns a bearer token", "anyone", "Token", body=LOGIN_BODY)},
         "/api/v1/services": {"get": _op(
             "Every service, whether it issues now (and why not), waiting, eta", "anyone",
             "Services", params=CENTER)},
@@ -286,9 +229,6 @@ def openapi_document() -> dict[str, Any]:
                                       also={"503": {"description": "A journal is unreadable",
                                                     "content": {"application/json": {
                                                         "schema": ref("Health")}}}})},
-        "/api/v1/devices/health": {"post": _op(
-            "A device reports its health (printer, sound, display: each at most 500 "
-            "characters as text)", "devices", "HealthRecorded", body=HEALTH_BODY)},
         "/api/v1/config": {
             "get": _op("The center's configuration", "manager, admin", "Config")},
         "/api/v1/me": {"get": _op(

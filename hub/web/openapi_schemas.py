@@ -1,14 +1,22 @@
-"""JSON Schemas of the /api/v1 answers, as data (the OpenAPI document's components).
+"""JSON Schemas of the /api/v1 answers (the OpenAPI document's components).
 
 One place for what every 2xx answer looks like; `hub.web.openapi` refers to these by
-name. Each object lists the keys the route always sends as required; nested
-report and health payloads are typed as far as their shape is fixed. A schema
-fuzz run (tests/security/test_fuzz_api.py) checks real answers against these.
+name. The catalogue's commands answer with pydantic models (hub/web/answers.py):
+their JSON Schemas, and those of the models they contain (Ticket, Window, Complaint,
+Case …), are derived here. The read routes' answers are JSON Schema data below,
+referring to those by name where they share them. Each object lists the keys the
+route always sends as required; nested report and health payloads are typed as far
+as their shape is fixed. A schema fuzz run (tests/security/test_fuzz_api.py) checks
+real answers against these.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from hub.web import answers
 
 Schema = dict[str, Any]
 
@@ -39,6 +47,25 @@ def obj(properties: dict[str, Schema], optional: tuple[str, ...] = ()) -> Schema
             "required": [name for name in properties if name not in optional]}
 
 
+def _derived() -> dict[str, Schema]:
+    """The JSON Schema of every answer model, by its class name (refs between them
+    point into the document's components)."""
+    models = [value for value in vars(answers).values()
+              if isinstance(value, type) and issubclass(value, answers.Output)
+              and value is not answers.Output]
+    _, found = models_json_schema([(model, "validation") for model in models],
+                                  ref_template="#/components/schemas/{model}")
+    schemas: dict[str, Schema] = found["$defs"]
+    for schema in schemas.values():
+        schema.pop("title", None)
+        schema.pop("description", None)
+        for prop in schema.get("properties", {}).values():
+            prop.pop("title", None)
+    return schemas
+
+
+MODELS = _derived()
+
 TEXT = obj({"zh": S, "en": S})  # a bilingual label
 # A wait estimate in minutes: null when there is no honest number (nobody serves it,
 # closed); `wait` says which state it is (hub/domain/estimate.py WaitEstimate).
@@ -50,12 +77,7 @@ GUIDE = obj({"materials": array(S), "conditions": array(S), "time_limit": S, "fe
              "basis": S})
 SEQ = {"seq": I}
 
-TICKET = obj({
-    "id": S, "number": S, "service": S, "status": S, "ahead": I, "eta_minutes": ETA,
-    "window": null(I), "window_name": null(S), "issued_at": TIME, "priority": null(S),
-    "appointment": B, "recall_count": I, "transferred": B, "target_window": null(I),
-    "wait": null(WAIT),
-}, optional=("wait",))
+TICKET = MODELS["Ticket"]
 TICKET_DETAIL = obj({
     **TICKET["properties"], "called_at": null(TIME), "started_at": null(TIME),
     "completed_at": null(TIME), "waited_seconds": null(I), "clerk": null(S), "clerk_name": S,
@@ -63,10 +85,7 @@ TICKET_DETAIL = obj({
     "note": S, "hold_reason": S,
 })
 STAFF_CARD = {"type": "object", "additionalProperties": S}  # {} when nobody is at it
-WINDOW = obj({
-    "id": I, "name": TEXT, "services": array(S), "state": S, "reason": null(S),
-    "since": null(TIME), "clerk": null(S), "staff": STAFF_CARD, "ticket": null(ref("Ticket")),
-})
+WINDOW = MODELS["Window"]
 # What a public screen or a phone gets of a window (views.public_snapshot): the
 # ticket by number only, the clerk by the name the center publishes.
 PUBLIC_WINDOW = obj({
@@ -89,51 +108,27 @@ HOUR = obj({"hour": I, "tickets": I})
 BUCKET = obj({"from": null(N), "to": null(N), "count": I})
 ALERT = obj({"id": S, "kind": S, "level": S, "data": {"type": "object"}, "text": TEXT,
              "raised_at": TIME, "cleared_at": TIME}, optional=("raised_at", "cleared_at"))
-SUBJECT = obj({"window": null(I), "window_name": null(TEXT), "clerk": null(S),
-               "clerk_name": null(S), "ticket": null(S), "number": null(S)})
-SAMPLE_ENTRY = {"type": "object",
-                "required": ["ticket", "service_name", "window_name", "clerk_name", "outcome",
-                             "note", "called_by"],
-                "properties": {"ticket": S, "service_name": null(TEXT),
-                               "window_name": null(TEXT), "clerk_name": S,
-                               "outcome": null(S), "note": S, "called_by": null(S)}}
-
 # Every named answer of the document: components/schemas.
 SCHEMAS: dict[str, Schema] = {
     "Error": obj({"error": S, "message": S, "field": S, "retry_after": I},
                  optional=("field", "retry_after")),
-    "Ticket": TICKET,
     "TicketDetail": TICKET_DETAIL,
-    "Window": WINDOW,
     "Event": EVENT,
-    "Token": obj({"token": S, "role": S, "center": S, "username": S, "display_name": S,
-                  "windows": array(I), "expires_at": TIME}),
     "Services": obj({"services": array(obj({
         "id": S, "prefix": S, "name": TEXT, "category": TEXT, "open": B,
         "closed_reason": null(S), "opens_at": null(TIME), "guide": GUIDE, "waiting": I,
         "eta_minutes": ETA, "wait": null(WAIT), "appointments": B}, optional=("wait",))), **SEQ}),
-    "IssuedTicket": obj({
-        "id": S, "number": S, "service": S, "status": S, "ahead": I, "eta_minutes": ETA,
-        "issued_at": TIME, "priority": null(S), "appointment": B, "seq": I, "track_url": S,
-        "wait": null(WAIT)}, optional=("wait",)),
     "PublicTicket": obj({
         "id": S, "number": S, "status": S, "ahead": I, "eta_minutes": ETA, "window": null(I),
         "window_name": null(S), "service": S, "service_name": null(TEXT),
         "guide": null(GUIDE), "issued_at": TIME, "center": S, "center_name": TEXT,
         "wait": null(WAIT), **SEQ}, optional=("wait",)),
-    "Rated": obj({"ticket": S, "level": I, **SEQ}),
-    "PadRated": obj({"number": S, "window": I, "level": I, **SEQ}),
-    "CodeSent": obj({"sent": B, "message": TEXT, "expires_minutes": I}),
     # Booking on the phone (hub/web/api_book.py)
     "BookServices": obj({"center": TEXT, "horizon_days": I, "today": S, "services": array(obj({
         "id": S, "name": TEXT, "category": TEXT, "guide": GUIDE, "capacity": I}))}),
     "BookSlots": obj({**SEQ, "service": S, "days": array(obj({
         "day": S, "weekday": I, "slots": array(obj({
             "start": S, "end": S, "capacity": I, "left": I, "open": B, "over": B}))}))}),
-    "MyAppointment": obj({
-        "code": S, "service": S, "service_name": TEXT, "day": S, "slot_start": S,
-        "slot_end": S, "phone": S, "status": S, "number": null(S), "track": null(S),
-        "changeable": B, "seq": I}, optional=("seq",)),
     "ManageAppointments": obj({
         "from": S, "to": S, "today": S, "at": TIME, "totals": {"type": "object"},
         "no_show_rate_90": null({"type": "number"}),
@@ -142,14 +137,12 @@ SCHEMAS: dict[str, Schema] = {
             "number": null(S)})),
         "blocks": array(obj({"id": S, "phone": S, "since": S, "until": S, "missed": I})),
         "policy": {"type": "object"}}),
-    "BlockLifted": obj({**SEQ, "block": S, "lifted": B}),
     "Notifications": obj({**SEQ, "pending": array(ref("Notification")),
                           "finished": array(ref("Notification"))}),
     "Notification": obj({
         "id": S, "kind": S, "phone": S, "template": S, "status": S, "attempts": I,
         "outcome": null(S), "queued_at": TIME, "done_at": null(TIME), "retry_at": null(TIME),
         "params": {"type": "object"}}),
-    "WindowAction": obj({"window": ref("Window"), "ticket": null(ref("Ticket")), **SEQ}),
     "WindowQueue": obj({**SEQ, "waiting": array({"allOf": [ref("Ticket"), obj({"note": S})]})}),
     "State": obj({
         **SEQ, "center": S, "center_name": TEXT, "business_day": DAY,
@@ -164,12 +157,7 @@ SCHEMAS: dict[str, Schema] = {
     "Events": obj({**SEQ, "events": array(ref("Event"))}),
     "Health": obj({"ok": B, "centers": {"type": "object", "additionalProperties": obj(
         {"ok": B, "seq": I, "error": S}, optional=("seq", "error"))}}),
-    "Appointment": obj({"code": S, "service": S, "day": DAY, "slot_start": S, "slot_end": S,
-                        "phone": S, **SEQ}),
-    "Cancelled": obj({"code": S, "status": {"const": "cancelled"}, **SEQ}),
-    "HealthRecorded": obj({"device": S, "at": TIME}),
     "Config": obj({**SEQ, "config": {"type": "object"}}),
-    "Seq": obj(SEQ),
     "Me": obj({
         "username": S, "name": S, "role": S, "center": S, "center_name": TEXT,
         "window": null(I),
@@ -238,45 +226,20 @@ SCHEMAS: dict[str, Schema] = {
         "charts": obj({"per_hour": array(HOUR), "wait_buckets": array(BUCKET),
                        "per_day": array(obj({"day": DAY, "tickets": I, "served": I,
                                              "satisfaction_rate": null(N)}))})}),
-    "Complaint": obj({
-        "id": S, "code": S, "channel": S, "text": S, "deadline_class": S, "received_at": TIME,
-        "due_on": DAY, "overdue": B, "subject": SUBJECT, "complainant": S, "phone": S,
-        "status": S, "assignee": null(S), "answer": null(S), "answered_on": null(DAY),
-        "answered_in_time": B, "closed_at": null(TIME), "note": null(S)}),
     "Complaints": obj({**SEQ, "complaints": array(ref("Complaint"))}),
-    "FollowUp": obj({
-        "id": S, "number": S, "service": S, "service_name": null(TEXT), "window": I,
-        "window_name": null(TEXT), "clerk": null(S), "clerk_name": S, "level": I,
-        "aspects": array(S), "reason": S, "rated_at": TIME, "due_on": DAY, "overdue": B,
-        "status": S, "assignee": null(S), "call_back": null(S), "rectification": null(S),
-        "answered_on": null(DAY), "in_time": null(B), "closed_at": null(TIME)}),
     "FollowUps": obj({**SEQ, "follow_ups": array(ref("FollowUp"))}),
-    "Sample": obj({"id": S, "drawn_at": TIME, "business_day": DAY,
-                   "entries": array(SAMPLE_ENTRY), "done": I, "size": I}),
     "Samples": obj({**SEQ, "samples": array(ref("Sample"))}),
     "Audit": obj({"ticket": S, "number": S, "day": DAY, "events": array(ref("Event"))}),
     "Users": obj({**SEQ, "users": array(obj({
         "username": S, "role": S, "display_name": S, "name": S, "windows": array(I),
         "active": B}))}),
-    "UserSaved": obj({"username": S, **SEQ}),
     "Devices": obj({**SEQ, "devices": array(obj({
         "name": S, "role": S, "active": B, "online": B, "health": null({"type": "object"}),
         "health_at": null(TIME)}))}),
-    "DeviceAdded": obj({"name": S, "role": S, "token": S, **SEQ}),
-    "DeviceRevoked": obj({"name": S, **SEQ}),
 }
 
-# 办件 (hub/read/case_views.py).
-_STAGE = obj({"id": S, "name": TEXT, "reached": B, "at": null(S)})
+# 办件 (hub/read/case_views.py): a case itself is a catalogue answer (Case).
 SCHEMAS.update({
-    "Case": obj({
-        "id": S, "number": S, "kind": S, "service": S, "service_name": TEXT, "stage": S,
-        "stage_name": TEXT, "stages": array(_STAGE), "opened_at": TIME, "opened_on": DAY,
-        "due_on": DAY, "days": I, "days_left": null(I), "due_soon": B, "overdue": B,
-        "on_time": null(B), "done_on": null(DAY), "closed": B, "holder": S,
-        "holder_name": S, "agent": B, "ticket_number": S, "phone": S,
-        "history": array(obj({"at": S, "what": S, "stage": null(S), "by": S, "by_name": S,
-                              "holder": null(S), "agent": null(B), "note": S}))}),
     "Cases": obj({
         **SEQ, "now": TIME, "today": DAY, "show": S,
         "counts": obj({"open": I, "due_soon": I, "overdue": I, "mine": I}),
@@ -285,18 +248,10 @@ SCHEMAS.update({
                                "stages": array(obj({"id": S, "name": TEXT})),
                                "materials": array(S)})),
         "staff": array(obj({"username": S, "name": S, "role": S})), "due_soon_days": I}),
-    "PublicCase": obj({
-        "number": S, "kind": S, "service_name": TEXT, "stage": S, "stage_name": TEXT,
-        "stages": array(_STAGE), "opened_on": DAY, "due_on": DAY, "days_left": null(I),
-        "overdue": B, "done_on": null(DAY), "closed": B, "agent": B,
-        "history": array(obj({"at": S, "what": S, "stage": null(S),
-                              "stage_name": null(TEXT)})),
-        "center_name": TEXT, "complaint_phone": S}),
-    "MaterialsNotice": obj({
-        "id": S, "service": S, "service_name": TEXT, "ticket_number": S,
-        "materials": array(S), "other": S, "given_at": TIME, "by": S, "phone": S,
-        "notified": B, "text": obj({"zh": S, "en": S})}),
 })
+
+# The catalogue's answers and the models in them (hub/web/answers.py).
+SCHEMAS.update(MODELS)
 
 # Answers that are not JSON: media type -> schema of the body.
 SVG = {"image/svg+xml": {"schema": {"type": "string"}}}
