@@ -9,8 +9,10 @@
  * The page decides nothing: it disables what the window's state plainly forbids
  * (presentation only) and, when the hub refuses anyway, says why in plain words.
  *
- * Split by concern under caller/: model (state, helpers), connection (REST, live),
- * actions, dialogs, render, keys; its strings in strings/caller.js.
+ * Split by concern under caller/, each importing only those before it (no circle,
+ * tests/arch/test_pages_imports.py): model (state, REST calls, helpers) → render →
+ * connection (read models, login, live) → actions → dialogs → keys (input, start);
+ * its strings in strings/caller.js.
  */
 import J from "./jiaohao.js";
 import strings from "./strings/caller.js";

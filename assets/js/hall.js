@@ -16,6 +16,7 @@ import S from "./screen.js";
 import {el} from "./lib/dom.js";
 import strings from "./strings/hall.js";
 import {applyToWindows, windowFrom} from "./lib/screen-state.js";
+import {showClock, showStatus, takeDeviceNotices} from "./lib/screen-status.js";
 
 const RECENT_MAX = 6;          // cells in the "recent calls" list (3 × 2)
 const KEEP_CALLS = 16;
@@ -382,30 +383,10 @@ function renderDate() {
   $("date").textContent = J.t("date", {y, m, d, w: names[weekday], mon});
 }
 
-function tick() {
-  // The hub's clock (never this PC's), in the center's time zone.
-  $("clock").textContent = S.clock.known ? S.clock.hhmm(true) : "";
-}
+function tick() { showClock(S.clock, true); }
 
-function onStatus(status) {
-  document.body.dataset.status = status;
-  document.body.classList.toggle("cut", status === "lost");
-  const banner = $("banner");
-  banner.classList.toggle("show", status !== "live");
-  banner.classList.toggle("warn", status === "connecting");
-  banner.textContent = status === "live" ? "" : J.t("status." + status);
-}
-
-/* Called by the display agent (pywebview) to show a device problem, e.g. no sound. */
-function deviceNotice(text) {
-  const notice = $("notice");
-  notice.textContent = text || "";
-  notice.classList.toggle("show", Boolean(text));
-}
-// The display agent's name (bridge.js holds it until now, and what it was told).
-const told = (window.JiaohaoDisplay && window.JiaohaoDisplay.early) || [];
-window.JiaohaoDisplay = {deviceNotice};
-told.forEach(deviceNotice);
+// The display agent's device notices (lib/screen-status.js, as the banner).
+takeDeviceNotices();
 
 /* ------------------------------------------------------------ start */
 
@@ -420,11 +401,11 @@ setInterval(tick, 1000);
 setInterval(rotate, ROTATE_MS);
 render();
 if (!token) {
-  onStatus("no_token");
+  showStatus("no_token");
 } else {
   J.live({
     rooms: ["hall"], token,
     onSnapshot: (snap) => { view.floor = 0; applySnapshot(snap); },
-    onEvent, onMissedCall, onStatus,
+    onEvent, onMissedCall, onStatus: showStatus,
   });
 }

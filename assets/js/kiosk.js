@@ -6,13 +6,16 @@
  * after the hub answered 201. In a plain browser (no window.pywebview) the
  * ticket is shown on screen and nothing is printed.
  *
- * Split by concern under kiosk/: state, connection (REST, live), render, screens,
- * issue, printing (the agent's bridge), checkin (keypad), touch; its strings in
+ * Split by concern under kiosk/, each importing only those before it (no circle,
+ * tests/arch/test_pages_imports.py): state → text (words) → codepad (the check-in
+ * fields, drawn) → view (screens, overlays, unreachable) → slip (the ticket screen,
+ * what is printed), printing (the agent's bridge) → render → connection (REST, live)
+ * → issue → screens (the way through), checkin → touch; its strings in
  * strings/kiosk.js. This module starts it and exposes window.Kiosk to the agent.
  */
 import J from "./jiaohao.js";
 import strings from "./strings/kiosk.js";
-import {buildKeypad} from "./kiosk/checkin.js";
+import {buildKeypad} from "./kiosk/codepad.js";
 import {loadServices, refresh, startLive} from "./kiosk/connection.js";
 import {connectBridge, setPrinter} from "./kiosk/printing.js";
 import {reset} from "./kiosk/screens.js";

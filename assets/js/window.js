@@ -12,6 +12,7 @@ import J from "./jiaohao.js";
 import S from "./screen.js";
 import strings from "./strings/window.js";
 import {applyToWindows, windowFrom} from "./lib/screen-state.js";
+import {showClock, showStatus, takeDeviceNotices} from "./lib/screen-status.js";
 
 const FLASH_MS = 7000;
 
@@ -167,29 +168,10 @@ function renderQueue(w) {
 
 /* ------------------------------------------------------------ clock, status */
 
-function tick() {
-  // The hub's clock (never this PC's), in the center's time zone.
-  $("clock").textContent = S.clock.known ? S.clock.hhmm(false) : "";
-}
+function tick() { showClock(S.clock, false); }
 
-function onStatus(status) {
-  document.body.dataset.status = status;
-  document.body.classList.toggle("cut", status === "lost");
-  const banner = $("banner");
-  banner.classList.toggle("show", status !== "live");
-  banner.classList.toggle("warn", status === "connecting");
-  banner.textContent = status === "live" ? "" : J.t("status." + status);
-}
-
-/* Called by the display agent (pywebview) to show a device problem, e.g. no sound. */
-function deviceNotice(text) {
-  $("notice").textContent = text || "";
-  $("notice").classList.toggle("show", Boolean(text));
-}
-// The display agent's name (bridge.js holds it until now, and what it was told).
-const told = (window.JiaohaoDisplay && window.JiaohaoDisplay.early) || [];
-window.JiaohaoDisplay = {deviceNotice};
-told.forEach(deviceNotice);
+// The display agent's device notices (lib/screen-status.js, as the banner).
+takeDeviceNotices();
 
 const lang = new URLSearchParams(location.search).get("lang");
 J.setLang(lang === "en" ? "en" : "zh");
@@ -201,9 +183,9 @@ tick();
 setInterval(tick, 1000);
 render();
 if (!token || !number) {
-  onStatus("no_token");
+  showStatus("no_token");
 } else {
   // The hall room too: a ticket issued for this window's services changes its queue.
-  J.live({rooms: ["window:" + number, "hall"], token, onEvent, onMissedCall, onStatus,
-          onSnapshot: (snap) => { view.floor = 0; applySnapshot(snap); }});
+  J.live({rooms: ["window:" + number, "hall"], token, onEvent, onMissedCall,
+          onStatus: showStatus, onSnapshot: (snap) => { view.floor = 0; applySnapshot(snap); }});
 }

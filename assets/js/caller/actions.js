@@ -1,43 +1,11 @@
-/* The caller page's actions: what the window's state plainly allows (presentation
- * only: the hub decides), and doing one (call, recall, start, complete, no-show,
- * transfer, suspend, pause…) with its dialog and the hub's answer in plain words. */
+/* The caller page's actions: doing one (call, recall, start, complete, no-show,
+ * transfer, suspend, pause…) and the hub's answer in plain words. What the window's
+ * state plainly allows is in model.js; which action asks in a dialog first, keys.js. */
 import J from "../jiaohao.js";
-import {esc} from "../lib/dom.js";
-import {call, fresh, leaveWindow, loadMe, logout, refresh} from "./connection.js";
-import {callDialog, pauseDialog, reinstateDialog, resumeDialog, signOutDialog, suspendDialog, transferDialog} from "./dialogs.js";
-import {$, hubNow, model, plain, say, serviceName, windowName} from "./model.js";
+import {fresh, leaveWindow, loadMe, logout, refresh} from "./connection.js";
+import {call, hubNow, model, plain, say, serviceName, windowName} from "./model.js";
 import {renderActions, renderAll} from "./render.js";
 
-export function current() {
-  return model.detail && model.detail.window ? model.detail.window.ticket : null;
-}
-/** Whether the window's state plainly forbids `action` (presentation, not a rule:
- * the hub decides, and says why when it refuses). */
-export function allowed(action) {
-  const w = model.detail && model.detail.window;
-  if (!w || model.busy) return false;
-  const status = w.ticket ? w.ticket.status : null;
-  const open = w.state === "open";
-  switch (action) {
-    case "call-next": case "call": case "pause": return open && !status;
-    case "recall": case "start": case "no-show": return open && status === "called";
-    case "complete": case "transfer": return open && (status === "called" || status === "serving");
-    case "suspend": return open && status === "serving";
-    case "resume": return model.detail.suspended.length > 0;
-    case "reinstate": return (model.detail.no_show || []).length > 0;  // nothing to restore: off
-    case "open": return w.state === "paused";
-    case "sign-out": return !status;
-    default: return false;
-  }
-}
-
-export const DIALOGS = {call: callDialog, transfer: transferDialog, suspend: suspendDialog,
-  resume: resumeDialog, reinstate: reinstateDialog, pause: pauseDialog, "sign-out": signOutDialog};
-export function press(action) {
-  if (!allowed(action)) return;
-  if (DIALOGS[action]) DIALOGS[action]();
-  else act(action).catch(() => {});  // act() has already said why
-}
 /** POST one window action; show the outcome in plain words. Resolves true when done. */
 export async function act(action, body, windowId) {
   const id = windowId || model.windowId;

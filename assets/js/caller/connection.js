@@ -1,15 +1,10 @@
-/* The caller page's connection: REST calls with the login token (401 → log in again),
- * the read models it keeps fresh (READERS), logging in and out, and the /live
- * subscription of the hall and my window (lib/live.js) with what each event changes. */
+/* The caller page's connection: the read models it keeps fresh (READERS), logging
+ * in and out (401 → log in again), and the /live subscription
+ * of the hall and my window (lib/live.js) with what each event changes. */
 import J from "../jiaohao.js";
-import {esc} from "../lib/dom.js";
-import {current} from "./actions.js";
-import {$, JiaohaoCaller, TOKEN_KEY, model, noteClock, plain, say, show, windowName} from "./model.js";
-import {renderAll, renderCurrent, renderQueue, renderTop, renderWindows, selectTab} from "./render.js";
+import {$, JiaohaoCaller, TOKEN_KEY, call, model, noteClock, plain, say, windowName} from "./model.js";
+import {renderAll, renderCurrent, renderQueue, renderTop, renderWindows, selectTab, show} from "./render.js";
 
-export function call(path, options) {
-  return J.api(path, Object.assign({token: model.token}, options || {}));
-}
 export async function login(event) {
   event.preventDefault();
   $("login-error").textContent = "";

@@ -2,9 +2,10 @@
  * reinstate, sign out; and the window list to sign in to. */
 import J from "../jiaohao.js";
 import {esc} from "../lib/dom.js";
-import {act, current} from "./actions.js";
-import {READERS, fresh, refresh} from "./connection.js";
-import {$, model, plain, serviceName, windowName} from "./model.js";
+import {act} from "./actions.js";
+import {READERS, refresh} from "./connection.js";
+import {$, current, model, plain, serviceName, windowName} from "./model.js";
+import {windowState} from "./render.js";
 
 /** Open the dialog: `body` is HTML, `submit(form)` returns the action to run or
  * throws a message to show; digit keys pick the n-th choice. */
@@ -108,11 +109,6 @@ export function transferDialog() {
       return {action: "transfer", body};
     });
   refresh(["me"]);  // fresh window states for the list next time
-}
-export function windowState(w) {
-  if (!w.clerk) return J.t("w_closed");
-  if (w.state === "paused") return J.t("w_paused_by", {name: w.clerk_name, reason: w.reason || ""});
-  return J.t("w_open_by", {name: w.clerk_name});
 }
 export function suspendDialog() {
   const ticket = current();

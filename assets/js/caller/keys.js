@@ -1,14 +1,20 @@
-/* The caller page's keys and clicks (F-keys and digits, buttons, tabs, dialogs)
- * and its start. */
+/* The caller page's keys and clicks (F-keys and digits, buttons, tabs, dialogs):
+ * a press opens the action's dialog first or does it at once; and the page's start. */
 import J from "../jiaohao.js";
-import {esc} from "../lib/dom.js";
-import {act, press} from "./actions.js";
+import {act} from "./actions.js";
 import {loadMe, login, logout} from "./connection.js";
-import {closeDialog, signIn, submitDialog} from "./dialogs.js";
-import {$, LANG_KEY, TOKEN_KEY, model, show} from "./model.js";
-import {renderAll, selectTab, tick} from "./render.js";
+import {callDialog, closeDialog, pauseDialog, reinstateDialog, resumeDialog, signIn, signOutDialog, submitDialog, suspendDialog, transferDialog} from "./dialogs.js";
+import {$, LANG_KEY, TOKEN_KEY, allowed, model} from "./model.js";
+import {renderAll, selectTab, show, tick} from "./render.js";
 
 export const TABS = {"1": "queue", "2": "held", "3": "transfers", "4": "today"};
+export const DIALOGS = {call: callDialog, transfer: transferDialog, suspend: suspendDialog,
+  resume: resumeDialog, reinstate: reinstateDialog, pause: pauseDialog, "sign-out": signOutDialog};
+export function press(action) {
+  if (!allowed(action)) return;
+  if (DIALOGS[action]) DIALOGS[action]();
+  else act(action).catch(() => {});  // act() has already said why
+}
 export function onKey(event) {
   if (event.ctrlKey || event.altKey || event.metaKey) return;
   if (model.dialog) { dialogKey(event); return; }

@@ -1,9 +1,9 @@
 /* The caller page's state (the model: who I am, my window, its lists, the live link)
- * and the small helpers every part uses (names, times, the toast, which view shows). */
+ * and the small helpers every part uses (REST calls with the login token, names,
+ * times, the toast, what the window's state plainly allows). The bottom of caller/:
+ * it imports none of the others. */
 import J from "../jiaohao.js";
 import {esc} from "../lib/dom.js";
-import {call} from "./connection.js";
-import {renderTop} from "./render.js";
 
 export const TOKEN_KEY = "caller";
 export const LANG_KEY = "jiaohao.lang.caller";
@@ -44,18 +44,35 @@ export function plain(error) {
   const text = J.t(key);
   return text === key ? J.t("e_other", {message: error.message}) : text;
 }
+export function call(path, options) {
+  return J.api(path, Object.assign({token: model.token}, options || {}));
+}
 export function say(text, kind) {
   const box = $("message");
   box.textContent = text || "";
   box.className = "message" + (kind ? " " + kind : "");
 }
-export function show(view) {
-  model.view = view;
-  for (const name of ["login", "windows", "work"]) $("view-" + name).hidden = name !== view;
-  $("logout").hidden = view !== "windows";
-  $("sign-out").hidden = view !== "work";
-  $("live-status").hidden = view === "login";
-  renderTop();
+export function current() {
+  return model.detail && model.detail.window ? model.detail.window.ticket : null;
+}
+/** Whether the window's state plainly forbids `action` (presentation, not a rule:
+ * the hub decides, and says why when it refuses). */
+export function allowed(action) {
+  const w = model.detail && model.detail.window;
+  if (!w || model.busy) return false;
+  const status = w.ticket ? w.ticket.status : null;
+  const open = w.state === "open";
+  switch (action) {
+    case "call-next": case "call": case "pause": return open && !status;
+    case "recall": case "start": case "no-show": return open && status === "called";
+    case "complete": case "transfer": return open && (status === "called" || status === "serving");
+    case "suspend": return open && status === "serving";
+    case "resume": return model.detail.suspended.length > 0;
+    case "reinstate": return (model.detail.no_show || []).length > 0;  // nothing to restore: off
+    case "open": return w.state === "paused";
+    case "sign-out": return !status;
+    default: return false;
+  }
 }
 // For caller_cases.js (办件 at the counter): the helpers it shares with this page.
 export const JiaohaoCaller = {model, call, say, plain, esc, serviceName};

@@ -1,11 +1,8 @@
-/* The caller page's drawing: the top bar, my windows, the current ticket, the
- * buttons, the tabs (queue, held, transfers, today) and the clock. */
+/* The caller page's drawing: which view shows, the top bar, my windows, the current
+ * ticket, the buttons, the tabs (queue, held, transfers, today) and the clock. */
 import J from "../jiaohao.js";
 import {esc} from "../lib/dom.js";
-import {allowed, current} from "./actions.js";
-import {call} from "./connection.js";
-import {windowState} from "./dialogs.js";
-import {$, clock, model, priorityName, serviceName, since, windowName} from "./model.js";
+import {$, allowed, clock, current, model, priorityName, serviceName, since, windowName} from "./model.js";
 
 export function renderAll() {
   renderTop();
@@ -164,6 +161,19 @@ export function renderToday() {
     cell("stat-transferred", J.t("today_transferred"), d.transferred) +
     cell("stat-rated", J.t("today_rated"), d.ratings.count) + cell("stat-rate", J.t("today_rate"), rate) +
     `</div><ol class="levels">${levels}</ol>`;
+}
+export function show(view) {
+  model.view = view;
+  for (const name of ["login", "windows", "work"]) $("view-" + name).hidden = name !== view;
+  $("logout").hidden = view !== "windows";
+  $("sign-out").hidden = view !== "work";
+  $("live-status").hidden = view === "login";
+  renderTop();
+}
+export function windowState(w) {
+  if (!w.clerk) return J.t("w_closed");
+  if (w.state === "paused") return J.t("w_paused_by", {name: w.clerk_name, reason: w.reason || ""});
+  return J.t("w_open_by", {name: w.clerk_name});
 }
 export function selectTab(name) {
   model.tab = name;

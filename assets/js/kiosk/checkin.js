@@ -1,49 +1,11 @@
-/* The kiosk page's appointment check-in: the keypad, the code or ID number, the
- * phone and one-time code, and checking in (the ticket it issues). */
+/* The kiosk page's appointment check-in: typing on the keypad, the check-in mode,
+ * sending a one-time code, and checking in (the ticket it issues). */
 import J from "../jiaohao.js";
-import {el} from "../lib/dom.js";
+import {renderCode} from "./codepad.js";
 import {issue} from "./issue.js";
-import {errorText} from "./screens.js";
-import {$, CODE_LENGTH, ID_LENGTH, PHONE_LENGTH, RESEND_MS, S, codeLength} from "./state.js";
+import {$, ID_LENGTH, PHONE_LENGTH, RESEND_MS, S, codeLength} from "./state.js";
+import {errorText} from "./text.js";
 
-export function renderCode() {
-  const boxes = [];
-  const byId = S.checkinMode === "id";
-  if (byId) boxes.push(el("span", {class: "digit id-number", text: "*".repeat(S.code.length)}),
-                       el("span", {class: "id-count", text: `${S.code.length}/${ID_LENGTH}`}));
-  else for (let i = 0; i < CODE_LENGTH; i++) boxes.push(el("span", {class: "digit", text: S.code[i] || ""}));
-  $("code").replaceChildren(...boxes);
-  document.querySelector("#checkin .checkin-body").classList.toggle("by-id", byId);
-  const byPhone = S.checkinMode === "phone";
-  document.querySelectorAll("#checkin .mode").forEach((button) => {
-    button.setAttribute("aria-pressed", String(button.dataset.mode === S.checkinMode));
-  });
-  document.querySelector("#checkin .checkin-body").classList.toggle("by-phone", byPhone);
-  const otp = byPhone && S.otpSent;  // the code field now takes the SMS code
-  $("checkin-hint").textContent = J.t(otp ? "checkin_hint_otp" : byPhone ? "checkin_hint_phone"
-    : byId ? "checkin_hint_id" : "checkin_hint");
-  $("phone-field").hidden = !byPhone;
-  $("phone-row").hidden = !byPhone;
-  document.querySelector("#code-field .field-label").textContent = J.t(otp ? "otp_label" : "code_label");
-  $("code-sent").hidden = !otp;
-  if (otp) $("code-sent").textContent = J.t("code_sent", {n: S.codeMinutes});
-  renderSendCode();
-  $("phone-number").textContent = S.phone.replace(/^(\d{3})(\d{1,4})?(\d{1,4})?$/, (m, a, b, c) =>
-    [a, b, c].filter(Boolean).join(" "));
-  $("phone-field").classList.toggle("active", byPhone && S.field === "phone");
-  $("code-field").classList.toggle("active", byPhone && S.field === "code");
-  $("checkin-go").disabled = S.code.length !== codeLength() ||
-    (byPhone && S.phone.length !== PHONE_LENGTH) || S.status === "lost" || S.status === "refused";
-}
-/** Check in by code alone, or by phone number together with the code (DOMAIN.md:
- *  never by the number alone). The keypad types into the field that is lit. */
-export function renderSendCode() {
-  const wait = Math.ceil((S.resendAt - Date.now()) / 1000);
-  const button = $("send-code");
-  button.textContent = wait > 0 ? J.t("send_again", {n: wait}) : J.t("send_code");
-  button.disabled = S.busy || wait > 0 || S.phone.length !== PHONE_LENGTH
-    || S.status === "lost" || S.status === "refused";
-}
 /** "Send me a code": the hub texts a one-time code to the number if it has an
  *  appointment today; its answer is the same either way (it tells nobody whose
  *  number has one). The code field then takes that code. */
@@ -72,13 +34,6 @@ export function setCheckinMode(mode) {
   $("checkin-error").textContent = "";
   renderCode();
 }
-export function buildKeypad() {
-  const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete", "X"];
-  $("keypad").replaceChildren(...keys.map((key) => el("button", {
-    class: "key" + (key.length > 1 ? " key-word" : ""), type: "button", "data-key": key,
-    "data-i18n": key.length > 1 ? key : null, text: key.length > 1 ? J.t(key) : key,
-  })));
-}
 export function pressKey(key) {
   $("checkin-error").textContent = "";
   const phone = S.checkinMode === "phone" && S.field === "phone";
@@ -99,6 +54,8 @@ export function pressKey(key) {
   }
   renderCode();
 }
+/** Check in by code alone, or by phone number together with the code (DOMAIN.md:
+ *  never by the number alone). The keypad types into the field that is lit. */
 export function checkIn() {
   if (S.code.length !== codeLength()) return;
   if (S.checkinMode === "id") {  // kept by the hub only as a keyed hash

@@ -2,10 +2,9 @@
  * /live subscription of the hall (lib/live.js) that keeps the waits fresh, and the
  * 连接中断 state when the hub cannot be reached. */
 import J from "../jiaohao.js";
-import {el} from "../lib/dom.js";
-import {renderCode} from "./checkin.js";
 import {renderChrome, renderLists, updateCounts} from "./render.js";
 import {$, S} from "./state.js";
+import {markUnreachable} from "./view.js";
 
 export async function loadInfo() {
   S.info = await J.api("/api/v1/kiosk", {token: S.token});
@@ -66,20 +65,4 @@ export function setConnection(status) {
   document.body.classList.toggle("offline", status === "lost");
   markUnreachable();
   if (S.online && wasDown) refresh();  // recovered: services may have changed meanwhile
-}
-/** While the hub cannot be reached every way to a ticket is greyed out and does
- *  nothing (the banner says why), so nobody walks through category and service to
- *  learn it at the end; they come back by themselves once the hub does. */
-export const TICKET_WAYS = "#categories .tile, #service-list .svc-take, #priority-list .prio, #g-issue";
-export function markUnreachable() {
-  const down = S.status === "lost" || S.status === "refused";
-  document.body.classList.toggle("unreachable", down);
-  renderCode();  // its buttons' own rules, and the hub's state
-  document.querySelectorAll(TICKET_WAYS).forEach((button) => {
-    if (down && !button.disabled) { button.disabled = true; button.dataset.unreachable = ""; }
-    else if (!down && button.dataset.unreachable !== undefined) {
-      button.disabled = false;
-      delete button.dataset.unreachable;
-    }
-  });
 }

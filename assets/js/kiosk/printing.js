@@ -2,17 +2,10 @@
  * (print_ticket, last_ticket, reprint_last, printer_status), the printer state,
  * and the staff panel (long press on the corner) to reprint. */
 import J from "../jiaohao.js";
-import {el} from "../lib/dom.js";
-import {overlay} from "./screens.js";
 import {$, S} from "./state.js";
+import {printerReason} from "./text.js";
+import {overlay} from "./view.js";
 
-export function printerReason(status, message) {
-  const text = (status && status.error) || message || "";
-  // The agent's texts read "缺纸 / out of paper (tcp 10.0.0.5:9100: …)".
-  const [zh, rest] = text.split(" / ");
-  if (J.lang === "en" && rest) return rest.replace(/\s*\(.*$/, "");
-  return (zh || text).replace(/\s*\(.*$/, "");
-}
 export function setPrinter(status) {
   S.printer = status;
   renderPrinter();

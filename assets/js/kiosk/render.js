@@ -1,53 +1,15 @@
 /* The kiosk page's drawing: the chrome (center, clock, language), the category tiles
- * and service lists with their waits, and what changes with the counts. */
+ * and service lists with their waits, what changes with the counts, the priority
+ * step and the guide. */
 import J from "../jiaohao.js";
 import {el} from "../lib/dom.js";
-import {renderCode} from "./checkin.js";
-import {markUnreachable} from "./connection.js";
-import {renderTicket} from "./issue.js";
+import {renderCode} from "./codepad.js";
 import {renderPrinter} from "./printing.js";
-import {openGuide, renderPriority} from "./screens.js";
+import {renderTicket} from "./slip.js";
 import {$, S} from "./state.js";
+import {EN_MONTHS, categories, closedText, serviceName, waitText} from "./text.js";
+import {markUnreachable, overlay} from "./view.js";
 
-export function serviceName(service) { return J.name(service.name); }
-/** A tile's queue line: 马上办理 only when a window is idle for it, no number when
- *  nobody is staffed for it, and a warning before taking a ticket closing may cut off. */
-export function waitText(service) {
-  const wait = service.wait;
-  const sep = J.lang === "en" ? " · " : " · ";
-  let text;
-  if (!wait) text = service.waiting ? J.t("waiting", {n: service.waiting}) + sep + J.t("eta", {n: service.eta_minutes}) : J.t("waiting_none");
-  else if (!service.waiting && wait.state === "now") text = J.t("waiting_none");
-  else text = (service.waiting ? J.t("waiting", {n: service.waiting}) + sep : "") + J.waitText(wait);
-  if (wait && wait.after_closing && wait.state !== "closed") text += sep + J.t("w_after_closing");
-  return text;
-}
-export const EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-export function whenText(iso) {
-  // The hub sends the center's local time with its offset: read it as written.
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso || "");
-  if (!m) return "";
-  const time = `${m[4]}:${m[5]}`;
-  if (S.info && `${m[1]}-${m[2]}-${m[3]}` === S.info.business_day) return time;
-  if (J.lang === "en") return `${Number(m[3])} ${EN_MONTHS[Number(m[2]) - 1]} ${time}`;
-  return `${Number(m[2])}月${Number(m[3])}日 ${time}`;
-}
-export function closedText(service) {
-  const key = "closed_" + (service.closed_reason || "other");
-  let text = J.t(J.t(key) === key ? "closed_other" : key);
-  if (service.opens_at) text += (J.lang === "en" ? "; " : "，") + J.t("opens_at", {when: whenText(service.opens_at)});
-  return text;
-}
-export function categories() {
-  const found = [];
-  for (const service of S.services) {
-    const key = service.category.zh;
-    let group = found.find((g) => g.key === key);
-    if (!group) { group = {key, name: service.category, services: []}; found.push(group); }
-    group.services.push(service);
-  }
-  return found;
-}
 export function renderLists() {
   const tiles = $("categories");
   tiles.replaceChildren();
@@ -133,4 +95,37 @@ export function tick() {
   $("clock").textContent = J.lang === "en"
     ? `${enDays[now.getUTCDay()]} ${now.getUTCDate()} ${EN_MONTHS[now.getUTCMonth()]} ${hh}:${mm}`
     : `${now.getUTCMonth() + 1}月${now.getUTCDate()}日 星期${zhDays[now.getUTCDay()]} ${hh}:${mm}`;
+}
+export function renderPriority() {
+  $("priority-service").textContent = serviceName(S.service);
+  const list = $("priority-list");
+  list.replaceChildren(el("button", {class: "prio normal", type: "button", "data-priority": ""}, [
+    el("span", {class: "prio-name", text: J.t("normal")}),
+    el("span", {class: "prio-sub", text: J.t("normal_sub")}),
+  ]));
+  for (const p of (S.info && S.info.priority_classes) || []) {
+    list.appendChild(el("button", {class: "prio", type: "button", "data-priority": p.id}, [
+      el("span", {class: "prio-name", text: J.name(p.name)}),
+    ]));
+  }
+  markUnreachable();
+}
+export function openGuide(serviceId) {
+  const service = S.services.find((s) => s.id === serviceId);
+  if (!service) return;
+  S.guideFor = serviceId;
+  const guide = service.guide || {};
+  $("g-title").textContent = serviceName(service) + " · " + J.t("guide");
+  const fill = (id, items) => $(id).replaceChildren(...(items || []).map((text) => el("li", {text})));
+  fill("g-materials", guide.materials);
+  fill("g-conditions", guide.conditions);
+  $("g-time-limit").textContent = guide.time_limit || "—";
+  $("g-fees").textContent = guide.fees || "—";
+  $("g-basis").textContent = guide.basis || "—";
+  const issue = $("g-issue");
+  issue.disabled = !service.open;
+  issue.textContent = service.open ? J.t("take_number") : closedText(service);
+  $("g-wait").textContent = service.open ? waitText(service) : "";
+  $("g-wait").className = "g-wait" + (service.wait && (service.wait.after_closing || service.wait.state === "no_window") ? " warn" : "");
+  overlay("guide", true);
 }

@@ -1,13 +1,14 @@
 /* The kiosk page's touches and keys: every button, the idle timer, the long press
  * on the staff corner, the second tick. */
 import J from "../jiaohao.js";
-import {el} from "../lib/dom.js";
-import {checkIn, pressKey, renderCode, renderSendCode, sendCode, setCheckinMode} from "./checkin.js";
+import {checkIn, pressKey, sendCode, setCheckinMode} from "./checkin.js";
+import {renderCode, renderSendCode} from "./codepad.js";
 import {issue} from "./issue.js";
 import {connectBridge, openStaff, reprint} from "./printing.js";
-import {renderAll, renderChrome, tick} from "./render.js";
-import {choosePriority, goHome, openCategory, openGuide, overlay, reset, setLarge, show} from "./screens.js";
+import {openGuide, renderAll, renderChrome, tick} from "./render.js";
+import {choosePriority, goHome, openCategory, reset} from "./screens.js";
 import {$, IDLE, LONG_PRESS_MS, S} from "./state.js";
+import {overlay, setLarge, show} from "./view.js";
 
 export function onClick(event) {
   const target = event.target.closest("button");

@@ -11,10 +11,6 @@ export default {
     "public.title": "政务公开", "public.staff": "窗口工作人员",
     "public.promises": "服务承诺", "public.complaint": "监督投诉电话",
     "public.no_staff": "各窗口尚未开始办理",
-    "status.connecting": "正在连接叫号服务器…",
-    "status.lost": "⚠ 连接中断，正在重新连接… Connection lost",
-    "status.refused": "本屏幕未获授权：设备令牌无效",
-    "status.no_token": "本屏幕缺少设备令牌（请在网址后加 #token=…）",
     "weekdays": "日一二三四五六", "date": "{y}年{m}月{d}日 星期{w}",
   },
   en: {
@@ -29,10 +25,6 @@ export default {
     "public.title": "Public information", "public.staff": "Staff on duty",
     "public.promises": "Our service promises", "public.complaint": "Complaints",
     "public.no_staff": "No window is open yet",
-    "status.connecting": "Connecting to the hub…",
-    "status.lost": "⚠ Connection lost — reconnecting… 连接中断",
-    "status.refused": "This screen's device token was refused",
-    "status.no_token": "This screen needs a device token (#token=… in its address)",
     "weekdays": "Sun,Mon,Tue,Wed,Thu,Fri,Sat", "date": "{w} {d} {mon} {y}",
   },
 };

@@ -7,10 +7,6 @@ export default {
     "win.paused": "暂停服务", "win.paused_hint": "请到其他窗口办理",
     "win.closed": "暂未开放", "win.unknown": "没有{n}号窗口",
     "win.next": "下一位", "win.waiting": "{n}人等候", "win.nobody": "暂无等候",
-    "status.connecting": "正在连接叫号服务器…",
-    "status.lost": "⚠ 连接中断，正在重新连接… Connection lost",
-    "status.refused": "本屏幕未获授权：设备令牌无效",
-    "status.no_token": "本屏幕缺少设备令牌（请在网址后加 #token=…）",
   },
   en: {
     "win.name": "Window {n}", "win.please": "Now calling", "win.come": "Please come to this window",
@@ -19,9 +15,5 @@ export default {
     "win.paused": "Paused", "win.paused_hint": "Please go to another window",
     "win.closed": "Closed", "win.unknown": "There is no window {n}",
     "win.next": "Next", "win.waiting": "{n} waiting", "win.nobody": "Nobody waiting",
-    "status.connecting": "Connecting to the hub…",
-    "status.lost": "⚠ Connection lost — reconnecting… 连接中断",
-    "status.refused": "This screen's device token was refused",
-    "status.no_token": "This screen needs a device token (#token=… in its address)",
   },
 };
