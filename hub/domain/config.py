@@ -751,14 +751,17 @@ def parse_config(data: Mapping[str, Any]) -> CenterConfig:
     """Validate a whole configuration mapping and build the typed object."""
     if not isinstance(data, Mapping):
         raise ConfigError("config", "must be a table/object")
+    # What is read is what travels in the ConfigChanged event: tables as dicts, lists
+    # as lists (a tuple is a list too), dates as ISO strings.
+    raw = _plain(data)
     try:
-        model = _ConfigModel.model_validate(dict(data))
+        model = _ConfigModel.model_validate(raw)
     except ValidationError as error:
         raise _config_error(error) from None
-    return _build(model, data)
+    return _build(model, raw)
 
 
-def _build(m: _ConfigModel, data: Mapping[str, Any]) -> CenterConfig:
+def _build(m: _ConfigModel, raw: dict[str, Any]) -> CenterConfig:
     """The CenterConfig of validated tables, checking how their entries relate."""
     center = m.center
     if center.notice.en and not center.notice.zh:
@@ -828,7 +831,7 @@ def _build(m: _ConfigModel, data: Mapping[str, Any]) -> CenterConfig:
         notify=notify,
         cases=_cases(m.cases, service_ids),
         booking=BookingRules(**m.booking.model_dump()),
-        raw=_plain(data),
+        raw=raw,
     )
 
 

@@ -345,3 +345,14 @@ def test_derived_defaults_are_derived_and_given_values_kept(demo_config: dict[st
     assert config.services[0].category == config.services[0].name
     assert config.cases.days_for("household") == 7 and config.cases.days_for("real-estate") == 3
     assert config.cases.stages_for("real-estate") == ("accepted", "done")
+
+
+def test_a_configuration_built_in_python_reads_as_its_json(demo_config: dict[str, Any]) -> None:
+    """Tuples are lists and dates ISO strings, as the ConfigChanged event carries them."""
+    demo_config["services"] = tuple(demo_config["services"])
+    demo_config["hours"]["spans"] = ("08:30-12:00", "13:30-17:30")
+    demo_config["hours"]["extra_holidays"] = [date(2025, 10, 20)]
+    config = parse_config(demo_config)
+    assert config.hours.extra_holidays == (date(2025, 10, 20),)
+    assert config == parse_config(json.loads(json.dumps(config.raw)))
+    assert config.raw["hours"]["extra_holidays"] == ["2025-10-20"]
