@@ -14,8 +14,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator, ValidationError
+from pydantic_core import PydanticCustomError
 
 NUMBER_SCALE = 4
 REPRINT_MARK = "补打 REPRINT"
@@ -37,7 +40,8 @@ class SlipError(ValueError):
 
 @dataclass(frozen=True)
 class TicketSlip:
-    """Everything printed on one ticket. Construction validates every field."""
+    """Everything printed on one ticket. Construction validates every field
+    (through ``_SlipFields``, the pydantic model of a slip)."""
 
     center_name: str
     number: str
@@ -61,41 +65,10 @@ class TicketSlip:
     reprinted_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        _check_text("center_name", self.center_name, max_length=40)
-        if not isinstance(self.number, str) or not _NUMBER.fullmatch(self.number):
-            raise SlipError("number", "must be 1-12 letters, digits or '-', e.g. 'A012'")
-        _check_text("service_name", self.service_name, max_length=40)
-        if self.service_name_en is not None:
-            _check_text("service_name_en", self.service_name_en, max_length=80)
-        _check_count("ahead", self.ahead, maximum=100_000)
-        if self.eta_minutes is not None:
-            _check_count("eta_minutes", self.eta_minutes, maximum=10_000)
-        if not isinstance(self.issued_at, datetime):
-            raise SlipError("issued_at", "must be a datetime")
-        if self.issued_at.utcoffset() is None:
-            raise SlipError("issued_at", "must carry a UTC offset (an aware local time)")
-        _check_url("track_url", self.track_url)
-        if not isinstance(self.materials, tuple) or len(self.materials) > 50:
-            raise SlipError("materials", "must be a list of at most 50 strings")
-        for index, material in enumerate(self.materials):
-            _check_text(f"materials[{index}]", material, max_length=60)
-        _check_text("complaint_phone", self.complaint_phone, max_length=30)
-        if not _PHONE.fullmatch(self.complaint_phone) or not any(
-            c.isdigit() for c in self.complaint_phone
-        ):
-            raise SlipError("complaint_phone", "must be a phone number such as '12345'")
-        if self.priority_label is not None:
-            _check_text("priority_label", self.priority_label, max_length=16)
-        if not isinstance(self.appointment, bool):
-            raise SlipError("appointment", "must be true or false")
-        if self.wait_note is not None:
-            _check_text("wait_note", self.wait_note, max_length=40)
-        if self.wait is not None and not isinstance(self.wait, SlipWait):
-            raise SlipError("wait", "must be a wait object")
-        if self.reprinted_at is not None and (
-            not isinstance(self.reprinted_at, datetime) or self.reprinted_at.utcoffset() is None
-        ):
-            raise SlipError("reprinted_at", "must be an aware datetime")
+        checked = _read(_SlipFields, {f.name: getattr(self, f.name) for f in fields(self)})
+        for name, value in _slip_values(checked).items():
+            if name != "wait" or not isinstance(self.wait, SlipWait):
+                object.__setattr__(self, name, value)  # e.g. a list of materials as a tuple
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> TicketSlip:
@@ -109,34 +82,9 @@ class TicketSlip:
         """
         if not isinstance(data, Mapping):
             raise SlipError("slip", "must be a JSON object")
-        values: dict[str, object] = {}
-        for field in fields(cls):
-            value = data.get(field.name)
-            if value is None and field.name not in _OPTIONAL_DEFAULTS:
-                raise SlipError(field.name, "is required")
-            values[field.name] = _OPTIONAL_DEFAULTS[field.name] if value is None else value
-        values["issued_at"] = _parse_time(values["issued_at"])
-        if values["wait"] is not None:
-            values["wait"] = SlipWait.from_json(values["wait"])
-        if values["reprinted_at"] is not None:
-            values["reprinted_at"] = _parse_time(values["reprinted_at"], "reprinted_at")
-        materials = values["materials"]
-        if not isinstance(materials, list | tuple):
-            raise SlipError("materials", "must be a list of strings")
-        values["materials"] = tuple(materials)
-        return cls(**values)  # type: ignore[arg-type]  # each field is checked in __post_init__
+        given = {key: value for key, value in data.items() if value is not None}
+        return cls(**_slip_values(_read(_SlipFields, given)))
 
-
-_OPTIONAL_DEFAULTS: dict[str, object] = {
-    "service_name_en": None,
-    "eta_minutes": None,
-    "materials": (),
-    "priority_label": None,
-    "appointment": False,
-    "wait_note": None,
-    "wait": None,
-    "reprinted_at": None,
-}
 
 WAIT_STATES = ("now", "queue", "no_window", "resumes", "closed")
 _CLOCK = re.compile(r"T(\d{2}):(\d{2})")
@@ -156,18 +104,7 @@ class SlipWait:
     after_closing: bool = False
 
     def __post_init__(self) -> None:
-        if self.state not in WAIT_STATES:
-            raise SlipError("wait.state", f"must be one of {', '.join(WAIT_STATES)}")
-        for name in ("minutes", "low", "high"):
-            value = getattr(self, name)
-            if value is not None:
-                _check_count(f"wait.{name}", value, maximum=10_000)
-        if self.resumes_at is not None:
-            _parse_time(self.resumes_at, "wait.resumes_at")
-            if not _CLOCK.search(self.resumes_at):
-                raise SlipError("wait.resumes_at", "must be an ISO 8601 time with hours")
-        if not isinstance(self.after_closing, bool):
-            raise SlipError("wait.after_closing", "must be true or false")
+        _read(_WaitFields, {f.name: getattr(self, f.name) for f in fields(self)}, "wait.")
 
     @classmethod
     def from_json(cls, data: object) -> SlipWait:
@@ -176,58 +113,178 @@ class SlipWait:
             return data
         if not isinstance(data, Mapping):
             raise SlipError("wait", "must be a JSON object")
-        after_closing = data.get("after_closing")
-        return cls(
-            # Any type may arrive here; __post_init__ checks each field.
-            state=data.get("state", ""),
-            minutes=data.get("minutes"),
-            low=data.get("low"),
-            high=data.get("high"),
-            resumes_at=data.get("resumes_at"),
-            after_closing=False if after_closing is None else after_closing,
-        )
+        return cls(**_read(_WaitFields, _wait_given(data), "wait.").model_dump())
 
 
-def _check_text(field: str, value: object, *, max_length: int) -> str:
+# -- the slip's schema: what a page may hand over ------------------------------------
+
+
+def _printable(value: object, max_length: int) -> str:
+    """Printable text: not blank, at most ``max_length`` characters, no control bytes
+    (they would reach the printer as commands: cut, drawer kick, ...)."""
     if not isinstance(value, str):
-        raise SlipError(field, "must be a string")
+        raise PydanticCustomError("text", "must be a string")
     if not value.strip():
-        raise SlipError(field, "must not be empty")
+        raise PydanticCustomError("text", "must not be empty")
     if len(value) > max_length:
-        raise SlipError(field, f"must be at most {max_length} characters")
-    # Control bytes would reach the printer as commands (cut, drawer kick, ...).
+        raise PydanticCustomError("text", "must be at most {n} characters", {"n": max_length})
     if _CONTROL_CHARACTERS.search(value):
-        raise SlipError(field, "must not contain control characters")
+        raise PydanticCustomError("text", "must not contain control characters")
     return value
 
 
-def _check_count(field: str, value: object, *, maximum: int) -> None:
-    # bool is an int subclass; true/false from a page is a bug, not a count.
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise SlipError(field, "must be a whole number")
-    if not 0 <= value <= maximum:
-        raise SlipError(field, f"must be between 0 and {maximum}")
+def _text(max_length: int) -> PlainValidator:
+    return PlainValidator(lambda value: _printable(value, max_length))
 
 
-def _check_url(field: str, value: object) -> None:
-    url = _check_text(field, value, max_length=300)
+def _count(maximum: int) -> PlainValidator:
+    def check(value: object) -> int:
+        # bool is an int subclass; true/false from a page is a bug, not a count.
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise PydanticCustomError("count", "must be a whole number")
+        if not 0 <= value <= maximum:
+            raise PydanticCustomError("count", "must be between 0 and {n}", {"n": maximum})
+        return value
+
+    return PlainValidator(check)
+
+
+def _number(value: object) -> str:
+    if not isinstance(value, str) or not _NUMBER.fullmatch(value):
+        raise PydanticCustomError("number", "must be 1-12 letters, digits or '-', e.g. 'A012'")
+    return value
+
+
+def _url(value: object) -> str:
+    url = _printable(value, 300)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
-        raise SlipError(field, "must be an http(s) URL")
+        raise PydanticCustomError("url", "must be an http(s) URL")
+    return url
 
 
-def _parse_time(value: object, field: str = "issued_at") -> datetime:
+def _phone(value: object) -> str:
+    phone = _printable(value, 30)
+    if not _PHONE.fullmatch(phone) or not any(c.isdigit() for c in phone):
+        raise PydanticCustomError("phone", "must be a phone number such as '12345'")
+    return phone
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise PydanticCustomError("flag", "must be true or false")
+    return value
+
+
+def _moment(value: object) -> datetime:
+    """An aware time: a datetime, or an ISO 8601 string with its offset."""
     if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or len(value) > 40:
-        raise SlipError(field, "must be an ISO 8601 time string")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise SlipError(field, f"is not an ISO 8601 time: {value!r}") from None
+        parsed = value
+    elif not isinstance(value, str) or len(value) > 40:
+        raise PydanticCustomError("time", "must be an ISO 8601 time string")
+    else:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("time", "is not an ISO 8601 time: {value}",
+                                      {"value": repr(value)}) from None
     if parsed.utcoffset() is None:
-        raise SlipError(field, "must include a UTC offset, e.g. '+08:00'")
+        raise PydanticCustomError("time", "must include a UTC offset, e.g. '+08:00'")
     return parsed
+
+
+def _list_of_materials(value: object) -> object:
+    if not isinstance(value, list | tuple):
+        raise PydanticCustomError("list", "must be a list of strings")
+    if len(value) > 50:
+        raise PydanticCustomError("list", "must be a list of at most 50 strings")
+    return tuple(value)
+
+
+def _state(value: object) -> str:
+    if value not in WAIT_STATES:
+        raise PydanticCustomError("state", "must be one of {states}",
+                                  {"states": ", ".join(WAIT_STATES)})
+    return str(value)
+
+
+def _resumes_at(value: object) -> str:
+    _moment(value)
+    if not _CLOCK.search(str(value)):
+        raise PydanticCustomError("time", "must be an ISO 8601 time with hours")
+    return str(value)
+
+
+def _wait_given(value: Mapping[str, object]) -> dict[str, object]:
+    given = dict(value)
+    if given.get("after_closing") is None:
+        given.pop("after_closing", None)
+    return given
+
+
+def _wait_object(value: object) -> object:
+    if isinstance(value, SlipWait):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    if not isinstance(value, Mapping):
+        raise PydanticCustomError("object", "must be a JSON object")
+    return _wait_given(value)
+
+
+class _Fields(BaseModel):
+    # Unknown keys are ignored (a newer hub page's); a missing state is checked as "".
+    model_config = ConfigDict(extra="ignore", frozen=True, validate_default=True)
+
+
+class _WaitFields(_Fields):
+    state: Annotated[str, PlainValidator(_state)] = ""
+    minutes: Annotated[int, _count(10_000)] | None = None
+    low: Annotated[int, _count(10_000)] | None = None
+    high: Annotated[int, _count(10_000)] | None = None
+    resumes_at: Annotated[str, PlainValidator(_resumes_at)] | None = None
+    after_closing: Annotated[bool, PlainValidator(_flag)] = False
+
+
+class _SlipFields(_Fields):
+    center_name: Annotated[str, _text(40)]
+    number: Annotated[str, PlainValidator(_number)]
+    service_name: Annotated[str, _text(40)]
+    service_name_en: Annotated[str, _text(80)] | None = None
+    ahead: Annotated[int, _count(100_000)]
+    eta_minutes: Annotated[int, _count(10_000)] | None = None
+    issued_at: Annotated[datetime, PlainValidator(_moment)]
+    track_url: Annotated[str, PlainValidator(_url)]
+    materials: Annotated[tuple[Annotated[str, _text(60)], ...],
+                         BeforeValidator(_list_of_materials)] = ()
+    complaint_phone: Annotated[str, PlainValidator(_phone)]
+    priority_label: Annotated[str, _text(16)] | None = None
+    appointment: Annotated[bool, PlainValidator(_flag)] = False
+    wait_note: Annotated[str, _text(40)] | None = None
+    wait: Annotated[_WaitFields, BeforeValidator(_wait_object)] | None = None
+    reprinted_at: Annotated[datetime, PlainValidator(_moment)] | None = None
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _read(model: type[_M], values: Mapping[str, object], prefix: str = "") -> _M:
+    """``values`` as ``model``, or the SlipError naming the first bad field
+    (``materials[1]``, ``wait.state``)."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        path = ""
+        for part in first["loc"]:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+        message = "is required" if first["type"] == "missing" else first["msg"]
+        raise SlipError(prefix + path, message) from None
+
+
+def _slip_values(checked: _SlipFields) -> dict[str, Any]:
+    values = {name: getattr(checked, name) for name in _SlipFields.model_fields}
+    if checked.wait is not None:
+        values["wait"] = SlipWait(**checked.wait.model_dump())
+    return values
 
 
 # -- paper -------------------------------------------------------------------

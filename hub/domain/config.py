@@ -14,10 +14,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cached_property
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    PlainValidator,
+    ValidationError,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 
@@ -301,89 +309,22 @@ class CenterConfig:
 
 
 # --------------------------------------------------------------------------- parsing
+#
+# The whole configuration is read by the pydantic models below (extra="forbid": an
+# unknown key anywhere is refused). Each value type is a small marker class whose
+# validator speaks the words the dashboard shows ("must be a whole number", "must be
+# between 1 and 999"...); `_config_error` turns pydantic's first error into the
+# ConfigError naming the entry by its path (`services[2].prefix`). The rules that
+# relate entries to each other (ids used twice, a window serving an unknown service,
+# overlapping spans, case stages) are checked in `_build`, on the validated models.
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+_ID_MESSAGE = "must be lowercase letters, digits, - or _"
 
 
-class _Reader:
-    """Reads one mapping, naming every field by its path for the error."""
-
-    def __init__(self, data: Any, path: str) -> None:
-        if not isinstance(data, Mapping):
-            raise ConfigError(path or "config", "must be a table/object")
-        self.data = data
-        self.path = path
-        self.seen: set[str] = set()
-
-    def name(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def get(self, key: str, default: Any = ...) -> Any:
-        self.seen.add(key)
-        if key not in self.data:
-            if default is ...:
-                raise ConfigError(self.name(key), "is required")
-            return default
-        return self.data[key]
-
-    def string(self, key: str, default: Any = ..., *, allow_empty: bool = False) -> str:
-        value = self.get(key, default)
-        if not isinstance(value, str) or (not allow_empty and not value.strip()):
-            raise ConfigError(self.name(key), "must be a non-empty string")
-        return value.strip()
-
-    def whole(self, key: str, default: Any = ..., *, low: int = 0, high: int = 10**6) -> int:
-        value = self.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(self.name(key), "must be a whole number")
-        if not low <= value <= high:
-            raise ConfigError(self.name(key), f"must be between {low} and {high}")
-        return value
-
-    def number(self, key: str, default: Any = ..., *, low: float = 0.0) -> float:
-        value = self.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(self.name(key), "must be a number")
-        if value <= low:
-            raise ConfigError(self.name(key), f"must be greater than {low}")
-        return float(value)
-
-    def strings(self, key: str, default: Any = ()) -> tuple[str, ...]:
-        value = self.get(key, default)
-        if not isinstance(value, list | tuple) or not all(
-            isinstance(item, str) and item.strip() for item in value
-        ):
-            raise ConfigError(self.name(key), "must be a list of non-empty strings")
-        return tuple(item.strip() for item in value)
-
-    def text(self, key: str, default: Any = ...) -> Text:
-        value = self.get(key, default)
-        if isinstance(value, str) and value.strip():
-            return Text(zh=value.strip())
-        inner = _Reader(value, self.name(key))
-        text = Text(zh=inner.string("zh"), en=inner.string("en", "", allow_empty=True))
-        inner.done()
-        return text
-
-    def items(self, key: str, default: Any = ...) -> list[Any]:
-        value = self.get(key, default)
-        if not isinstance(value, list | tuple):
-            raise ConfigError(self.name(key), "must be a list")
-        return list(value)
-
-    def done(self) -> None:
-        unknown = sorted(set(self.data) - self.seen)
-        if unknown:
-            raise ConfigError(self.name(unknown[0]), "is not a known setting")
-
-
-# ---------------------------------------------------------------- tables as pydantic models
-#
-# The option tables ([queue], [supervision], [close_out], [notify], [booking]) are
-# pydantic models; `_read_table` turns pydantic's first error into the ConfigError
-# naming the key by its path (`close_out.after_minutes`), with the messages _Reader
-# gives. The lists of services, windows and the [center] table still use _Reader.
+def _plain_schema(check: Any) -> core_schema.CoreSchema:
+    return core_schema.no_info_plain_validator_function(check)
 
 
 @dataclass(frozen=True)
@@ -393,7 +334,9 @@ class _Whole:
     low: int = 0
     high: int = 10**6
 
-    def check(self, value: int) -> int:
+    def check(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PydanticCustomError("whole", "must be a whole number")
         if not self.low <= value <= self.high:
             raise PydanticCustomError("range", "must be between {low} and {high}",
                                       {"low": self.low, "high": self.high})
@@ -401,77 +344,332 @@ class _Whole:
 
     def __get_pydantic_core_schema__(self, source: Any,
                                      handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            self.check, core_schema.int_schema(strict=True))
+        return _plain_schema(self.check)
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number (whole or not) greater than 0, as a float."""
+
+    message: str = ""
+
+    def check(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise PydanticCustomError("number", self.message or "must be a number")
+        if value <= 0:
+            raise PydanticCustomError("number", self.message or "must be greater than 0")
+        return float(value)
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return _plain_schema(self.check)
 
 
 @dataclass(frozen=True)
 class _Name:
-    """A non-empty string, stripped (`allow_empty`: "" too)."""
+    """A non-empty string, stripped (`allow_empty`: "" too); `pattern` it must match
+    once stripped (with `pattern_message`), `max_length` characters at most."""
 
     allow_empty: bool = False
+    pattern: re.Pattern[str] | None = None
+    pattern_message: str = ""
+    max_length: int = 0
 
-    def check(self, value: str) -> str:
-        if not self.allow_empty and not value.strip():
-            raise PydanticCustomError("blank", "must be a non-empty string")
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or (not self.allow_empty and not value.strip()):
+            raise PydanticCustomError("text", "must be a non-empty string")
+        value = value.strip()
+        if self.pattern is not None and not self.pattern.match(value):
+            raise PydanticCustomError("pattern", self.pattern_message)
+        if self.max_length and len(value) > self.max_length:
+            raise PydanticCustomError("length", "must be at most {n} characters",
+                                      {"n": self.max_length})
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return _plain_schema(self.check)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """One of a few words."""
+
+    options: tuple[str, ...]
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or value.strip() not in self.options:
+            quoted = [f'"{option}"' for option in self.options]
+            raise PydanticCustomError(
+                "choice", f"must be {', '.join(quoted[:-1])} or {quoted[-1]}")
         return value.strip()
 
     def __get_pydantic_core_schema__(self, source: Any,
                                      handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            self.check, core_schema.str_schema(strict=True))
+        return _plain_schema(self.check)
 
 
-_TYPE_MESSAGES = {"int_type": "must be a whole number", "string_type": "must be a non-empty string",
-                  "bool_type": "must be true or false", "list_type": "must be a list",
-                  "tuple_type": "must be a list", "dict_type": "must be a table/object",
-                  "model_type": "must be a table/object", "missing": "is required",
-                  "extra_forbidden": "is not a known setting"}
+class _Bool:
+    """true or false, nothing that merely looks like it (bool("no") would be True)."""
+
+    @staticmethod
+    def check(value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise PydanticCustomError("bool", "must be true or false")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return _plain_schema(self.check)
+
+
+class _Strings:
+    """A list of non-empty strings, stripped, as a tuple."""
+
+    @staticmethod
+    def check(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple):
+            raise PydanticCustomError("list", "must be a list")
+        if not all(isinstance(item, str) and item.strip() for item in value):
+            raise PydanticCustomError("strings", "must be a list of non-empty strings")
+        return tuple(item.strip() for item in value)
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return _plain_schema(self.check)
+
+
+class _Span:
+    """An opening span such as "08:30-12:00"."""
+
+    @staticmethod
+    def check(value: Any) -> tuple[time, time]:
+        match = _SPAN.match(value) if isinstance(value, str) else None
+        if not match:
+            raise PydanticCustomError("span", 'must look like "08:30-12:00"')
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            raise PydanticCustomError("span", "is not a time of day")
+        start, end = time(h1, m1), time(h2, m2)
+        if start >= end:
+            raise PydanticCustomError("span", "must end after it starts")
+        return start, end
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return _plain_schema(self.check)
+
+
+class _Date:
+    """A date: a TOML date or an ISO string (as it travels in JSON)."""
+
+    @staticmethod
+    def check(value: Any) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise PydanticCustomError("date", "must be a date like 2026-10-01") from None
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return _plain_schema(self.check)
+
+
+class _Clock:
+    """A time of day such as "17:00"."""
+
+    @staticmethod
+    def check(value: Any) -> time:
+        match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value) if isinstance(value, str) \
+            else None
+        if not match:
+            raise PydanticCustomError("clock", "must be a time of day like 17:00")
+        return time(int(match.group(1)), int(match.group(2)))
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return _plain_schema(self.check)
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError("timezone", "unknown time zone {zone}",
+                                  {"zone": repr(value)}) from None
+    return value
+
+
+NOTICE_MAX = 300  # characters of a 公告, in each language
+
+
+def _notice_line(value: Any) -> str:
+    """One language of the 公告: one line, no control characters, NOTICE_MAX at most."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("text", "must be a string")
+    text = " ".join(value.split())  # one line: the screen scrolls it sideways
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text):
+        raise PydanticCustomError("control", "must not contain control characters")
+    if len(text) > NOTICE_MAX:
+        raise PydanticCustomError("length", f"must be at most {NOTICE_MAX} characters")
+    return text
+
+
+def _text_shorthand(value: Any) -> Any:
+    """A text is "中文" or {zh, en}; a blank string is no text."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise PydanticCustomError("text", "must be a non-empty string")
+        return {"zh": value}
+    return value
+
+
+def _notice_shorthand(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"zh": value}
+    if not isinstance(value, Mapping):
+        raise PydanticCustomError("notice", "must be a text or {zh, en}")
+    return value
+
+
+_ERROR_WORDS = {"missing": "is required", "extra_forbidden": "is not a known setting",
+                "model_type": "must be a table/object", "dict_type": "must be a table/object",
+                "model_attributes_type": "must be a table/object",
+                "list_type": "must be a list", "tuple_type": "must be a list",
+                "bool_type": "must be true or false", "int_type": "must be a whole number",
+                "string_type": "must be a non-empty string"}
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """pydantic's location as the dashboard names it: `services[2].prefix`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+    return path or "config"
+
+
+def _config_error(error: ValidationError) -> ConfigError:
+    """The ConfigError for pydantic's first error (unknown keys last)."""
+    problems = error.errors(include_url=False)
+    first = sorted(problems, key=lambda p: p["type"] == "extra_forbidden")[0]
+    return ConfigError(_path(tuple(first["loc"])),
+                       _ERROR_WORDS.get(first["type"], first["msg"]))
 
 
 class _Table(BaseModel):
+    # Defaults are not validated: a default that stands for "derived from another
+    # entry" (a window's name, a service's category) is read through model_fields_set.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def _read_table(model: type[_T], data: Any, path: str) -> _T:
-    """`data` as `model`, or the ConfigError naming the first wrong key by its path
-    (unknown keys last, as _Reader reports them)."""
-    if not isinstance(data, Mapping):
-        raise ConfigError(path, "must be a table/object")
-    try:
-        return model.model_validate(dict(data))
-    except ValidationError as error:
-        problems = error.errors(include_url=False)
-        problems.sort(key=lambda p: p["type"] == "extra_forbidden")
-        first = problems[0]
-        loc = list(first["loc"])
-        if first["type"] not in ("extra_forbidden",):
-            while loc and isinstance(loc[-1], int):  # an entry of a list: the list's name
-                loc.pop()
-        field_path = ".".join([path, *(str(part) for part in loc)])
-        if first["type"] in _TYPE_MESSAGES:
-            message = _TYPE_MESSAGES[first["type"]]
-            if first["type"] == "string_type" and len(loc) < len(first["loc"]):
-                message = "must be a list of non-empty strings"
-        elif first["type"] == "blank" and len(loc) < len(first["loc"]):
-            message = "must be a list of non-empty strings"
-        else:
-            message = first["msg"]
-        raise ConfigError(field_path, message) from None
+_Id = Annotated[str, _Name(pattern=_ID, pattern_message=_ID_MESSAGE)]
+_Str = Annotated[str, _Name()]
+_MaybeStr = Annotated[str, _Name(allow_empty=True)]
+_Names = Annotated[tuple[str, ...], _Strings()]
+_Flag = Annotated[bool, _Bool()]
 
 
-_T = TypeVar("_T", bound=_Table)
-_Names = list[Annotated[str, _Name()]]
+class _TextTable(_Table):
+    zh: _Str
+    en: _MaybeStr = ""
+
+    def text(self) -> Text:
+        return Text(zh=self.zh, en=self.en)
+
+
+_TextValue = Annotated[_TextTable, BeforeValidator(_text_shorthand)]
+
+
+class _NoticeTable(_Table):
+    zh: Annotated[str, PlainValidator(_notice_line)] = ""
+    en: Annotated[str, PlainValidator(_notice_line)] = ""
+
+
+class _StaffTable(_Table):
+    name: _Str
+    post: _MaybeStr = ""
+    window: Annotated[int, _Whole(0, 999)] = 0
+    username: _MaybeStr = ""
+    photo: _MaybeStr = ""
+
+
+class _CenterTable(_Table):
+    id: _Id
+    timezone: Annotated[str, _Name(), AfterValidator(_timezone)] = "Asia/Shanghai"
+    name: _TextValue
+    complaint_phone: _MaybeStr = ""
+    promises: _Names = ()
+    notice: Annotated[_NoticeTable, BeforeValidator(_notice_shorthand)] = _NoticeTable()
+    staff: list[_StaffTable] = []
+
+
+class _GuideTable(_Table):
+    materials: _Names = ()
+    conditions: _Names = ()
+    time_limit: _MaybeStr = ""
+    fees: _MaybeStr = ""
+    basis: _MaybeStr = ""
+
+
+class _ServiceTable(_Table):
+    id: _Id
+    prefix: Annotated[str, _Name(pattern=re.compile(r"^[A-Z]$"),
+                                 pattern_message="must be one capital letter A-Z")]
+    name: _TextValue
+    category: _TextValue = _TextTable(zh="-")  # the name, unless given
+    guide: _GuideTable = _GuideTable()
+    daily_cap: Annotated[int, _Whole(1, 999)] = 999
+    cutoff_minutes: Annotated[int, _Whole(0, 600)] = 30
+    appointment_capacity: Annotated[int, _Whole(0, 1000)] = 0
+    wait_alert_minutes: Annotated[int, _Whole(1, 1440)] = 30
+    handling_minutes: Annotated[float, _Number()] = 8.0
+
+
+def _served(value: Any) -> Any:
+    """A window's services: {id = weight} or a plain list of ids, each weighing 1."""
+    if isinstance(value, list):
+        if not all(isinstance(service_id, str) for service_id in value):
+            raise PydanticCustomError("services", "must list service ids")
+        value = dict.fromkeys(value, 1)
+    if not isinstance(value, Mapping) or not value:
+        raise PydanticCustomError("services", "must name at least one service")
+    return dict(value)
+
+
+class _WindowTable(_Table):
+    id: Annotated[int, _Whole(1, 999)]
+    name: _TextValue = _TextTable(zh="-")  # "N号窗口", unless given
+    services: Annotated[
+        dict[str, Annotated[float, _Number("weight must be a number greater than 0")]],
+        BeforeValidator(_served)]
+    comprehensive: _Flag = False  # serving more than two services, unless given
+
+
+class _PriorityTable(_Table):
+    id: _Id
+    name: _TextValue
+    weight: Annotated[float, _Number()] = 1.0
+
+
+class _HoursTable(_Table):
+    spans: list[Annotated[tuple[time, time], _Span()]] = [
+        (time(8, 30), time(12, 0)), (time(13, 30), time(17, 30))]
+    issue_early_minutes: Annotated[int, _Whole(0, 240)] = 30
+    calendar: Annotated[str, _Choice(("china", "weekdays", "every_day"))] = "china"
+    extra_holidays: list[Annotated[date, _Date()]] = []
+    extra_workdays: list[Annotated[date, _Date()]] = []
 
 
 class _QueueTable(_Table):
     priority_ratio: Annotated[int, _Whole(1, 100)] = 3
-    transfer_place: Annotated[str, _Name()] = "front"
+    transfer_place: Annotated[str, _Choice(("front", "arrival"))] = "front"
     auto_no_show_after_recalls: Annotated[int, _Whole(0, 10)] = 0
     appointment_early_minutes: Annotated[int, _Whole(0, 240)] = 15
     appointment_late_minutes: Annotated[int, _Whole(0, 240)] = 15
-    late_appointment: Annotated[str, _Name()] = "walk_in"
-    pause_reasons: _Names = list(QueueRules.pause_reasons)
+    late_appointment: Annotated[str, _Choice(("walk_in", "refuse"))] = "walk_in"
+    pause_reasons: _Names = QueueRules.pause_reasons
 
 
 class _ComplaintDays(_Table):
@@ -488,17 +686,17 @@ class _SupervisionTable(_Table):
 
 
 class _CloseOutTable(_Table):
-    enabled: bool = True
+    enabled: _Flag = True
     after_minutes: Annotated[int, _Whole(0, 600)] = 15
-    finish_called: bool = True
+    finish_called: _Flag = True
     force_after_minutes: Annotated[int, _Whole(0, 1440)] = 120
-    carry_over: bool = False
-    reason: Annotated[str, _Name()] = CloseOut.reason
+    carry_over: _Flag = False
+    reason: Annotated[str, _Name(max_length=40)] = CloseOut.reason
 
 
 class _NotifyTable(_Table):
-    templates: dict[str, Annotated[str, _Name()]] = {}
-    reminder_at: Annotated[str, _Name()] = "17:00"
+    templates: dict[str, Annotated[str, _Name(max_length=64)]] = {}
+    reminder_at: Annotated[time, _Clock()] = time(17, 0)
     code_minutes: Annotated[int, _Whole(1, 30)] = 5
     code_attempts: Annotated[int, _Whole(1, 10)] = 5
 
@@ -512,289 +710,164 @@ class _BookingTable(_Table):
     checkin_early_minutes: Annotated[int, _Whole(0, 480)] = 0
 
 
-def _span(value: Any, path: str) -> tuple[time, time]:
-    match = _SPAN.match(value) if isinstance(value, str) else None
-    if not match:
-        raise ConfigError(path, 'must look like "08:30-12:00"')
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
-        raise ConfigError(path, "is not a time of day")
-    start, end = time(h1, m1), time(h2, m2)
-    if start >= end:
-        raise ConfigError(path, "must end after it starts")
-    return start, end
+def _stage_ids(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PydanticCustomError("stages", "must be a list of stage ids")
+    return tuple(value)
 
 
-def _spans(values: list[Any], path: str) -> tuple[tuple[time, time], ...]:
-    spans = tuple(_span(value, f"{path}[{i}]") for i, value in enumerate(values))
-    for i in range(1, len(spans)):
-        if spans[i][0] < spans[i - 1][1]:
-            raise ConfigError(f"{path}[{i}]", "overlaps the span before it")
-    return spans
+_StageIds = Annotated[tuple[str, ...], PlainValidator(_stage_ids)]
 
 
-def _date(value: Any, path: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ConfigError(path, "must be a date like 2026-10-01") from None
+class _CaseServiceTable(_Table):
+    days: Annotated[int, _Whole(1, 365)] = 10  # cases.default_days, unless given
+    stages: _StageIds = CASE_STAGES  # cases.stages, unless given
 
 
-def _service(data: Any, path: str) -> Service:
-    r = _Reader(data, path)
-    service_id = r.string("id")
-    if not _ID.match(service_id):
-        raise ConfigError(r.name("id"), "must be lowercase letters, digits, - or _")
-    prefix = r.string("prefix")
-    if not re.fullmatch(r"[A-Z]", prefix):
-        raise ConfigError(r.name("prefix"), "must be one capital letter A-Z")
-    name = r.text("name")
-    guide_reader = _Reader(r.get("guide", {}), r.name("guide"))
-    guide = Guide(
-        materials=guide_reader.strings("materials"),
-        conditions=guide_reader.strings("conditions"),
-        time_limit=guide_reader.string("time_limit", "", allow_empty=True),
-        fees=guide_reader.string("fees", "", allow_empty=True),
-        basis=guide_reader.string("basis", "", allow_empty=True),
-    )
-    guide_reader.done()
-    service = Service(
-        id=service_id,
-        prefix=prefix,
-        name=name,
-        category=r.text("category", name.to_dict()),
-        guide=guide,
-        daily_cap=r.whole("daily_cap", 999, low=1, high=999),
-        cutoff_minutes=r.whole("cutoff_minutes", 30, high=600),
-        appointment_capacity=r.whole("appointment_capacity", 0, high=1000),
-        wait_alert_minutes=r.whole("wait_alert_minutes", 30, low=1, high=1440),
-        handling_minutes=r.number("handling_minutes", 8.0),
-    )
-    r.done()
-    return service
+class _CasesTable(_Table):
+    default_days: Annotated[int, _Whole(1, 365)] = 10
+    stages: _StageIds = CASE_STAGES
+    due_soon_days: Annotated[int, _Whole(0, 30)] = 1
+    services: dict[str, _CaseServiceTable] = {}
+    stage_names: dict[str, _TextValue] = {}
 
 
-def _window(data: Any, path: str, services: set[str]) -> Window:
-    r = _Reader(data, path)
-    window_id = r.whole("id", low=1, high=999)
-    name = r.text("name", f"{window_id}号窗口")
-    served = r.get("services")
-    pairs: list[tuple[str, float]] = []
-    if isinstance(served, list):  # a plain list of ids: every service weighs 1
-        if not all(isinstance(service_id, str) for service_id in served):
-            raise ConfigError(r.name("services"), "must list service ids")
-        served = dict.fromkeys(served, 1)
-    if not isinstance(served, Mapping) or not served:
-        raise ConfigError(r.name("services"), "must name at least one service")
-    for service_id, weight in served.items():
-        where = f"{r.name('services')}.{service_id}"
-        if service_id not in services:
-            raise ConfigError(where, "is not a configured service")
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise ConfigError(where, "weight must be a number greater than 0")
-        pairs.append((service_id, float(weight)))
-    comprehensive = r.get("comprehensive", len(pairs) > 2)
-    if not isinstance(comprehensive, bool):  # bool("no") would be True
-        raise ConfigError(r.name("comprehensive"), "must be true or false")
-    window = Window(
-        id=window_id,
-        name=name,
-        services=tuple(pairs),
-        comprehensive=comprehensive,
-    )
-    r.done()
-    return window
-
-
-NOTICE_MAX = 300  # characters of a 公告, in each language
-
-
-def _notice(value: Any, name: str) -> Text:
-    """The hall screens' 公告: "" (none), a Chinese text, or {zh, en}; one line, no
-    control characters, at most NOTICE_MAX characters each."""
-    if isinstance(value, str):
-        value = {"zh": value}
-    if not isinstance(value, Mapping) or set(value) - {"zh", "en"}:
-        raise ConfigError(name, "must be a text or {zh, en}")
-    texts = {}
-    for lang in ("zh", "en"):
-        text = value.get(lang, "")
-        if not isinstance(text, str):
-            raise ConfigError(f"{name}.{lang}", "must be a string")
-        text = " ".join(text.split())  # one line: the screen scrolls it sideways
-        if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text):
-            raise ConfigError(f"{name}.{lang}", "must not contain control characters")
-        if len(text) > NOTICE_MAX:
-            raise ConfigError(f"{name}.{lang}", f"must be at most {NOTICE_MAX} characters")
-        texts[lang] = text
-    if texts["en"] and not texts["zh"]:
-        raise ConfigError(f"{name}.zh", "give the Chinese text first")
-    return Text(zh=texts["zh"], en=texts["en"])
+class _ConfigModel(_Table):
+    center: _CenterTable
+    services: list[_ServiceTable]
+    windows: list[_WindowTable]
+    priority_classes: list[_PriorityTable] = []
+    hours: _HoursTable = _HoursTable()
+    queue: _QueueTable = _QueueTable()
+    appointment_slots: list[Annotated[tuple[time, time], _Span()]] = []
+    supervision: _SupervisionTable = _SupervisionTable()
+    close_out: _CloseOutTable = _CloseOutTable()
+    notify: _NotifyTable = _NotifyTable()
+    cases: _CasesTable = _CasesTable()
+    booking: _BookingTable = _BookingTable()
 
 
 def parse_config(data: Mapping[str, Any]) -> CenterConfig:
     """Validate a whole configuration mapping and build the typed object."""
-    r = _Reader(data, "")
-    center = _Reader(r.get("center"), "center")
-    center_id = center.string("id")
-    if not _ID.match(center_id):
-        raise ConfigError("center.id", "must be lowercase letters, digits, - or _")
-    timezone = center.string("timezone", "Asia/Shanghai")
+    if not isinstance(data, Mapping):
+        raise ConfigError("config", "must be a table/object")
+    # What is read is what travels in the ConfigChanged event: tables as dicts, lists
+    # as lists (a tuple is a list too), dates as ISO strings.
+    raw = _plain(data)
     try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("center.timezone", f"unknown time zone {timezone!r}") from None
-    name = center.text("name")
-    complaint_phone = center.string("complaint_phone", "", allow_empty=True)
-    promises = center.strings("promises")
-    notice = _notice(center.get("notice", ""), center.name("notice"))
-    staff = tuple(_staff(item, f"center.staff[{i}]") for i, item in
-                  enumerate(center.items("staff", [])))
-    center.done()
+        model = _ConfigModel.model_validate(raw)
+    except ValidationError as error:
+        raise _config_error(error) from None
+    return _build(model, raw)
 
-    services = tuple(
-        _service(item, f"services[{i}]") for i, item in enumerate(r.items("services"))
-    )
+
+def _build(m: _ConfigModel, raw: dict[str, Any]) -> CenterConfig:
+    """The CenterConfig of validated tables, checking how their entries relate."""
+    center = m.center
+    if center.notice.en and not center.notice.zh:
+        raise ConfigError("center.notice.zh", "give the Chinese text first")
+
+    services = tuple(_service(s) for s in m.services)
     if not services:
         raise ConfigError("services", "must list at least one service")
     _unique(services, "services", "id", lambda s: s.id)
     _unique(services, "services", "prefix", lambda s: s.prefix)
     service_ids = {s.id for s in services}
 
-    windows = tuple(
-        _window(item, f"windows[{i}]", service_ids) for i, item in enumerate(r.items("windows"))
-    )
+    for i, window in enumerate(m.windows):
+        for service_id in window.services:
+            if service_id not in service_ids:
+                raise ConfigError(f"windows[{i}].services.{service_id}",
+                                  "is not a configured service")
+    windows = tuple(_window(w) for w in m.windows)
     if not windows:
         raise ConfigError("windows", "must list at least one window")
     _unique(windows, "windows", "id", lambda w: w.id)
 
-    priorities = []
-    for i, item in enumerate(r.items("priority_classes", [])):
-        p = _Reader(item, f"priority_classes[{i}]")
-        class_id = p.string("id")
-        if not _ID.match(class_id):
-            raise ConfigError(p.name("id"), "must be lowercase letters, digits, - or _")
-        priorities.append(PriorityClass(class_id, p.text("name"), p.number("weight", 1.0)))
-        p.done()
+    priorities = tuple(PriorityClass(p.id, p.name.text(), p.weight) for p in m.priority_classes)
     _unique(priorities, "priority_classes", "id", lambda p: p.id)
 
-    h = _Reader(r.get("hours", {}), "hours")
-    hours = Hours(
-        spans=_spans(h.items("spans", ["08:30-12:00", "13:30-17:30"]), "hours.spans"),
-        issue_early_minutes=h.whole("issue_early_minutes", 30, high=240),
-        calendar=h.string("calendar", "china"),
-        extra_holidays=tuple(
-            _date(v, f"hours.extra_holidays[{i}]")
-            for i, v in enumerate(h.items("extra_holidays", []))
-        ),
-        extra_workdays=tuple(
-            _date(v, f"hours.extra_workdays[{i}]")
-            for i, v in enumerate(h.items("extra_workdays", []))
-        ),
-    )
+    h = m.hours
+    hours = Hours(spans=_spans(h.spans, "hours.spans"),
+                  issue_early_minutes=h.issue_early_minutes, calendar=h.calendar,
+                  extra_holidays=tuple(h.extra_holidays),
+                  extra_workdays=tuple(h.extra_workdays))
     if not hours.spans:
         raise ConfigError("hours.spans", "must list at least one opening span")
-    if hours.calendar not in ("china", "weekdays", "every_day"):
-        raise ConfigError("hours.calendar", 'must be "china", "weekdays" or "every_day"')
-    h.done()
 
-    q = _read_table(_QueueTable, r.get("queue", {}), "queue")
-    queue = QueueRules(
-        priority_ratio=q.priority_ratio,
-        transfer_place=q.transfer_place,
-        auto_no_show_after_recalls=q.auto_no_show_after_recalls,
-        appointment_early_minutes=q.appointment_early_minutes,
-        appointment_late_minutes=q.appointment_late_minutes,
-        late_appointment=q.late_appointment,
-        pause_reasons=tuple(q.pause_reasons),
-    )
-    if queue.transfer_place not in ("front", "arrival"):
-        raise ConfigError("queue.transfer_place", 'must be "front" or "arrival"')
-    if queue.late_appointment not in ("walk_in", "refuse"):
-        raise ConfigError("queue.late_appointment", 'must be "walk_in" or "refuse"')
-
-    slots = _spans(r.items("appointment_slots", []), "appointment_slots")
-    supervision = _supervision(r.get("supervision", {}))
-    close_out = _close_out(r.get("close_out", {}))
-    notify = _notify(r.get("notify", {}))
-    cases = _cases(r.get("cases", {}), service_ids)
-    booking = _booking(r.get("booking", {}))
-    r.done()
-    return CenterConfig(
-        id=center_id,
-        name=name,
-        timezone=timezone,
-        services=services,
-        windows=windows,
-        priority_classes=tuple(priorities),
-        hours=hours,
-        queue=queue,
-        appointment_slots=slots,
-        complaint_phone=complaint_phone,
-        promises=promises,
-        notice=notice,
-        staff=staff,
-        supervision=supervision,
-        close_out=close_out,
-        notify=notify,
-        cases=cases,
-        booking=booking,
-        raw=_plain(data),
-    )
-
-
-def _supervision(data: Any) -> SupervisionRules:
-    """The optional [supervision] table; every key has a default."""
-    t = _read_table(_SupervisionTable, data, "supervision")
-    return SupervisionRules(
-        complaint_days=tuple((name, getattr(t.complaint_days, name))
-                             for name in COMPLAINT_CLASSES),
-        follow_up_days=t.follow_up_days,
-        call_back_sample=t.call_back_sample,
-    )
-
-
-def _close_out(data: Any) -> CloseOut:
-    """The optional [close_out] table; every key has a default."""
-    t = _read_table(_CloseOutTable, data, "close_out")
-    rules = CloseOut(enabled=t.enabled, after_minutes=t.after_minutes,
-                     finish_called=t.finish_called,
-                     force_after_minutes=t.force_after_minutes, carry_over=t.carry_over,
-                     reason=t.reason)
-    if len(rules.reason) > 40:
-        raise ConfigError("close_out.reason", "must be at most 40 characters")
-    if rules.force_after_minutes < rules.after_minutes:
+    close_out = CloseOut(**m.close_out.model_dump())
+    if close_out.force_after_minutes < close_out.after_minutes:
         raise ConfigError("close_out.force_after_minutes", "must not be before after_minutes")
-    return rules
 
-
-def _notify(data: Any) -> NotifyRules:
-    """The optional [notify] table: templates per kind, reminder time, code rules."""
-    t = _read_table(_NotifyTable, data, "notify")
-    unknown = sorted(set(t.templates) - set(NOTIFY_KINDS))
+    unknown = sorted(set(m.notify.templates) - set(NOTIFY_KINDS))
     if unknown:
         raise ConfigError(f"notify.templates.{unknown[0]}", "is not a known setting")
-    templates = tuple((kind, t.templates.get(kind, kind)) for kind in NOTIFY_KINDS)
-    for kind, template in templates:
-        if len(template) > 64:
-            raise ConfigError(f"notify.templates.{kind}", "must be at most 64 characters")
-    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", t.reminder_at)
-    if not match:
-        raise ConfigError("notify.reminder_at", "must be a time of day like 17:00")
-    return NotifyRules(
-        templates=templates,
-        reminder_at=time(int(match.group(1)), int(match.group(2))),
-        code_minutes=t.code_minutes,
-        code_attempts=t.code_attempts,
+    notify = NotifyRules(
+        templates=tuple((kind, m.notify.templates.get(kind, kind)) for kind in NOTIFY_KINDS),
+        reminder_at=m.notify.reminder_at, code_minutes=m.notify.code_minutes,
+        code_attempts=m.notify.code_attempts)
+
+    t = m.supervision
+    return CenterConfig(
+        id=center.id,
+        name=center.name.text(),
+        timezone=center.timezone,
+        services=services,
+        windows=windows,
+        priority_classes=priorities,
+        hours=hours,
+        queue=QueueRules(**m.queue.model_dump()),
+        appointment_slots=_spans(m.appointment_slots, "appointment_slots"),
+        complaint_phone=center.complaint_phone,
+        promises=center.promises,
+        notice=Text(zh=center.notice.zh, en=center.notice.en),
+        staff=tuple({"name": s.name, "post": s.post, "window": str(s.window),
+                     "username": s.username, "photo": s.photo} for s in center.staff),
+        supervision=SupervisionRules(
+            complaint_days=tuple((name, getattr(t.complaint_days, name))
+                                 for name in COMPLAINT_CLASSES),
+            follow_up_days=t.follow_up_days, call_back_sample=t.call_back_sample),
+        close_out=close_out,
+        notify=notify,
+        cases=_cases(m.cases, service_ids),
+        booking=BookingRules(**m.booking.model_dump()),
+        raw=raw,
     )
 
 
-def _case_stages(values: Any, path: str, known: set[str]) -> tuple[str, ...]:
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ConfigError(path, "must be a list of stage ids")
-    stages = tuple(values)
+def _service(s: _ServiceTable) -> Service:
+    g = s.guide
+    name = s.name.text()
+    return Service(
+        id=s.id, prefix=s.prefix, name=name,
+        category=s.category.text() if "category" in s.model_fields_set else name,
+        guide=Guide(materials=g.materials, conditions=g.conditions, time_limit=g.time_limit,
+                    fees=g.fees, basis=g.basis),
+        daily_cap=s.daily_cap, cutoff_minutes=s.cutoff_minutes,
+        appointment_capacity=s.appointment_capacity,
+        wait_alert_minutes=s.wait_alert_minutes, handling_minutes=s.handling_minutes,
+    )
+
+
+def _window(w: _WindowTable) -> Window:
+    pairs = tuple(w.services.items())
+    return Window(
+        id=w.id,
+        name=w.name.text() if "name" in w.model_fields_set else Text(zh=f"{w.id}号窗口"),
+        services=pairs,
+        comprehensive=(w.comprehensive if "comprehensive" in w.model_fields_set
+                       else len(pairs) > 2),
+    )
+
+
+def _spans(spans: list[tuple[time, time]], path: str) -> tuple[tuple[time, time], ...]:
+    for i in range(1, len(spans)):
+        if spans[i][0] < spans[i - 1][1]:
+            raise ConfigError(f"{path}[{i}]", "overlaps the span before it")
+    return tuple(spans)
+
+
+def _case_stages(stages: tuple[str, ...], path: str, known: set[str]) -> tuple[str, ...]:
     if len(set(stages)) != len(stages) or not 2 <= len(stages) <= 8:
         raise ConfigError(path, "must list 2 to 8 different stages")
     unknown = [stage for stage in stages if stage not in known]
@@ -805,55 +878,27 @@ def _case_stages(values: Any, path: str, known: set[str]) -> tuple[str, ...]:
     return stages
 
 
-def _cases(data: Any, service_ids: set[str]) -> CaseRules:
+def _cases(c: _CasesTable, service_ids: set[str]) -> CaseRules:
     """The optional [cases] table: deadlines and stages of 承诺件, per service."""
-    r = _Reader(data, "cases")
-    names = _Reader(r.get("stage_names", {}), "cases.stage_names")
     stage_names = []
-    for stage_id in sorted(names.data) if isinstance(names.data, Mapping) else ():
+    for stage_id in sorted(c.stage_names):
         if not _ID.match(stage_id):
             raise ConfigError(f"cases.stage_names.{stage_id}", "must be a lowercase id")
-        text = names.text(stage_id)
+        text = c.stage_names[stage_id]
         stage_names.append((stage_id, text.zh, text.en or text.zh))
-    names.done()
     known = set(CASE_STAGE_NAMES) | {stage_id for stage_id, _, _ in stage_names}
-    default_days = r.whole("default_days", 10, low=1, high=365)
-    stages = _case_stages(r.get("stages", list(CASE_STAGES)), "cases.stages", known)
+    stages = _case_stages(c.stages, "cases.stages", known)
     per_service = []
-    given = _Reader(r.get("services", {}), "cases.services")
-    for service_id in sorted(given.data) if isinstance(given.data, Mapping) else ():
+    for service_id in sorted(c.services):
         if service_id not in service_ids:
             raise ConfigError(f"cases.services.{service_id}", "is not a configured service")
-        s = _Reader(given.get(service_id), f"cases.services.{service_id}")
-        per_service.append((service_id, s.whole("days", default_days, low=1, high=365),
-                            _case_stages(s.get("stages", list(stages)),
-                                         f"cases.services.{service_id}.stages", known)))
-        s.done()
-    given.done()
-    rules = CaseRules(default_days=default_days, stages=stages,
-                      due_soon_days=r.whole("due_soon_days", 1, high=30),
-                      services=tuple(per_service), stage_names=tuple(stage_names))
-    r.done()
-    return rules
-
-
-def _booking(data: Any) -> BookingRules:
-    """The optional [booking] table; every key has a default."""
-    t = _read_table(_BookingTable, data, "booking")
-    return BookingRules(**t.model_dump())
-
-
-def _staff(data: Any, path: str) -> Mapping[str, str]:
-    r = _Reader(data, path)
-    entry = {
-        "name": r.string("name"),
-        "post": r.string("post", "", allow_empty=True),
-        "window": str(r.whole("window", 0, high=999)),
-        "username": r.string("username", "", allow_empty=True),
-        "photo": r.string("photo", "", allow_empty=True),
-    }
-    r.done()
-    return entry
+        s = c.services[service_id]
+        per_service.append((
+            service_id, s.days if "days" in s.model_fields_set else c.default_days,
+            stages if "stages" not in s.model_fields_set else
+            _case_stages(s.stages, f"cases.services.{service_id}.stages", known)))
+    return CaseRules(default_days=c.default_days, stages=stages, due_soon_days=c.due_soon_days,
+                     services=tuple(per_service), stage_names=tuple(stage_names))
 
 
 def _unique(items: Any, path: str, attribute: str, key: Any) -> None:

@@ -70,6 +70,12 @@ def _broken(make_call: MakeCall, change: Callable[[dict[str, Any]], None]) -> di
         (lambda e: e.update(at="yesterday"), "'at' is not ISO 8601"),
         (lambda e: e.update(at="2026-11-27T09:41:05"), "'at' must carry a UTC offset"),
         (lambda e: e.pop("at"), "'at' must be an ISO 8601 timestamp"),
+        (lambda e: e.update(data=["A012"]), "^ticket_called: 'data' must be an object"),
+        (lambda e: e["data"].pop("window"),
+         r"^ticket_called seq 41: 'data.window' must be a whole number >= 0, not None$"),
+        (lambda e: e["data"].update(recall_count=-2), "'data.recall_count' must be a whole"),
+        (lambda e: e["data"].update(service=None), "'data.service' must be a string"),
+        (lambda e: e.update(at=1764207665), "'at' must be an ISO 8601 timestamp"),
     ],
 )
 def test_malformed_payloads_name_the_field(
@@ -77,3 +83,17 @@ def test_malformed_payloads_name_the_field(
 ) -> None:
     with pytest.raises(InvalidCallEvent, match=message):
         CallEvent.from_event(_broken(make_call, change))
+
+
+def test_keys_the_display_does_not_know_are_ignored(make_call: MakeCall) -> None:
+    """A newer hub may send more: the display still speaks the call."""
+    event = make_call(41, "a012")
+    event["colour"] = "red"
+    event["data"]["clerk"] = "wangli"
+    call = CallEvent.from_event(event)
+    assert call is not None and (call.number, call.window) == ("A012", 3)
+
+
+def test_a_payload_that_is_not_an_object_is_invalid() -> None:
+    with pytest.raises(InvalidCallEvent, match="event must be an object, not list"):
+        CallEvent.from_event(["ticket_called"])  # type: ignore[arg-type]

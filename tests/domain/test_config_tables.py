@@ -1,6 +1,7 @@
 """The option tables of a center configuration ([queue], [supervision], [close_out],
-[notify], [booking]) are read by pydantic models (hub/domain/config.py `_read_table`):
-each mistake is a ConfigError naming the key by its path, with _Reader's words."""
+[notify], [booking]) are read by pydantic models (hub/domain/config.py), as the rest of
+the configuration: each mistake is a ConfigError naming the key by its path, in the
+dashboard's words."""
 
 from __future__ import annotations
 

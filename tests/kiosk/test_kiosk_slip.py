@@ -75,6 +75,15 @@ def test_from_json_keeps_the_local_time_as_given(slip_json: dict[str, Any]) -> N
         ("complaint_phone", "---"),
         ("priority_label", ""),
         ("appointment", "yes"),
+        ("number", 12),
+        ("ahead", 100_001),
+        ("issued_at", "2026-11-27T09:41:00+08:00" + " " * 30),  # longer than 40
+        ("materials", ["身份证"] * 51),
+        ("complaint_phone", 12345),
+        ("wait_note", "等" * 41),
+        ("reprinted_at", "2026-11-27T09:41:00"),
+        ("reprinted_at", 5),
+        ("wait", {"state": "queue", "high": True}),
     ],
 )
 def test_from_json_names_the_bad_field(
@@ -90,6 +99,49 @@ def test_from_json_names_the_bad_field(
 def test_from_json_names_a_missing_field(slip_json: dict[str, Any]) -> None:
     del slip_json["track_url"]
     with pytest.raises(SlipError, match="track_url: is required"):
+        TicketSlip.from_json(slip_json)
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"number": "A 012"}, "number", "must be 1-12 letters, digits or '-', e.g. 'A012'"),
+    ({"center_name": "   "}, "center_name", "must not be empty"),
+    ({"service_name": "x" * 41}, "service_name", "must be at most 40 characters"),
+    ({"ahead": True}, "ahead", "must be a whole number"),
+    ({"eta_minutes": 10_001}, "eta_minutes", "must be between 0 and 10000"),
+    ({"issued_at": "yesterday"}, "issued_at", "is not an ISO 8601 time: 'yesterday'"),
+    ({"issued_at": "2026-11-27T09:41"}, "issued_at", "must include a UTC offset, e.g. '+08:00'"),
+    ({"track_url": "ftp://hub/t/x"}, "track_url", "must be an http(s) URL"),
+    ({"materials": "身份证"}, "materials", "must be a list of strings"),
+    ({"materials": ["身份证", "户口簿\x1b"]}, "materials[1]",
+     "must not contain control characters"),
+    ({"complaint_phone": "---"}, "complaint_phone", "must be a phone number such as '12345'"),
+    ({"appointment": 1}, "appointment", "must be true or false"),
+    ({"wait": "now"}, "wait", "must be a JSON object"),
+    ({"wait": {}}, "wait.state", "must be one of now, queue, no_window, resumes, closed"),
+    ({"wait": {"state": "resumes", "resumes_at": "2026-11-27T13:30"}}, "wait.resumes_at",
+     "must include a UTC offset, e.g. '+08:00'"),
+])
+def test_from_json_words_the_mistake(slip_json: dict[str, Any], change: dict[str, Any],
+                                     field: str, message: str) -> None:
+    """The words the kiosk's fault line shows (KioskBridge: 号票内容有误 / bad ticket: …)."""
+    with pytest.raises(SlipError) as caught:
+        TicketSlip.from_json({**slip_json, **change})
+    assert str(caught.value) == f"{field}: {message}"
+    assert caught.value.field == field
+
+
+def test_from_json_takes_a_null_as_missing_and_ignores_unknown_keys(
+    slip_json: dict[str, Any],
+) -> None:
+    slip_json.update(wait={"state": "queue", "minutes": 12, "low": 9, "high": 15,
+                           "resumes_at": None, "after_closing": None, "as_of": "x"},
+                     materials=None, appointment=None, printer_hint="ignored")
+    parsed = TicketSlip.from_json(slip_json)
+    assert parsed.materials == () and parsed.appointment is False
+    assert parsed.wait is not None and (parsed.wait.minutes, parsed.wait.after_closing) == (
+        12, False)
+    slip_json["center_name"] = None
+    with pytest.raises(SlipError, match="^center_name: is required$"):
         TicketSlip.from_json(slip_json)
 
 
