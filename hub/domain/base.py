@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from hub.domain import errors
 from hub.domain.config import CenterConfig, Window
 from hub.domain.model import WAITING, WINDOW_PAUSED, CoreState, Ticket, WindowState
-from hub.domain.routing import queue_key
+from hub.domain.routing import dequeued, enqueued, queue_key
 
 # ----------------------------------------------------------------------------- events
 
@@ -253,14 +253,19 @@ def phone_digits(phone: str) -> str:
 
 
 def enqueue(state: CoreState, ticket: Ticket) -> None:
+    """Put `ticket` in its queue. Its routing fields (service, target window,
+    priority, due time, front, queue time, order) are set before, and not changed
+    while it waits: the queue order (hub.domain.routing.QueueOrder) keeps them."""
     ticket.status = WAITING
     state.waiting.setdefault(queue_key(ticket), {})[ticket.id] = None
+    enqueued(state, ticket)
 
 
 def dequeue(state: CoreState, ticket: Ticket) -> None:
     queue = state.waiting.get(queue_key(ticket))
     if queue is not None:
         queue.pop(ticket.id, None)
+    dequeued(state, ticket)
 
 
 def release_window(state: CoreState, window_id: int, ticket_id: str, at: datetime) -> None:

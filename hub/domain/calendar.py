@@ -17,7 +17,15 @@ from hub.domain.config import CenterConfig, Hours, Service
 
 
 def is_working_day(hours: Hours, day: date) -> bool:
-    """Whether the center opens on `day`."""
+    """Whether the center opens on `day` (remembered per `hours`: asked several
+    times for every ticket, and the calendar package's look-up is not cheap)."""
+    found = hours.working_days.get(day)
+    if found is None:
+        found = hours.working_days[day] = _is_working_day(hours, day)
+    return found
+
+
+def _is_working_day(hours: Hours, day: date) -> bool:
     if day in hours.extra_holidays:
         return False
     if day in hours.extra_workdays:

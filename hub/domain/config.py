@@ -96,14 +96,21 @@ class Window:
     comprehensive: bool = False
 
     def weight(self, service: str) -> float | None:
-        for service_id, weight in self.services:
-            if service_id == service:
-                return weight
-        return None
+        return self._weights.get(service)
 
-    @property
+    @cached_property
     def service_ids(self) -> tuple[str, ...]:
         return tuple(service_id for service_id, _ in self.services)
+
+    # Derived from `services` once (a frozen dataclass: cached_property writes the
+    # instance __dict__; it takes no part in equality). The first weight of a
+    # service named twice wins, as the scan it replaces did.
+    @cached_property
+    def _weights(self) -> dict[str, float]:
+        found: dict[str, float] = {}
+        for service_id, weight in self.services:
+            found.setdefault(service_id, weight)
+        return found
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,12 @@ class Hours:
     @property
     def closing(self) -> time:
         return self.spans[-1][1]
+
+    @cached_property
+    def working_days(self) -> dict[date, bool]:
+        """Memo of `hub.domain.calendar.is_working_day` for these hours (a pure
+        function of them and the day; asked several times per ticket)."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -291,7 +304,21 @@ class CenterConfig:
         return None
 
     def windows_serving(self, service_id: str) -> tuple[Window, ...]:
-        return tuple(w for w in self.windows if w.weight(service_id) is not None)
+        found = self._serving.get(service_id)
+        if found is None:
+            found = tuple(w for w in self.windows if w.weight(service_id) is not None)
+            self._serving[service_id] = found
+        return found
+
+    @cached_property
+    def _serving(self) -> dict[str, tuple[Window, ...]]:
+        return {}
+
+    @cached_property
+    def derived(self) -> dict[Any, Any]:
+        """A memo for values derived from this configuration alone (the wait
+        estimator's per-window priors): gone with the configuration."""
+        return {}
 
     @property
     def tz(self) -> ZoneInfo:

@@ -37,7 +37,7 @@ from typing import Any
 from hub.domain.calendar import at_local, business_day, is_working_day, local
 from hub.domain.config import CenterConfig, Window
 from hub.domain.model import WAITING, WINDOW_OPEN, WINDOW_PAUSED, CoreState, WindowState
-from hub.domain.routing import position_key
+from hub.domain.routing import earliest_arrival, position_key, priority_tickets
 
 # The states a wait is shown in.
 NOW = "now"  # a window serving it is open and idle: 马上办理
@@ -132,12 +132,19 @@ def plain_eta(state: CoreState, config: CenterConfig, service_id: str, ahead: in
 def prior_cycle_minutes(config: CenterConfig, window: Window) -> float:
     """A window's expected minutes per call before it has history: the handling
     times of its services, weighted by the window's weights, plus the overhead."""
+    memo = config.derived
+    if config.window(window.id) is window and ("prior", window.id) in memo:
+        found: float = memo["prior", window.id]
+        return found
     total = sum(weight for _, weight in window.services)
     handling = 0.0
     for service_id, weight in window.services:
         service = config.service(service_id)
         handling += weight * (service.handling_minutes if service else 8.0)
-    return handling / total + CALL_OVERHEAD_MINUTES
+    prior = handling / total + CALL_OVERHEAD_MINUTES
+    if config.window(window.id) is window:
+        memo["prior", window.id] = prior
+    return prior
 
 
 def window_rate(config: CenterConfig, window: Window, observed: WindowState | None) -> float:
@@ -162,11 +169,11 @@ def window_share(
         return 0.0
     if len(window.services) == 1:
         return 1.0
-    claims = {
-        other: state.waiting_count(other) + (1 if other == service_id else 0)
-        for other in window.service_ids
-    }
-    prior = claims[service_id] / sum(claims.values())
+    waiting = state.waiting
+    total = 1  # one more for this service
+    for other in window.service_ids:  # a window names a service once
+        total += len(waiting.get(other, ()))
+    prior = (len(waiting.get(service_id, ())) + 1) / total
     observed = state.windows.get(window.id)
     recent = list(observed.called_services) if observed is not None else []
     return (sum(1 for s in recent if s == service_id) + PRIOR_CALLS * prior) / (
@@ -175,13 +182,20 @@ def window_share(
 
 
 def _capacity(
-    state: CoreState, config: CenterConfig, windows: Iterable[Window], service_id: str
+    state: CoreState, config: CenterConfig, windows: Iterable[Window], service_id: str,
+    shares: dict[int, float] | None = None,
 ) -> float:
-    """Calls of `service_id` per minute that `windows` give together."""
-    return sum(
-        window_rate(config, w, state.windows.get(w.id)) * window_share(state, config, w, service_id)
-        for w in windows
-    )
+    """Calls of `service_id` per minute that `windows` give together (`shares`:
+    each window's share, remembered between the calls of one estimate)."""
+    shares = {} if shares is None else shares
+
+    def share(w: Window) -> float:
+        found = shares.get(w.id)
+        if found is None:
+            found = shares[w.id] = window_share(state, config, w, service_id)
+        return found
+
+    return sum(window_rate(config, w, state.windows.get(w.id)) * share(w) for w in windows)
 
 
 # --------------------------------------------------------------------------- schedule
@@ -189,9 +203,12 @@ def _capacity(
 
 def _spans_today(config: CenterConfig, now: datetime) -> list[tuple[datetime, datetime]]:
     day = business_day(config, now)
-    if not is_working_day(config.hours, day):
-        return []
-    return [(at_local(config, day, a), at_local(config, day, b)) for a, b in config.hours.spans]
+    found = config.derived.get(("spans", day))
+    if found is None:
+        found = () if not is_working_day(config.hours, day) else tuple(
+            (at_local(config, day, a), at_local(config, day, b)) for a, b in config.hours.spans)
+        config.derived["spans", day] = found
+    return list(found)
 
 
 @dataclass(frozen=True)
@@ -225,13 +242,14 @@ def _profile(
         if ((s := state.windows.get(w.id)) is not None and s.staffed_today)
         or now < first_opening
     ]
-    later = _capacity(state, config, expected, service_id)
+    shares: dict[int, float] = {}
+    later = _capacity(state, config, expected, service_id, shares)
     segments: list[_Segment] = []
     first_start, first_end = spans[0]
     if in_span or before_opening:
         # Now (or, signed in early, before opening): the windows open at the moment;
         # those paused, signed out or not yet come (if expected) after a while.
-        now_capacity = _capacity(state, config, opened, service_id)
+        now_capacity = _capacity(state, config, opened, service_id, shares)
         back = now + timedelta(minutes=PAUSE_RETURN_MINUTES)
         if in_span:
             segments.append(_Segment(now, min(back, first_end), now_capacity))
@@ -246,7 +264,7 @@ def _profile(
     instant = 0.0
     if not (in_span or before_opening):
         status, resumes, rest = RESUMES, first_start, spans
-        instant = sum(window_share(state, config, w, service_id) for w in expected)
+        instant = sum(shares[w.id] for w in expected)  # each found for `later`
     segments += [_Segment(a, b, later) for a, b in rest]
     factor = _observed_factor(state, config, service_id, now, later)
     segments = [_Segment(s.start, s.end, s.capacity * factor) for s in segments
@@ -275,10 +293,9 @@ def _observed_factor(
     the expected capacity as prior."""
     if expected <= 0:
         return 1.0
-    queue = [t for t in state.waiting_in(service_id) if t.status == WAITING]
-    if not queue:
+    head = earliest_arrival(state, config, service_id)  # every ticket in a queue waits
+    if head is None:
         return 1.0
-    head = min(t.queue_at or t.issued_at for t in queue)
     start = max(head, now - timedelta(minutes=OBSERVED_HORIZON_MINUTES))
     # Only the current span, less its first minutes: every window back from a
     # break calls someone at once (the queue built up meanwhile), not a rate.
@@ -360,9 +377,7 @@ def _overtaking(
     opening = at_local(config, day, config.hours.opening) - timedelta(
         minutes=config.hours.issue_early_minutes)
     elapsed = (now - opening).total_seconds() / 60
-    priority = sum(
-        1 for t in state.tickets.values() if t.service == service_id and t.priority is not None
-    )
+    priority = priority_tickets(state, config, service_id)
     return _Overtaking(due, priority / elapsed if elapsed > 30 else 0.0)
 
 
