@@ -32,7 +32,7 @@ from hypothesis.stateful import invariant, precondition, rule
 from test_queue_machine import BASE_CONFIG, SERVICES, TZ, QueueMachine
 
 import hub.domain.estimate as estimate
-import hub.views as views
+import hub.read.views as views
 from hub.domain import commands as cmd
 from hub.domain.appointments import AppointmentBooked
 from hub.domain.commands import Context
