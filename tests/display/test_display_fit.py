@@ -7,13 +7,15 @@ clientWidth), when an ellipsis is showing, when it lies outside the viewport, or
 when an ancestor that clips (overflow other than visible) or a visible box around
 it (a background or border: a card, a cell) does not hold it whole. The 公告 line
 is the one exception: it scrolls through its strip by design. The screens show a
-busy hall: a paused window, a call, a service in progress, a 过号 list, a 公告.
+busy hall: a paused window, a call, a service in progress, a 过号 list, a 公告, and a
+queue cell showing the longest figures a hall realistically has ("14 waiting ≈174 min").
 Screenshots: tests/artifacts/display_fit_*.png.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,38 @@ HALL_SIZES = [(1920, 1080), (1366, 768), (1080, 1920)]
 WINDOW_SIZES = [(1280, 720), (1920, 360)]
 NOTICE = {"zh": "今日下午三点起暂停办理不动产登记业务，请提前取号；办事请携带本人身份证原件。",
           "en": "Real estate registration pauses from 3 pm today; please bring your ID card."}
+
+
+# The demo's hub clock runs in real time, and the waits the screens show follow the
+# hub's time (the throughput observed since the queue formed, appointments falling
+# due): the longer a run took, the longer the waits, so a slow run measured other
+# texts than a quick one. Here a real hour is 3.6 s of the hub's day: the same texts
+# every run.
+STILL_CLOCK = "fast:0.001@2026-11-26T09:00:00+08:00"
+# The longest figures of a service cell a busy hall realistically shows (waits of
+# three hours do happen at 不动产 counters): written into one cell of the page, in the
+# page's words, then fitted as the page fits its texts.
+LONGEST_FIGURES = """(lang) => {
+    const figures = document.querySelector('.queue .figures');
+    const [waiting, unit] = figures.querySelectorAll('.waiting, .unit');
+    waiting.textContent = '14';
+    let eta = figures.querySelector('.eta');
+    if (!eta) { eta = document.createElement('span'); eta.className = 'eta'; figures.append(eta); }
+    eta.textContent = lang === 'en' ? '≈174 min' : '约174分钟';
+    window.JiaohaoScreen.fit(document.querySelectorAll('.queue .figures'));
+    return figures.textContent; }"""
+
+
+@pytest.fixture(scope="module")
+def demo_hub(tmp_path_factory: Any) -> Iterator[HubProcess]:
+    """The demo center as tests/support/hub.py serves it, on a clock standing still."""
+    hub = HubProcess("gevent", folder=str(tmp_path_factory.mktemp("hub")),
+                     env={"JIAOHAO_CLOCK": STILL_CLOCK})
+    hub.prepare_demo()
+    hub.start()
+    yield hub
+    hub.stop()
+    assert "Traceback" not in hub.log(), hub.log()
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +113,9 @@ def test_no_text_on_the_hall_screen_is_cut(
                      busy_hall.tokens["hall-1"], size=size)
     page.locator("#missed-list li").first.wait_for()
     page.locator(".notice-text.scrolling").wait_for()
+    page.locator(".queue .figures .unit").first.wait_for()
+    assert re.sub(r"\s", "", page.evaluate(LONGEST_FIGURES, lang)) in (
+        "14waiting≈174min", "14人等候约174分钟")
     problems = measure(page)
     screenshot(page, f"display_fit_hall_{size[0]}x{size[1]}_{lang}")
     assert problems == [], "\n".join(problems)

@@ -25,10 +25,13 @@ NAMESPACE = "/live"
 class Kit:
     """The demo center and Riverside (a second center) in one in-process hub."""
 
-    def __init__(self, clock: Any, centers: tuple[Path, ...] = (DEMO_TOML, RIVERSIDE_TOML)
-                 ) -> None:
+    def __init__(self, clock: Any, centers: tuple[Path, ...] = (DEMO_TOML, RIVERSIDE_TOML),
+                 heartbeat_seconds: float = 0.0) -> None:
+        # No heartbeat timer by default: it runs on the wall clock, so on a slow run a
+        # `heartbeat` reached the sockets in the middle of what a test records.
         settings = load_settings(None, environ={}, store="memory://", async_mode="threading",
-                                 centers=tuple(str(c) for c in centers))
+                                 centers=tuple(str(c) for c in centers),
+                                 heartbeat_seconds=heartbeat_seconds)
         self.clock = clock
         self.app, self.socketio, self.hub = create_app(settings, clock=clock)
         self.http = self.app.test_client()
