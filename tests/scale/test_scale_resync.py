@@ -21,6 +21,7 @@ import requests
 
 from display.listener import LiveListener
 from hub.store.redis import RedisStore
+from tests.support.kit import wait_until
 from tools.process import HubProcess, RedisServer
 
 pytestmark = pytest.mark.slow
@@ -197,7 +198,8 @@ def test_redis_killed_and_restarted_under_calls_every_display_gets_every_call(
     since = max((seq for seq, _ in cluster.journal_calls()), default=0)
     clerk = Clerk(cluster, calling=cluster.hubs[0])
     clerk.thread.start()
-    time.sleep(2)
+    # Calls under way before Redis goes (awaited: on a loaded machine 2 s may hold none).
+    wait_until(lambda: len(clerk.acked) >= 5 or clerk.errors, 60, "5 calls before the kill")
     before = len(clerk.acked)
     server.stop(kill=True)
     time.sleep(1)
