@@ -868,6 +868,23 @@ def limiter(call: Call, name: str, kind: str) -> RateLimiter:
     return limit
 
 
+def codes_allowed(call: Call, name: str, kind: str, *subjects: str) -> None:
+    """One more code for each of `subjects` this hour, or 429 (a refused subject stops
+    the count: the ones after it are not charged)."""
+    limit = limiter(call, name, kind)
+    if not all(limit.allow(subject) for subject in subjects):
+        raise ApiError(429, "rate_limited", "请稍后再试 (too many codes asked; please wait)")
+
+
+def new_sealed_code(call: Call, scope: str) -> tuple[str, str, str]:
+    """A fresh one-time code for the body's phone: (digits, its keyed hash under
+    `scope`, the code sealed for the outbox)."""
+    digits = phone_digits(call.body.phone)
+    secret = call.hub.run(call.hub.key)
+    code = new_code()
+    return digits, hash_code(secret, scope.format(digits=digits), code), seal(secret, code)
+
+
 def digits_of(call: Call) -> str:
     """The body's phone as digits (7 to 15 of them, else 422 invalid_phone)."""
     digits = phone_digits(call.body.phone)
@@ -898,18 +915,12 @@ def id_number_guard(call: Call) -> None:
 
 def booking_code_guard(call: Call) -> None:
     """Per client and per number, across hub processes (before the center is looked at)."""
-    digits = digits_of(call)
-    limit = limiter(call, "jiaohao.booking_code_limit", "booking_code")
-    if not (limit.allow(f"ip:{call.remote}") and limit.allow(f"phone:{digits}")):
-        raise ApiError(429, "rate_limited", "请稍后再试 (too many codes asked; please wait)")
+    codes_allowed(call, "jiaohao.booking_code_limit", "booking_code",
+                  f"ip:{call.remote}", f"phone:{digits_of(call)}")
 
 
 def send_booking_code(call: Call) -> cmd.Command:
-    digits = phone_digits(call.body.phone)
-    secret = call.hub.run(call.hub.key)
-    code = new_code()
-    return ap.RequestBookingCode(digits, hash_code(secret, f"book:{digits}", code),
-                                 seal(secret, code))
+    return ap.RequestBookingCode(*new_sealed_code(call, "book:{digits}"))
 
 
 def code_sent(message: Mapping[str, str]) -> Reply:
@@ -974,17 +985,12 @@ def reschedule_guard(call: Call) -> None:
 def check_in_code_guard(call: Call) -> None:
     """Codes asked per kiosk and per phone an hour."""
     assert call.who is not None
-    digits = digits_of(call)
-    limit = limiter(call, "jiaohao.code_limit", "checkin_code")
-    if not (limit.allow(f"device:{call.who.name}") and limit.allow(f"phone:{digits}")):
-        raise ApiError(429, "rate_limited", "请稍后再试 (too many codes asked; please wait)")
+    codes_allowed(call, "jiaohao.code_limit", "checkin_code",
+                  f"device:{call.who.name}", f"phone:{digits_of(call)}")
 
 
 def send_check_in_code(call: Call) -> cmd.Command:
-    digits = phone_digits(call.body.phone)
-    secret = call.hub.run(call.hub.key)
-    code = new_code()
-    return notify.RequestCheckInCode(digits, hash_code(secret, digits, code), seal(secret, code))
+    return notify.RequestCheckInCode(*new_sealed_code(call, "{digits}"))
 
 
 def check_in_by_id(call: Call) -> cmd.Command:
