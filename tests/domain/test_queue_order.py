@@ -165,6 +165,7 @@ class QueueOrderMachine(QueueMachine):
         super().__init__()
         self.execute(cmd.ChangeConfig(config=order_config(), source="test"), "admin")
         self.booked: list[str] = []
+        self.reweighed = False
 
     @rule(service=st.sampled_from(SERVICES), slot=st.integers(0, len(SLOTS) - 1),
           later=st.booleans())
@@ -194,6 +195,15 @@ class QueueOrderMachine(QueueMachine):
         config = order_config(priorities=priorities, windows=windows,
                               queue={"priority_ratio": ratio, **self.QUEUE})
         self.execute(cmd.ChangeConfig(config=config, source="test"), "admin")
+        self.reweighed = True
+
+    @invariant()
+    def check_nobody_starves(self) -> None:
+        """QueueMachine's bound in calls holds with every service weighing the same and
+        its priority ratio; once `change_config` reweighs, no bound in calls holds (its
+        docstring says why), so the bound is checked until then."""
+        if not self.reweighed:
+            super().check_nobody_starves()
 
     @rule(minutes=st.integers(1, 40))
     def clock_back(self, minutes: int) -> None:
