@@ -4,15 +4,13 @@
  * overdue: move one to its next stage, hand it to a colleague or an agent (全程代理).
  *
  * Its own module beside caller.js, which hands it a few helpers (its default
- * export: model, call, say, plain, esc, serviceName) and forwards the
+ * export: model, call, say, plain, serviceName) and forwards the
  * case_* events of /live to onCaseEvent. Its own dialog, so caller.js's stays as it is.
  */
 import J from "./jiaohao.js";
 import C from "./caller.js";
+import {$, el, fill} from "./lib/dom.js";
 import strings from "./strings/caller_cases.js";
-
-const $ = (id) => document.getElementById(id);
-const esc = C.esc;
 
 J.addStrings(strings);
 
@@ -21,25 +19,22 @@ const state = {list: null, show: "mine", lastNumber: "", lastService: "", dialog
 /* ------------------------------------------------------------ page parts */
 
 function build() {
-  const panel = document.createElement("div");
-  panel.id = "cases-panel";
-  panel.className = "card cases-panel";
-  panel.innerHTML = `<div class="cases-head"><h3 data-cs="cs_title"></h3>` +
-    `<button type="button" id="case-open" class="case-open"><span data-cs="cs_open"></span><kbd>C</kbd></button>` +
-    `<button type="button" id="case-notice"><span data-cs="cs_notice"></span><kbd>M</kbd></button></div>` +
-    `<nav class="cases-tabs">` +
-    ["mine", "due_soon", "overdue"].map((s) => `<button type="button" data-case-show="${s}"><span data-cs="cs_${s}"></span> <b id="case-count-${s}">0</b></button>`).join("") +
-    `</nav><ol id="cases-list" class="rows cases-list"></ol>`;
+  const words = (key) => el("span", {"data-cs": key});
+  const panel = el("div", {id: "cases-panel", class: "card cases-panel"},
+    el("div", "cases-head", el("h3", {"data-cs": "cs_title"}),
+      el("button", {type: "button", id: "case-open", class: "case-open"}, words("cs_open"), el("kbd", {text: "C"})),
+      el("button", {type: "button", id: "case-notice"}, words("cs_notice"), el("kbd", {text: "M"}))),
+    el("nav", "cases-tabs", ["mine", "due_soon", "overdue"].map((s) =>
+      el("button", {type: "button", "data-case-show": s}, words("cs_" + s), " ", el("b", {id: "case-count-" + s, text: "0"})))),
+    el("ol", {id: "cases-list", class: "rows cases-list"}));
   const actions = $("actions");
   actions.parentNode.insertBefore(panel, actions.nextSibling);
-  const dialog = document.createElement("div");
-  dialog.id = "case-dialog";
-  dialog.className = "backdrop";
-  dialog.hidden = true;
-  dialog.innerHTML = `<form id="case-form" class="dialog card" role="dialog" aria-modal="true">` +
-    `<h2 id="case-dialog-title"></h2><div id="case-dialog-body"></div>` +
-    `<p class="error" id="case-dialog-error" role="alert"></p><div class="dialog-buttons">` +
-    `<button type="button" id="case-cancel"></button><button type="submit" id="case-ok" class="primary"></button></div></form>`;
+  const dialog = el("div", {id: "case-dialog", class: "backdrop", hidden: true},
+    el("form", {id: "case-form", class: "dialog card", role: "dialog", "aria-modal": "true"},
+      el("h2", {id: "case-dialog-title"}), el("div", {id: "case-dialog-body"}),
+      el("p", {class: "error", id: "case-dialog-error", role: "alert"}),
+      el("div", "dialog-buttons", el("button", {type: "button", id: "case-cancel"}),
+        el("button", {type: "submit", id: "case-ok", class: "primary"}))));
   document.body.append(dialog);
   panel.addEventListener("click", onPanelClick);
   $("case-form").addEventListener("submit", submit);
@@ -105,17 +100,20 @@ function render() {
   const rows = list.cases.filter((c) => !c.closed).map((c) => {
     const next = c.stages[c.stages.findIndex((s) => s.id === c.stage) + 1];
     const mine = c.holder === C.model.me.username || ["admin", "manager"].includes(C.model.me.role);
-    const flag = c.overdue ? `<span class="mark overdue">${J.t("cs_overdue")}</span>`
-      : (c.due_soon ? `<span class="mark due-soon">${J.t("cs_due_soon")}</span>` : "");
+    const flag = c.overdue ? el("span", {class: "mark overdue", text: J.t("cs_overdue")})
+      : (c.due_soon ? el("span", {class: "mark due-soon", text: J.t("cs_due_soon")}) : null);
     const left = c.days_left === null ? "" : ` · ${J.t("cs_left", {n: Math.max(c.days_left, 0)})}`;
-    return `<li data-case="${esc(c.number)}" class="${c.overdue ? "overdue" : (c.due_soon ? "due-soon" : "")}">` +
-      `<b class="case-no">${esc(c.number)}</b>` +
-      `<span class="svc">${esc(J.name(c.service_name))} · <b class="case-stage">${esc(J.name(c.stage_name))}</b>` +
-      `<small>${esc(J.t("cs_due", {day: c.due_on}))}${esc(left)} · ${esc(c.holder_name)}${c.agent ? ` (${J.t("cs_agent")})` : ""}</small></span>${flag}` +
-      (mine && next ? `<button type="button" class="small" data-case-next="${esc(next.id)}">${esc(J.t("cs_next", {stage: J.name(next.name)}))}</button>` : "") +
-      (mine ? `<button type="button" class="small" data-case-hand>${J.t("cs_hand")}</button>` : "") + `</li>`;
+    return el("li", {"data-case": c.number, class: c.overdue ? "overdue" : (c.due_soon ? "due-soon" : "")},
+      el("b", {class: "case-no", text: c.number}),
+      el("span", "svc", J.name(c.service_name) + " · ", el("b", {class: "case-stage", text: J.name(c.stage_name)}),
+        el("small", {text: `${J.t("cs_due", {day: c.due_on})}${left} · ${c.holder_name}`
+          + (c.agent ? ` (${J.t("cs_agent")})` : "")})),
+      flag,
+      mine && next ? el("button", {type: "button", class: "small", "data-case-next": next.id,
+        text: J.t("cs_next", {stage: J.name(next.name)})}) : null,
+      mine ? el("button", {type: "button", class: "small", "data-case-hand": true, text: J.t("cs_hand")}) : null);
   });
-  $("cases-list").innerHTML = rows.length ? rows.join("") : `<li class="empty">${J.t("cs_none")}</li>`;
+  fill($("cases-list"), rows.length ? rows : el("li", {class: "empty", text: J.t("cs_none")}));
 }
 
 function onPanelClick(event) {
@@ -133,7 +131,7 @@ function onPanelClick(event) {
 function openDialog(title, body, submitter) {
   state.dialog = {submit: submitter};
   $("case-dialog-title").textContent = title;
-  $("case-dialog-body").innerHTML = body;
+  fill($("case-dialog-body"), body);
   $("case-dialog-error").textContent = "";
   $("case-ok").hidden = false;
   $("case-dialog").hidden = false;
@@ -164,8 +162,9 @@ function plain(error) {
 }
 
 /* The dialogs' form rows: a labelled field, a radio or checkbox choice. */
-const field = (label, control) => `<label class="field"><span>${label}</span>${control}</label>`;
-const choice = (input, text) => `<label class="choice">${input}<span>${text}</span></label>`;
+const field = (label, control) => el("label", "field", el("span", {text: label}), control);
+const choice = (input, text) => el("label", "choice", input, el("span", "", text));
+const input = (attrs) => el("input", {type: "text", ...attrs});
 
 /** The ticket at the counter and its service (else the first), the lists loaded. */
 async function serving() {
@@ -176,20 +175,21 @@ async function serving() {
 
 function serviceOptions(chosen) {
   return (state.list ? state.list.services : []).map((s) =>
-    `<option value="${esc(s.id)}"${s.id === chosen ? " selected" : ""}>${esc(J.name(s.name))}</option>`).join("");
+    el("option", {value: s.id, selected: s.id === chosen, text: J.name(s.name)}));
 }
 
 async function openCaseDialog() {
   const {here, service} = await serving();
   const days = service ? service.days : 0;
-  openDialog(J.t("cs_open"),
-    `<fieldset><legend>${J.t("cs_kind")}</legend>` +
-    `<label class="choice"><input type="radio" name="kind" value="promised" checked><span id="case-promised-label">${esc(J.t("cs_promised", {n: days}))}</span></label>` +
-    `<label class="choice"><input type="radio" name="kind" value="immediate"><span>${J.t("cs_immediate")}</span></label></fieldset>` +
-    field(J.t("cs_service"), `<select name="service" id="case-service">${serviceOptions(service && service.id)}</select>`) +
-    field(J.t("cs_ticket"), `<input type="text" name="ticket" id="case-ticket" maxlength="8" value="${esc(here.number)}">`) +
-    field(J.t("cs_phone"), `<input type="tel" name="phone" id="case-phone" maxlength="20" autocomplete="off">`) +
-    field(J.t("cs_note"), `<input type="text" name="note" id="case-note" maxlength="200">`),
+  openDialog(J.t("cs_open"), [
+    el("fieldset", "", el("legend", {text: J.t("cs_kind")}),
+      el("label", "choice", el("input", {type: "radio", name: "kind", value: "promised", checked: true}),
+        el("span", {id: "case-promised-label", text: J.t("cs_promised", {n: days})})),
+      choice(el("input", {type: "radio", name: "kind", value: "immediate"}), J.t("cs_immediate"))),
+    field(J.t("cs_service"), el("select", {name: "service", id: "case-service"}, serviceOptions(service && service.id))),
+    field(J.t("cs_ticket"), input({name: "ticket", id: "case-ticket", maxlength: 8, value: here.number})),
+    field(J.t("cs_phone"), input({type: "tel", name: "phone", id: "case-phone", maxlength: 20, autocomplete: "off"})),
+    field(J.t("cs_note"), input({name: "note", id: "case-note", maxlength: 200}))],
     async (form) => {
       const kind = form.querySelector("input[name=kind]:checked").value;
       const phone = form.phone.value.trim();
@@ -199,8 +199,9 @@ async function openCaseDialog() {
       const c = await C.call("/api/v1/cases", {method: "POST", body});
       const text = kind === "immediate" ? J.t("cs_opened_now", {number: c.number}) : J.t("cs_opened", {number: c.number, day: c.due_on});
       C.say(text, "ok");
-      showResult(J.t("cs_open"), `<p class="case-result" id="case-result"><b>${esc(c.number)}</b><br>${esc(text)}</p>` +
-        `<p class="hint">${esc(J.t("cs_lookup", {url: location.origin + "/c?n=" + c.number}))}</p>`);
+      showResult(J.t("cs_open"), [
+        el("p", {class: "case-result", id: "case-result"}, el("b", {text: c.number}), el("br", ""), text),
+        el("p", {class: "hint", text: J.t("cs_lookup", {url: location.origin + "/c?n=" + c.number})})]);
       load();
     });
   $("case-service").addEventListener("change", () => {
@@ -209,9 +210,9 @@ async function openCaseDialog() {
   });
 }
 
-function showResult(title, html) {
+function showResult(title, body) {
   $("case-dialog-title").textContent = title;
-  $("case-dialog-body").innerHTML = html;
+  fill($("case-dialog-body"), body);
   $("case-ok").hidden = true;
   $("case-cancel").textContent = J.t("cs_close");
   state.dialog = {submit: async () => closeDialog()};
@@ -221,12 +222,13 @@ function showResult(title, html) {
 async function openNoticeDialog() {
   const {here, service} = await serving();
   const boxes = (s) => (s ? s.materials : []).map((m) =>
-    `<label class="choice"><input type="checkbox" name="material" value="${esc(m)}"><span>${esc(m)}</span></label>`).join("");
-  openDialog(J.t("cs_notice"),
-    field(J.t("cs_ticket"), `<input type="text" name="ticket" id="notice-ticket" maxlength="8" value="${esc(here.number)}">`) +
-    `<fieldset><legend>${J.t("cs_materials")} · ${esc(service ? J.name(service.name) : "")}</legend><div id="notice-materials">${boxes(service)}</div></fieldset>` +
-    field(J.t("cs_other"), `<input type="text" name="other" id="notice-other" maxlength="200">`) +
-    field(J.t("cs_notice_phone"), `<input type="tel" name="phone" id="notice-phone" maxlength="20" autocomplete="off">`),
+    choice(el("input", {type: "checkbox", name: "material", value: m}), m));
+  openDialog(J.t("cs_notice"), [
+    field(J.t("cs_ticket"), input({name: "ticket", id: "notice-ticket", maxlength: 8, value: here.number})),
+    el("fieldset", "", el("legend", {text: `${J.t("cs_materials")} · ${service ? J.name(service.name) : ""}`}),
+      el("div", {id: "notice-materials"}, boxes(service))),
+    field(J.t("cs_other"), input({name: "other", id: "notice-other", maxlength: 200})),
+    field(J.t("cs_notice_phone"), input({type: "tel", name: "phone", id: "notice-phone", maxlength: 20, autocomplete: "off"}))],
     async (form) => {
       const materials = Array.from(form.querySelectorAll("input[name=material]:checked")).map((i) => i.value);
       const other = form.other.value.trim();
@@ -235,19 +237,20 @@ async function openNoticeDialog() {
         ticket: form.ticket.value.trim(), materials, other: other || null, phone: form.phone.value.trim() || null}});
       C.say(J.t("cs_notice_done", {number: notice.ticket_number, sent: notice.notified ? J.t("cs_sent") : ""}), "ok");
       // Shown here to print (the counter has no receipt printer of its own).
-      showResult(J.t("cs_notice"), `<pre class="notice-text" id="notice-text">${esc(J.lang === "en" ? notice.text.en : notice.text.zh)}</pre>` +
-        `<button type="button" id="notice-print" class="primary">${J.t("cs_print")}</button>`);
-      $("notice-print").addEventListener("click", () => window.print());
+      showResult(J.t("cs_notice"), [
+        el("pre", {class: "notice-text", id: "notice-text", text: J.lang === "en" ? notice.text.en : notice.text.zh}),
+        el("button", {type: "button", id: "notice-print", class: "primary", text: J.t("cs_print"),
+          onclick: () => window.print()})]);
     });
 }
 
 function openHandDialog(number) {
   const staff = (state.list ? state.list.staff : []).filter((u) => u.username !== C.model.me.username);
-  openDialog(`${J.t("cs_hand")} ${number}`,
-    `<label class="field"><span>${J.t("cs_to")}</span><select name="to" id="hand-to">` +
-    staff.map((u) => `<option value="${esc(u.username)}">${esc(u.name)} (${esc(u.username)})</option>`).join("") + `</select></label>` +
-    choice(`<input type="checkbox" name="agent" id="hand-agent">`, J.t("cs_as_agent")) +
-    field(J.t("cs_note"), `<input type="text" name="note" maxlength="200">`),
+  openDialog(`${J.t("cs_hand")} ${number}`, [
+    field(J.t("cs_to"), el("select", {name: "to", id: "hand-to"},
+      staff.map((u) => el("option", {value: u.username, text: `${u.name} (${u.username})`})))),
+    choice(el("input", {type: "checkbox", name: "agent", id: "hand-agent"}), J.t("cs_as_agent")),
+    field(J.t("cs_note"), input({name: "note", maxlength: 200}))],
     async (form) => {
       const c = await C.call(`/api/v1/cases/${encodeURIComponent(number)}/hand`, {method: "POST", body: {
         to: form.to.value, agent: form.agent.checked, note: form.note.value.trim() || null}});

@@ -10,6 +10,7 @@
  * Timeouts (seconds) may be set in the query: ?ask=30&details=60&thanks=6.
  */
 import J from "./jiaohao.js";
+import {el, fill} from "./lib/dom.js";
 import strings from "./strings/pad.js";
 
 const $ = (id) => document.getElementById(id);
@@ -97,7 +98,7 @@ function renderCard() {
   $("staff-name").textContent = staff.name || "";
   $("staff-post").textContent = staff.post || "";
   const photo = $("staff-photo");
-  photo.innerHTML = "";
+  fill(photo);
   photo.hidden = !staff.name;
   if (staff.photo) {
     const img = document.createElement("img");
@@ -148,13 +149,15 @@ function chooseLevel(level) {
 function renderDetails() {
   $("details-title").textContent = J.t("details_title", {level: J.t("level_" + pad.level)});
   $("reason-text").placeholder = J.t("reason_placeholder");
-  $("aspects").innerHTML = ASPECTS.map((aspect) => {
+  fill($("aspects"), ASPECTS.map((aspect) => {
     const on = pad.aspects.has(aspect.id);
-    const reasons = aspect.reasons.map((key) =>
-      `<button type="button" class="reason" data-reason="${key}" data-aspect="${aspect.id}" aria-pressed="${pad.reasons.has(key)}">${J.name(REASONS[key])}</button>`).join("");
-    return `<div class="aspect${on ? " on" : ""}"><button type="button" class="aspect-button" data-aspect-toggle="${aspect.id}" aria-pressed="${on}">${J.name(aspect.name)}</button>` +
-      `<div class="reasons">${reasons}</div></div>`;
-  }).join("");
+    const reasons = aspect.reasons.map((key) => el("button", {type: "button", class: "reason", "data-reason": key,
+      "data-aspect": aspect.id, "aria-pressed": String(pad.reasons.has(key)), text: J.name(REASONS[key])}));
+    return el("div", on ? "aspect on" : "aspect",
+      el("button", {type: "button", class: "aspect-button", "data-aspect-toggle": aspect.id, "aria-pressed": String(on),
+        text: J.name(aspect.name)}),
+      el("div", "reasons", reasons));
+  }));
   $("details-submit").disabled = pad.aspects.size === 0;
 }
 

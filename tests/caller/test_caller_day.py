@@ -61,6 +61,9 @@ def serve_day(page: Any, by_key: bool, shots: str | None, first: str, second: st
     wait_current(page, elder)
     wait_text(page, "#current", "老年人")
     wait_actions(page, CALLED)
+    # The card says what the ticket is and nothing else: no "null" for a missing note.
+    card = page.inner_text("#current")
+    assert "null" not in card and "undefined" not in card, card
     if shots:
         screenshot(page, f"{shots}_called")
     press(page, "recall", by_key=by_key)

@@ -1,18 +1,16 @@
-/* The caller page's dialogs: call a number, transfer, suspend, pause, resume,
- * reinstate, sign out; and the window list to sign in to. */
 import J from "../jiaohao.js";
-import {esc} from "../lib/dom.js";
+import {el, fill} from "../lib/dom.js";
 import {act} from "./actions.js";
 import {READERS, refresh} from "./connection.js";
 import {$, current, model, plain, serviceName, windowName} from "./model.js";
 import {windowState} from "./render.js";
 
-/** Open the dialog: `body` is HTML, `submit(form)` returns the action to run or
- * throws a message to show; digit keys pick the n-th choice. */
+/** Open the dialog: `body` is its nodes (see lib/dom.js `el`), `submit(form)` returns
+ * the action to run or throws a message to show; digit keys pick the n-th choice. */
 export function openDialog(title, body, submit) {
   model.dialog = {submit};
   $("dialog-title").textContent = title;
-  $("dialog-body").innerHTML = body;
+  fill($("dialog-body"), body);
   $("dialog-error").textContent = "";
   $("dialog").hidden = false;
   const first = $("dialog-body").querySelector("input[type=text], input:checked, input");
@@ -42,25 +40,30 @@ export async function submitDialog(event) {
     $("dialog-error").textContent = plain(error);
   }
 }
+/** A radio choice: `label` and `extra` are text or nodes. */
 export function choice(name, value, label, checked, extra) {
-  return `<label class="choice"><input type="radio" name="${name}" value="${esc(value)}"${checked ? " checked" : ""}>` +
-    `<span>${label}</span>${extra ? `<small>${extra}</small>` : ""}</label>`;
+  return el("label", "choice", el("input", {type: "radio", name, value, checked}),
+    el("span", "", label), extra ? el("small", "", extra) : null);
 }
 export function chips(target, keys) {
-  return `<div class="chips" data-for="${target}">` +
-    keys.map((k) => `<button type="button" class="chip" data-chip="${esc(J.t(k))}">${esc(J.t(k))}</button>`).join("") +
-    "</div>";
+  return el("div", {class: "chips", "data-for": target},
+    keys.map((k) => el("button", {type: "button", class: "chip", "data-chip": J.t(k), text: J.t(k)})));
+}
+/** A labelled field around its control. */
+export function field(label, control) {
+  return el("label", "field", el("span", {text: label}), control);
 }
 export function picked(form, name) {
   const input = form.querySelector(`input[name="${name}"]:checked`);
   return input ? input.value : "";
 }
 export function callDialog() {
-  const options = model.queue.slice(0, 6).map((t) => `<button type="button" class="chip" data-fill="number" data-chip="${esc(t.number)}">${esc(t.number)}</button>`).join("");
-  openDialog(J.t("d_call"),
-    `<label class="field"><span>${J.t("d_call_label")}</span>` +
-    `<input type="text" name="number" id="d-number" maxlength="8" autocomplete="off" class="number-input"></label>` +
-    `<div class="chips">${options}</div>`,
+  const options = model.queue.slice(0, 6).map((t) =>
+    el("button", {type: "button", class: "chip", "data-fill": "number", "data-chip": t.number, text: t.number}));
+  openDialog(J.t("d_call"), [
+    field(J.t("d_call_label"), el("input", {type: "text", name: "number", id: "d-number", maxlength: 8,
+      autocomplete: "off", class: "number-input"})),
+    el("div", "chips", options)],
     (form) => {
       const number = form.number.value.trim().toUpperCase();
       if (!number) throw J.t("d_pick_ticket");
@@ -76,16 +79,16 @@ export function transferDialog() {
     ? !(model.me.windows.find((w) => String(w.id) === id) || {}).clerk
     : !staffed(id);
   const services = model.me.services.filter((s) => s.id !== ticket.service)
-    .map((s) => choice("target", "service:" + s.id, `${esc(s.prefix)} · ${esc(J.name(s.name))}`, false,
-      staffed(s.id) ? "" : esc(J.t("w_nobody_serves"))));
+    .map((s) => choice("target", "service:" + s.id, `${s.prefix} · ${J.name(s.name)}`, false,
+      staffed(s.id) ? "" : J.t("w_nobody_serves")));
   let warned = "";
   const windows = model.me.windows.filter((w) => w.id !== model.windowId).map((w) =>
-    choice("target", "window:" + w.id, esc(J.name(w.name)), false, esc(windowState(w))));
-  openDialog(J.t("d_transfer", {number: ticket.number}),
-    `<div class="two"><fieldset><legend>${J.t("d_to_service")}</legend>${services.join("")}</fieldset>` +
-    `<fieldset><legend>${J.t("d_to_window")}</legend>${windows.join("")}</fieldset></div>` +
-    `<label class="field"><span>${J.t("d_note")}</span><input type="text" name="note" id="d-note" maxlength="200"></label>` +
-    chips("note", ["chip_missing", "chip_other_dept", "chip_joint", "chip_request"]),
+    choice("target", "window:" + w.id, J.name(w.name), false, windowState(w)));
+  openDialog(J.t("d_transfer", {number: ticket.number}), [
+    el("div", "two", el("fieldset", "", el("legend", {text: J.t("d_to_service")}), services),
+      el("fieldset", "", el("legend", {text: J.t("d_to_window")}), windows)),
+    field(J.t("d_note"), el("input", {type: "text", name: "note", id: "d-note", maxlength: 200})),
+    chips("note", ["chip_missing", "chip_other_dept", "chip_joint", "chip_request"])],
     async (form) => {
       const target = picked(form, "target");
       if (!target) throw J.t("d_pick_target");
@@ -112,18 +115,18 @@ export function transferDialog() {
 }
 export function suspendDialog() {
   const ticket = current();
-  openDialog(J.t("d_suspend", {number: ticket.number}),
-    `<label class="field"><span>${J.t("d_suspend_reason")}</span><input type="text" name="reason" id="d-reason" maxlength="200"></label>` +
-    chips("reason", ["chip_missing", "chip_proof", "chip_away", "chip_verify"]),
+  openDialog(J.t("d_suspend", {number: ticket.number}), [
+    field(J.t("d_suspend_reason"), el("input", {type: "text", name: "reason", id: "d-reason", maxlength: 200})),
+    chips("reason", ["chip_missing", "chip_proof", "chip_away", "chip_verify"])],
     (form) => ({action: "suspend", body: {reason: form.reason.value.trim()}}));
 }
 export function ticketChoices(tickets) {
   return tickets.map((t, i) => choice("ticket", t.number,
-    `<b>${esc(t.number)}</b> ${esc(serviceName(t.service))}`, i === 0)).join("");
+    [el("b", {text: t.number}), " " + serviceName(t.service)], i === 0));
 }
 export function resumeDialog() {
-  openDialog(J.t("d_resume"),
-    `<fieldset class="list">${ticketChoices(model.detail.suspended)}</fieldset><p class="hint">${J.t("d_digits")}</p>`,
+  openDialog(J.t("d_resume"), [
+    el("fieldset", "list", ticketChoices(model.detail.suspended)), el("p", {class: "hint", text: J.t("d_digits")})],
     (form) => {
       const number = picked(form, "ticket");
       if (!number) throw J.t("d_pick_ticket");
@@ -131,9 +134,10 @@ export function resumeDialog() {
     });
 }
 export function reinstateDialog() {
-  openDialog(J.t("d_reinstate"),
-    `<fieldset class="list">${ticketChoices(model.detail.no_show)}</fieldset>` +
-    `<label class="field"><span>${J.t("d_other_number")}</span><input type="text" name="other" id="d-other" maxlength="8" autocomplete="off" class="number-input"></label>`,
+  openDialog(J.t("d_reinstate"), [
+    el("fieldset", "list", ticketChoices(model.detail.no_show)),
+    field(J.t("d_other_number"), el("input", {type: "text", name: "other", id: "d-other", maxlength: 8,
+      autocomplete: "off", class: "number-input"}))],
     (form) => {
       const number = form.other.value.trim().toUpperCase() || picked(form, "ticket");
       if (!number) throw J.t("d_pick_ticket");
@@ -142,9 +146,10 @@ export function reinstateDialog() {
 }
 export function pauseDialog() {
   const reasons = model.me.pause_reasons.map((r, i) =>
-    choice("reason", r, `<kbd>${i + 1}</kbd> ${esc(r)}`, false)).join("");
-  openDialog(J.t("d_pause"),
-    `<fieldset class="list"><legend>${J.t("d_pause_reason")}</legend>${reasons}</fieldset><p class="hint">${J.t("d_digits")}</p>`,
+    choice("reason", r, [el("kbd", {text: i + 1}), " " + r], false));
+  openDialog(J.t("d_pause"), [
+    el("fieldset", "list", el("legend", {text: J.t("d_pause_reason")}), reasons),
+    el("p", {class: "hint", text: J.t("d_digits")})],
     (form) => {
       const reason = picked(form, "reason");
       if (!reason) throw J.t("d_pick_reason");
@@ -159,10 +164,10 @@ export function signIn(id) {
     return;
   }
   openDialog(J.t("d_take_over"),
-    `<p>${esc(J.t("d_take_over_text", {window: J.name(w.name), name: w.clerk_name, reason: w.reason || ""}))}</p>`,
+    el("p", {text: J.t("d_take_over_text", {window: J.name(w.name), name: w.clerk_name, reason: w.reason || ""})}),
     () => ({action: "sign-in", body: {}, window: id}));
 }
 export function signOutDialog() {
-  openDialog(J.t("d_sign_out"), `<p>${esc(J.t("d_sign_out_text", {window: windowName(model.windowId)}))}</p>`,
+  openDialog(J.t("d_sign_out"), el("p", {text: J.t("d_sign_out_text", {window: windowName(model.windowId)})}),
     () => ({action: "sign-out", body: {}}));
 }

@@ -3,7 +3,6 @@
  * times, the toast, what the window's state plainly allows). The bottom of caller/:
  * it imports none of the others. */
 import J from "../jiaohao.js";
-import {esc} from "../lib/dom.js";
 
 export const TOKEN_KEY = "caller";
 export const LANG_KEY = "jiaohao.lang.caller";
@@ -75,4 +74,4 @@ export function allowed(action) {
   }
 }
 // For caller_cases.js (办件 at the counter): the helpers it shares with this page.
-export const JiaohaoCaller = {model, call, say, plain, esc, serviceName};
+export const JiaohaoCaller = {model, call, say, plain, serviceName};

@@ -1,7 +1,7 @@
 /* The caller page's drawing: which view shows, the top bar, my windows, the current
  * ticket, the buttons, the tabs (queue, held, transfers, today) and the clock. */
 import J from "../jiaohao.js";
-import {esc} from "../lib/dom.js";
+import {el, fill} from "../lib/dom.js";
 import {$, allowed, clock, current, model, priorityName, serviceName, since, windowName} from "./model.js";
 
 export function renderAll() {
@@ -30,51 +30,55 @@ export function renderWindows() {
   const me = model.me;
   if (!me) return;
   const mine = me.windows.filter((w) => w.allowed);
-  $("window-list").innerHTML = mine.length ? mine.map((w) => {
-    let label = J.t("w_sign_in"), cls = "", disabled = "";
+  fill($("window-list"), mine.length ? mine.map((w) => {
+    let label = J.t("w_sign_in"), cls = "", disabled = false;
     if (w.clerk === me.username) { label = J.t("w_enter"); cls = "mine"; }
     else if (w.clerk && w.state === "paused") { label = J.t("w_take_over"); cls = "take-over"; }
-    else if (w.clerk) { disabled = " disabled"; cls = "taken"; }
+    else if (w.clerk) { disabled = true; cls = "taken"; }
     const state = w.clerk === me.username ? J.t("w_mine") : windowState(w);
-    const key = w.id < 10 ? `<kbd>${w.id}</kbd>` : "";
-    return `<li class="${cls}"><div><b>${esc(J.name(w.name))}</b><small>${esc(state)}</small></div>` +
-      `<button type="button" data-sign-in="${w.id}"${disabled}>${esc(label)}${key}</button></li>`;
-  }).join("") : `<li class="empty">${J.t("w_none")}</li>`;
+    return el("li", cls,
+      el("div", "", el("b", {text: J.name(w.name)}), el("small", {text: state})),
+      el("button", {type: "button", "data-sign-in": w.id, disabled}, label, w.id < 10 ? el("kbd", {text: w.id}) : null));
+  }) : el("li", {class: "empty", text: J.t("w_none")}));
 }
 export function marks(t) {
+  const mark = (cls, text, title) => el("span", {class: "mark " + cls, text, title});
   const out = [];
   if (t.priority) {
     // The short name (老年人), the full one (老年人（65岁以上）) on hover: rows stay on one line.
     const full = priorityName(t.priority);
-    out.push(`<span class="mark priority" title="${esc(full)}">${esc(full.replace(/（[^）]*）|\([^)]*\)/g, ""))}</span>`);
+    out.push(mark("priority", full.replace(/（[^）]*）|\([^)]*\)/g, ""), full));
   }
-  if (t.appointment) out.push(`<span class="mark appointment">${J.t("mark_appointment")}</span>`);
-  if (t.transferred) out.push(`<span class="mark transferred">${J.t("mark_transferred")}</span>`);
-  if (t.target_window && t.target_window === model.windowId) out.push(`<span class="mark transferred">${J.t("mark_to_window")}</span>`);
-  return out.join("");
+  if (t.appointment) out.push(mark("appointment", J.t("mark_appointment")));
+  if (t.transferred) out.push(mark("transferred", J.t("mark_transferred")));
+  if (t.target_window && t.target_window === model.windowId) out.push(mark("transferred", J.t("mark_to_window")));
+  return out;
 }
 export function renderCurrent() {
   const box = $("current");
   const w = model.detail && model.detail.window;
-  if (!w) { box.innerHTML = ""; return; }
+  if (!w) { fill(box); return; }
   const t = w.ticket;
   if (w.state === "paused") {
     box.className = "card current paused";
-    box.innerHTML = `<div class="state-line">${J.t("paused")}</div>` +
-      `<div class="big-text">${esc(w.reason || "")}</div><div class="hint">${J.t("paused_hint")} · <span class="timer" data-since="${esc(w.since || "")}"></span></div>`;
+    fill(box, el("div", {class: "state-line", text: J.t("paused")}),
+      el("div", {class: "big-text", text: w.reason || ""}),
+      el("div", "hint", J.t("paused_hint"), " · ", el("span", {class: "timer", "data-since": w.since || ""})));
   } else if (!t) {
     box.className = "card current idle";
-    box.innerHTML = `<div class="state-line">${J.t("idle")}</div>` +
-      `<div class="big-text">${J.t("waiting_n", {n: model.queue.length})}</div><div class="hint">${J.t("idle_hint")}</div>`;
+    fill(box, el("div", {class: "state-line", text: J.t("idle")}),
+      el("div", {class: "big-text", text: J.t("waiting_n", {n: model.queue.length})}),
+      el("div", {class: "hint", text: J.t("idle_hint")}));
   } else {
     box.className = "card current " + t.status;
     const note = model.notes[t.id] || t.note;
-    box.innerHTML = `<div class="state-line"><span class="status ${esc(t.status)}">${J.t("st_" + t.status)}</span>` +
-      `${marks(t)}${t.recall_count ? `<span class="mark recalled">${J.t("mark_recalled", {n: t.recall_count})}</span>` : ""}</div>` +
-      `<div class="number" id="current-number">${esc(t.number)}</div>` +
-      `<div class="service">${esc(serviceName(t.service))}</div>` +
-      `<div class="times" id="current-times"></div>` +
-      (note ? `<div class="note">${esc(J.t("note", {note}))}</div>` : "");
+    fill(box,
+      el("div", "state-line", el("span", {class: "status " + t.status, text: J.t("st_" + t.status)}), marks(t),
+        t.recall_count ? el("span", {class: "mark recalled", text: J.t("mark_recalled", {n: t.recall_count})}) : null),
+      el("div", {class: "number", id: "current-number", text: t.number}),
+      el("div", {class: "service", text: serviceName(t.service)}),
+      el("div", {class: "times", id: "current-times"}),
+      note ? el("div", {class: "note", text: J.t("note", {note})}) : null);
   }
   tick();
 }
@@ -105,25 +109,28 @@ export function renderActions() {
   document.querySelectorAll("[data-reinstate]").forEach((b) => { b.disabled = model.busy; });
 }
 export function renderQueue() {
-  const rows = model.queue.map((t) => `<li data-number="${esc(t.number)}"><b class="num">${esc(t.number)}</b>` +
-    `<span class="svc">${esc(serviceName(t.service))}</span>${marks(t)}` +
+  const rows = model.queue.map((t) => el("li", {"data-number": t.number},
+    el("b", {class: "num", text: t.number}),
+    el("span", {class: "svc", text: serviceName(t.service)}), marks(t),
     // The honest estimate says this one is unlikely to be reached before closing.
-    (t.wait && t.wait.after_closing && t.wait.state !== "closed" ? `<span class="mark after-closing">${esc(J.t("w_after_closing"))}</span>` : "") +
-    `<span class="wait" data-waited="${esc(t.issued_at)}"></span>` +
-    `<button type="button" class="small" data-call="${esc(t.number)}">${J.t("call_this")}</button></li>`);
-  $("tab-queue").innerHTML = rows.length ? `<ol class="rows">${rows.join("")}</ol>` : `<p class="empty">${J.t("queue_empty")}</p>`;
+    t.wait && t.wait.after_closing && t.wait.state !== "closed"
+      ? el("span", {class: "mark after-closing", text: J.t("w_after_closing")}) : null,
+    el("span", {class: "wait", "data-waited": t.issued_at}),
+    el("button", {type: "button", class: "small", "data-call": t.number, text: J.t("call_this")})));
+  fill($("tab-queue"), rows.length ? el("ol", "rows", rows) : el("p", {class: "empty", text: J.t("queue_empty")}));
   $("count-queue").textContent = model.queue.length;
   renderActions();
   tick();
 }
 export function renderHeld() {
   const d = model.detail || {suspended: [], no_show: []};
-  const list = (tickets, attr, label) => tickets.length ? `<ol class="rows">${tickets.map((t) =>
-    `<li><b class="num">${esc(t.number)}</b><span class="svc">${esc(serviceName(t.service))}</span>` +
-    `<button type="button" class="small" data-${attr}="${esc(t.number)}">${label}</button></li>`).join("")}</ol>`
-    : `<p class="empty">${J.t("held_none")}</p>`;
-  $("tab-held").innerHTML = `<h3>${J.t("held_suspended")}</h3>${list(d.suspended, "resume", J.t("resume_this"))}` +
-    `<h3>${J.t("held_no_show")}</h3>${list(d.no_show, "reinstate", J.t("reinstate_this"))}`;
+  const list = (tickets, attr, label) => tickets.length
+    ? el("ol", "rows", tickets.map((t) => el("li", "",
+      el("b", {class: "num", text: t.number}), el("span", {class: "svc", text: serviceName(t.service)}),
+      el("button", {type: "button", class: "small", ["data-" + attr]: t.number, text: label}))))
+    : el("p", {class: "empty", text: J.t("held_none")});
+  fill($("tab-held"), el("h3", {text: J.t("held_suspended")}), list(d.suspended, "resume", J.t("resume_this")),
+    el("h3", {text: J.t("held_no_show")}), list(d.no_show, "reinstate", J.t("reinstate_this")));
   $("count-held").textContent = d.suspended.length + d.no_show.length;
   renderActions();
 }
@@ -143,24 +150,26 @@ export function where(t) {
   }
 }
 export function renderTransfers() {
-  const rows = model.transfers.map((t) => `<li class="${esc(t.status)}" data-number="${esc(t.number)}">` +
-    `<b class="num">${esc(t.number)}</b><span class="where">${esc(where(t))}</span></li>`);
-  $("tab-transfers").innerHTML = rows.length ? `<ol class="rows transfers">${rows.join("")}</ol>` : `<p class="empty">${J.t("transfers_none")}</p>`;
+  const rows = model.transfers.map((t) => el("li", {class: t.status, "data-number": t.number},
+    el("b", {class: "num", text: t.number}), el("span", {class: "where", text: where(t)})));
+  fill($("tab-transfers"), rows.length ? el("ol", "rows transfers", rows)
+    : el("p", {class: "empty", text: J.t("transfers_none")}));
   $("count-transfers").textContent = model.transfers.filter((t) => t.status !== "done").length;
 }
 export function renderToday() {
   const d = model.today;
-  if (!d) { $("tab-today").innerHTML = ""; return; }
+  if (!d) { fill($("tab-today")); return; }
   const avg = d.average_handling_seconds === null ? "—" : clock(d.average_handling_seconds);
   const rate = d.ratings.satisfaction_rate === null ? "—" : (d.ratings.satisfaction_rate * 100).toFixed(1) + "%";
-  const cell = (id, label, value) => `<div class="stat" id="${id}"><b>${esc(value)}</b><span>${label}</span></div>`;
+  const cell = (id, label, value) => el("div", {class: "stat", id}, el("b", {text: value}), el("span", {text: label}));
   const levels = [5, 4, 3, 2, 1].map((level) =>
-    `<li class="level-${level}"><span>${J.t("level_" + level)}</span><b>${d.ratings.levels[level]}</b></li>`).join("");
-  $("tab-today").innerHTML = `<div class="stats">${cell("stat-served", J.t("today_served"), d.served)}` +
-    cell("stat-average", J.t("today_avg"), avg) + cell("stat-no-shows", J.t("today_no_shows"), d.no_shows) +
-    cell("stat-transferred", J.t("today_transferred"), d.transferred) +
-    cell("stat-rated", J.t("today_rated"), d.ratings.count) + cell("stat-rate", J.t("today_rate"), rate) +
-    `</div><ol class="levels">${levels}</ol>`;
+    el("li", "level-" + level, el("span", {text: J.t("level_" + level)}), el("b", {text: d.ratings.levels[level]})));
+  fill($("tab-today"),
+    el("div", "stats", cell("stat-served", J.t("today_served"), d.served),
+      cell("stat-average", J.t("today_avg"), avg), cell("stat-no-shows", J.t("today_no_shows"), d.no_shows),
+      cell("stat-transferred", J.t("today_transferred"), d.transferred),
+      cell("stat-rated", J.t("today_rated"), d.ratings.count), cell("stat-rate", J.t("today_rate"), rate)),
+    el("ol", "levels", levels));
 }
 export function show(view) {
   model.view = view;

@@ -3,12 +3,13 @@
  *   el("button", {class: "tile", type: "button", "data-id": id, onclick: go, disabled: !open},
  *      el("span", {class: "name", text: label}), "more text", [a, b])
  *   el("div", "row", text)              // a class name instead of attributes
- *   `<b>${esc(name)}</b>`               // text into markup, escaped
+ *   fill(box, el(…), [rows], null)      // draw a part of the page anew (same children)
  *
  * Attributes: text → textContent, class → className, on<event> (a function) → a
  * listener, disabled, checked and value → the properties; false, null and undefined leave the
  * attribute out, true sets it empty. Children: nodes, strings and numbers (as
- * text) and arrays of them; null, false and undefined are skipped.
+ * text) and arrays of them; null, false and undefined are skipped. Pages build their
+ * markup with it only (no innerHTML), so text from the hub is never read as markup.
  */
 
 export function el(tag, attrs, ...children) {
@@ -30,18 +31,19 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
+/** Replace the children of `node` by `children` (the same kinds `el` takes). */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
 function append(node, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(node, child);
     else node.append(typeof child === "number" ? String(child) : child);
   }
-}
-
-/** Text made safe for markup (innerHTML templates). */
-export function esc(text) {
-  return String(text === null || text === undefined ? "" : text)
-    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /** document.getElementById. */
