@@ -178,6 +178,12 @@ function fitTexts() {
   S.fit(document.querySelectorAll(".center-name, .newest .where, .call-row .to, " +
     ".window-card .name, .window-card .current, .window-card .state, " +
     ".queue .figures, .public .slide li, .public .staff .post, .public .complaint"));
+  // Figures still wider than their cell at the smallest size ("14 waiting No window"
+  // in a sixth of an English hall): the count alone, not "No windo".
+  document.querySelectorAll(".queue .figures").forEach((figures) => {
+    figures.classList.remove("count-only");
+    if (figures.scrollWidth > figures.clientWidth + 1) figures.classList.add("count-only");
+  });
   S.fit(document.querySelectorAll(".queue .title"), true);
 }
 
