@@ -57,15 +57,24 @@ def staff_card(config: CenterConfig, username: str | None, window: int) -> dict[
 def wait_view(
     state: CenterState, config: CenterConfig, service_id: str, ahead: int,
     now: datetime | None = None, *, overtaken: bool = True,
+    waits: dict[str, ServiceWaits] | None = None,
 ) -> dict[str, Any]:
     """The honest wait of one place in a queue, as every screen shows it:
     {state, minutes, low, high, resumes_at, after_closing, as_of}. `state` is
     "now" (a window serving it is open and idle: 马上办理), "queue" (about
     `minutes`, between `low` and `high`), "no_window" (nobody staffed for it:
     暂无窗口办理，请咨询导服台 — no number), "resumes" (lunch or before opening:
-    from `resumes_at`, then about `minutes` from now) or "closed" (no estimate)."""
+    from `resumes_at`, then about `minutes` from now) or "closed" (no estimate).
+    `waits`: each service's waits at this moment, worked out once for the views of
+    many tickets of one state (a window's waiting list), filled in as needed."""
     moment = now or state_now(state, config)
-    found = wait_estimate(state, config, service_id, ahead, moment, overtaken=overtaken)
+    if waits is None:
+        found = wait_estimate(state, config, service_id, ahead, moment, overtaken=overtaken)
+    else:
+        service_waits = waits.get(service_id)
+        if service_waits is None:
+            service_waits = waits[service_id] = ServiceWaits(state, config, service_id, moment)
+        found = service_waits.at(ahead, overtaken=overtaken)
     return {**found.to_dict(), "as_of": moment.isoformat()}
 
 
@@ -76,13 +85,16 @@ def eta_minutes(wait: dict[str, Any]) -> int | None:
 
 
 def ticket_view(
-    state: CenterState, config: CenterConfig, ticket: Ticket, now: datetime | None = None
+    state: CenterState, config: CenterConfig, ticket: Ticket, now: datetime | None = None,
+    *, waits: dict[str, ServiceWaits] | None = None,
 ) -> dict[str, Any]:
+    """One ticket as staff see it (`waits`: shared by the views of one state at one
+    moment, see `wait_view`)."""
     ahead = ahead_of(state, config, ticket) if ticket.status == "waiting" else 0
     window = config.window(ticket.window) if ticket.window else None
     wait = (
         wait_view(state, config, ticket.service, ahead, now, overtaken=ticket.priority is None
-                  and ticket.due_at is None)
+                  and ticket.due_at is None, waits=waits)
         if ticket.status == "waiting"
         else None
     )
@@ -352,8 +364,11 @@ def waiting_list(
     if window is None:
         return []
     tickets = sorted(candidates(state, window), key=lambda t: position_key(config, t))
+    moment = now or state_now(state, config)
+    waits: dict[str, ServiceWaits] = {}  # one profile per service, not one per ticket
     # Staff only (the route checks): the transfer note travels with the ticket here.
-    return [{**ticket_view(state, config, t, now), "note": t.note} for t in tickets]
+    return [{**ticket_view(state, config, t, moment, waits=waits), "note": t.note}
+            for t in tickets]
 
 
 def queue_summary(

@@ -98,19 +98,40 @@ _NAMESPACE: dict[str, Any] = {
     **vars(appointments_module), **vars(notify_module), **vars(model_module),
     **vars(compose_module),
 }
-_HINTS: dict[type, dict[str, Any]] = {}
+_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
+_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    found = _HINTS.get(cls)
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields and their type hints, worked out once per class."""
+    found = _FIELDS.get(cls)
     if found is None:
-        found = typing.get_type_hints(cls, globalns=_NAMESPACE)
-        _HINTS[cls] = found
+        hints = typing.get_type_hints(cls, globalns=_NAMESPACE)
+        found = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+        _FIELDS[cls] = found
     return found
 
 
+def _shape(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    """`hint`'s origin and arguments, worked out once per hint: asking typing for
+    them at every value was most of the time a big day's snapshot took to load."""
+    try:
+        return _SHAPES[hint]
+    except KeyError:
+        shape = _SHAPES[hint] = (typing.get_origin(hint), typing.get_args(hint))
+        return shape
+    except TypeError:  # an unhashable hint
+        return typing.get_origin(hint), typing.get_args(hint)
+
+
 def _decode(data: Any, hint: Any) -> Any:  # noqa: PLR0911, PLR0912 - one case per kind of type
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint in (int, float, str, bool):  # first: most values are
+        if hint is float and isinstance(data, int) and not isinstance(data, bool):
+            return float(data)
+        if type(data) is not hint:
+            raise TypeError(f"{data!r} is not a {hint.__name__}")
+        return data
+    origin, args = _shape(hint)
     if hint is Any or hint is object:
         return _plain(data)
     if origin in (typing.Union, types.UnionType):
@@ -127,23 +148,16 @@ def _decode(data: Any, hint: Any) -> Any:  # noqa: PLR0911, PLR0912 - one case p
         if not isinstance(data, dict) or not isinstance(data.get("raw"), dict):
             raise TypeError("a configuration without its mapping")
         return parse_config(_plain(data["raw"]))
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if hint in _FIELDS or isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(data, dict):
             raise TypeError(f"{hint.__name__} must be an object")
-        hints = _hints(hint)
-        values = {f.name: _decode(data[f.name], hints[f.name])
-                  for f in dataclasses.fields(hint) if f.name in data}
+        values = {name: _decode(data[name], field_hint)
+                  for name, field_hint in _fields(hint) if name in data}
         return hint(**values)
     if hint in (datetime, date, time):
         if not isinstance(data, str):
             raise TypeError(f"{hint.__name__} must be a string")
         return hint.fromisoformat(data)
-    if hint in (int, float, str, bool):
-        if hint is float and isinstance(data, int) and not isinstance(data, bool):
-            return float(data)
-        if type(data) is not hint:
-            raise TypeError(f"{data!r} is not a {hint.__name__}")
-        return data
     if origin is deque:
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise TypeError("a deque must be {maxlen, items}")

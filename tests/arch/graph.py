@@ -54,9 +54,23 @@ def modules(root: Path = ROOT) -> dict[str, Path]:
     return found
 
 
+_PARSED: dict[Path, tuple[tuple[int, int], ast.Module]] = {}
+
+
+def parse(path: Path) -> ast.Module:
+    """The syntax tree of a source file, parsed again only when the file changed (the
+    checks ask for the whole tree's graph several times in one run)."""
+    stat = path.stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    found = _PARSED.get(path)
+    if found is None or found[0] != version:
+        found = _PARSED[path] = (version, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+    return found[1]
+
+
 def _imported_names(name: str, path: Path, known: Iterable[str]) -> set[str]:
     known = set(known)
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    tree = parse(path)
     package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     named: set[str] = set()
     for node in ast.walk(tree):
@@ -73,9 +87,22 @@ def _imported_names(name: str, path: Path, known: Iterable[str]) -> set[str]:
     return named
 
 
+_GRAPHS: dict[tuple[Path, tuple[tuple[str, int, int], ...]], dict[str, set[str]]] = {}
+
+
 def graph(root: Path = ROOT) -> dict[str, set[str]]:
-    """module -> the project modules it imports (the nearest enclosing module)."""
+    """module -> the project modules it imports (the nearest enclosing module).
+    Worked out again only when a file was added, removed or changed."""
     found = modules(root)
+    versions = tuple((name, (stat := path.stat()).st_mtime_ns, stat.st_size)
+                     for name, path in found.items())
+    known = _GRAPHS.get((root, versions))
+    if known is None:
+        known = _GRAPHS[root, versions] = _graph(found)
+    return {name: set(targets) for name, targets in known.items()}
+
+
+def _graph(found: dict[str, Path]) -> dict[str, set[str]]:
     arrows: dict[str, set[str]] = {}
     for name, path in found.items():
         targets = set()

@@ -11,6 +11,7 @@ before an operator meets the ImportError on a kiosk.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata as metadata
 import re
 import subprocess
@@ -20,7 +21,7 @@ import textwrap
 import pytest
 from packaging.markers import Marker
 
-from tests.arch.graph import ROOT, graph, modules
+from tests.arch.graph import ROOT, graph, modules, parse
 
 ROLES = ("hub", "kiosk", "display", "caller")
 # A role's own code: everything its packages import from the project.
@@ -94,7 +95,7 @@ def third_party_imports(role: str) -> dict[str, set[str]]:
     paths = modules()
     found: dict[str, set[str]] = {}
     for module in _role_modules(role):
-        tree = ast.parse(paths[module].read_text(encoding="utf-8"))
+        tree = parse(paths[module])
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -109,8 +110,15 @@ def third_party_imports(role: str) -> dict[str, set[str]]:
     return found
 
 
+@functools.cache
+def _packages_distributions() -> dict[str, list[str]]:
+    """Installed top-level modules -> distributions (it reads every installed
+    distribution's file list: once per run, not once per imported module)."""
+    return metadata.packages_distributions()
+
+
 def _distributions(top: str) -> set[str]:
-    return {d.lower().replace("_", "-") for d in metadata.packages_distributions().get(top, [])}
+    return {d.lower().replace("_", "-") for d in _packages_distributions().get(top, [])}
 
 
 @pytest.mark.parametrize("role", ROLES)

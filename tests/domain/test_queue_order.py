@@ -38,7 +38,7 @@ from hub.domain.appointments import AppointmentBooked
 from hub.domain.commands import Context
 from hub.domain.config import CenterConfig, Window
 from hub.domain.decide import decide
-from hub.domain.estimate import PRIOR_CALLS, window_share
+from hub.domain.estimate import PRIOR_CALLS, ServiceWaits, window_share
 from hub.domain.model import WAITING, CoreState, Ticket
 from hub.domain.routing import (
     _claim,
@@ -244,12 +244,17 @@ class QueueOrderMachine(QueueMachine):
         state = self.state
         assert isinstance(state, CenterState) and state.config is not None
         for moment in self.moments()[:3]:
+            # The tickets' views share each service's waits, as a window's waiting list
+            # does (one profile per service, not one per ticket: the same figures,
+            # test_waiting_list_works_out_each_services_waits_once).
             shown = views.snapshot(state, moment)
-            waiting = [views.ticket_view(state, state.config, t, moment)
+            waits: dict[str, ServiceWaits] = {}
+            waiting = [views.ticket_view(state, state.config, t, moment, waits=waits)
                        for t in state.tickets.values() if t.status == WAITING]
             with walking():
                 assert views.snapshot(state, moment) == shown
-                assert [views.ticket_view(state, state.config, t, moment)
+                waits = {}
+                assert [views.ticket_view(state, state.config, t, moment, waits=waits)
                         for t in state.tickets.values() if t.status == WAITING] == waiting
 
 
@@ -321,3 +326,35 @@ def test_a_window_weighs_every_ticket_sent_to_it_by_name() -> None:
     assert walked is not None and walked.number == "B001"
     assert next_ticket(state, state.config, window, later) is walked
     assert next_ticket(state, state.config, window, machine.clock.now).number == "A001"  # type: ignore[union-attr]
+
+
+def test_waiting_list_works_out_each_services_waits_once() -> None:
+    """A window's waiting list (the clerk's pad) shows each ticket's view with the wait
+    of its place; the waits of a service are worked out once for the list, not once
+    per ticket, and are the figures each ticket's own view gives."""
+    machine = QueueOrderMachine()
+    machine.execute(cmd.SignIn(3), "c1")
+    for index in range(12):
+        machine.execute(cmd.IssueTicket(SERVICES[index % 3], "elderly" if index == 5 else None),
+                        "kiosk")
+        machine.clock.now += timedelta(minutes=2)
+    state, now = machine.state, machine.clock.now
+    assert state.config is not None
+    window = state.config.window(3)
+    assert window is not None
+    one_by_one = [{**views.ticket_view(state, state.config, t, now), "note": t.note}
+                  for t in sorted(candidates(state, window),
+                                  key=lambda t: position_key(state.config, t))]
+    built: list[str] = []
+
+    class Counted(ServiceWaits):
+        def __init__(self, state: CoreState, config: CenterConfig, service_id: str,
+                     now: datetime, **options: Any) -> None:
+            built.append(service_id)
+            super().__init__(state, config, service_id, now, **options)
+
+    with mock.patch.object(views, "ServiceWaits", Counted), \
+            mock.patch.object(estimate, "ServiceWaits", Counted):
+        listed = views.waiting_list(state, state.config, 3, now)
+    assert len(listed) == 12 and listed == one_by_one
+    assert sorted(built) == ["a", "b", "c"], built
