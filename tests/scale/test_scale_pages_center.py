@@ -39,6 +39,15 @@ class Recorder:
         if path.startswith(("/api/", "/socket.io/")):
             self.urls.append(url)
 
+    def wait_for(self, page: Any, part: str) -> None:
+        """Until the page has made a request whose URL holds `part` (the recorder hears
+        of requests while Playwright runs, so the wait is the page's own)."""
+        for _ in range(TIMEOUT // 50):
+            if any(part in u for u in self.urls):
+                return
+            page.wait_for_timeout(50)
+        raise AssertionError(f"no request to {part}: {self.urls}")
+
     def without_center(self) -> list[str]:
         return [u for u in self.urls if parse_qs(urlsplit(u).query).get("center") != [CENTER]]
 
@@ -110,8 +119,7 @@ def test_device_and_public_pages_name_their_center(
         clerk.issue()
         clerk.call_next()
         page.wait_for_function("() => window.JiaohaoScreen.sound.log.length > 0", timeout=TIMEOUT)
-        page.wait_for_timeout(500)
-        assert any("/audio.wav" in u for u in recorder.urls), recorder.urls
+        recorder.wait_for(page, "/audio.wav")
     elif name == "case":
         page.fill("#number", "C2026-000001")
         page.fill("#phone", "13800000000")
@@ -119,7 +127,7 @@ def test_device_and_public_pages_name_their_center(
             page.click("#go")
     elif live:
         page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(1_000)  # the Socket.IO connection after the first calls
+        recorder.wait_for(page, "/socket.io/")  # the Socket.IO connection after the first calls
     else:
         page.wait_for_load_state("networkidle")
     recorder.check(live=live)

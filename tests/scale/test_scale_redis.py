@@ -14,6 +14,8 @@ import requests
 import socketio
 
 from hub.store.redis import RedisStore
+from tests.support.kit import wait_until
+from tests.support.redis import start_together
 from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
@@ -35,8 +37,7 @@ def cluster(redis_server: Any, tmp_path_factory: Any) -> Iterator[list[HubProces
         first.add_device(name, role)
     for hub in hubs[1:]:
         hub.passwords, hub.tokens = first.passwords, first.tokens
-    for hub in hubs:
-        hub.start()
+    start_together(hubs)
     yield hubs
     for hub in hubs:
         hub.stop()
@@ -143,9 +144,13 @@ def test_a_hub_killed_mid_load_loses_no_acknowledged_ticket(
     threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(6)]
     for thread in threads:
         thread.start()
-    time.sleep(random.uniform(0.5, 1.5))
+    # Killed at a random moment of the load: after a random number of tickets (a
+    # fixed time may hold none on a loaded machine), and the load goes on after it.
+    target = random.randint(3, 15)
+    wait_until(lambda: len(acked) >= target, 60, "tickets before the kill")
     b.kill()
-    time.sleep(0.5)
+    killed = len(acked)
+    wait_until(lambda: len(acked) >= killed + 5, 60, "tickets after the kill")
     stop.set()
     for thread in threads:
         thread.join()

@@ -22,10 +22,12 @@ import requests
 from display.listener import LiveListener
 from hub.store.redis import RedisStore
 from tests.support.kit import wait_until
+from tests.support.redis import start_together
 from tools.process import HubProcess, RedisServer
 
 pytestmark = pytest.mark.slow
 HEARTBEAT = 1  # seconds, so a stalled process is noticed quickly
+FOLLOW_FAILED = "following the journal failed"  # a hub's log line when Redis is gone
 
 
 class Cluster:
@@ -44,8 +46,7 @@ class Cluster:
         first.add_device("hall-1", "display")
         for hub in self.hubs[1:]:
             hub.passwords, hub.tokens = first.passwords, first.tokens
-        for hub in self.hubs:
-            hub.start()
+        start_together(self.hubs)
         self.displays: list[Display] = []
 
     def watch(self) -> None:
@@ -176,7 +177,9 @@ def assert_every_display_saw_every_call(cluster: Cluster, since: int) -> None:
     while time.monotonic() < deadline and any(
             len(d.seen()) < len(expected) for d in cluster.displays):
         time.sleep(0.2)
-    time.sleep(2 * HEARTBEAT)  # nothing doubled arrives late either
+    # Asserts that nothing doubled arrives late: a resubscription is decided on a
+    # heartbeat, so two heartbeats is the shortest wait that would see one.
+    time.sleep(2 * HEARTBEAT)
     for index, display in enumerate(cluster.displays):
         seen = display.seen()
         missed = [call for call in expected if call not in seen]
@@ -201,8 +204,12 @@ def test_redis_killed_and_restarted_under_calls_every_display_gets_every_call(
     # Calls under way before Redis goes (awaited: on a loaded machine 2 s may hold none).
     wait_until(lambda: len(clerk.acked) >= 5 or clerk.errors, 60, "5 calls before the kill")
     before = len(clerk.acked)
+    failures = [hub.log().count(FOLLOW_FAILED) for hub in cluster.hubs]
     server.stop(kill=True)
-    time.sleep(1)
+    # Redis comes back once every process has found it gone (not after a fixed second).
+    wait_until(lambda: all(hub.log().count(FOLLOW_FAILED) > failed
+                           for hub, failed in zip(cluster.hubs, failures, strict=True)),
+               30, "every process to lose its journal")
     server.start()
     restarted = time.monotonic()
     while len(clerk.acked) < before + 30 and time.monotonic() < restarted + 60:
@@ -229,14 +236,22 @@ def test_a_paused_process_catches_its_displays_up(
     # Only the first process takes requests while the second is stopped.
     cluster.hubs = cluster.hubs[:1]
     clerk.thread.start()
-    time.sleep(1)
+    wait_until(lambda: len(clerk.acked) >= 3 or clerk.errors, 60, "calls before the pause")
+    listener = cluster.displays[1].listener
+    asked = listener.resubscribed
     os.kill(paused.pid(), signal.SIGSTOP)
     try:
-        time.sleep(4 * HEARTBEAT + 1)
+        # Stopped until its display has heard nothing for three heartbeats and asked
+        # again (the listener's watchdog), and calls were made meanwhile.
+        wait_until(lambda: (listener.resubscribed > asked
+                            and len(clerk.acked) > len(cluster.displays[1].seen()) + 5)
+                   or clerk.errors, 60, "the display to give up on the stopped process")
         stalled = len(cluster.displays[1].seen())
     finally:
         os.kill(paused.pid(), signal.SIGCONT)
-    time.sleep(2)
+    resumed = len(clerk.acked)
+    wait_until(lambda: len(clerk.acked) >= resumed + 3 or clerk.errors, 60,
+               "calls after the process went on")
     clerk.stop.set()
     clerk.thread.join(30)
     assert not clerk.errors, clerk.errors

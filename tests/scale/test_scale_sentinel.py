@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.scale.test_scale_resync import Clerk, Cluster, assert_every_display_saw_every_call
+from tests.support.kit import wait_until
 from tests.support.sentinel import SentinelGroup
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def group(tmp_path: Path) -> Iterator[SentinelGroup]:
-    found = SentinelGroup(tmp_path / "redis").start()
+    found = SentinelGroup(tmp_path / "redis").start(discover=False)  # awaited before the kill
     yield found
     found.stop()
 
@@ -41,8 +42,10 @@ def test_the_master_killed_under_calls_a_replica_takes_over_and_nothing_is_lost(
         since = max((seq for seq, _ in cluster.journal_calls()), default=0)
         clerk = Clerk(cluster, calling=cluster.hubs[0])
         clerk.thread.start()
-        time.sleep(2)
+        # Calls under way before the master goes (awaited: on a loaded machine 2 s may hold none).
+        wait_until(lambda: len(clerk.acked) >= 5 or clerk.errors, 60, "5 calls before the kill")
         before = len(clerk.acked)
+        group.wait_discovered()  # while the hubs started, the sentinels met
         old = group.master_port()
         group.kill_master()
         assert group.master_port() != old

@@ -19,6 +19,7 @@ import requests
 
 from tests.hub.hubkit import LiveClient
 from tests.support.kit import wait_until
+from tests.support.redis import start_together
 from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
@@ -35,8 +36,7 @@ def pair(redis_server: Any, tmp_path_factory: Any) -> Iterator[list[HubProcess]]
     first.add_device("kiosk-1", "kiosk")
     first.add_device("hall-1", "display")
     hubs[1].passwords, hubs[1].tokens = first.passwords, first.tokens
-    for hub in hubs:
-        hub.start()
+    start_together(hubs)
     yield hubs
     for hub in hubs:
         hub.stop()

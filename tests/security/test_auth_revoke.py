@@ -10,6 +10,7 @@ import pytest
 import requests
 from authkit import Listener, demo_hub, wait_until
 
+from tests.support.redis import start_together
 from tools.process import DEMO_CONFIG, HubProcess, jiaohao
 
 pytestmark = pytest.mark.slow
@@ -90,8 +91,7 @@ def pair(redis_server: Any, tmp_path_factory: Any) -> Iterator[list[HubProcess]]
                        store=redis_server.url, env=env) for i in range(2)]
     hubs[0].prepare_demo()
     hubs[1].passwords, hubs[1].tokens = hubs[0].passwords, hubs[0].tokens
-    for process in hubs:
-        process.start()
+    start_together(hubs)
     yield hubs
     for process in hubs:
         process.stop()

@@ -56,7 +56,10 @@ class SentinelGroup:
              "--appendfsync", "always", "--loglevel", "warning", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def start(self) -> SentinelGroup:
+    def start(self, discover: bool = True) -> SentinelGroup:
+        """The servers and sentinels up, the replicas in sync; with `discover`, also
+        `wait_discovered()` (a caller with other work meanwhile, such as starting
+        hubs, which reach the master through any one sentinel, waits for it later)."""
         master = self.ports["master"]
         self._server("master")
         for name in ("replica1", "replica2"):
@@ -78,13 +81,23 @@ class SentinelGroup:
             self.processes[f"sentinel{index}"] = subprocess.Popen(
                 [_binary(), str(config), "--sentinel", "--loglevel", "warning"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for port in self.sentinel_ports:  # each answers, naming the master it watches
+            sentinel = redis.Redis(port=port, decode_responses=True)
+            _wait(lambda s=sentinel: s.sentinel_master(SERVICE), 30, f"sentinel on {port}")
+            sentinel.close()
+        if discover:
+            self.wait_discovered()
+        return self
+
+    def wait_discovered(self) -> None:
+        """Until each sentinel knows both replicas and the other two sentinels (their
+        hello messages come every 2 s), so that a failover can be agreed."""
         for port in self.sentinel_ports:  # each knows the replica and the other two
             sentinel = redis.Redis(port=port, decode_responses=True)
             _wait(lambda s=sentinel: int(s.sentinel_master(SERVICE)["num-slaves"]) == 2
                   and int(s.sentinel_master(SERVICE)["num-other-sentinels"]) == 2, 30,
                   f"sentinel on {port} to see the replica and the other sentinels")
             sentinel.close()
-        return self
 
     def master_port(self) -> int:
         sentinel = redis.Redis(port=self.sentinel_ports[0], decode_responses=True)
