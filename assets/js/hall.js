@@ -8,7 +8,8 @@
  * same instant both show, a recall moves its ticket to the top and flashes it
  * again, and a call replayed after a reconnect is never listed twice.
  *
- * Add ?lang=en for English. Test hooks: body[data-status], [data-number],
+ * Add ?lang=en for English, ?rotate=SECONDS to turn the 政务公开 slides at another pace
+ * (1–600 s; 12 s unless told). Test hooks: body[data-status], [data-number],
  * .call-row[data-number], .window-card[data-window].
  */
 import J from "./jiaohao.js";
@@ -21,7 +22,7 @@ import {showClock, showStatus, takeDeviceNotices} from "./lib/screen-status.js";
 const RECENT_MAX = 6;          // cells in the "recent calls" list (3 × 2)
 const KEEP_CALLS = 16;
 const FLASH_MS = 7000;         // how long a new call stays highlighted
-const ROTATE_MS = 12000;       // 政务公开 slide interval
+const ROTATE_MS = rotateSeconds(new URLSearchParams(location.search).get("rotate")) * 1000;
 const STAFF_PER_SLIDE = 4;      // two columns of two
 const MISSED_MAX = 6;          // numbers in the 过号 list
 
@@ -329,6 +330,12 @@ function renderNotice() {
 }
 
 /* ------------------------------------------------------------ 政务公开 */
+
+/** The slide interval in seconds: ?rotate= when it is 1–600, else 12. */
+function rotateSeconds(asked) {
+  const value = Number(asked);
+  return value >= 1 && value <= 600 ? value : 12;
+}
 
 let slideIndex = 0;
 

@@ -48,13 +48,27 @@ M.download = async function (path, fallbackName) {
   return name;
 };
 
+/* While the dashboard waits for the hub's answers, its main area says so: <main
+ * aria-busy="true"> from the first request until the page has drawn what the last
+ * one brought (a screen reader waits rather than read a half-filled page; the tests
+ * wait for aria-busy="false"). It turns false a task after the last answer, so the
+ * code awaiting it has drawn it, or started its next request, by then. */
+let pending = 0;
+function busy(change) {
+  pending += change;
+  $("main").setAttribute("aria-busy", String(pending > 0));
+}
+
 /** A REST call with the login token; a lost login goes back to the login form. */
 M.api = async function (path, options) {
+  busy(1);
   try {
     return await J.api(path, Object.assign({token: M.token}, options || {}));
   } catch (error) {
     if (error.status === 401) { logout(); }
     throw error;
+  } finally {
+    setTimeout(() => busy(-1), 0);
   }
 };
 

@@ -262,6 +262,7 @@ function onEvent(event) {
 }
 
 function onStatus(status) {
+  document.body.dataset.status = status;  // as on the hall and window screens: body[data-status]
   const banner = $("banner");
   banner.classList.toggle("show", status === "lost" || status === "refused");
   banner.textContent = status === "refused" ? J.t("banner_refused") : J.t("banner_lost");

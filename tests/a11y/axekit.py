@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, settle
 
 BAD_IMPACTS = ("critical", "serious")
 
@@ -33,7 +33,7 @@ class AxeRun:
     def check(self, page: Any, state: str) -> list[str]:
         """Run axe on `page` now; record (and return) its critical and serious violations,
         and save a screenshot tests/artifacts/a11y_STATE.png."""
-        page.wait_for_timeout(150)  # the last render of the state has landed
+        settle(page)  # the last render of the state has landed
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(axe_script())
         results = page.evaluate("""() => axe.run(document, {

@@ -123,8 +123,8 @@ def display(context: Any, hub: HubProcess, path: str, token: str, size: tuple[in
             lang: str) -> Any:
     page = new_page(context(*size))
     page.goto(f"{hub.url}{path}?lang={lang}#token={token}")
+    # Live: the hub's snapshot is drawn (run.check waits for the fonts and the fit).
     page.wait_for_selector("body[data-status='live']", timeout=20_000)
-    page.wait_for_timeout(500)
     return page
 
 
@@ -171,7 +171,9 @@ def test_pad(context: Any, demo_hub: HubProcess, run: AxeRun, lang: str) -> None
     page.wait_for_selector("#view-idle:not([hidden])", timeout=20_000)
     clerk = Desk(demo_hub, 8)
     clerk.act("sign-in")
-    page.wait_for_timeout(500)
+    # The clerk's card: the window is open and shows who serves at it.
+    page.wait_for_selector("#view-idle:not([hidden]):not(.closed) #staff-name:not(:empty)",
+                           timeout=20_000)
     run.check(page, f"pad_{lang}_idle")
     clerk.issue()
     clerk.call_next()
@@ -285,6 +287,7 @@ def test_caller(context: Any, demo_hub: HubProcess, run: AxeRun, lang: str) -> N
     run.check(page, f"caller_{lang}_serving")
     for tab in ("held", "transfers", "today", "queue"):
         page.click(f"[data-tab='{tab}']")
+        page.wait_for_selector(f"#tab-{tab}:not([hidden])")
         run.check(page, f"caller_{lang}_tab_{tab}")
     page.click("button[data-action='start']")
     page.wait_for_selector("button[data-action='suspend']:not([disabled])")
@@ -319,8 +322,8 @@ def test_dashboard(context: Any, demo_hub: HubProcess, run: AxeRun, lang: str) -
     for name in MANAGE_PAGES:
         page.evaluate("(name) => { location.hash = name; }", name)
         section = "config" if name.startswith("config/") else name
-        page.wait_for_selector(f"#page-{section}:not([hidden])", timeout=20_000)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(400)
+        # The page is shown, and what it asked the hub for has come and been drawn.
+        page.wait_for_selector(f"#main[aria-busy='false'] > #page-{section}:not([hidden])",
+                               timeout=20_000)
         run.check(page, f"manage_{lang}_{name.replace('/', '_')}")
     finish(run, page)

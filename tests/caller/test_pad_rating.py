@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.caller.callerkit import TIMEOUT_MS, api, issue, journal, ok, wait_text, window_action
+from tests.caller.callerkit import TIMEOUT_MS, api, issue, ok, wait_text, window_action
 from tests.support.browser import screenshot
 
 pytestmark = pytest.mark.slow
@@ -43,9 +43,21 @@ def idle(page: Any) -> None:
     page.wait_for_selector("#view-idle:not([hidden])", timeout=TIMEOUT_MS)
 
 
+# Logins are argon2 checks (slow on purpose): each account logs in once per hub here,
+# and its token serves every request of the module (tokens outlive a test).
+_TOKENS: dict[tuple[str, str, str], str] = {}
+
+
+def login(hub: Any, name: str) -> str:
+    key = (hub.url, str(hub.folder), name)  # this hub (a later one may reuse its port)
+    if key not in _TOKENS:
+        _TOKENS[key] = hub.login(name)
+    return _TOKENS[key]
+
+
 def served(hub: Any) -> dict[str, Any]:
     """A citizen is called and served at window 8; returns the completed ticket."""
-    token = hub.login(CLERK)
+    token = login(hub, CLERK)
     ticket = issue(hub, "business-license")
     called = ok(window_action(hub, token, WINDOW, "call", ticket=ticket["number"]))
     assert called["ticket"]["number"] == ticket["number"]
@@ -59,13 +71,14 @@ def asked(page: Any, number: str) -> None:
 
 
 def ratings(hub: Any, number: str) -> list[dict[str, Any]]:
-    return [e["data"] for e in journal(hub) if e["type"] == "ticket_rated"
+    events = ok(api(hub, "GET", "/api/v1/events?since=0", login(hub, "director")))["events"]
+    return [e["data"] for e in events if e["type"] == "ticket_rated"
             and e["data"]["number"] == number]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def clerk_on_duty(demo_hub: Any) -> Iterator[None]:
-    token = demo_hub.login(CLERK)
+    token = login(demo_hub, CLERK)
     ok(window_action(demo_hub, token, WINDOW, "sign-in"))
     yield
     window_action(demo_hub, token, WINDOW, "sign-out")
@@ -80,7 +93,7 @@ def test_idle_shows_the_clerks_card(browser: Any, demo_hub: Any) -> None:
         assert page.inner_text("#staff-photo") == "周"  # no photo configured: the family name
         screenshot(page, "pad_idle")
         # A photo, once the center configures one, is shown on the card (政务公开).
-        director = demo_hub.login("director")
+        director = login(demo_hub, "director")
         config = ok(api(demo_hub, "GET", "/api/v1/config", director))["config"]
         for entry in config["center"]["staff"]:
             if entry.get("username") == CLERK:
@@ -90,7 +103,7 @@ def test_idle_shows_the_clerks_card(browser: Any, demo_hub: Any) -> None:
         page.wait_for_selector("#staff-photo img", timeout=TIMEOUT_MS)
         screenshot(page, "pad_idle_photo")
         # Paused, the card says so; signed out, the window is closed.
-        token = demo_hub.login(CLERK)
+        token = login(demo_hub, CLERK)
         ok(window_action(demo_hub, token, WINDOW, "pause", reason="午休"))
         wait_text(page, "#window-state", "暂停服务（午休）")
         ok(window_action(demo_hub, token, WINDOW, "open"))
@@ -135,7 +148,7 @@ def test_each_of_the_five_levels(browser: Any, demo_hub: Any) -> None:
         assert (rating["level"], rating["window"], rating["clerk"], rating["service"]) == \
             (level, WINDOW, CLERK, "business-license")
         assert rating["aspects"] == (["服务效率"] if level <= 2 else [])
-    today = ok(api(demo_hub, "GET", "/api/v1/me/today", demo_hub.login(CLERK)))
+    today = ok(api(demo_hub, "GET", "/api/v1/me/today", login(demo_hub, CLERK)))
     assert all(today["ratings"]["levels"][str(level)] >= 1 for level in LEVELS)
 
 
@@ -198,7 +211,7 @@ def test_a_second_rating_is_refused(browser: Any, demo_hub: Any) -> None:
     other_pad = api(demo_hub, "POST", "/api/v1/windows/7/rating", demo_hub.tokens["pad-7"],
                     json={"number": served(demo_hub)["number"], "level": 1})
     assert (other_pad.status_code, other_pad.json()["error"]) == (403, "not_rated_here")
-    clerk = api(demo_hub, "POST", rate, demo_hub.login(CLERK),
+    clerk = api(demo_hub, "POST", rate, login(demo_hub, CLERK),
                 json={"number": ticket["number"], "level": 5})
     assert clerk.status_code == 403
 

@@ -129,7 +129,8 @@ def test_the_notice_typed_on_the_dashboard_scrolls_along_the_hall(
     expect(page.locator("#notice-bar")).to_be_visible()
     # It moves: its position changes from one moment to the next.
     x1 = text.evaluate("n => n.getBoundingClientRect().x")
-    page.wait_for_timeout(700)
+    page.wait_for_function("(x1) => document.getElementById('notice-text')"
+                           ".getBoundingClientRect().x < x1 - 5", arg=x1, timeout=5000)
     x2 = text.evaluate("n => n.getBoundingClientRect().x")
     assert x2 < x1 - 5, (x1, x2)
     screenshot(page, "display_front_notice")

@@ -26,13 +26,15 @@ from tools.process import HubProcess
 pytestmark = pytest.mark.slow
 
 # Runs before the page's scripts: wraps socket.io's `io` so the test can drop the
-# events pushed to the page, count its subscriptions and hand it a message.
+# events pushed to the page, count its subscriptions and the heartbeats it heard, and
+# hand it a message.
 SPY = """
 (() => {
   window.__drop = false;
   window.__deaf = false;
   window.__dropped = 0;
   window.__subscribes = 0;
+  window.__heartbeats = 0;
   window.__sockets = [];
   window.__snapshotNext = false;
   let real;
@@ -47,6 +49,7 @@ SPY = """
     socket.__deliver = onevent;
     socket.onevent = (packet) => {
       if (window.__deaf) return;
+      if (packet.data && packet.data[0] === "heartbeat") window.__heartbeats += 1;
       if (window.__drop && packet.data && packet.data[0] === "event") {
         window.__dropped += 1;
         return;
@@ -119,8 +122,9 @@ def test_a_page_that_missed_a_call_while_connected_resyncs_on_the_heartbeat(
     assert after > subscribes  # (once per heartbeat that found it behind)
     screenshot(page, "display_hall_resynced")
     expect(page.locator("body")).to_have_attribute("data-status", "live")
-    # In step again: the following heartbeats cause no more subscriptions.
-    page.wait_for_timeout(2_500)
+    # In step again: the following heartbeats (two of them) cause no more subscriptions.
+    beats = page.evaluate("window.__heartbeats")
+    page.wait_for_function(f"window.__heartbeats >= {beats + 2}", timeout=10_000)
     assert page.evaluate("window.__subscribes") == after
     assert page.js_errors == []
 
@@ -141,7 +145,7 @@ def test_a_page_that_hears_nothing_for_three_heartbeats_subscribes_again(
     browser: Any, beating_hub: HubProcess,
 ) -> None:
     page = open_hall(browser, beating_hub)
-    page.wait_for_timeout(1_500)  # a heartbeat has told it the interval
+    page.wait_for_function("window.__heartbeats >= 1", timeout=10_000)  # told the interval
     subscribes = page.evaluate("window.__subscribes")
     clerk = Desk(beating_hub, 5)
     clerk.act("sign-in")
@@ -181,7 +185,7 @@ def test_a_call_missed_during_a_drop_and_answered_by_a_snapshot_is_shown_and_sai
     # Said, as the display agent says it; once, and the call it had heard not again.
     # (after the clip of the call before it, which plays for a few seconds)
     page.wait_for_function(f"({SAID})().includes({missed!r})", timeout=20_000)
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(500)  # and not said again (nothing must happen here: a time)
     said = page.evaluate(SAID)
     assert said.count(missed) == 1 and said.count(first) == 1, said
     assert page.evaluate("window.__snapshotNext") is False  # the answer was a snapshot

@@ -32,9 +32,16 @@ def ticket_id(page: Any) -> str:
     return found.group(1)
 
 
+# The director logs in once per hub (a login is an argon2 check, slow on purpose).
+_DIRECTOR: dict[tuple[str, str], str] = {}
+
+
 def last_issued(hub: HubProcess) -> dict[str, Any]:
     """The data of the newest ticket_issued event in the hub's journal."""
-    manager = hub.login("director")
+    key = (hub.url, str(hub.folder))  # this hub (a later one may reuse its port)
+    if key not in _DIRECTOR:
+        _DIRECTOR[key] = hub.login("director")
+    manager = _DIRECTOR[key]
     events = api(hub, "GET", "/api/v1/events?since=0&limit=10000", manager).json()["events"]
     issued = [e for e in events if e["type"] == "ticket_issued"]
     data: dict[str, Any] = issued[-1]["data"]

@@ -10,10 +10,12 @@ import pytest
 import requests
 from authkit import demo_hub
 
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, settle
 from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
+
+LIVE = "body[data-status='live']"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +69,7 @@ def open_page(browser: Any, url: str, ready: str, name: str,
         page.wait_for_selector(ready, timeout=20000)
         if then:
             then(page)
-        page.wait_for_timeout(1500)  # sockets connect, charts draw
+        settle(page)  # what `ready` showed is drawn (its sockets are live, its charts in)
         screenshot(page, f"csp-{name}")
     finally:
         context.close()
@@ -86,17 +88,25 @@ def test_every_page_loads_without_a_csp_violation(browser: Any, hub: HubProcess)
         page.click("[data-sign-in='1']")
         page.wait_for_selector("#live-status.conn.live", timeout=20000)
 
+    def manage_live(page: Any) -> None:  # its charts are drawn, its socket is live
+        page.wait_for_selector("svg.chart text", timeout=20000)
+        page.wait_for_selector("#live-status.conn.live", timeout=20000)
+
     pages: list[tuple[str, str, str, Any, Any]] = [
-        ("kiosk", f"{hub.url}/kiosk#token={tokens['kiosk-1']}", "body", None, None),
-        ("hall", f"{hub.url}/display/hall#token={tokens['hall-1']}", "body", None, None),
-        ("window", f"{hub.url}/display/window/1#token={tokens['window-1']}", "body", None,
+        # Each page is ready when its live connection is (the ticket page: says it is
+        # live; the dashboard: its charts are drawn and no request is pending).
+        ("kiosk", f"{hub.url}/kiosk#token={tokens['kiosk-1']}",
+         "body[data-status='live'] [data-category]", None, None),
+        ("hall", f"{hub.url}/display/hall#token={tokens['hall-1']}", LIVE, None, None),
+        ("window", f"{hub.url}/display/window/1#token={tokens['window-1']}", LIVE, None,
          None),
-        ("pad", f"{hub.url}/pad/window/1#token={tokens['pad-1']}", "body", None, None),
-        ("ticket", track, "body", None, None),
+        ("pad", f"{hub.url}/pad/window/1#token={tokens['pad-1']}",
+         "body[data-status='live'] #window-name:not(:empty)", None, None),
+        ("ticket", track, "#live:not(:empty)", None, None),
         ("caller", f"{hub.url}/caller", "#view-windows:not([hidden])",
          ("wangli", hub.passwords["wangli"]), caller_works),
-        ("manage", f"{hub.url}/manage", ".kpis", ("director", hub.passwords["director"]),
-         None),
+        ("manage", f"{hub.url}/manage", "#main[aria-busy='false'] .kpis",
+         ("director", hub.passwords["director"]), manage_live),
         ("index", f"{hub.url}/", "h1", None, None),
     ]
     found = {name: open_page(browser, url, ready, name, login, then)

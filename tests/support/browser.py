@@ -70,3 +70,15 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+# Resolves once the page's fonts are loaded and two frames have been drawn since: the
+# page's last change is laid out and painted, and what reacts to layout (a
+# ResizeObserver, a font-size fit on `document.fonts.ready`) has run.
+SETTLED = """() => document.fonts.ready.then(() => new Promise((done) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => done(true)))))"""
+
+
+def settle(page: Any) -> None:
+    """Wait until what the page last changed is laid out and drawn (see SETTLED)."""
+    page.evaluate(SETTLED)

@@ -60,6 +60,7 @@ export function setConnection(status) {
   const wasDown = S.status === "lost" || S.status === "refused";
   S.status = status;
   S.online = status === "live";
+  document.body.dataset.status = status;  // as on the hall and window screens: body[data-status]
   banner.classList.toggle("show", status === "lost" || status === "refused");
   banner.textContent = status === "refused" ? J.t("refused") : J.t("lost");
   document.body.classList.toggle("offline", status === "lost");
