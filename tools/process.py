@@ -56,9 +56,17 @@ def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def fast_clock(start: datetime) -> str:
-    """A JIAOHAO_CLOCK that starts at `start` and runs at real speed."""
-    return f"fast:1@{start.isoformat()}"
+def fast_clock(start: datetime, speed: float = 1) -> str:
+    """A JIAOHAO_CLOCK that starts at `start` and runs `speed` times real speed."""
+    return f"fast:{speed:g}@{start.isoformat()}"
+
+
+def clock_speed(spec: str) -> float:
+    """How fast a JIAOHAO_CLOCK runs (1 for the real clock)."""
+    try:
+        return float(spec.split(":", 1)[1].split("@", 1)[0]) if spec.startswith("fast:") else 1.0
+    except (IndexError, ValueError):
+        return 1.0  # the hub itself says what is wrong with it
 
 
 class CliFailed(RuntimeError):
@@ -82,7 +90,10 @@ class HubProcess:
     restart, its log. Accounts and devices are made with the CLI, as an operator would.
 
     Its clock starts at 09:00 of a working day (or `env["JIAOHAO_CLOCK"]`) at the
-    first start and goes on across restarts instead of jumping back."""
+    first start and goes on across restarts, at its speed, instead of jumping back.
+    `restart(at=…)` (or `start(at=…)` after a stop) jumps it forward to a later moment,
+    so a test need not wait in real time for the hub's own clock to get there (the
+    journal keeps its events; the hub's tick then finds the day as it stood)."""
 
     def __init__(self, async_mode: str = "gevent", folder: str | Path | None = None,
                  env: dict[str, str] | None = None, config: str | Path = DEMO_CONFIG,
@@ -101,7 +112,10 @@ class HubProcess:
         self.passwords: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
         self.starts = 0
-        self._first_start = 0.0
+        # Where the hub's clock stood at a real moment (time.monotonic()), and its speed.
+        self._clock_at: datetime | None = None
+        self._clock_real = 0.0
+        self.speed = clock_speed(self.env["JIAOHAO_CLOCK"])
         self._log_mark = 0
 
     # ---------------------------------------------------------------- accounts
@@ -162,25 +176,50 @@ class HubProcess:
         return datetime.now(CHINA)
 
     def now(self) -> datetime:
-        """The moment the hub's clock reads (09:00 at its first start, then real time)."""
-        elapsed = time.monotonic() - self._first_start if self.starts else 0.0
-        return self.started_at() + timedelta(seconds=elapsed)
+        """The moment the hub's clock reads (its start moment before the first start)."""
+        if self._clock_at is None:
+            return self.started_at()
+        elapsed = (time.monotonic() - self._clock_real) * self.speed
+        return self._clock_at + timedelta(seconds=elapsed)
 
-    def start(self, timeout: float = 60.0) -> HubProcess:
+    def start(self, timeout: float = 60.0, *, at: datetime | None = None,
+              speed: float | None = None) -> HubProcess:
+        """Start the hub and wait until it answers. Its clock goes on from where it
+        stood; `at` jumps it forward to a later moment (never back: the journal
+        holds events up to now), `speed` changes how fast it runs from there."""
         assert not self.running, "the hub is already running"
+        moment = self.now()
+        if at is not None:
+            if at < moment:
+                raise ValueError(f"the hub's clock reads {moment.isoformat()}: it cannot "
+                                 f"go back to {at.isoformat()}")
+            moment = at
+        if speed is not None:
+            self.speed = speed
         env = dict(self.env)
-        if self.starts:  # the clock goes on across restarts
-            env["JIAOHAO_CLOCK"] = fast_clock(self.now())
-        else:
-            self._first_start = time.monotonic()
+        if self.starts or at is not None or speed is not None:
+            env["JIAOHAO_CLOCK"] = fast_clock(moment, self.speed)
         command = [*jiaohao_command(), "hub", "--config", self.config, "--store", self.store,
                    "--port", str(self.port), "--async-mode", self.async_mode]
         with open(self.log_path, "ab") as log:  # the child keeps its own copy of the fd
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                             env=env, cwd=ROOT)
+        self._clock_at, self._clock_real = moment, time.monotonic()
         self.starts += 1
         self.wait_ready(timeout)
+        self._read_clock()
         return self
+
+    def _read_clock(self) -> None:
+        """Where the hub's clock stands now, as the hub says (its clock starts when the
+        process has loaded, a little after it was started)."""
+        before = time.monotonic()
+        try:
+            answer = requests.get(f"{self.url}/api/v1/clock", timeout=10)
+            reading = datetime.fromisoformat(answer.json()["now"])
+        except (requests.RequestException, ValueError, KeyError, TypeError):
+            return  # the estimate from the start stays
+        self._clock_at, self._clock_real = reading, (before + time.monotonic()) / 2
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Until /health answers; a hub that exits or never answers is an error (and is
@@ -226,10 +265,11 @@ class HubProcess:
                     f"the hub ignored SIGTERM for {timeout} s:\n{self.log()[-4000:]}") from None
         return self.process.returncode
 
-    def restart(self) -> None:
+    def restart(self, *, at: datetime | None = None, speed: float | None = None) -> None:
+        """SIGTERM and start again; the clock goes on, or jumps forward to `at`."""
         if self.running:
             self.stop()
-        self.start()
+        self.start(at=at, speed=speed)
 
     # ---------------------------------------------------------------- its log
 

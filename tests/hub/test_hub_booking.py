@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from hubkit import HubProcess, expect_error
 from tests.fakes.fake_gateway import FakeGateway
 from tests.support.kit import wait_until
 from tests.support.redis import redis_server as redis_server  # noqa: F401 - a fixture
+from tools.process import CHINA
 from tools.process import HubProcess as DemoHub
 
 pytestmark = pytest.mark.slow
@@ -213,14 +215,17 @@ def test_code_and_case_look_up_limits_hold_across_hub_processes(
 
 def test_a_missed_slot_becomes_a_no_show_blocks_the_phone_and_a_manager_lifts_it(
         gateway: FakeGateway, tmp_path_factory: Any) -> None:
-    """The hub's own tick marks the slot missed after its end + the late tolerance (the
-    clock runs 30× from 09:40); with a policy of 1 miss the phone is blocked."""
+    """The hub's own tick marks the slot missed after its end + the late tolerance; with
+    a policy of 1 miss the phone is blocked. Booked at 09:40 (the clock at real speed, so
+    a slow start cannot take the hub past the slot); then the hub is restarted with its
+    clock jumped to 10:10 and running 60×, and its tick must leave the appointment alone
+    until 10:15 (a mark at the slot's end, 10:00, would show at 10:10) and then mark it."""
     folder = tmp_path_factory.mktemp("no-show")
     config = folder / "center.toml"
     config.write_text((Path(DemoHub().config).read_text(encoding="utf-8")
                        .replace("no_show_limit = 3", "no_show_limit = 1")), encoding="utf-8")
     hub = DemoHub("gevent", folder=str(folder), config=str(config), env={
-        "JIAOHAO_CLOCK": "fast:30@2026-11-26T09:40:00+08:00",
+        "JIAOHAO_CLOCK": "fast:1@2026-11-26T09:40:00+08:00",
         "JIAOHAO_NOTIFY_SENDER": "sms", "JIAOHAO_NOTIFY_URL": gateway.url,
         "JIAOHAO_NOTIFY_SECRET": gateway.secret, "JIAOHAO_NOTIFY_POLL_SECONDS": "0.2"})
     hub.prepare_demo()
@@ -241,9 +246,14 @@ def test_a_missed_slot_becomes_a_no_show_blocks_the_phone_and_a_manager_lifts_it
                                  params={"since": 0, "limit": 10000}).json()["events"]
             return [e for e in found if e["type"] == kind]
 
+        assert not events("appointment_missed")  # 09:40: the slot has not even ended
+        hub.restart(at=datetime(2026, 11, 26, 10, 10, tzinfo=CHINA), speed=60)
+        token = requests.post(f"{api}/auth/token", timeout=10, json={
+            "username": "director", "password": hub.passwords["director"]}).json()["token"]
+        manager = {"Authorization": f"Bearer {token}"}
         wait_until(lambda: any(e["data"]["code"] == booked.json()["code"]
                                for e in events("appointment_missed")),
-                   120, "the appointment to be missed", interval=1)
+                   120, "the appointment to be missed", interval=0.5)
         missed = [e for e in events("appointment_missed")
                   if e["data"]["code"] == booked.json()["code"]]
         assert missed and missed[0]["at"] >= "2026-11-26T10:15"  # 10:00 + 15 minutes late

@@ -4,8 +4,8 @@ through the generic gateway preset to a local fake gateway (tests/fakes/).
 - the gateway down, then back: every notification delivered exactly once to the
   gateway's de-duplicated log. The 10-minute outage is compressed: the hub retries
   with a 0.2 s base backoff capped at 1 s (instead of 5 s capped at 300 s), and the
-  gateway stays down for 6 s, long enough for every notification to fail several
-  times at the cap — the same path as 10 minutes at the real schedule;
+  gateway stays down until every notification has failed 6 times, the last two after
+  waits at the cap — the same path as 10 minutes at the real schedule;
 - the hub SIGKILLed with notifications pending and sends in flight (the gateway
   records a request, then holds its answer back): after the restart every one is
   delivered, none twice into the de-duplicated log, each recorded sent once;
@@ -14,7 +14,6 @@ through the generic gateway preset to a local fake gateway (tests/fakes/).
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -97,8 +96,18 @@ def test_gateway_down_then_back_every_notification_delivered_exactly_once(
     gateway.down()
     try:
         booked = book(hub, 8)
-        time.sleep(6)  # the outage: every notification fails, again and again
-        events = journal(hub, start)
+
+        def failed_at_the_cap() -> list[dict[str, Any]] | None:
+            # The outage: every notification fails, again and again. Backoffs after
+            # 1, 2, 3, 4, 5 failures: 0.2, 0.4, 0.8, 1 (the cap), 1 s.
+            events = journal(hub, start)
+            failures = Counter(e["data"]["notification"] for e in events
+                               if e["type"] == "notification_failed")
+            ids = queued(events)
+            return events if ids and all(failures[i] >= 6 for i in ids) else None
+
+        events = wait_until(failed_at_the_cap, 60, "every notification to fail 6 times",
+                            interval=0.3)
         ids = queued(events)
         assert len(ids) == len(booked) == len(set(ids))
         assert sent_counts(events) == Counter()
