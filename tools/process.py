@@ -6,11 +6,16 @@ then `jiaohao hub` runs as a child process until `stop()`.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import copy
+import hashlib
 import os
 import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -85,6 +90,69 @@ def jiaohao(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
     return result.stdout
 
 
+def prepare_demo_journal(store: str, config: str, clock: str) -> dict[str, Any]:
+    """`tools.demo.prepare` on the journal at `store`: the demo's credentials."""
+    from hub.settings import load_settings
+    from tools.demo import prepare
+
+    settings = load_settings(None, environ={}, store=store, centers=config, clock=clock)
+    credentials: dict[str, Any] = prepare(settings)
+    return credentials
+
+
+def sqlite_path(store: str) -> Path | None:
+    """The file of a sqlite:/// journal URL, else None."""
+    return Path(store[len("sqlite:///"):]) if store.startswith("sqlite:///") else None
+
+
+def pinned(clock: str) -> bool:
+    """Whether a JIAOHAO_CLOCK starts at a fixed moment (then the demo journal made with
+    it does not depend on when it is made)."""
+    return clock.startswith("fast:") and "@" in clock
+
+
+def journal_exists(path: Path) -> bool:
+    return any(Path(f"{path}{end}").exists() for end in ("", "-wal", "-shm"))
+
+
+def copy_journal(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite journal (its WAL included), via SQLite's backup API;
+    a new target is created 0600, as the hub creates its journal."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+# Demo journals prepared in this process (one per pytest worker): argon2-hashing the
+# demo's ten passwords and writing its devices, cases and appointments takes seconds,
+# and every hub of the same configuration and clock gets the same journal from it.
+_DEMO_JOURNALS: dict[tuple[str, str, str], tuple[Path, dict[str, Any]]] = {}
+
+
+def demo_journal(config: str, clock: str) -> tuple[Path, dict[str, Any]]:
+    """The demo journal for `config` (its path and content) and `clock`, prepared once in
+    this process, and (a copy of) its credentials. Copy the file before using it."""
+    content = hashlib.sha256(Path(config).read_bytes()).hexdigest()
+    key = (str(Path(config).resolve()), content, clock)
+    found = _DEMO_JOURNALS.get(key)
+    if found is None or not found[0].exists():
+        folder = Path(tempfile.mkdtemp(prefix="jiaohao-demo-journal-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / "journal.db"
+        credentials = prepare_demo_journal(f"sqlite:///{path.resolve()}", config, clock)
+        with sqlite3.connect(path) as db:  # everything in the main file, the WAL empty
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        found = _DEMO_JOURNALS[key] = (path, credentials)
+    return found[0], copy.deepcopy(found[1])
+
+
 class HubProcess:
     """One `jiaohao hub` child process: start (waiting for /health), SIGTERM or SIGKILL,
     restart, its log. Accounts and devices are made with the CLI, as an operator would.
@@ -136,13 +204,18 @@ class HubProcess:
         return token
 
     def prepare_demo(self) -> dict[str, Any]:
-        """The demo's staff logins, device tokens and appointments, in this hub's journal."""
-        from hub.settings import load_settings
-        from tools.demo import prepare
+        """The demo's staff logins, device tokens and appointments, in this hub's journal.
 
-        settings = load_settings(None, environ={}, store=self.store, centers=self.config,
-                                 clock=self.env["JIAOHAO_CLOCK"])
-        credentials = prepare(settings)
+        A new SQLite journal gets a copy of the one prepared first in this process for
+        the same configuration and clock (`demo_journal`), with its passwords and tokens;
+        any other journal is prepared in place."""
+        clock = self.env["JIAOHAO_CLOCK"]
+        journal = sqlite_path(self.store)
+        if journal is not None and pinned(clock) and not journal_exists(journal):
+            template, credentials = demo_journal(self.config, clock)
+            copy_journal(template, journal)
+        else:
+            credentials = prepare_demo_journal(self.store, self.config, clock)
         for name, (_role, password) in credentials["users"].items():
             self.passwords[name] = password
         self.tokens.update(credentials["devices"])

@@ -14,8 +14,6 @@ import secrets
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
-import redis
-
 from hub.settings import Settings
 from hub.store.auth import RateLimit, Throttle
 from hub.store.base import EventStore, StoreError
@@ -63,6 +61,9 @@ class _RedisCounter:
         self.limit = limit
         self.seconds = seconds
         self._script = client.register_script(COUNT)
+        import redis  # here: a hub or CLI on SQLite alone need not load the client
+
+        self._errors = redis.RedisError
 
     def key(self, key: str) -> str:
         return f"{PREFIX}:{self.name}:{key}"
@@ -71,7 +72,7 @@ class _RedisCounter:
         try:
             counted, value = self._script(keys=[self.key(key)],
                                           args=[self.seconds, self.limit, secrets.token_hex(8)])
-        except redis.RedisError as error:
+        except self._errors as error:
             raise StoreError(f"cannot reach redis for the {self.name} limit: {error}") from error
         return bool(int(counted)), float(value)
 
@@ -91,7 +92,7 @@ class RedisThrottle(_RedisCounter):
     def succeeded(self, key: str) -> None:
         try:
             self.client.delete(self.key(key))
-        except redis.RedisError as error:
+        except self._errors as error:
             raise StoreError(f"cannot reach redis for the login limit: {error}") from error
 
 
@@ -109,6 +110,8 @@ def _shared_client(settings: Settings, store: EventStore) -> Any:
     """The Redis every hub process of the center sees, or None (one process)."""
     client = getattr(store, "redis", None)
     if client is None and urlparse(settings.message_queue).scheme in ("redis", "rediss", "unix"):
+        import redis
+
         client = redis.Redis.from_url(settings.message_queue, socket_timeout=30,
                                       socket_connect_timeout=5)
     return client

@@ -8,6 +8,9 @@ and no ERROR line.
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,9 +30,22 @@ EVENTLET_TOO = frozenset({"test_hub_calls", "test_hub_lifecycle", "test_hub_cras
 @pytest.fixture(scope="session")
 def journal_template(tmp_path_factory: pytest.TempPathFactory) -> Journal:
     """Accounts and devices made once with `jiaohao user add` / `device add`; every hub
-    gets its own copy of this journal."""
-    folder = tmp_path_factory.mktemp("journal-template")
-    return prepare_journal(folder / "template.db")
+    gets its own copy of this journal. Under pytest-xdist the workers share one
+    template (the first to need it makes it, under a file lock; the others wait and
+    read it): only copies of it are ever written to."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return prepare_journal(tmp_path_factory.mktemp("journal-template") / "template.db")
+    folder = tmp_path_factory.getbasetemp().parent / "journal-template"  # the run's, shared
+    folder.mkdir(exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        tokens = folder / "tokens.json"
+        if not tokens.exists():
+            for end in ("", "-wal", "-shm"):  # what a worker that failed here left
+                (folder / f"template.db{end}").unlink(missing_ok=True)
+            made = prepare_journal(folder / "template.db")
+            tokens.write_text(json.dumps(made.tokens), encoding="utf-8")
+        return Journal(folder / "template.db", json.loads(tokens.read_text(encoding="utf-8")))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -4,7 +4,6 @@ Socket.IO `/live` client. Fixtures built from these live in this folder's confte
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +22,7 @@ from tools.process import (  # noqa: F401 - the kit's names, imported from here 
     OPENING,
     ROOT,
     clean_environment,
+    copy_journal,
     fast_clock,
     free_port,
     jiaohao,
@@ -112,16 +112,6 @@ def busy_config(folder: Path, daily_cap: int = 999) -> Path:
     path = folder / "busy.toml"
     path.write_text(raised, encoding="utf-8")
     return path
-
-
-def copy_journal(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite journal (WAL included), via SQLite's backup API."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 class HubProcess(process.HubProcess):
