@@ -54,7 +54,9 @@ LONGEST_FIGURES = """(lang) => {
       const figures = cells[i];
       figures.querySelector('.waiting').textContent = '14';
       let span = figures.querySelector('.eta');
-      if (!span) { span = document.createElement('span'); span.className = 'eta'; figures.append(span); }
+      if (!span) {
+        span = document.createElement('span'); span.className = 'eta'; figures.append(span);
+      }
       span.textContent = eta[i];
       return figures.textContent;
     });
