@@ -236,22 +236,14 @@ def test_a_paused_process_catches_its_displays_up(
     # Only the first process takes requests while the second is stopped.
     cluster.hubs = cluster.hubs[:1]
     clerk.thread.start()
-    wait_until(lambda: len(clerk.acked) >= 3 or clerk.errors, 60, "calls before the pause")
-    listener = cluster.displays[1].listener
-    asked = listener.resubscribed
+    time.sleep(1)
     os.kill(paused.pid(), signal.SIGSTOP)
     try:
-        # Stopped until its display has heard nothing for three heartbeats and asked
-        # again (the listener's watchdog), and calls were made meanwhile.
-        wait_until(lambda: (listener.resubscribed > asked
-                            and len(clerk.acked) > len(cluster.displays[1].seen()) + 5)
-                   or clerk.errors, 60, "the display to give up on the stopped process")
+        time.sleep(4 * HEARTBEAT + 1)
         stalled = len(cluster.displays[1].seen())
     finally:
         os.kill(paused.pid(), signal.SIGCONT)
-    resumed = len(clerk.acked)
-    wait_until(lambda: len(clerk.acked) >= resumed + 3 or clerk.errors, 60,
-               "calls after the process went on")
+    time.sleep(2)
     clerk.stop.set()
     clerk.thread.join(30)
     assert not clerk.errors, clerk.errors
