@@ -9,6 +9,7 @@
  */
 import J from "./jiaohao.js";
 import C from "./caller.js";
+import {field} from "./caller/dialogs.js";
 import {$, el, fill} from "./lib/dom.js";
 import strings from "./strings/caller_cases.js";
 
@@ -161,8 +162,7 @@ function plain(error) {
   return error instanceof J.ApiError || error instanceof J.Unreachable ? C.plain(error) : String(error.message || error);
 }
 
-/* The dialogs' form rows: a labelled field, a radio or checkbox choice. */
-const field = (label, control) => el("label", "field", el("span", {text: label}), control);
+/* The dialogs' form rows: a labelled field (the caller's), a radio or checkbox choice. */
 const choice = (input, text) => el("label", "choice", input, el("span", "", text));
 const input = (attrs) => el("input", {type: "text", ...attrs});
 
