@@ -345,6 +345,9 @@ class Live(Namespace):
         def join_and_ack(state: Any) -> dict[str, Any]:
             # Joining and reading under the center's lock, under which events are
             # published: each event is in the ack or heard live, never both.
+            if not self.socketio.server.manager.is_connected(sid, NAMESPACE):
+                # Gone while waiting for the lock (a page closed mid-subscribe).
+                return {"error": "not_connected", "message": "connect first"}
             for room in _listening(client.rooms) - _listening(rooms):
                 leave_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
             for room in _listening(rooms):

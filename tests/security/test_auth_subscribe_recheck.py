@@ -59,3 +59,26 @@ def test_a_revoked_device_is_refused_at_subscribe(hub_app: tuple[Any, Any, Any])
     refused = subscribe(revoked, ["hall"])
     assert refused.get("error") == "invalid_token", refused
     assert "snapshot" in subscribe(kept, ["hall"])
+
+
+def test_a_socket_gone_while_its_subscribe_waits_gets_no_room(
+        hub_app: tuple[Any, Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page closed while its `subscribe` waited for the center's lock (found on CI:
+    python-socketio's enter_room raised 'sid is not connected' into the hub's log)."""
+    app, socketio, hub = hub_app
+    client = socketio.test_client(app, namespace=NAMESPACE,
+                                  auth={"token": device(hub, "screen-closing")})
+    sid = socketio.server.manager.sid_from_eio_sid(client.eio_sid, NAMESPACE)
+    center = hub.center()
+    read = center.read
+
+    def read_after_the_socket_left(function: Any) -> Any:
+        socketio.server.manager.disconnect(sid, NAMESPACE)  # as if closed meanwhile
+        return read(function)
+
+    monkeypatch.setattr(center, "read", read_after_the_socket_left)
+    answer = subscribe(client, ["hall"])
+    assert answer == {"error": "not_connected", "message": "connect first"}
+    joined = [room for room, members in socketio.server.manager.rooms.get(NAMESPACE, {}).items()
+              if sid in members]
+    assert joined == []
