@@ -268,14 +268,12 @@ _M = TypeVar("_M", bound=BaseModel)
 
 def _read(model: type[_M], values: Mapping[str, object], prefix: str = "") -> _M:
     """``values`` as ``model``, or the SlipError naming the first bad field
-    (``materials[1]``, ``wait.state``)."""
+    (``materials.1``, ``wait.state``: the hub's way of naming a field)."""
     try:
         return model.model_validate(dict(values))
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
-        path = ""
-        for part in first["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+        path = ".".join(str(part) for part in first["loc"])
         message = "is required" if first["type"] == "missing" else first["msg"]
         raise SlipError(prefix + path, message) from None
 

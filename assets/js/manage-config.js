@@ -97,7 +97,7 @@ const removeButton = (list, index) => h("button", {class: "small danger", onclic
 
 function services() {
   const items = draft.services.map((s, i) => {
-    const p = `services[${i}]`;
+    const p = `services.${i}`;
     s.category = s.category || {zh: "", en: ""};
     return h("details", {class: "item", open: !s.id ? "open" : null, "data-service": s.id},
       h("summary", {}, h("b", {class: "prefix"}, s.prefix || "?"), M.name(s.name) || "…", h("span", {class: "muted"}, ` (${s.id || "new"})`)),
@@ -127,7 +127,7 @@ function services() {
 
 function windows() {
   const items = draft.windows.map((w, i) => {
-    const p = `windows[${i}]`;
+    const p = `windows.${i}`;
     const weights = h("div", {class: "weights"}, draft.services.map((s) => {
       const on = w.services[s.id] !== undefined;
       const weight = h("input", {type: "number", min: 0.5, step: 0.5, value: on ? w.services[s.id] : 1, disabled: !on,
@@ -175,10 +175,10 @@ function queue() {
   const q = draft.queue;
   const list = draft.priority_classes;
   const classes = M.table([
-    [t("f_id"), (c) => bind(c, "id", "text", `priority_classes[${list.indexOf(c)}].id`, {size: 10})],
-    [t("f_name_zh"), (c) => bind(c.name, "zh", "text", `priority_classes[${list.indexOf(c)}].name.zh`)],
-    [t("f_name_en"), (c) => bind(c.name, "en", "text", `priority_classes[${list.indexOf(c)}].name.en`)],
-    [t("f_priority_weight"), (c) => bind(c, "weight", "float", `priority_classes[${list.indexOf(c)}].weight`, {style: "width:5em"})],
+    [t("f_id"), (c) => bind(c, "id", "text", `priority_classes.${list.indexOf(c)}.id`, {size: 10})],
+    [t("f_name_zh"), (c) => bind(c.name, "zh", "text", `priority_classes.${list.indexOf(c)}.name.zh`)],
+    [t("f_name_en"), (c) => bind(c.name, "en", "text", `priority_classes.${list.indexOf(c)}.name.en`)],
+    [t("f_priority_weight"), (c) => bind(c, "weight", "float", `priority_classes.${list.indexOf(c)}.weight`, {style: "width:5em"})],
     ["", (c) => removeButton(list, list.indexOf(c))],
   ], list, {class: "priority-classes"});
   return [h("div", {class: "split"},
@@ -202,7 +202,7 @@ function appointments() {
       field(t("f_slots"), bind(draft, "appointment_slots", "lines", "appointment_slots", {rows: 7}))),
     h("div", {class: "card"}, M.table([
       [t("col_service"), (s) => M.name(s.name)],
-      [t("f_capacity"), (s) => bind(s, "appointment_capacity", "int", `services[${draft.services.indexOf(s)}].appointment_capacity`, {placeholder: 0, min: 0})],
+      [t("f_capacity"), (s) => bind(s, "appointment_capacity", "int", `services.${draft.services.indexOf(s)}.appointment_capacity`, {placeholder: 0, min: 0})],
     ], draft.services))), saveBar("修改预约时段与名额")];
 }
 
@@ -211,10 +211,10 @@ function display() {
   c.staff = c.staff || [];
   if (typeof c.notice !== "object" || c.notice === null) c.notice = {zh: c.notice || "", en: ""};
   const staff = M.table([
-    [t("f_person"), (s) => bind(s, "name", "text", `center.staff[${c.staff.indexOf(s)}].name`)],
-    [t("f_post"), (s) => bind(s, "post", "text", `center.staff[${c.staff.indexOf(s)}].post`)],
-    [t("f_window"), (s) => bind(s, "window", "int", `center.staff[${c.staff.indexOf(s)}].window`, {min: 0})],
-    [t("f_username"), (s) => bind(s, "username", "text", `center.staff[${c.staff.indexOf(s)}].username`)],
+    [t("f_person"), (s) => bind(s, "name", "text", `center.staff.${c.staff.indexOf(s)}.name`)],
+    [t("f_post"), (s) => bind(s, "post", "text", `center.staff.${c.staff.indexOf(s)}.post`)],
+    [t("f_window"), (s) => bind(s, "window", "int", `center.staff.${c.staff.indexOf(s)}.window`, {min: 0})],
+    [t("f_username"), (s) => bind(s, "username", "text", `center.staff.${c.staff.indexOf(s)}.username`)],
     ["", (s) => removeButton(c.staff, c.staff.indexOf(s))],
   ], c.staff);
   return [h("div", {class: "card"}, h("h2", {}, t("cfg_display")), h("div", {class: "form-grid"},

@@ -3,7 +3,8 @@
 A configuration arrives as a plain mapping (parsed TOML, a JSON body from the
 dashboard, or the payload of a `ConfigChanged` event) and is checked whole:
 the first thing wrong is refused with a `ConfigError` naming the field, e.g.
-`services[2].prefix`. Nothing here reads files or the clock.
+`services.2.prefix` (the path every error answer of the hub names a field by).
+Nothing here reads files or the clock.
 """
 
 from __future__ import annotations
@@ -341,7 +342,7 @@ class CenterConfig:
 # unknown key anywhere is refused). Each value type is a small marker class whose
 # validator speaks the words the dashboard shows ("must be a whole number", "must be
 # between 1 and 999"...); `_config_error` turns pydantic's first error into the
-# ConfigError naming the entry by its path (`services[2].prefix`). The rules that
+# ConfigError naming the entry by its path (`services.2.prefix`). The rules that
 # relate entries to each other (ids used twice, a window serving an unknown service,
 # overlapping spans, case stages) are checked in `_build`, on the validated models.
 
@@ -570,11 +571,8 @@ _ERROR_WORDS = {"missing": "is required", "extra_forbidden": "is not a known set
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
-    """pydantic's location as the dashboard names it: `services[2].prefix`."""
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
-    return path or "config"
+    """pydantic's location as every error answer names a field: `services.2.prefix`."""
+    return ".".join(str(part) for part in loc) or "config"
 
 
 def _config_error(error: ValidationError) -> ConfigError:
@@ -804,7 +802,7 @@ def _build(m: _ConfigModel, raw: dict[str, Any]) -> CenterConfig:
     for i, window in enumerate(m.windows):
         for service_id in window.services:
             if service_id not in service_ids:
-                raise ConfigError(f"windows[{i}].services.{service_id}",
+                raise ConfigError(f"windows.{i}.services.{service_id}",
                                   "is not a configured service")
     windows = tuple(_window(w) for w in m.windows)
     if not windows:
@@ -890,7 +888,7 @@ def _window(w: _WindowTable) -> Window:
 def _spans(spans: list[tuple[time, time]], path: str) -> tuple[tuple[time, time], ...]:
     for i in range(1, len(spans)):
         if spans[i][0] < spans[i - 1][1]:
-            raise ConfigError(f"{path}[{i}]", "overlaps the span before it")
+            raise ConfigError(f"{path}.{i}", "overlaps the span before it")
     return tuple(spans)
 
 
@@ -933,7 +931,7 @@ def _unique(items: Any, path: str, attribute: str, key: Any) -> None:
     for i, item in enumerate(items):
         value = key(item)
         if value in seen:
-            raise ConfigError(f"{path}[{i}].{attribute}", f"{value!r} is used twice")
+            raise ConfigError(f"{path}.{i}.{attribute}", f"{value!r} is used twice")
         seen.add(value)
 
 

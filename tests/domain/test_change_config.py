@@ -26,7 +26,7 @@ def test_invalid_configuration_is_refused_naming_the_field(
     demo_config["services"][0]["prefix"] = "a"
     with pytest.raises(ConfigError) as caught:
         day.run(cmd.ChangeConfig(config=demo_config), ADMIN)
-    assert caught.value.field == "services[0].prefix"
+    assert caught.value.field == "services.0.prefix"
 
 
 def test_center_id_cannot_change(day: Day, demo_config: dict[str, Any]) -> None:

@@ -181,16 +181,16 @@ def test_a_wrong_configuration_is_refused_naming_the_field(page: Any,
     sign_in(page, sim_hub)
     page.goto(f"{sim_hub.url}/manage#config/services")
     page.locator('details[data-service="medical-insurance"] > summary').click()
-    prefix = page.locator('[data-path="services[1].prefix"]')
+    prefix = page.locator('[data-path="services.1.prefix"]')
     prefix.fill("A")  # the prefix of social-security already
     page.click("#cf-save")
-    page.locator("#cf-error").locator("text=services[1].prefix").wait_for(timeout=10000)
+    page.locator("#cf-error").locator("text=services.1.prefix").wait_for(timeout=10000)
     assert "invalid" in (prefix.get_attribute("class") or "")
     screenshot(page, "manage-config-services-error")
     config = api(sim_hub, "GET", "/api/v1/config", sim_hub.login("director")).json()["config"]
     assert config["services"][1]["prefix"] == "B"
     page.click("#cf-reload")
-    assert page.locator('[data-path="services[1].prefix"]').input_value() == "B"
+    assert page.locator('[data-path="services.1.prefix"]').input_value() == "B"
 
 
 @pytest.mark.parametrize("sub", ["services", "windows", "hours", "queue", "appointments",
@@ -200,10 +200,10 @@ def test_every_configuration_form_shows_the_configuration(page: Any, sim_hub: Si
     sign_in(page, sim_hub)
     page.goto(f"{sim_hub.url}/manage#config/{sub}")
     page.wait_for_selector("#cf-save")
-    expected = {"services": ('[data-path="services[0].name.zh"]', "社会保险参保登记"),
-                "windows": ('[data-path="windows[0].name.zh"]', "1号窗口 社保"),
+    expected = {"services": ('[data-path="services.0.name.zh"]', "社会保险参保登记"),
+                "windows": ('[data-path="windows.0.name.zh"]', "1号窗口 社保"),
                 "hours": ('[data-path="hours.spans"]', "08:30-12:00\n13:30-17:30"),
-                "queue": ('[data-path="priority_classes[0].name.zh"]', "老年人（65岁以上）"),
+                "queue": ('[data-path="priority_classes.0.name.zh"]', "老年人（65岁以上）"),
                 "appointments": ('[data-path="appointment_slots"]', "09:00-10:00"),
                 "display": ('[data-path="center.complaint_phone"]', ""),
                 "supervision": ('[data-path="supervision.follow_up_days"]', "")}[sub]
