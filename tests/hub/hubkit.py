@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import engineio
-import requests
 import socketio
 
+from tests.support.kit import Api, expect_error  # noqa: F401 - the kit's REST client
 from tools import process
 from tools.process import (  # noqa: F401 - the kit's names, imported from here by tests
     CHINA,
@@ -171,73 +171,6 @@ class HubProcess(process.HubProcess):
 
     def live(self, token: str | None = None, **options: Any) -> LiveClient:
         return LiveClient(self.base_url, token, **options)
-
-
-# --------------------------------------------------------------------- REST
-
-_UNSET: Any = object()
-
-
-class Api:
-    """A small REST client of /api/v1 with a bearer token."""
-
-    def __init__(self, base_url: str, token: str | None = None) -> None:
-        self.base_url = base_url
-        self.token = token
-        self.session = requests.Session()
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = _UNSET,
-        data: str | bytes | None = None,
-        headers: dict[str, str] | None = None,
-        params: dict[str, Any] | None = None,
-        token: Any = _UNSET,
-    ) -> requests.Response:
-        sent = {}
-        bearer = self.token if token is _UNSET else token
-        if bearer:
-            sent["Authorization"] = f"Bearer {bearer}"
-        sent.update(headers or {})
-        extra: dict[str, Any] = {} if json is _UNSET else {"json": json}
-        return self.session.request(method, f"{self.base_url}/api/v1{path}", headers=sent,
-                                    data=data, params=params, timeout=60, **extra)
-
-    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-        """The JSON answer of a request that must succeed with `status`."""
-        response = self.request(method, path, **kwargs)
-        assert response.status_code == status, (
-            f"{method} {path} -> {response.status_code} {response.text[:500]}")
-        return response.json()
-
-    def window(self, window: int, action: str, body: dict[str, Any] | None = None,
-               status: int = 200) -> Any:
-        return self.ok("POST", f"/windows/{window}/{action}", status, json=body or {})
-
-    def issue(self, service: str, **body: Any) -> dict[str, Any]:
-        found: dict[str, Any] = self.ok("POST", "/tickets", 201, json={"service": service, **body})
-        return found
-
-
-def expect_error(response: requests.Response, status: int, code: str,
-                 field: str | None = None) -> dict[str, Any]:
-    """Check a refusal: the status, and the documented body {error, message, field?}."""
-    where = f"{response.request.method} {response.request.url}"
-    assert response.status_code == status, (
-        f"{where}: expected {status} {code}, got {response.status_code} {response.text[:500]}")
-    assert response.headers.get("Content-Type", "").startswith("application/json"), (
-        f"{where}: not JSON: {response.headers.get('Content-Type')} {response.text[:200]}")
-    body: dict[str, Any] = response.json()
-    assert body.get("error") == code, f"{where}: expected error {code}, got {body}"
-    assert isinstance(body.get("message"), str) and body["message"], f"{where}: {body}"
-    if field is not None:
-        assert body.get("field") == field, f"{where}: expected field {field}, got {body}"
-    elif "field" in body:
-        assert isinstance(body["field"], str) and body["field"], f"{where}: {body}"
-    return body
 
 
 # --------------------------------------------------------------------- Socket.IO
