@@ -43,6 +43,15 @@ def rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 1e6
 
 
+def settled_rss(pid: int, seconds: float = 3.0) -> tuple[float, float]:
+    """RSS (MB) as the crowd has just subscribed, and `seconds` later: what the
+    server keeps for its clients once the burst of snapshots has been sent (the hub
+    gives that heap back, hub/web/heap.py)."""
+    peak = rss_mb(pid)
+    time.sleep(seconds)
+    return peak, rss_mb(pid)
+
+
 def hub_cpu_seconds(hubs: list[HubProcess]) -> float:
     """User + system CPU seconds the hub processes have used so far."""
     total = 0.0
@@ -251,7 +260,7 @@ def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients:
     the clerk calls through `caller` (another process, when scaled out) or `hub`."""
     caller = caller or hub
     crowd = start_crowd(hub.url, display_token, clients)
-    rss_with_clients = rss_mb(hub.pid())
+    rss_peak, rss_with_clients = settled_rss(hub.pid())
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {clerk_token}"
     kiosk = requests.Session()
@@ -272,6 +281,7 @@ def bench_fanout(hub: HubProcess, display_token: str, clerk_token: str, clients:
     cpu = hub_cpu_seconds([hub]) - cpu_before
     results = finish_crowd(crowd, sent, clients, calls)
     results["hub_rss_mb_with_clients"] = round(rss_with_clients, 1)
+    results["hub_rss_mb_as_they_subscribed"] = round(rss_peak, 1)
     results["hub_cpu_s"] = round(cpu, 2)
     return results
 
@@ -321,7 +331,7 @@ def floor_fanout(clients: int, calls: int) -> dict[str, Any]:
     server, url = floor.server, floor.url
     try:
         crowd = start_crowd(url, "-", clients)
-        rss_with_clients = rss_mb(server.pid)
+        rss_peak, rss_with_clients = settled_rss(server.pid)
         session = requests.Session()
         sent: dict[int, float] = {}
         cpu_before = psutil.Process(server.pid).cpu_times()
@@ -337,6 +347,7 @@ def floor_fanout(clients: int, calls: int) -> dict[str, Any]:
         after = psutil.Process(server.pid).cpu_times()
         results = finish_crowd(crowd, sent, clients, calls)
         results["server_rss_mb_with_clients"] = round(rss_with_clients, 1)
+        results["server_rss_mb_as_they_subscribed"] = round(rss_peak, 1)
         results["server_cpu_s"] = round(after.user + after.system - cpu_before.user
                                         - cpu_before.system, 2)
         return results

@@ -33,6 +33,7 @@ from hub.web.api_cases import api_cases
 from hub.web.api_kiosk import api_kiosk
 from hub.web.api_manage import manage_api
 from hub.web.api_notify import api_notify
+from hub.web.heap import HeapTrim
 from hub.web.live import NAMESPACE, Live, guard_packets
 from hub.web.openapi import openapi_document
 from hub.web.pages import pages
@@ -151,6 +152,9 @@ def create_app(
         socketio.start_background_task(hub.follow_forever, live.reset)
     if settings.heartbeat_seconds > 0:
         socketio.start_background_task(live.heartbeat_forever, settings.heartbeat_seconds)
+    # The heap a burst of subscriptions used goes back to the system once it is over.
+    live.heap = HeapTrim(hub, socketio.sleep)
+    socketio.start_background_task(live.heap.run)
     # Revoked devices and changed users lose their open sockets within seconds.
     socketio.start_background_task(RevocationWatch(hub, live).run)
     app.extensions["jiaohao.socketio"] = socketio

@@ -45,6 +45,7 @@ from hub.read.wire import (
     ticket_room,
 )
 from hub.store.auth import MANAGERS, STAFF, Principal
+from hub.web.heap import HeapTrim
 from hub.web.revocation import still_valid
 from hub.web.schema import Input, ValidationError, problems
 
@@ -93,6 +94,7 @@ class Live(Namespace):
         self._heard: dict[str, int] = {}
         # (center, staff) -> (state, seq, built at, snapshot): see `_snapshot`.
         self._snapshots: dict[tuple[str, bool], tuple[Any, int, Any, dict[str, Any]]] = {}
+        self.heap: HeapTrim | None = None  # told of each answered subscription
 
     @property
     def relays(self) -> bool:
@@ -355,7 +357,10 @@ class Live(Namespace):
             client.rooms = set(rooms)
             return self._ack(center, state, rooms, since)
 
-        return center.read(join_and_ack)
+        answer = center.read(join_and_ack)
+        if self.heap is not None:
+            self.heap.touched()
+        return answer
 
     def _ack(self, center: Any, state: Any, rooms: list[str], since: int | None
              ) -> dict[str, Any]:
