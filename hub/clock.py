@@ -30,11 +30,11 @@ def fast_clock(spec: str) -> Clock:
         raise ValueError(f"clock {spec!r}: use fast:SPEED@2026-11-27T08:25+08:00") from None
     if kind != "fast" or speed <= 0 or start.tzinfo is None:
         raise ValueError(f"clock {spec!r}: use fast:SPEED@2026-11-27T08:25+08:00")
-    origin = time.monotonic()
+    origin, base = time.monotonic(), start.timestamp()
 
     def clock() -> datetime:
         elapsed = (time.monotonic() - origin) * speed
-        return datetime.fromtimestamp(start.timestamp() + elapsed, tz=start.tzinfo)
+        return datetime.fromtimestamp(base + elapsed, tz=start.tzinfo)
 
     return clock
 

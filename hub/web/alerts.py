@@ -113,7 +113,7 @@ def compute_alerts(state: CenterState, now: datetime,
             mine = of_service.get(service.id)
             if not mine:
                 continue
-            longest = max((now - t.issued_at).total_seconds() for t in mine) / 60
+            longest = (now - min(t.issued_at for t in mine)).total_seconds() / 60
             if longest > service.wait_alert_minutes:
                 found.append(_alert(
                     f"long_wait:{service.id}", "long_wait", "bad",
