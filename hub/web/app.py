@@ -72,6 +72,9 @@ def create_app(
         ping_interval=10,
         ping_timeout=10,
         max_http_buffer_size=64 * 1024,
+        # No Flask session in /live: clients say who they are with a token, and a
+        # session copied for every connection is kept for its whole life.
+        manage_session=False,
     )
     live = Live.__new__(Live)
     hub = bootstrap(
