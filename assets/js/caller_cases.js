@@ -5,17 +5,18 @@
  *
  * Its own module beside caller.js, which hands it a few helpers (its default
  * export: model, call, say, plain, serviceName) and forwards the
- * case_* events of /live to onCaseEvent. Its own dialog, so caller.js's stays as it is.
+ * case_* events of /live to onCaseEvent. Its dialogs are the caller's
+ * (caller/dialogs.js): the same box, keys and error line.
  */
 import J from "./jiaohao.js";
 import C from "./caller.js";
-import {field} from "./caller/dialogs.js";
+import {closeDialog, field, openDialog, showResult} from "./caller/dialogs.js";
 import {$, el, fill} from "./lib/dom.js";
 import strings from "./strings/caller_cases.js";
 
 J.addStrings(strings);
 
-const state = {list: null, show: "mine", lastNumber: "", lastService: "", dialog: null, timer: null};
+const state = {list: null, show: "mine", lastNumber: "", lastService: "", timer: null};
 
 /* ------------------------------------------------------------ page parts */
 
@@ -30,27 +31,13 @@ function build() {
     el("ol", {id: "cases-list", class: "rows cases-list"}));
   const actions = $("actions");
   actions.parentNode.insertBefore(panel, actions.nextSibling);
-  const dialog = el("div", {id: "case-dialog", class: "backdrop", hidden: true},
-    el("form", {id: "case-form", class: "dialog card", role: "dialog", "aria-modal": "true"},
-      el("h2", {id: "case-dialog-title"}), el("div", {id: "case-dialog-body"}),
-      el("p", {class: "error", id: "case-dialog-error", role: "alert"}),
-      el("div", "dialog-buttons", el("button", {type: "button", id: "case-cancel"}),
-        el("button", {type: "submit", id: "case-ok", class: "primary"}))));
-  document.body.append(dialog);
   panel.addEventListener("click", onPanelClick);
-  $("case-form").addEventListener("submit", submit);
-  $("case-cancel").addEventListener("click", closeDialog);
-  // Keys typed in this dialog are not the caller page's shortcuts.
-  dialog.addEventListener("keydown", (event) => {
-    event.stopPropagation();
-    if (event.key === "Escape") closeDialog();
-  });
   document.addEventListener("keydown", onKey);
   document.addEventListener("click", (event) => { if (event.target.closest("#lang")) setTimeout(render, 0); });
 }
 
 function onKey(event) {
-  if (state.dialog || C.model.dialog || C.model.view !== "work" || event.ctrlKey || event.altKey || event.metaKey) return;
+  if (C.model.dialog || C.model.view !== "work" || event.ctrlKey || event.altKey || event.metaKey) return;
   const target = event.target;
   if (target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
   const key = event.key.toUpperCase();
@@ -92,8 +79,6 @@ function ticketHere() {
 
 function render() {
   document.querySelectorAll("[data-cs]").forEach((el) => { el.textContent = J.t(el.dataset.cs); });
-  $("case-cancel").textContent = J.t("cs_cancel");
-  $("case-ok").textContent = J.t("cs_ok");
   document.querySelectorAll("[data-case-show]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.caseShow === state.show)));
   const list = state.list;
   if (!list) return;
@@ -128,34 +113,6 @@ function onPanelClick(event) {
 }
 
 /* ------------------------------------------------------------ dialogs */
-
-function openDialog(title, body, submitter) {
-  state.dialog = {submit: submitter};
-  $("case-dialog-title").textContent = title;
-  fill($("case-dialog-body"), body);
-  $("case-dialog-error").textContent = "";
-  $("case-ok").hidden = false;
-  $("case-dialog").hidden = false;
-  const first = $("case-dialog-body").querySelector("input, select");
-  (first || $("case-ok")).focus();
-}
-
-function closeDialog() {
-  $("case-dialog").hidden = true;
-  state.dialog = null;
-  if (document.activeElement) document.activeElement.blur();
-}
-
-async function submit(event) {
-  event.preventDefault();
-  if (!state.dialog) return;
-  $("case-dialog-error").textContent = "";
-  try {
-    await state.dialog.submit($("case-form"));
-  } catch (error) {
-    $("case-dialog-error").textContent = plain(error);
-  }
-}
 
 /** The hub's refusals in the caller page's words (its message when it has none). */
 function plain(error) {
@@ -208,15 +165,6 @@ async function openCaseDialog() {
     const s = serviceOf($("case-service").value);
     $("case-promised-label").textContent = J.t("cs_promised", {n: s ? s.days : 0});
   });
-}
-
-function showResult(title, body) {
-  $("case-dialog-title").textContent = title;
-  fill($("case-dialog-body"), body);
-  $("case-ok").hidden = true;
-  $("case-cancel").textContent = J.t("cs_close");
-  state.dialog = {submit: async () => closeDialog()};
-  $("case-cancel").focus();
 }
 
 async function openNoticeDialog() {

@@ -83,33 +83,38 @@ def test_a_case_opened_at_the_counter_is_followed_on_the_phone_to_done(
 
         # 一次性告知 first: the materials missing today, from the guide plus free text.
         page.keyboard.press("M")
-        page.wait_for_selector("#case-dialog:not([hidden]) #notice-materials", timeout=TIMEOUT_MS)
+        page.wait_for_selector("#dialog:not([hidden]) #notice-materials", timeout=TIMEOUT_MS)
         assert page.input_value("#notice-ticket") == number
         page.check("#notice-materials input[value='户口簿']")
         page.fill("#notice-other", "村委会出具的居住证明")
         page.fill("#notice-phone", PHONE)
-        page.click("#case-ok")
+        page.click("#dialog-ok")
         wait_text(page, "#notice-text", "1. 户口簿\n2. 村委会出具的居住证明")
         screenshot(page, "caller_materials_notice")
-        page.click("#case-cancel")
+        page.click("#dialog-cancel")
 
         # Then the case itself: a 承诺件 of 户籍 (5 working days in the demo).
         page.keyboard.press("C")
-        page.wait_for_selector("#case-dialog:not([hidden]) #case-service", timeout=TIMEOUT_MS)
+        page.wait_for_selector("#dialog:not([hidden]) #case-service", timeout=TIMEOUT_MS)
         assert page.input_value("#case-ticket") == number
         assert page.input_value("#case-service") == "household"
         wait_text(page, "#case-promised-label", "5 个工作日")
-        page.click("#case-ok")  # no phone yet: refused before it reaches the hub
-        wait_text(page, "#case-dialog-error", "承诺件需要群众手机号")
-        page.fill("#case-phone", PHONE)
+        page.click("#dialog-ok")  # no phone yet: refused before it reaches the hub
+        wait_text(page, "#dialog-error", "承诺件需要群众手机号")
+        # Typed key by key: in the caller's dialog a digit picks a choice, but not
+        # in a field (the phone number stays whole, the kind stays 承诺件).
+        page.focus("#case-phone")
+        page.keyboard.type(PHONE)
+        assert page.input_value("#case-phone") == PHONE
+        assert page.is_checked("input[name=kind][value=promised]")
         page.fill("#case-note", "身份证照片已采集")
         screenshot(page, "caller_case_dialog")
-        page.click("#case-ok")
+        page.click("#dialog-ok")
         wait_text(page, "#case-result", r"C\d{4}-\d{6}")
         case_number = page.inner_text("#case-result b").strip()
         wait_message(page, f"已开办件 {case_number}")
         screenshot(page, "caller_case_opened")
-        page.click("#case-cancel")
+        page.click("#dialog-cancel")
         press(page, "complete", by_key=False)
         wait_current(page, None)
 

@@ -6,15 +6,34 @@ import {$, current, model, plain, serviceName, windowName} from "./model.js";
 import {windowState} from "./render.js";
 
 /** Open the dialog: `body` is its nodes (see lib/dom.js `el`), `submit(form)` returns
- * the action to run or throws a message to show; digit keys pick the n-th choice. */
+ * the action to run or throws a message to show; digit keys pick the n-th choice.
+ * A `submit` that does its own work (the 办件 dialogs, caller_cases.js) returns
+ * nothing: the dialog then stays as the submitter left it (see `showResult`). */
 export function openDialog(title, body, submit) {
   model.dialog = {submit};
   $("dialog-title").textContent = title;
   fill($("dialog-body"), body);
   $("dialog-error").textContent = "";
+  $("dialog-ok").hidden = false;
+  cancelSays("cancel");
   $("dialog").hidden = false;
-  const first = $("dialog-body").querySelector("input[type=text], input:checked, input");
+  const first = $("dialog-body").querySelector("input[type=text], input:checked, input, select");
   (first || $("dialog-ok")).focus();
+}
+/** What a dialog's work came to, in place of its form: only a button to close it. */
+export function showResult(title, body) {
+  $("dialog-title").textContent = title;
+  fill($("dialog-body"), body);
+  $("dialog-error").textContent = "";
+  $("dialog-ok").hidden = true;
+  cancelSays("close");
+  model.dialog = {submit: () => { closeDialog(); }};
+  $("dialog-cancel").focus();
+}
+function cancelSays(key) {
+  const words = $("dialog-cancel").querySelector("[data-i18n]");
+  words.dataset.i18n = key;
+  words.textContent = J.t(key);
 }
 export function closeDialog() {
   // Focus leaves the hidden field, or the next shortcut would be typed into it.
@@ -29,10 +48,12 @@ export async function submitDialog(event) {
   let request;
   try {
     request = await model.dialog.submit(form);  // a dialog may look something up first
-  } catch (message) {
-    $("dialog-error").textContent = String(message);
+  } catch (error) {
+    $("dialog-error").textContent = typeof error === "string" ? error
+      : (error instanceof J.ApiError || error instanceof J.Unreachable ? plain(error) : String(error.message || error));
     return;
   }
+  if (!request) return;  // the submitter did its work itself
   try {
     await act(request.action, request.body, request.window);
     closeDialog();

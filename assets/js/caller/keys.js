@@ -42,8 +42,10 @@ export function dialogKey(event) {
     $("dialog-form").requestSubmit();
     return;
   }
-  const inText = event.target && event.target.tagName === "INPUT" && event.target.type === "text";
-  if (!inText && /^[1-9]$/.test(event.key)) {
+  const target = event.target;
+  const typing = target && (["TEXTAREA", "SELECT"].includes(target.tagName)
+    || (target.tagName === "INPUT" && !["radio", "checkbox"].includes(target.type)));
+  if (!typing && /^[1-9]$/.test(event.key)) {  // a digit typed in a field (a phone) is a digit
     const radios = $("dialog-body").querySelectorAll("input[type=radio]");
     const radio = radios[Number(event.key) - 1];
     if (radio) { event.preventDefault(); radio.checked = true; radio.focus(); }
