@@ -1,6 +1,7 @@
 """The dashboard end to end: a real hub whose day is played by `jiaohao simulate` (its
-clock 300× fast), the real pages in Chromium, and the reports checked against
-figures counted here, independently, from the same journal (GET /api/v1/events).
+clock 600× fast: the day in about a minute), the real pages in Chromium, and the reports
+checked against figures counted here, independently, from the same journal
+(GET /api/v1/events).
 
 The tests run in file order: the first ones while the simulated day goes on (live
 updates, alerts, configuration, complaints), the report checks once it has ended.
@@ -29,7 +30,7 @@ from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
 DAY = "2026-11-26"
-CLOCK = f"fast:300@{DAY}T08:20:00+08:00"
+CLOCK = f"fast:600@{DAY}T08:20:00+08:00"
 
 
 class Simulated(HubProcess):
