@@ -413,15 +413,19 @@ def progress(
     answers = []
     moment = now or state_now(state, config)
     for service_id in services:
-        queue = sorted(state.waiting_in(service_id), key=lambda t: position_key(config, t))
+        # The followed tickets of this queue, each placed by the queue's order index (a
+        # bisection), not by sorting the whole queue at every push.
+        queue = state.waiting.get(service_id, {})
+        placed = sorted((ahead_of(state, config, state.tickets[ticket_id]), ticket_id)
+                        for ticket_id in wanted if ticket_id in queue)
         waits: ServiceWaits | None = None
-        for ahead, ticket in enumerate(queue):
-            if ticket.id in wanted:
-                waits = waits or ServiceWaits(state, config, service_id, moment)
-                found = waits.at(ahead, overtaken=ticket.priority is None and ticket.due_at is None)
-                wait = {**found.to_dict(), "as_of": moment.isoformat()}
-                answers.append({
-                    "id": ticket.id, "number": ticket.number, "status": ticket.status,
-                    "ahead": ahead, "eta_minutes": eta_minutes(wait), "wait": wait,
-                })
+        for ahead, ticket_id in placed:
+            ticket = state.tickets[ticket_id]
+            waits = waits or ServiceWaits(state, config, service_id, moment)
+            found = waits.at(ahead, overtaken=ticket.priority is None and ticket.due_at is None)
+            wait = {**found.to_dict(), "as_of": moment.isoformat()}
+            answers.append({
+                "id": ticket.id, "number": ticket.number, "status": ticket.status,
+                "ahead": ahead, "eta_minutes": eta_minutes(wait), "wait": wait,
+            })
     return answers
