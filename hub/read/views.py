@@ -412,18 +412,17 @@ def progress(
     assert config is not None
     answers = []
     moment = now or state_now(state, config)
+    waits: dict[str, ServiceWaits] = {}  # one profile per service, as `waiting_list`
     for service_id in services:
         # The followed tickets of this queue, each placed by the queue's order index (a
         # bisection), not by sorting the whole queue at every push.
         queue = state.waiting.get(service_id, {})
         placed = sorted((ahead_of(state, config, state.tickets[ticket_id]), ticket_id)
                         for ticket_id in wanted if ticket_id in queue)
-        waits: ServiceWaits | None = None
         for ahead, ticket_id in placed:
             ticket = state.tickets[ticket_id]
-            waits = waits or ServiceWaits(state, config, service_id, moment)
-            found = waits.at(ahead, overtaken=ticket.priority is None and ticket.due_at is None)
-            wait = {**found.to_dict(), "as_of": moment.isoformat()}
+            wait = wait_view(state, config, service_id, ahead, moment, waits=waits,
+                             overtaken=ticket.priority is None and ticket.due_at is None)
             answers.append({
                 "id": ticket.id, "number": ticket.number, "status": ticket.status,
                 "ahead": ahead, "eta_minutes": eta_minutes(wait), "wait": wait,

@@ -32,6 +32,7 @@ from hub.domain.calendar import at_local, business_day, is_open_hour
 from hub.domain.commands import CloseDay
 from hub.domain.decide import close_out_due
 from hub.domain.errors import DomainError
+from hub.domain.routing import candidates
 from hub.domain.state import WAITING, CenterState, Ticket
 from hub.domain.supervision import complaint_overdue, follow_up_overdue
 from hub.read.booking import mark_missed
@@ -95,20 +96,12 @@ def compute_alerts(state: CenterState, now: datetime,
     found: list[dict[str, Any]] = []
     today = business_day(config, now)
     if state.business_day == today:
-        # One pass over the queues (not the day's tickets): per service, its waiting
-        # and the longest wait; those not sent to a window by name; per window, those
-        # sent to it.
+        # The waiting are those in the queues (not the day's tickets), by their service.
         waiting = [state.tickets[i] for queue in state.waiting.values() for i in queue]
         waiting = [t for t in waiting if t.status == WAITING]
         of_service: dict[str, list[Ticket]] = {}
-        unrouted: dict[str, int] = {}
-        sent_to: dict[int, int] = {}
         for t in waiting:
             of_service.setdefault(t.service, []).append(t)
-            if t.target_window is None:
-                unrouted[t.service] = unrouted.get(t.service, 0) + 1
-            else:
-                sent_to[t.target_window] = sent_to.get(t.target_window, 0) + 1
         for service in config.services:
             mine = of_service.get(service.id)
             if not mine:
@@ -126,7 +119,7 @@ def compute_alerts(state: CenterState, now: datetime,
                     f"(over {service.wait_alert_minutes}), {len(mine)} waiting"))
         if is_open_hour(config, now):
             for service in config.services:
-                count = unrouted.get(service.id, 0)
+                count = state.waiting_count(service.id)  # not sent to a window by name
                 served = any(
                     (w := state.windows.get(window.id)) is not None and w.clerk is not None
                     for window in config.windows_serving(service.id))
@@ -142,8 +135,7 @@ def compute_alerts(state: CenterState, now: datetime,
                 staffed = state.windows.get(window.id)
                 if staffed is None or staffed.clerk is not None:
                     continue
-                count = sent_to.get(window.id, 0) + sum(
-                    unrouted.get(service_id, 0) for service_id in set(window.service_ids))
+                count = sum(1 for _ in candidates(state, window))  # what it would call
                 if count:
                     found.append(_alert(
                         f"unstaffed:{window.id}", "unstaffed", "bad",

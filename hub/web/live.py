@@ -337,7 +337,7 @@ class Live(Namespace):
         sid = request.sid  # type: ignore[attr-defined]
         client = self.clients.get(sid)
         if client is None:
-            return {"error": "not_connected", "message": "connect first"}
+            return _error("not_connected", "connect first")
         if not still_valid(self.hub, client.token):
             self.end(sid)
             return _error("invalid_token", "the token is no longer valid; sign in again")
@@ -358,7 +358,7 @@ class Live(Namespace):
             # published: each event is in the ack or heard live, never both.
             if not self.socketio.server.manager.is_connected(sid, NAMESPACE):
                 # Gone while waiting for the lock (a page closed mid-subscribe).
-                return {"error": "not_connected", "message": "connect first"}
+                return _error("not_connected", "connect first")
             for room in _listening(client.rooms) - _listening(rooms):
                 leave_room(socket_room(center.id, room), sid=sid, namespace=NAMESPACE)
             for room in _listening(rooms):

@@ -58,3 +58,40 @@ def test_without_malloc_trim_there_is_no_loop(monkeypatch: pytest.MonkeyPatch) -
 
 def test_malloc_trim_is_found_on_this_system() -> None:
     assert HeapTrim(Hub(0), sleep=None).trim is not None  # Debian: glibc
+
+
+def test_the_hub_runs_it_and_each_answered_subscription_counts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the app: the live namespace tells the hub's HeapTrim of each subscription it
+    answers; and a connection keeps neither a Flask session copy nor the werkzeug
+    Request of its last event in its environ (both were kept for its whole life)."""
+    from hub.domain.accounts import AddDevice
+    from hub.settings import load_settings
+    from hub.store.auth import new_device_token, token_hash
+    from hub.web import revocation
+    from hub.web.app import create_app
+    from hub.web.live import NAMESPACE
+    from tools.process import DEMO_CONFIG
+
+    monkeypatch.setattr(revocation.RevocationWatch, "run", lambda self: None)
+    monkeypatch.setattr(HeapTrim, "run", lambda self: None)  # the loop, tested above
+    settings = load_settings(None, environ={}, store="memory://", async_mode="threading",
+                             centers=(DEMO_CONFIG,), heartbeat_seconds=0)
+    app, socketio, hub = create_app(settings)
+    try:
+        live = socketio.server.namespace_handlers[NAMESPACE]
+        assert isinstance(live.heap, HeapTrim) and live.heap._last is None
+        center = hub.center()
+        assert center is not None
+        token = new_device_token(center.id)
+        center.execute(AddDevice("hall-trim", "display", token_hash(token)), "admin")
+        client = socketio.test_client(app, namespace=NAMESPACE, auth={"token": token})
+        answer = client.emit("subscribe", {"rooms": ["hall"], "since": None},
+                             namespace=NAMESPACE, callback=True)
+        assert "snapshot" in answer
+        assert live.heap._last is not None
+        sid = socketio.server.manager.sid_from_eio_sid(client.eio_sid, NAMESPACE)
+        environ = socketio.server.get_environ(sid, NAMESPACE)
+        assert "werkzeug.request" not in environ and "saved_session" not in environ
+    finally:
+        hub.store.close()
