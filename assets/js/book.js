@@ -3,12 +3,11 @@
  * Talks to /api/v1/book/...; no personal data is kept in the page beyond the form.
  */
 import J from "./jiaohao.js";
-import {el} from "./lib/dom.js";
+import {$, el} from "./lib/dom.js";
 import strings from "./strings/book.js";
 
 J.addStrings(strings);
 
-const $ = (id) => document.getElementById(id);
 const state = {info: null, service: null, days: [], day: null, slot: null, mine: null,
                moveDays: [], moveDay: null, resendAt: 0};
 

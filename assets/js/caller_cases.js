@@ -10,7 +10,7 @@
  */
 import J from "./jiaohao.js";
 import C from "./caller.js";
-import {closeDialog, field, openDialog, showResult} from "./caller/dialogs.js";
+import {choice, closeDialog, field, openDialog, said, showResult} from "./caller/dialogs.js";
 import {$, el, fill} from "./lib/dom.js";
 import strings from "./strings/caller_cases.js";
 
@@ -114,13 +114,8 @@ function onPanelClick(event) {
 
 /* ------------------------------------------------------------ dialogs */
 
-/** The hub's refusals in the caller page's words (its message when it has none). */
-function plain(error) {
-  return error instanceof J.ApiError || error instanceof J.Unreachable ? C.plain(error) : String(error.message || error);
-}
-
-/* The dialogs' form rows: a labelled field (the caller's), a radio or checkbox choice. */
-const choice = (input, text) => el("label", "choice", input, el("span", "", text));
+/* The dialogs' form rows besides the caller's field and choice: a checkbox, a text input. */
+const checkbox = (attrs, text) => el("label", "choice", el("input", {type: "checkbox", ...attrs}), el("span", "", text));
 const input = (attrs) => el("input", {type: "text", ...attrs});
 
 /** The ticket at the counter and its service (else the first), the lists loaded. */
@@ -140,9 +135,8 @@ async function openCaseDialog() {
   const days = service ? service.days : 0;
   openDialog(J.t("cs_open"), [
     el("fieldset", "", el("legend", {text: J.t("cs_kind")}),
-      el("label", "choice", el("input", {type: "radio", name: "kind", value: "promised", checked: true}),
-        el("span", {id: "case-promised-label", text: J.t("cs_promised", {n: days})})),
-      choice(el("input", {type: "radio", name: "kind", value: "immediate"}), J.t("cs_immediate"))),
+      choice("kind", "promised", el("span", {id: "case-promised-label", text: J.t("cs_promised", {n: days})}), true),
+      choice("kind", "immediate", J.t("cs_immediate"), false)),
     field(J.t("cs_service"), el("select", {name: "service", id: "case-service"}, serviceOptions(service && service.id))),
     field(J.t("cs_ticket"), input({name: "ticket", id: "case-ticket", maxlength: 8, value: here.number})),
     field(J.t("cs_phone"), input({type: "tel", name: "phone", id: "case-phone", maxlength: 20, autocomplete: "off"})),
@@ -170,7 +164,7 @@ async function openCaseDialog() {
 async function openNoticeDialog() {
   const {here, service} = await serving();
   const boxes = (s) => (s ? s.materials : []).map((m) =>
-    choice(el("input", {type: "checkbox", name: "material", value: m}), m));
+    checkbox({name: "material", value: m}, m));
   openDialog(J.t("cs_notice"), [
     field(J.t("cs_ticket"), input({name: "ticket", id: "notice-ticket", maxlength: 8, value: here.number})),
     el("fieldset", "", el("legend", {text: `${J.t("cs_materials")} · ${service ? J.name(service.name) : ""}`}),
@@ -197,7 +191,7 @@ function openHandDialog(number) {
   openDialog(`${J.t("cs_hand")} ${number}`, [
     field(J.t("cs_to"), el("select", {name: "to", id: "hand-to"},
       staff.map((u) => el("option", {value: u.username, text: `${u.name} (${u.username})`})))),
-    choice(el("input", {type: "checkbox", name: "agent", id: "hand-agent"}), J.t("cs_as_agent")),
+    checkbox({name: "agent", id: "hand-agent"}, J.t("cs_as_agent")),
     field(J.t("cs_note"), input({name: "note", maxlength: 200}))],
     async (form) => {
       const c = await C.call(`/api/v1/cases/${encodeURIComponent(number)}/hand`, {method: "POST", body: {
@@ -213,7 +207,7 @@ async function advance(number, stage) {
     const c = await C.call(`/api/v1/cases/${encodeURIComponent(number)}/advance`, {method: "POST", body: {stage}});
     C.say(J.t("cs_advanced", {number: c.number, stage: J.name(c.stage_name)}), "ok");
   } catch (error) {
-    C.say(plain(error), "error");
+    C.say(said(error), "error");
   }
   load();
 }

@@ -5,8 +5,8 @@
  */
 import J from "./jiaohao.js";
 import strings from "./strings/case.js";
+import {$} from "./lib/dom.js";
 
-const $ = (id) => document.getElementById(id);
 const LANG_KEY = "jiaohao.lang";
 let shown = null, timer = null;
 

@@ -14,7 +14,7 @@
  */
 import J from "./jiaohao.js";
 import S from "./screen.js";
-import {el} from "./lib/dom.js";
+import {$, el} from "./lib/dom.js";
 import strings from "./strings/hall.js";
 import {applyToWindows, windowFrom} from "./lib/screen-state.js";
 import {showClock, showStatus, takeDeviceNotices} from "./lib/screen-status.js";
@@ -28,7 +28,6 @@ const MISSED_MAX = 6;          // numbers in the 过号 list
 
 J.addStrings(strings);
 
-const $ = (id) => document.getElementById(id);
 const view = {
   seq: 0, floor: 0, businessDay: "", centerName: null, display: {},
   services: [], windows: new Map(), calls: new Map(), staffByClerk: new Map(),

@@ -11,12 +11,11 @@
  * through the REST API, which answers with what was refused and why.
  */
 import J from "./jiaohao.js";
-import {el} from "./lib/dom.js";
+import {$, el} from "./lib/dom.js";
 import strings from "./strings/manage.js";
 
 const TOKEN_KEY = "manage";
 const LANG_KEY = "jiaohao.lang.manage";
-const $ = (id) => document.getElementById(id);
 
 J.addStrings(strings);
 

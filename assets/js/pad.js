@@ -10,10 +10,9 @@
  * Timeouts (seconds) may be set in the query: ?ask=30&details=60&thanks=6.
  */
 import J from "./jiaohao.js";
-import {el, fill} from "./lib/dom.js";
+import {$, el, fill} from "./lib/dom.js";
 import strings from "./strings/pad.js";
 
-const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const WINDOW = Number((/\/pad\/window\/(\d+)/.exec(location.pathname) || [])[1]);
 const seconds = (name, fallback) => {
@@ -101,10 +100,7 @@ function renderCard() {
   fill(photo);
   photo.hidden = !staff.name;
   if (staff.photo) {
-    const img = document.createElement("img");
-    img.src = staff.photo;
-    img.alt = "";
-    photo.appendChild(img);
+    photo.append(el("img", {src: staff.photo, alt: ""}));
   } else if (staff.name) {
     photo.textContent = staff.name.slice(0, 1);  // the family name, in place of a photo
   }

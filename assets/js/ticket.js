@@ -5,12 +5,12 @@
  */
 import J from "./jiaohao.js";
 import strings from "./strings/ticket.js";
+import {$} from "./lib/dom.js";
 
 const ticketId = decodeURIComponent(location.pathname.split("/").pop() || "");
 
 J.addStrings(strings);
 
-const $ = (id) => document.getElementById(id);
 let ticket = null;
 let liveStatus = "connecting";
 let waitReceived = Date.now();  // when the estimate now shown arrived (for the countdown)

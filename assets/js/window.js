@@ -13,12 +13,12 @@ import S from "./screen.js";
 import strings from "./strings/window.js";
 import {applyToWindows, windowFrom} from "./lib/screen-state.js";
 import {showClock, showStatus, takeDeviceNotices} from "./lib/screen-status.js";
+import {$} from "./lib/dom.js";
 
 const FLASH_MS = 7000;
 
 J.addStrings(strings);
 
-const $ = (id) => document.getElementById(id);
 const match = /\/display\/window\/(\d+)/.exec(location.pathname);
 const number = match ? Number(match[1]) : 0;
 const view = {seq: 0, floor: 0, window: null, known: false, flashAt: 0, queue: null};

@@ -49,8 +49,7 @@ export async function submitDialog(event) {
   try {
     request = await model.dialog.submit(form);  // a dialog may look something up first
   } catch (error) {
-    $("dialog-error").textContent = typeof error === "string" ? error
-      : (error instanceof J.ApiError || error instanceof J.Unreachable ? plain(error) : String(error.message || error));
+    $("dialog-error").textContent = said(error);
     return;
   }
   if (!request) return;  // the submitter did its work itself
@@ -60,6 +59,12 @@ export async function submitDialog(event) {
   } catch (error) {
     $("dialog-error").textContent = plain(error);
   }
+}
+/** What went wrong, in the page's words: a message thrown as text (or an Error), or
+ * the hub's refusal or silence. */
+export function said(error) {
+  if (typeof error === "string") return error;
+  return error instanceof J.ApiError || error instanceof J.Unreachable ? plain(error) : String(error.message || error);
 }
 /** A radio choice: `label` and `extra` are text or nodes. */
 export function choice(name, value, label, checked, extra) {
