@@ -69,23 +69,19 @@ def decode_state(data: bytes) -> CenterState:
 # ------------------------------------------------------------------ encoding
 
 
-_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once
-
-
 def _encode(value: Any) -> Any:
     kind = type(value)
     if value is None or kind is str or kind is int or kind is bool or kind is float:
         return value
-    names = _NAMES.get(kind)
-    if names is not None:  # a dataclass seen before: most of a day's values
-        return {name: _encode(getattr(value, name)) for name in names}
+    fields = _FIELDS.get(kind)
+    if fields is not None:  # a dataclass seen before (`_fields`): most of a day's values
+        return {name: _encode(getattr(value, name)) for name, _hint in fields}
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, CenterConfig):
         return {"raw": _encode(dict(value.raw))}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
-        return {name: _encode(getattr(value, name)) for name in names}
+        return {name: _encode(getattr(value, name)) for name, _hint in _fields(kind)}
     if isinstance(value, bool | int | float | str):  # their subclasses (enums)
         return value
     if isinstance(value, deque):
