@@ -14,13 +14,8 @@ def real_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def fast_clock(spec: str) -> Clock:
-    """A clock that runs `speed` times faster than real time from a start moment.
-
-    `spec` is "fast:SPEED@START", e.g. "fast:60@2026-11-27T08:25+08:00": one real
-    second is a minute of the center's day. Demos and `jiaohao simulate` use it
-    so a whole day passes in minutes.
-    """
+def parse_fast(spec: str) -> tuple[float, datetime]:
+    """The speed and start moment of a "fast:SPEED@START" clock, or ValueError."""
     try:
         kind, rest = spec.split(":", 1)
         speed_text, start_text = rest.split("@", 1)
@@ -30,6 +25,17 @@ def fast_clock(spec: str) -> Clock:
         raise ValueError(f"clock {spec!r}: use fast:SPEED@2026-11-27T08:25+08:00") from None
     if kind != "fast" or speed <= 0 or start.tzinfo is None:
         raise ValueError(f"clock {spec!r}: use fast:SPEED@2026-11-27T08:25+08:00")
+    return speed, start
+
+
+def fast_clock(spec: str) -> Clock:
+    """A clock that runs `speed` times faster than real time from a start moment.
+
+    `spec` is "fast:SPEED@START", e.g. "fast:60@2026-11-27T08:25+08:00": one real
+    second is a minute of the center's day. Demos and `jiaohao simulate` use it
+    so a whole day passes in minutes.
+    """
+    speed, start = parse_fast(spec)
     origin, base = time.monotonic(), start.timestamp()
 
     def clock() -> datetime:

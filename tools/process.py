@@ -27,6 +27,7 @@ from typing import Any
 import redis
 import requests
 
+from hub.clock import parse_fast
 from hub.settings import ROOT
 
 DEMO_CONFIG = str(ROOT / "hub" / "centers" / "demo.toml")
@@ -69,8 +70,8 @@ def fast_clock(start: datetime, speed: float = 1) -> str:
 def clock_speed(spec: str) -> float:
     """How fast a JIAOHAO_CLOCK runs (1 for the real clock)."""
     try:
-        return float(spec.split(":", 1)[1].split("@", 1)[0]) if spec.startswith("fast:") else 1.0
-    except (IndexError, ValueError):
+        return parse_fast(spec)[0] if spec else 1.0
+    except ValueError:
         return 1.0  # the hub itself says what is wrong with it
 
 
