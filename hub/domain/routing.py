@@ -41,11 +41,22 @@ def queue_key(ticket: Ticket) -> str:
     return window_queue_key(ticket.target_window) if ticket.target_window else ticket.service
 
 
+def _queues(window: Window) -> tuple[str, ...]:
+    """The queues a window calls from: its services', and the one of tickets sent to it."""
+    return (*window.service_ids, window_queue_key(window.id))
+
+
 def candidates(state: CoreState, window: Window) -> Iterable[Ticket]:
     tickets = state.tickets
-    for key in (*window.service_ids, window_queue_key(window.id)):
+    for key in _queues(window):
         for ticket_id in state.waiting.get(key, ()):
             yield tickets[ticket_id]
+
+
+def candidate_count(state: CoreState, window: Window) -> int:
+    """How many tickets `window` could call (those `candidates` yields), from the
+    queues' lengths."""
+    return sum(len(state.waiting.get(key, ())) for key in _queues(window))
 
 
 def _due(config: CenterConfig, ticket: Ticket, now: datetime) -> bool:

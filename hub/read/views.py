@@ -15,6 +15,7 @@ from hub.domain.decide import issue_availability
 from hub.domain.estimate import ServiceWaits, state_now, wait_estimate
 from hub.domain.routing import (
     ahead_of,
+    candidate_count,
     candidates,
     next_ticket,
     position_key,
@@ -275,7 +276,7 @@ def window_queues(
         if (windows is not None and window.id not in windows) or window.id not in state.windows:
             continue
         own = len(state.waiting.get(window_queue_key(window.id), ()))
-        waiting = own + sum(len(state.waiting.get(s, ())) for s in window.service_ids)
+        waiting = candidate_count(state, window)
         if not waiting:
             upcoming = None
         elif own:

@@ -32,7 +32,7 @@ from hub.domain.calendar import at_local, business_day, is_open_hour
 from hub.domain.commands import CloseDay
 from hub.domain.decide import close_out_due
 from hub.domain.errors import DomainError
-from hub.domain.routing import candidates
+from hub.domain.routing import candidate_count
 from hub.domain.state import WAITING, CenterState, Ticket
 from hub.domain.supervision import complaint_overdue, follow_up_overdue
 from hub.read.booking import mark_missed
@@ -135,7 +135,7 @@ def compute_alerts(state: CenterState, now: datetime,
                 staffed = state.windows.get(window.id)
                 if staffed is None or staffed.clerk is not None:
                     continue
-                count = sum(1 for _ in candidates(state, window))  # what it would call
+                count = candidate_count(state, window)  # what it would call
                 if count:
                     found.append(_alert(
                         f"unstaffed:{window.id}", "unstaffed", "bad",
