@@ -4,7 +4,9 @@
 - transferring to a window where nobody is signed in, or to a service no signed-in
   window serves, warns first; a second OK transfers anyway;
 - the "连接不上" error said while the hub could not be reached clears by itself once
-  the page is connected again (through a network link the test cuts and restores).
+  the page is connected again (through a network link the test cuts and restores);
+- a press on 签到 is not lost when a colleague signs in elsewhere meanwhile (the window
+  list is redrawn then: a row replaced under the finger swallowed the click).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from tests.caller.callerkit import (
     window_action,
 )
 from tests.display.conftest import CuttableLink
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, settle
 from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
@@ -140,3 +142,30 @@ def test_the_unreachable_error_clears_after_reconnecting(
         screenshot(page, "caller_reconnected")
     finally:
         context.close()
+
+
+def test_a_sign_in_pressed_while_a_colleague_signs_in_is_not_lost(
+    browser: Any, demo_hub: HubProcess
+) -> None:
+    colleague = demo_hub.login("liqiang")
+    clerk = demo_hub.login("zhangmin")
+    for token, window in ((colleague, 2), (clerk, 3)):  # whatever an earlier test left
+        window_action(demo_hub, token, window, "sign-out")
+    with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
+        page.wait_for_selector("[data-sign-in='3']:not([disabled])", timeout=TIMEOUT_MS)
+        settle(page)
+        box = page.locator("[data-sign-in='3']").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        # Between the press and the release the colleague signs in at window 2: the
+        # page reads who holds which window again and redraws the list.
+        with page.expect_response(lambda answer: answer.url.endswith("/api/v1/me"),
+                                  timeout=TIMEOUT_MS):
+            ok(window_action(demo_hub, colleague, 2, "sign-in"))
+        settle(page)
+        page.mouse.up()
+        page.wait_for_selector("#view-work:not([hidden])", timeout=TIMEOUT_MS)
+        assert "3" in page.inner_text("#top-window")
+    ok(window_action(demo_hub, clerk, 3, "sign-out"))
+    ok(window_action(demo_hub, colleague, 2, "sign-out"))

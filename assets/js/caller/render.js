@@ -30,16 +30,28 @@ export function renderWindows() {
   const me = model.me;
   if (!me) return;
   const mine = me.windows.filter((w) => w.allowed);
-  fill($("window-list"), mine.length ? mine.map((w) => {
+  const list = $("window-list");
+  if (!mine.length) { fill(list, el("li", {class: "empty", text: J.t("w_none")})); return; }
+  // A row is drawn anew only when what it shows changed. The list is redrawn whenever
+  // a colleague signs in or out (and after each snapshot): a row replaced between a
+  // clerk's press and release swallows the click, and the sign-in never happens.
+  const kept = new Map([...list.children].map((li) => [li.dataset.shows, li]));
+  const rows = mine.map((w) => {
     let label = J.t("w_sign_in"), cls = "", disabled = false;
     if (w.clerk === me.username) { label = J.t("w_enter"); cls = "mine"; }
     else if (w.clerk && w.state === "paused") { label = J.t("w_take_over"); cls = "take-over"; }
     else if (w.clerk) { disabled = true; cls = "taken"; }
     const state = w.clerk === me.username ? J.t("w_mine") : windowState(w);
-    return el("li", cls,
+    const shows = JSON.stringify([w.id, J.name(w.name), state, label, cls, disabled]);
+    return kept.get(shows) || el("li", {class: cls, "data-shows": shows},
       el("div", "", el("b", {text: J.name(w.name)}), el("small", {text: state})),
       el("button", {type: "button", "data-sign-in": w.id, disabled}, label, w.id < 10 ? el("kbd", {text: w.id}) : null));
-  }) : el("li", {class: "empty", text: J.t("w_none")}));
+  });
+  // The rows that changed go, and their new ones come in their places; the others are
+  // never moved (taking a row out and putting it back ends a press on it too).
+  const keep = new Set(rows);
+  for (const li of [...list.children]) if (!keep.has(li)) li.remove();
+  rows.forEach((li, i) => { if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null); });
 }
 export function marks(t) {
   const mark = (cls, text, title) => el("span", {class: "mark " + cls, text, title});
