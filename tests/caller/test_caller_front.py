@@ -5,8 +5,9 @@
   window serves, warns first; a second OK transfers anyway;
 - the "连接不上" error said while the hub could not be reached clears by itself once
   the page is connected again (through a network link the test cuts and restores);
-- a press on 签到 is not lost when a colleague signs in elsewhere meanwhile (the window
-  list is redrawn then: a row replaced under the finger swallowed the click).
+- a press on 签到 is not lost when a colleague signs in elsewhere meanwhile, nor one
+  on a queue row's 叫这个 when a ticket is issued meanwhile (the lists are redrawn
+  then: a row replaced under the finger swallowed the click).
 """
 
 from __future__ import annotations
@@ -144,6 +145,21 @@ def test_the_unreachable_error_clears_after_reconnecting(
         context.close()
 
 
+def press_and_release(page: Any, selector: str, meanwhile: Any, redrawn: str) -> None:
+    """Press on `selector`, do `meanwhile()` and wait until the page has read `redrawn`
+    (a REST path) again and drawn it, then release."""
+    settle(page)
+    box = page.locator(selector).bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    with page.expect_response(lambda answer: answer.url.split("?")[0].endswith(redrawn),
+                              timeout=TIMEOUT_MS):
+        meanwhile()
+    settle(page)
+    page.mouse.up()
+
+
 def test_a_sign_in_pressed_while_a_colleague_signs_in_is_not_lost(
     browser: Any, demo_hub: HubProcess
 ) -> None:
@@ -153,19 +169,32 @@ def test_a_sign_in_pressed_while_a_colleague_signs_in_is_not_lost(
         window_action(demo_hub, token, window, "sign-out")
     with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
         page.wait_for_selector("[data-sign-in='3']:not([disabled])", timeout=TIMEOUT_MS)
-        settle(page)
-        box = page.locator("[data-sign-in='3']").bounding_box()
-        assert box is not None
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.mouse.down()
         # Between the press and the release the colleague signs in at window 2: the
         # page reads who holds which window again and redraws the list.
-        with page.expect_response(lambda answer: answer.url.endswith("/api/v1/me"),
-                                  timeout=TIMEOUT_MS):
-            ok(window_action(demo_hub, colleague, 2, "sign-in"))
-        settle(page)
-        page.mouse.up()
+        press_and_release(page, "[data-sign-in='3']",
+                          lambda: ok(window_action(demo_hub, colleague, 2, "sign-in")),
+                          "/api/v1/me")
         page.wait_for_selector("#view-work:not([hidden])", timeout=TIMEOUT_MS)
         assert "3" in page.inner_text("#top-window")
     ok(window_action(demo_hub, clerk, 3, "sign-out"))
     ok(window_action(demo_hub, colleague, 2, "sign-out"))
+
+
+def test_a_call_pressed_in_the_queue_while_a_ticket_is_issued_is_not_lost(
+    browser: Any, demo_hub: HubProcess
+) -> None:
+    clerk = demo_hub.login("zhangmin")
+    window_action(demo_hub, clerk, 3, "sign-out")  # whatever an earlier test left
+    with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
+        sign_in(page, 3)
+        first = issue(demo_hub, "medical-insurance")["number"]
+        issue(demo_hub, "medical-insurance")
+        wait_enabled(page, "call-next")
+        row = f"#tab-queue li[data-number='{first}'] button[data-call]"
+        page.wait_for_selector(f"{row}:not([disabled])", timeout=TIMEOUT_MS)
+        # A citizen takes a ticket for this window while the clerk presses 叫这个.
+        press_and_release(page, row, lambda: issue(demo_hub, "medical-insurance"),
+                          "/api/v1/windows/3/queue")
+        wait_current(page, first)
+    ok(window_action(demo_hub, clerk, 3, "no-show"))
+    ok(window_action(demo_hub, clerk, 3, "sign-out"))

@@ -1,7 +1,7 @@
 /* The caller page's drawing: which view shows, the top bar, my windows, the current
  * ticket, the buttons, the tabs (queue, held, transfers, today) and the clock. */
 import J from "../jiaohao.js";
-import {el, fill} from "../lib/dom.js";
+import {el, fill, fillRows} from "../lib/dom.js";
 import {$, allowed, clock, current, model, priorityName, serviceName, since, windowName} from "./model.js";
 
 export function renderAll() {
@@ -32,26 +32,17 @@ export function renderWindows() {
   const mine = me.windows.filter((w) => w.allowed);
   const list = $("window-list");
   if (!mine.length) { fill(list, el("li", {class: "empty", text: J.t("w_none")})); return; }
-  // A row is drawn anew only when what it shows changed. The list is redrawn whenever
-  // a colleague signs in or out (and after each snapshot): a row replaced between a
-  // clerk's press and release swallows the click, and the sign-in never happens.
-  const kept = new Map([...list.children].map((li) => [li.dataset.shows, li]));
-  const rows = mine.map((w) => {
+  // Redrawn whenever a colleague signs in or out: unchanged rows stay (fillRows).
+  fillRows(list, mine.map((w) => {
     let label = J.t("w_sign_in"), cls = "", disabled = false;
     if (w.clerk === me.username) { label = J.t("w_enter"); cls = "mine"; }
     else if (w.clerk && w.state === "paused") { label = J.t("w_take_over"); cls = "take-over"; }
     else if (w.clerk) { disabled = true; cls = "taken"; }
     const state = w.clerk === me.username ? J.t("w_mine") : windowState(w);
-    const shows = JSON.stringify([w.id, J.name(w.name), state, label, cls, disabled]);
-    return kept.get(shows) || el("li", {class: cls, "data-shows": shows},
+    return [JSON.stringify([w.id, J.name(w.name), state, label, cls, disabled]), () => el("li", cls,
       el("div", "", el("b", {text: J.name(w.name)}), el("small", {text: state})),
-      el("button", {type: "button", "data-sign-in": w.id, disabled}, label, w.id < 10 ? el("kbd", {text: w.id}) : null));
-  });
-  // The rows that changed go, and their new ones come in their places; the others are
-  // never moved (taking a row out and putting it back ends a press on it too).
-  const keep = new Set(rows);
-  for (const li of [...list.children]) if (!keep.has(li)) li.remove();
-  rows.forEach((li, i) => { if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null); });
+      el("button", {type: "button", "data-sign-in": w.id, disabled}, label, w.id < 10 ? el("kbd", {text: w.id}) : null))];
+  }));
 }
 export function marks(t) {
   const mark = (cls, text, title) => el("span", {class: "mark " + cls, text, title});
@@ -121,15 +112,25 @@ export function renderActions() {
   document.querySelectorAll("[data-reinstate]").forEach((b) => { b.disabled = model.busy; });
 }
 export function renderQueue() {
-  const rows = model.queue.map((t) => el("li", {"data-number": t.number},
-    el("b", {class: "num", text: t.number}),
-    el("span", {class: "svc", text: serviceName(t.service)}), marks(t),
-    // The honest estimate says this one is unlikely to be reached before closing.
-    t.wait && t.wait.after_closing && t.wait.state !== "closed"
-      ? el("span", {class: "mark after-closing", text: J.t("w_after_closing")}) : null,
-    el("span", {class: "wait", "data-waited": t.issued_at}),
-    el("button", {type: "button", class: "small", "data-call": t.number, text: J.t("call_this")})));
-  fill($("tab-queue"), rows.length ? el("ol", "rows", rows) : el("p", {class: "empty", text: J.t("queue_empty")}));
+  const box = $("tab-queue");
+  if (!model.queue.length) fill(box, el("p", {class: "empty", text: J.t("queue_empty")}));
+  else {
+    const list = box.querySelector(":scope > ol.rows") || fill(box, el("ol", "rows")).firstChild;
+    // Redrawn at each ticket the window could call: a row's 叫这个 stays under the
+    // clerk's finger while the rows around it come and go (fillRows).
+    fillRows(list, model.queue.map((t) => {
+      // The honest estimate says this one is unlikely to be reached before closing.
+      const late = Boolean(t.wait && t.wait.after_closing && t.wait.state !== "closed");
+      const shown = marks(t);
+      return [JSON.stringify([t.number, serviceName(t.service), shown.map((m) => [m.className, m.textContent, m.title]), late,
+        t.issued_at, J.t("call_this")]), () => el("li", {"data-number": t.number},
+        el("b", {class: "num", text: t.number}),
+        el("span", {class: "svc", text: serviceName(t.service)}), shown,
+        late ? el("span", {class: "mark after-closing", text: J.t("w_after_closing")}) : null,
+        el("span", {class: "wait", "data-waited": t.issued_at}),
+        el("button", {type: "button", class: "small", "data-call": t.number, text: J.t("call_this")}))];
+    }));
+  }
   $("count-queue").textContent = model.queue.length;
   renderActions();
   tick();

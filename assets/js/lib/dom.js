@@ -4,6 +4,7 @@
  *      el("span", {class: "name", text: label}), "more text", [a, b])
  *   el("div", "row", text)              // a class name instead of attributes
  *   fill(box, el(…), [rows], null)      // draw a part of the page anew (same children)
+ *   fillRows(list, [[shows, make], …])  // a list whose unchanged rows stay (see below)
  *
  * Attributes: text → textContent, class → className, on<event> (a function) → a
  * listener, disabled, checked and value → the properties; false, null and undefined leave the
@@ -36,6 +37,26 @@ export function fill(node, ...children) {
   node.replaceChildren();
   append(node, children);
   return node;
+}
+
+/** Make `list`'s children the rows given as [shows, make] pairs: `shows` is a string of
+ * everything the row shows (JSON of its fields); a row already there that shows the
+ * same stays, in its place, and `make()` draws the others. Lists that are redrawn
+ * while people press on them (a clerk's window list and queue, redrawn at each event)
+ * use it: a row replaced or moved between the press and the release swallows the
+ * click. */
+export function fillRows(list, rows) {
+  const kept = new Map([...list.children].map((node) => [node.dataset.shows, node]));
+  const nodes = rows.map(([shows, make]) => {
+    let node = kept.get(shows);
+    if (!node) { node = make(); node.dataset.shows = shows; }
+    kept.delete(shows);  // the same row twice is drawn twice
+    return node;
+  });
+  const wanted = new Set(nodes);
+  for (const node of [...list.children]) if (!wanted.has(node)) node.remove();
+  nodes.forEach((node, i) => { if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null); });
+  return list;
 }
 
 function append(node, children) {
