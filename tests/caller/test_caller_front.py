@@ -6,8 +6,9 @@
 - the "连接不上" error said while the hub could not be reached clears by itself once
   the page is connected again (through a network link the test cuts and restores);
 - a press on 签到 is not lost when a colleague signs in elsewhere meanwhile, nor one
-  on a queue row's 叫这个 when a ticket is issued meanwhile (the lists are redrawn
-  then: a row replaced under the finger swallowed the click).
+  on a queue row's 叫此号 or a held ticket's 继续办理 when a ticket is issued
+  meanwhile (the lists are redrawn then: a row replaced under the finger swallowed
+  the click).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.caller.callerkit import (
     issue,
     ok,
     sign_in,
+    tab,
     wait_current,
     wait_enabled,
     window_action,
@@ -196,5 +198,31 @@ def test_a_call_pressed_in_the_queue_while_a_ticket_is_issued_is_not_lost(
         press_and_release(page, row, lambda: issue(demo_hub, "medical-insurance"),
                           "/api/v1/windows/3/queue")
         wait_current(page, first)
+    ok(window_action(demo_hub, clerk, 3, "no-show"))
+    ok(window_action(demo_hub, clerk, 3, "sign-out"))
+
+
+def test_a_resume_pressed_while_a_ticket_is_issued_is_not_lost(
+    browser: Any, demo_hub: HubProcess
+) -> None:
+    clerk = demo_hub.login("zhangmin")
+    window_action(demo_hub, clerk, 3, "sign-out")  # whatever an earlier test left
+    ok(window_action(demo_hub, clerk, 3, "sign-in"))
+    number = issue(demo_hub, "medical-insurance")["number"]
+    ok(window_action(demo_hub, clerk, 3, "call", ticket=number))
+    ok(window_action(demo_hub, clerk, 3, "start"))
+    ok(window_action(demo_hub, clerk, 3, "suspend", reason="补材料"))
+    with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
+        tab(page, "held")
+        button = f"#tab-held button[data-resume='{number}']"
+        page.wait_for_selector(f"{button}:not([disabled])", timeout=TIMEOUT_MS)
+        # The issued ticket is read with the queue, and the held tab drawn again with it.
+        press_and_release(page, button, lambda: issue(demo_hub, "medical-insurance"),
+                          "/api/v1/windows/3/queue")
+        # Taken up again: it leaves the held tab, first in the window's queue.
+        page.wait_for_selector(button, state="detached", timeout=TIMEOUT_MS)
+        page.wait_for_selector(f"#tab-queue li[data-number='{number}']", state="attached",
+                               timeout=TIMEOUT_MS)
+    ok(window_action(demo_hub, clerk, 3, "call", ticket=number))
     ok(window_action(demo_hub, clerk, 3, "no-show"))
     ok(window_action(demo_hub, clerk, 3, "sign-out"))

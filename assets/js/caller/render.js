@@ -137,13 +137,23 @@ export function renderQueue() {
 }
 export function renderHeld() {
   const d = model.detail || {suspended: [], no_show: []};
-  const list = (tickets, attr, label) => tickets.length
-    ? el("ol", "rows", tickets.map((t) => el("li", "",
-      el("b", {class: "num", text: t.number}), el("span", {class: "svc", text: serviceName(t.service)}),
-      el("button", {type: "button", class: "small", ["data-" + attr]: t.number, text: label}))))
-    : el("p", {class: "empty", text: J.t("held_none")});
-  fill($("tab-held"), el("h3", {text: J.t("held_suspended")}), list(d.suspended, "resume", J.t("resume_this")),
-    el("h3", {text: J.t("held_no_show")}), list(d.no_show, "reinstate", J.t("reinstate_this")));
+  const box = $("tab-held");
+  // Redrawn at each ticket the window could call, too: rows stay (fillRows).
+  const parts = [["suspended", d.suspended, "resume", J.t("resume_this")],
+    ["no_show", d.no_show, "reinstate", J.t("reinstate_this")]];
+  fillRows(box, parts.flatMap(([kind, tickets]) => {
+    const title = J.t("held_" + kind);
+    return [[JSON.stringify(["title", title]), () => el("h3", {text: title})], tickets.length
+      ? [`rows:${kind}`, () => el("ol", "rows")]
+      : [JSON.stringify(["empty", kind, J.t("held_none")]), () => el("p", {class: "empty", text: J.t("held_none")})]];
+  }));
+  for (const [kind, tickets, attr, label] of parts) {
+    const list = tickets.length && box.querySelector(`:scope > [data-shows="rows:${kind}"]`);
+    if (!list) continue;
+    fillRows(list, tickets.map((t) => [JSON.stringify([t.number, serviceName(t.service), label]),
+      () => el("li", "", el("b", {class: "num", text: t.number}), el("span", {class: "svc", text: serviceName(t.service)}),
+        el("button", {type: "button", class: "small", ["data-" + attr]: t.number, text: label}))]));
+  }
   $("count-held").textContent = d.suspended.length + d.no_show.length;
   renderActions();
 }
