@@ -7,8 +7,8 @@
   the page is connected again (through a network link the test cuts and restores);
 - a press on 签到 is not lost when a colleague signs in elsewhere meanwhile, nor one
   on a queue row's 叫此号 or a held ticket's 继续办理 when a ticket is issued
-  meanwhile (the lists are redrawn then: a row replaced under the finger swallowed
-  the click).
+  meanwhile, nor one on a case's next stage when a colleague opens a case (the lists
+  are redrawn then: a row replaced under the finger swallowed the click).
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ from tests.caller.callerkit import (
     tab,
     wait_current,
     wait_enabled,
+    wait_message,
     window_action,
 )
 from tests.display.conftest import CuttableLink
 from tests.support.browser import screenshot, settle
+from tests.support.kit import api
 from tools.process import HubProcess
 
 pytestmark = pytest.mark.slow
@@ -226,3 +228,24 @@ def test_a_resume_pressed_while_a_ticket_is_issued_is_not_lost(
     ok(window_action(demo_hub, clerk, 3, "call", ticket=number))
     ok(window_action(demo_hub, clerk, 3, "no-show"))
     ok(window_action(demo_hub, clerk, 3, "sign-out"))
+
+
+def test_a_case_advanced_while_a_colleague_opens_a_case_is_not_lost(
+    browser: Any, demo_hub: HubProcess
+) -> None:
+    colleague = demo_hub.login("zhaolei")
+    clerk = demo_hub.login("chenjing")
+    window_action(demo_hub, clerk, 5, "sign-out")  # whatever an earlier test left
+    with caller(browser, demo_hub, "chenjing", width=1280, height=800) as page:
+        sign_in(page, 5)
+        case = page.locator("#cases-list li:has(button[data-case-next])").first
+        case.wait_for(timeout=TIMEOUT_MS)
+        number = case.get_attribute("data-case")
+        button = f"#cases-list li[data-case='{number}'] button[data-case-next]"
+        # A colleague's case at another window: every caller reads its list of cases
+        # again and draws it.
+        press_and_release(page, button, lambda: ok(api(
+            demo_hub, "POST", "/api/v1/cases", colleague,
+            json={"kind": "immediate", "service": "household"})), "/api/v1/cases")
+        wait_message(page, f"{number} 已进入")
+    ok(window_action(demo_hub, clerk, 5, "sign-out"))
