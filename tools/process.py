@@ -11,6 +11,7 @@ import contextlib
 import copy
 import hashlib
 import os
+import random
 import re
 import shutil
 import signal
@@ -41,11 +42,35 @@ PROBLEM = re.compile(r"Traceback|^\S+ \S+ (ERROR|CRITICAL) ")
 
 
 def free_port() -> int:
-    """A free loopback port, asked of the kernel (so parallel runs do not collide)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A free loopback port for a server started later, below the kernel's ephemeral
+    range. A port the kernel hands out for bind(0) is in that range, where every
+    outgoing connection (browsers, clients, redis) also takes its local port: one of
+    them can take it before the server binds it ("Address already in use", seen in
+    CI). Below the range only other servers bind, and each port is tried first."""
+    low = _ephemeral_low()
+    for _ in range(100):
+        port = _PICK.randrange(PORTS_FROM, low) if low > PORTS_FROM + 1000 else 0
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # taken (or lingering): another one
+            found: int = s.getsockname()[1]
+            return found
+    raise OSError("no free loopback port")
+
+
+PORTS_FROM = 10_000  # servers' ports are picked from here to the ephemeral range
+_PICK = random.SystemRandom()  # not the global generator, which hypothesis seeds
+
+
+def _ephemeral_low() -> int:
+    """The first port of the kernel's ephemeral range (32768 on Linux by default)."""
+    try:
+        text = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text(encoding="ascii")
+        return int(text.split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def jiaohao_command() -> list[str]:
