@@ -11,7 +11,7 @@
 import J from "./jiaohao.js";
 import C from "./caller.js";
 import {choice, closeDialog, field, openDialog, said, showResult} from "./caller/dialogs.js";
-import {$, el, fill, fillRows} from "./lib/dom.js";
+import {$, el, fillRows} from "./lib/dom.js";
 import strings from "./strings/caller_cases.js";
 
 J.addStrings(strings);
@@ -83,27 +83,25 @@ function render() {
   const list = state.list;
   if (!list) return;
   for (const name of ["mine", "due_soon", "overdue"]) $(`case-count-${name}`).textContent = list.counts[name];
-  const open = list.cases.filter((c) => !c.closed);
-  if (!open.length) { fill($("cases-list"), el("li", {class: "empty", text: J.t("cs_none")})); return; }
-  // Redrawn at each case event of the center: a row whose button is being pressed
-  // stays when it shows the same (fillRows).
-  fillRows($("cases-list"), open.map((c) => {
+  const rows = list.cases.filter((c) => !c.closed).map((c) => {
     const next = c.stages[c.stages.findIndex((s) => s.id === c.stage) + 1];
     const mine = c.holder === C.model.me.username || ["admin", "manager"].includes(C.model.me.role);
-    const flag = c.overdue ? "overdue" : (c.due_soon ? "due-soon" : "");
+    const flag = c.overdue ? el("span", {class: "mark overdue", text: J.t("cs_overdue")})
+      : (c.due_soon ? el("span", {class: "mark due-soon", text: J.t("cs_due_soon")}) : null);
     const left = c.days_left === null ? "" : ` · ${J.t("cs_left", {n: Math.max(c.days_left, 0)})}`;
-    const small = `${J.t("cs_due", {day: c.due_on})}${left} · ${c.holder_name}` + (c.agent ? ` (${J.t("cs_agent")})` : "");
-    const nextLabel = mine && next ? J.t("cs_next", {stage: J.name(next.name)}) : null;
-    const shows = JSON.stringify([c.number, J.name(c.service_name), J.name(c.stage_name), small, flag,
-      next && next.id, nextLabel, mine && J.t("cs_hand")]);
-    return [shows, () => el("li", {"data-case": c.number, class: flag},
+    return el("li", {"data-case": c.number, class: c.overdue ? "overdue" : (c.due_soon ? "due-soon" : "")},
       el("b", {class: "case-no", text: c.number}),
       el("span", "svc", J.name(c.service_name) + " · ", el("b", {class: "case-stage", text: J.name(c.stage_name)}),
-        el("small", {text: small})),
-      flag ? el("span", {class: "mark " + flag, text: J.t(flag === "overdue" ? "cs_overdue" : "cs_due_soon")}) : null,
-      nextLabel ? el("button", {type: "button", class: "small", "data-case-next": next.id, text: nextLabel}) : null,
-      mine ? el("button", {type: "button", class: "small", "data-case-hand": true, text: J.t("cs_hand")}) : null)];
-  }));
+        el("small", {text: `${J.t("cs_due", {day: c.due_on})}${left} · ${c.holder_name}`
+          + (c.agent ? ` (${J.t("cs_agent")})` : "")})),
+      flag,
+      mine && next ? el("button", {type: "button", class: "small", "data-case-next": next.id,
+        text: J.t("cs_next", {stage: J.name(next.name)})}) : null,
+      mine ? el("button", {type: "button", class: "small", "data-case-hand": true, text: J.t("cs_hand")}) : null);
+  });
+  // Redrawn at each case event of the center: rows drawn the same stay (fillRows), so
+  // a press on one of their buttons is not lost.
+  fillRows($("cases-list"), rows.length ? rows : [el("li", {class: "empty", text: J.t("cs_none")})]);
 }
 
 function onPanelClick(event) {

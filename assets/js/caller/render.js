@@ -30,19 +30,17 @@ export function renderWindows() {
   const me = model.me;
   if (!me) return;
   const mine = me.windows.filter((w) => w.allowed);
-  const list = $("window-list");
-  if (!mine.length) { fill(list, el("li", {class: "empty", text: J.t("w_none")})); return; }
-  // Redrawn whenever a colleague signs in or out: unchanged rows stay (fillRows).
-  fillRows(list, mine.map((w) => {
+  // Redrawn whenever a colleague signs in or out: rows drawn the same stay (fillRows).
+  fillRows($("window-list"), mine.length ? mine.map((w) => {
     let label = J.t("w_sign_in"), cls = "", disabled = false;
     if (w.clerk === me.username) { label = J.t("w_enter"); cls = "mine"; }
     else if (w.clerk && w.state === "paused") { label = J.t("w_take_over"); cls = "take-over"; }
     else if (w.clerk) { disabled = true; cls = "taken"; }
     const state = w.clerk === me.username ? J.t("w_mine") : windowState(w);
-    return [JSON.stringify([w.id, J.name(w.name), state, label, cls, disabled]), () => el("li", cls,
+    return el("li", cls,
       el("div", "", el("b", {text: J.name(w.name)}), el("small", {text: state})),
-      el("button", {type: "button", "data-sign-in": w.id, disabled}, label, w.id < 10 ? el("kbd", {text: w.id}) : null))];
-  }));
+      el("button", {type: "button", "data-sign-in": w.id, disabled}, label, w.id < 10 ? el("kbd", {text: w.id}) : null));
+  }) : [el("li", {class: "empty", text: J.t("w_none")})]);
 }
 export function marks(t) {
   const mark = (cls, text, title) => el("span", {class: "mark " + cls, text, title});
@@ -112,48 +110,33 @@ export function renderActions() {
   document.querySelectorAll("[data-reinstate]").forEach((b) => { b.disabled = model.busy; });
 }
 export function renderQueue() {
-  const box = $("tab-queue");
-  if (!model.queue.length) fill(box, el("p", {class: "empty", text: J.t("queue_empty")}));
-  else {
-    const list = box.querySelector(":scope > ol.rows") || fill(box, el("ol", "rows")).firstChild;
-    // Redrawn at each ticket the window could call: a row's 叫这个 stays under the
-    // clerk's finger while the rows around it come and go (fillRows).
-    fillRows(list, model.queue.map((t) => {
-      // The honest estimate says this one is unlikely to be reached before closing.
-      const late = Boolean(t.wait && t.wait.after_closing && t.wait.state !== "closed");
-      const shown = marks(t);
-      return [JSON.stringify([t.number, serviceName(t.service), shown.map((m) => [m.className, m.textContent, m.title]), late,
-        t.issued_at, J.t("call_this")]), () => el("li", {"data-number": t.number},
-        el("b", {class: "num", text: t.number}),
-        el("span", {class: "svc", text: serviceName(t.service)}), shown,
-        late ? el("span", {class: "mark after-closing", text: J.t("w_after_closing")}) : null,
-        el("span", {class: "wait", "data-waited": t.issued_at}),
-        el("button", {type: "button", class: "small", "data-call": t.number, text: J.t("call_this")}))];
-    }));
-  }
+  const rows = model.queue.map((t) => el("li", {"data-number": t.number},
+    el("b", {class: "num", text: t.number}),
+    el("span", {class: "svc", text: serviceName(t.service)}), marks(t),
+    // The honest estimate says this one is unlikely to be reached before closing.
+    t.wait && t.wait.after_closing && t.wait.state !== "closed"
+      ? el("span", {class: "mark after-closing", text: J.t("w_after_closing")}) : null,
+    el("span", {class: "wait", "data-waited": t.issued_at}),
+    el("button", {type: "button", class: "small", "data-call": t.number, text: J.t("call_this")})));
+  // Redrawn at each ticket the window could call: a row's 叫此号 stays under the
+  // clerk's finger while the rows around it come and go (fillRows).
+  const [list] = fillRows($("tab-queue"), [rows.length ? el("ol", "rows") : el("p", {class: "empty", text: J.t("queue_empty")})]);
+  if (rows.length) fillRows(list, rows);
   $("count-queue").textContent = model.queue.length;
   renderActions();
   tick();
 }
 export function renderHeld() {
   const d = model.detail || {suspended: [], no_show: []};
-  const box = $("tab-held");
-  // Redrawn at each ticket the window could call, too: rows stay (fillRows).
-  const parts = [["suspended", d.suspended, "resume", J.t("resume_this")],
-    ["no_show", d.no_show, "reinstate", J.t("reinstate_this")]];
-  fillRows(box, parts.flatMap(([kind, tickets]) => {
-    const title = J.t("held_" + kind);
-    return [[JSON.stringify(["title", title]), () => el("h3", {text: title})], tickets.length
-      ? [`rows:${kind}`, () => el("ol", "rows")]
-      : [JSON.stringify(["empty", kind, J.t("held_none")]), () => el("p", {class: "empty", text: J.t("held_none")})]];
-  }));
-  for (const [kind, tickets, attr, label] of parts) {
-    const list = tickets.length && box.querySelector(`:scope > [data-shows="rows:${kind}"]`);
-    if (!list) continue;
-    fillRows(list, tickets.map((t) => [JSON.stringify([t.number, serviceName(t.service), label]),
-      () => el("li", "", el("b", {class: "num", text: t.number}), el("span", {class: "svc", text: serviceName(t.service)}),
-        el("button", {type: "button", class: "small", ["data-" + attr]: t.number, text: label}))]));
-  }
+  const rows = (tickets, attr, label) => tickets.map((t) => el("li", "",
+    el("b", {class: "num", text: t.number}), el("span", {class: "svc", text: serviceName(t.service)}),
+    el("button", {type: "button", class: "small", ["data-" + attr]: t.number, text: label})));
+  const lists = [rows(d.suspended, "resume", J.t("resume_this")), rows(d.no_show, "reinstate", J.t("reinstate_this"))];
+  const box = (items) => (items.length ? el("ol", "rows") : el("p", {class: "empty", text: J.t("held_none")}));
+  // Redrawn at each ticket the window could call, too: rows drawn the same stay (fillRows).
+  const placed = fillRows($("tab-held"), [el("h3", {text: J.t("held_suspended")}), box(lists[0]),
+    el("h3", {text: J.t("held_no_show")}), box(lists[1])]);
+  lists.forEach((items, i) => { if (items.length) fillRows(placed[1 + 2 * i], items); });
   $("count-held").textContent = d.suspended.length + d.no_show.length;
   renderActions();
 }

@@ -4,7 +4,7 @@
  *      el("span", {class: "name", text: label}), "more text", [a, b])
  *   el("div", "row", text)              // a class name instead of attributes
  *   fill(box, el(…), [rows], null)      // draw a part of the page anew (same children)
- *   fillRows(list, [[shows, make], …])  // a list whose unchanged rows stay (see below)
+ *   fillRows(list, [rows])              // a list whose rows drawn the same stay (see below)
  *
  * Attributes: text → textContent, class → className, on<event> (a function) → a
  * listener, disabled, checked and value → the properties; false, null and undefined leave the
@@ -39,25 +39,32 @@ export function fill(node, ...children) {
   return node;
 }
 
-/** Make `list`'s children the rows given as [shows, make] pairs: `shows` is a string of
- * everything the row shows (JSON of its fields); a row already there that shows the
- * same stays, in its place, and `make()` draws the others. Lists that are redrawn
- * while people press on them (a clerk's window list and queue, redrawn at each event)
- * use it: a row replaced or moved between the press and the release swallows the
- * click. */
+/** Make `list`'s children the `rows` (elements just drawn with `el`), keeping each row
+ * already there that was drawn the same (the same markup when it was drawn: what
+ * the page changed in it since, a running timer's text, does not count), in its
+ * place; the rows placed, kept or new, are returned. Lists that are redrawn while
+ * people press on them (the caller's windows, queue, held tickets and cases, at each
+ * event) use it: a row replaced or moved between the press and the release swallows
+ * the click. Listeners are not compared: such lists handle clicks on the page. */
 export function fillRows(list, rows) {
-  const kept = new Map([...list.children].map((node) => [node.dataset.shows, node]));
-  const nodes = rows.map(([shows, make]) => {
-    let node = kept.get(shows);
-    if (!node) { node = make(); node.dataset.shows = shows; }
-    kept.delete(shows);  // the same row twice is drawn twice
+  const old = new Map();  // markup as drawn → the rows of the list drawn so, in order
+  for (const node of list.children) {
+    const drawn = DRAWN.get(node);
+    if (drawn !== undefined) old.set(drawn, [...(old.get(drawn) || []), node]);
+  }
+  const placed = rows.map((row) => {
+    const drawn = row.outerHTML;
+    const same = old.get(drawn);
+    const node = same && same.length ? same.shift() : row;
+    DRAWN.set(node, drawn);
     return node;
   });
-  const wanted = new Set(nodes);
+  const wanted = new Set(placed);
   for (const node of [...list.children]) if (!wanted.has(node)) node.remove();
-  nodes.forEach((node, i) => { if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null); });
-  return list;
+  placed.forEach((node, i) => { if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null); });
+  return placed;
 }
+const DRAWN = new WeakMap();  // a row placed by fillRows → its markup when it was drawn
 
 function append(node, children) {
   for (const child of children) {
