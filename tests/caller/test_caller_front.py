@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -164,79 +165,82 @@ def press_and_release(page: Any, selector: str, meanwhile: Any, redrawn: str) ->
     page.mouse.up()
 
 
+@contextmanager
+def signed_out_before_and_after(hub: HubProcess, user: str, window: int) -> Iterator[str]:
+    """`user`'s token, signed out of `window` whatever an earlier test of the module's
+    hub left there, and (signed in by the test) signed out of it at the end."""
+    token = hub.login(user)
+    window_action(hub, token, window, "sign-out")  # refused when not signed in: fine
+    yield token
+    ok(window_action(hub, token, window, "sign-out"))
+
+
 def test_a_sign_in_pressed_while_a_colleague_signs_in_is_not_lost(
     browser: Any, demo_hub: HubProcess
 ) -> None:
-    colleague = demo_hub.login("liqiang")
-    clerk = demo_hub.login("zhangmin")
-    for token, window in ((colleague, 2), (clerk, 3)):  # whatever an earlier test left
-        window_action(demo_hub, token, window, "sign-out")
-    with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
+    with signed_out_before_and_after(demo_hub, "liqiang", 2) as colleague, \
+            signed_out_before_and_after(demo_hub, "zhangmin", 3), \
+            caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
         page.wait_for_selector("[data-sign-in='3']:not([disabled])", timeout=TIMEOUT_MS)
         # Between the press and the release the colleague signs in at window 2: the
         # page reads who holds which window again and redraws the list.
         press_and_release(page, "[data-sign-in='3']",
                           lambda: ok(window_action(demo_hub, colleague, 2, "sign-in")),
                           "/api/v1/me")
+        # The colleague's row was drawn anew (taken), the pressed one kept.
+        assert page.locator("[data-sign-in='2']").is_disabled()
         page.wait_for_selector("#view-work:not([hidden])", timeout=TIMEOUT_MS)
         assert "3" in page.inner_text("#top-window")
-    ok(window_action(demo_hub, clerk, 3, "sign-out"))
-    ok(window_action(demo_hub, colleague, 2, "sign-out"))
 
 
 def test_a_call_pressed_in_the_queue_while_a_ticket_is_issued_is_not_lost(
     browser: Any, demo_hub: HubProcess
 ) -> None:
-    clerk = demo_hub.login("zhangmin")
-    window_action(demo_hub, clerk, 3, "sign-out")  # whatever an earlier test left
-    with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
-        sign_in(page, 3)
-        first = issue(demo_hub, "medical-insurance")["number"]
-        issue(demo_hub, "medical-insurance")
-        wait_enabled(page, "call-next")
-        row = f"#tab-queue li[data-number='{first}'] button[data-call]"
-        page.wait_for_selector(f"{row}:not([disabled])", timeout=TIMEOUT_MS)
-        # A citizen takes a ticket for this window while the clerk presses 叫这个.
-        press_and_release(page, row, lambda: issue(demo_hub, "medical-insurance"),
-                          "/api/v1/windows/3/queue")
-        wait_current(page, first)
-    ok(window_action(demo_hub, clerk, 3, "no-show"))
-    ok(window_action(demo_hub, clerk, 3, "sign-out"))
+    with signed_out_before_and_after(demo_hub, "zhangmin", 3) as clerk:
+        with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
+            sign_in(page, 3)
+            first = issue(demo_hub, "medical-insurance")["number"]
+            issue(demo_hub, "medical-insurance")
+            wait_enabled(page, "call-next")
+            row = f"#tab-queue li[data-number='{first}'] button[data-call]"
+            page.wait_for_selector(f"{row}:not([disabled])", timeout=TIMEOUT_MS)
+            # A citizen takes a ticket for this window while the clerk presses 叫此号.
+            press_and_release(page, row, lambda: issue(demo_hub, "medical-insurance"),
+                              "/api/v1/windows/3/queue")
+            wait_current(page, first)
+        ok(window_action(demo_hub, clerk, 3, "no-show"))
 
 
 def test_a_resume_pressed_while_a_ticket_is_issued_is_not_lost(
     browser: Any, demo_hub: HubProcess
 ) -> None:
-    clerk = demo_hub.login("zhangmin")
-    window_action(demo_hub, clerk, 3, "sign-out")  # whatever an earlier test left
-    ok(window_action(demo_hub, clerk, 3, "sign-in"))
-    number = issue(demo_hub, "medical-insurance")["number"]
-    ok(window_action(demo_hub, clerk, 3, "call", ticket=number))
-    ok(window_action(demo_hub, clerk, 3, "start"))
-    ok(window_action(demo_hub, clerk, 3, "suspend", reason="补材料"))
-    with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
-        tab(page, "held")
-        button = f"#tab-held button[data-resume='{number}']"
-        page.wait_for_selector(f"{button}:not([disabled])", timeout=TIMEOUT_MS)
-        # The issued ticket is read with the queue, and the held tab drawn again with it.
-        press_and_release(page, button, lambda: issue(demo_hub, "medical-insurance"),
-                          "/api/v1/windows/3/queue")
-        # Taken up again: it leaves the held tab, first in the window's queue.
-        page.wait_for_selector(button, state="detached", timeout=TIMEOUT_MS)
-        page.wait_for_selector(f"#tab-queue li[data-number='{number}']", state="attached",
-                               timeout=TIMEOUT_MS)
-    ok(window_action(demo_hub, clerk, 3, "call", ticket=number))
-    ok(window_action(demo_hub, clerk, 3, "no-show"))
-    ok(window_action(demo_hub, clerk, 3, "sign-out"))
+    with signed_out_before_and_after(demo_hub, "zhangmin", 3) as clerk:
+        ok(window_action(demo_hub, clerk, 3, "sign-in"))
+        number = issue(demo_hub, "medical-insurance")["number"]
+        for action, body in (("call", {"ticket": number}), ("start", {}),
+                             ("suspend", {"reason": "补材料"})):
+            ok(window_action(demo_hub, clerk, 3, action, **body))
+        with caller(browser, demo_hub, "zhangmin", width=1280, height=800) as page:
+            tab(page, "held")
+            button = f"#tab-held button[data-resume='{number}']"
+            page.wait_for_selector(f"{button}:not([disabled])", timeout=TIMEOUT_MS)
+            # The issued ticket is read with the queue, and the held tab drawn again.
+            press_and_release(page, button, lambda: issue(demo_hub, "medical-insurance"),
+                              "/api/v1/windows/3/queue")
+            # Taken up again: it leaves the held tab, first in the window's queue.
+            page.wait_for_selector(button, state="detached", timeout=TIMEOUT_MS)
+            page.wait_for_selector(f"#tab-queue li[data-number='{number}']",
+                                   state="attached", timeout=TIMEOUT_MS)
+        ok(window_action(demo_hub, clerk, 3, "call", ticket=number))
+        ok(window_action(demo_hub, clerk, 3, "no-show"))
 
 
 def test_a_case_advanced_while_a_colleague_opens_a_case_is_not_lost(
     browser: Any, demo_hub: HubProcess
 ) -> None:
     colleague = demo_hub.login("zhaolei")
-    clerk = demo_hub.login("chenjing")
-    window_action(demo_hub, clerk, 5, "sign-out")  # whatever an earlier test left
-    with caller(browser, demo_hub, "chenjing", width=1280, height=800) as page:
+    with signed_out_before_and_after(demo_hub, "chenjing", 5), \
+            caller(browser, demo_hub, "chenjing", width=1280, height=800) as page:
         sign_in(page, 5)
         case = page.locator("#cases-list li:has(button[data-case-next])").first
         case.wait_for(timeout=TIMEOUT_MS)
@@ -248,4 +252,3 @@ def test_a_case_advanced_while_a_colleague_opens_a_case_is_not_lost(
             demo_hub, "POST", "/api/v1/cases", colleague,
             json={"kind": "immediate", "service": "household"})), "/api/v1/cases")
         wait_message(page, f"{number} 已进入")
-    ok(window_action(demo_hub, clerk, 5, "sign-out"))
