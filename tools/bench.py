@@ -52,13 +52,15 @@ def settled_rss(pid: int, seconds: float = 3.0) -> tuple[float, float]:
     return peak, rss_mb(pid)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def hub_cpu_seconds(hubs: list[HubProcess]) -> float:
     """User + system CPU seconds the hub processes have used so far."""
-    total = 0.0
-    for hub in hubs:
-        times = psutil.Process(hub.pid()).cpu_times()
-        total += times.user + times.system
-    return total
+    return sum(process_cpu_seconds(hub.pid()) for hub in hubs)
 
 
 # ------------------------------------------------------------------ issuing
@@ -125,9 +127,13 @@ def _inline(value: Any) -> str:
 
 
 def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clients: int,
-                seconds: float) -> dict[str, Any]:
+                seconds: float, redis_pid: int | None = None) -> dict[str, Any]:
     """Tickets/s with `clients` concurrent kiosks, spread over one or several hub processes
-    (kiosk i on process i mod n, with token i mod the number of tokens)."""
+    (kiosk i on process i mod n, with token i mod the number of tokens).
+
+    Besides the hubs' CPU per ticket, what the rest of the machine spent on each: the
+    kiosks (this process) and, given its pid, redis-server. On a machine with few cores
+    that is what several hub processes cannot have."""
     import http.client
     from urllib.parse import urlparse
 
@@ -164,6 +170,8 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clie
             latencies.extend(mine)
 
     threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(clients)]
+    redis_before = process_cpu_seconds(redis_pid) if redis_pid else 0.0
+    crowd_before = time.process_time()
     cpu_before = hub_cpu_seconds(hubs)
     started = time.perf_counter()
     for thread in threads:
@@ -172,6 +180,9 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clie
         thread.join()
     elapsed = time.perf_counter() - started
     cpu = hub_cpu_seconds(hubs) - cpu_before
+    crowd = time.process_time() - crowd_before
+    redis_cpu = process_cpu_seconds(redis_pid) - redis_before if redis_pid else None
+    count = len(latencies) or 1
     return {
         "clients": clients,
         "tickets": len(latencies),
@@ -179,6 +190,9 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clie
         # What the hub processes spent: on a machine shared with other work the wall
         # rate depends on the CPU the hub was given; this one much less so.
         "hub_cpu_ms_per_ticket": round(cpu * 1000 / len(latencies), 3) if latencies else None,
+        "kiosks_cpu_ms_per_ticket": round(crowd * 1000 / count, 3),
+        **({"redis_cpu_ms_per_ticket": round(redis_cpu * 1000 / count, 3)}
+           if redis_cpu is not None else {}),
         "p50_ms": round(percentile(latencies, 50) * 1000, 2),
         "p99_ms": round(percentile(latencies, 99) * 1000, 2),
         "errors": errors[:3],
@@ -568,9 +582,10 @@ def bench_partition(quick: bool) -> dict[str, Any]:
         runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
         for _round in range(rounds):
             for count in (1, 2):
-                _server, hubs, tokens = deployments[count]
+                server, hubs, tokens = deployments[count]
                 # kiosk i: center i mod 2, process i mod count (with 2, center k on process k).
-                runs[count].append(bench_issue(hubs, tokens, 8, seconds))
+                runs[count].append(bench_issue(hubs, tokens, 8, seconds,
+                                               redis_pid=server.pid()))
     finally:
         for server, hubs, _tokens in deployments.values():
             for hub in hubs:
@@ -584,6 +599,9 @@ def bench_partition(quick: bool) -> dict[str, Any]:
             "tickets_per_s_median": percentile(rates, 50), "tickets_per_s_range": [
                 min(rates), max(rates)],
             "hub_cpu_ms_per_ticket_median": percentile(cpu, 50),
+            **{f"{part}_cpu_ms_per_ticket_median": percentile(
+                [run[f"{part}_cpu_ms_per_ticket"] for run in runs[count]], 50)
+               for part in ("kiosks", "redis")},
             "errors": [e for run in runs[count] for e in run["errors"]][:3]}
     one = results["processes_1"]["tickets_per_s_median"]
     two = results["processes_2"]["tickets_per_s_median"]

@@ -91,13 +91,14 @@ def _async_mode(args: argparse.Namespace) -> str:
 
 
 def cmd_hub(args: argparse.Namespace) -> int:
-    from hub.runtime import patch
+    from hub.runtime import leave_out_unused_clients, patch
 
     mode = _async_mode(args)
     patch(mode)  # gevent or eventlet; any other mode patches nothing (the settings check it)
     settings = _settings(args)
     if settings.async_mode != mode:  # cannot happen unless the two readings disagree
         raise CliError(f"async_mode {settings.async_mode!r} was read after patching for {mode!r}")
+    leave_out_unused_clients(settings.store, settings.message_queue)
     from hub.web.server import serve
 
     return serve(settings)

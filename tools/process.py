@@ -437,5 +437,9 @@ class RedisServer:
         self.stop(kill=kill)
         self.start()
 
+    def pid(self) -> int:
+        assert self.process is not None, "redis-server is not started"
+        return self.process.pid
+
     def client(self) -> Any:
         return redis.Redis.from_url(self.url)

@@ -20,6 +20,7 @@ live in Redis beside the journal; on any other store (one process) in memory.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -160,8 +161,9 @@ def _text(value: Any) -> str:
 
 def device_board(store: EventStore) -> DeviceBoard:
     """The board for this store: shared in Redis when the journal is there."""
-    from hub.store.redis import PREFIX, RedisStore
-
-    if isinstance(store, RedisStore):
-        return RedisDeviceBoard(store.redis, PREFIX)
+    # A RedisStore exists only once its module is loaded: a hub on SQLite need not
+    # load the Redis client to find out it has none.
+    redis_store = sys.modules.get("hub.store.redis")
+    if redis_store is not None and isinstance(store, redis_store.RedisStore):
+        return RedisDeviceBoard(store.redis, redis_store.PREFIX)
     return DeviceBoard()

@@ -19,7 +19,6 @@ from hub.core import Hub, bootstrap
 from hub.runtime import Runtime, runtime_for
 from hub.settings import Settings
 from hub.store import EventStore, StoreError
-from hub.store.redis import socketio_url
 from hub.web import (
     api_manage_accounts,  # noqa: F401 - adds the account routes to manage_api
     fanout,
@@ -62,6 +61,8 @@ def create_app(
     if settings.message_queue.startswith("redis+sentinel://"):
         # Flask-SocketIO picks its queue class by URL prefix and knows no sentinel
         # one; python-socketio's RedisManager reads sentinel URLs itself.
+        from hub.store.redis import socketio_url  # here: a hub on SQLite loads no Redis client
+
         queue = {"client_manager": RedisManager(socketio_url(settings.message_queue),
                                                channel="flask-socketio")}
     socketio = SocketIO(
