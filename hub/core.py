@@ -40,6 +40,14 @@ Publisher = Callable[[str, Sequence[Event]], None]
 
 # Seconds an account change made outside the hub (by the CLI) may take to apply.
 ACCOUNTS_FRESH = 2.0
+# A center this process no longer follows is followed again when nobody has written to
+# its journal for this long (its process died with no client moving here, or its
+# day is quiet): so the day's duties (close-out, no-shows, reminders) still run.
+QUIET_SECONDS = 30.0
+# How long one blocking read of the journals waits while some center rests: a center
+# woken meanwhile is not in that read, so what others append to it waits this long.
+RESTING_READ_SECONDS = 0.5
+OWN_APPENDS_PAUSE = 0.02
 
 
 class AuthError(Exception):
@@ -108,6 +116,15 @@ class Hub:
         self.health_listeners: list[Callable[[str, DeviceHealth], None]] = []
         self._accounts_checked: dict[str, float] = {}
         self.closed = False  # set by `close`: background loops end instead of reading
+        # Following (several processes on one journal, see `follow_forever`): when each
+        # center was last served here, when another process was last seen writing to
+        # it, and the centers resting here: (their journal's seq, when last looked at).
+        self._served: dict[str, float] = {}
+        self._others_wrote: dict[str, float] = {}
+        self._resting: dict[str, tuple[int, float]] = {}
+        self._opened_at = time.monotonic()
+        # The centers some client of this process is connected to (set by the app).
+        self.connected_centers: Callable[[], set[str]] = set
 
     def close(self) -> None:
         """Release the store; the background loops (revocation watch, heartbeat,
@@ -132,6 +149,7 @@ class Hub:
                 center.configure(config, actor="system", source="file", digest=digest)
         for center_id in self.run(self.store.centers):
             self._center(center_id)
+        self._opened_at = time.monotonic()
         return self
 
     def _center(self, center_id: str) -> Center:
@@ -158,12 +176,37 @@ class Hub:
         return function(*args)
 
     def center(self, center_id: str | None = None) -> Center | None:
-        """A configured center by id; with no id, the only one (None if several)."""
+        """A configured center by id; with no id, the only one (None if several).
+        Asked for by a request or a socket: served here, and followed again if it rested."""
         if center_id is None:
             configured = [c for c in self.centers.values() if c.state.config is not None]
-            return configured[0] if len(configured) == 1 else None
+            return self.serve(configured[0]) if len(configured) == 1 else None
         center = self.centers.get(center_id)
+        if center is not None:
+            self.serve(center)
         return center if center is not None and center.state.config is not None else None
+
+    def serve(self, center: Center) -> Center:
+        """This process serves `center` now: a center it had stopped following is
+        caught up with the journal first, and followed again."""
+        self._served[center.id] = time.monotonic()
+        if center.id in self._resting:
+            self._wake(center)
+        return center
+
+    def followed_centers(self) -> list[Center]:
+        """The centers this process keeps current, whose duties (alerts, close-out,
+        no-shows, reminders) it runs: all of them, but those resting here."""
+        return [center for center_id, center in list(self.centers.items())
+                if center_id not in self._resting]
+
+    def resting(self) -> set[str]:
+        return set(self._resting)
+
+    def _wake(self, center: Center) -> None:
+        if self._resting.pop(center.id, None) is not None:
+            log.info("center %s: following its journal again", center.id)
+            center.sync()
 
     def follows(self) -> bool:
         """Whether other hub processes may append to this journal (so we follow it)."""
@@ -185,18 +228,71 @@ class Hub:
         """
         wait_many = getattr(self.store, "wait_many")  # noqa: B009 - only stores that have it
         failed = False
+        rested_at = 0.0
         while not self.closed:
             try:
                 if failed:
                     self._check_rewound(on_reset)
                     failed = False
-                since = {center_id: c.state.seq for center_id, c in self.centers.items()}
-                for center_id in self.run(wait_many, since, 5.0):
-                    self.centers[center_id].sync()
+                since = {center_id: c.state.seq for center_id, c in list(self.centers.items())
+                         if center_id not in self._resting}
+                wait = RESTING_READ_SECONDS if self._resting else 5.0
+                if not since:
+                    time.sleep(wait)
+                moved = self.run(wait_many, since, wait) if since else {}
+                heard = False
+                for center_id, first in moved.items():
+                    center = self.centers[center_id]
+                    if first > center.state.seq and center.sync():
+                        self.heard_from_others(center_id)
+                        heard = True
+                if moved and not heard:
+                    # Woken by this process's own appends (already folded and sent):
+                    # read again a little later, so a busy center's appends do not
+                    # each wake the follower. Others' events wait at most this long.
+                    time.sleep(OWN_APPENDS_PAUSE)
+                if time.monotonic() - rested_at >= 1.0:
+                    rested_at = time.monotonic()
+                    self.rest_or_wake()
             except Exception as error:  # noqa: BLE001 - a dropped connection must not end it
                 log.warning("following the journal failed (%s); retrying", error)
                 failed = True
                 time.sleep(1.0)
+
+    def heard_from_others(self, center_id: str) -> None:
+        """Another process has just appended to the center's journal (as followed)."""
+        self._others_wrote[center_id] = time.monotonic()
+
+    def rest_or_wake(self) -> None:
+        """Stop following the centers another process serves and this one does not
+        (partitioned centers: each process then folds only its own centers' events);
+        follow again those whose journal has been quiet for QUIET_SECONDS.
+
+        A center rests here when this process has not been asked about it (request,
+        socket, token) for `follow_idle_seconds`, no client connected here is of it,
+        and another process wrote to it within that time. Asking about a resting
+        center (`serve`) catches it up and wakes it: a process taking over a dead
+        one's center reads what it missed from the journal first."""
+        idle = self.settings.follow_idle_seconds
+        now = time.monotonic()
+        connected = self.connected_centers() if idle > 0 else set()
+        for center_id, center in list(self.centers.items()):
+            resting = self._resting.get(center_id)
+            if resting is not None:
+                seq, looked = resting
+                if now - looked < QUIET_SECONDS:
+                    continue
+                journal = self.run(self.store.last_seq, center_id)
+                if journal == seq:
+                    self._wake(center)
+                else:
+                    self._resting[center_id] = (journal, now)
+            elif (idle > 0 and center_id not in connected
+                  and now - self._served.get(center_id, self._opened_at) >= idle
+                  and now - self._others_wrote.get(center_id, -idle) < idle):
+                self._resting[center_id] = (center.state.seq, now)
+                log.info("center %s: another process serves it; not following its "
+                         "journal until asked about it", center_id)
 
     def _check_rewound(self, on_reset: Callable[[str], None] | None) -> None:
         for center_id, center in list(self.centers.items()):
@@ -229,6 +325,7 @@ class Hub:
         center = self.centers.get(center_id)
         if center is None:
             raise AuthError("invalid_token", "the token names an unknown center")
+        self.serve(center)
         self.check_accounts(center)
         account = center.state.users.get(username)
         if account is None or account.version < version:
@@ -245,6 +342,7 @@ class Hub:
         center = self.centers.get(center_id or "")
         if center is None:
             raise AuthError("invalid_token", "unknown device token")
+        self.serve(center)
         self.check_accounts(center)
         for attempt in range(2):
             for device in center.state.devices.values():
@@ -314,11 +412,11 @@ class Hub:
             return center
         for center in self.centers.values():
             if username in center.state.users:
-                return center
+                return self.serve(center)
         for center in self.centers.values():
             center.sync()
             if username in center.state.users:
-                return center
+                return self.serve(center)
         return None
 
     # ------------------------------------------------------------------ device health

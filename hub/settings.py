@@ -55,6 +55,11 @@ class Settings:
     # Seconds between the /live heartbeats ({seq, heard} per room) by which clients
     # see they are behind; 0 sends none.
     heartbeat_seconds: float = 5.0
+    # Several hub processes on one Redis journal: a process stops following a center
+    # that it has not served (no request, no socket) for this long while another
+    # process writes to it, and follows it again when it is asked about it or its
+    # journal falls quiet. 0 = every process follows every center always.
+    follow_idle_seconds: float = 60.0
     # On Redis: acknowledge a command only once this many replicas have its events
     # (WAIT after each append, up to redis_wait_ms; 0 = don't wait). See README.
     redis_wait_replicas: int = 0

@@ -201,17 +201,23 @@ class RedisStore(EventStore):
             return False
         return bool(found)
 
-    def wait_many(self, since: dict[str, int], timeout: float) -> list[str]:
+    def wait_many(self, since: dict[str, int], timeout: float) -> dict[str, int]:
         """Block until any of the centers' journals moves past its seq in `since`;
-        the centers that did (one XREAD over all their streams)."""
+        the centers that did, each with the seq of its first event past it (one XREAD
+        over all their streams)."""
         if not since:
-            return []
+            return {}
         streams = {self._keys(center)[0]: f"{seq}-1" if seq else "0-0"
                    for center, seq in since.items()}
         names = {self._keys(center)[0]: center for center in since}
         found = self.redis.xread(streams, count=1, block=max(1, int(timeout * 1000)))
-        return [names[stream.decode() if isinstance(stream, bytes) else stream]
-                for stream, _entries in found or []]
+        moved = {}
+        for stream, entries in found or []:
+            entry_id = entries[0][0]
+            entry_id = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+            moved[names[stream.decode() if isinstance(stream, bytes) else stream]] = int(
+                entry_id.split("-", 1)[0])
+        return moved
 
     def close(self) -> None:
         self.redis.close()

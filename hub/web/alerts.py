@@ -254,7 +254,7 @@ class AlertMonitor:
 
     def _run(self) -> None:
         while self.hub.still_open_after(self.socketio.sleep, self.interval):
-            for center_id in list(self.hub.centers):
+            for center_id in [center.id for center in self.hub.followed_centers()]:
                 try:
                     self.tick(center_id)
                 except StoreError as error:  # Redis restarting: the next tick will do

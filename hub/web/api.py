@@ -213,10 +213,13 @@ def get_events() -> Any:
 def health() -> Any:
     checks = {}
     ok = True
+    resting = hub().resting()
     for center in hub().centers.values():
         try:
             seq = hub().run(center.store.last_seq, center.id)
-            checks[center.id] = {"ok": True, "seq": seq}
+            # Whether this process follows the center's journal (with several processes
+            # on one Redis, not those another process serves: README, "Many centers").
+            checks[center.id] = {"ok": True, "seq": seq, "followed": center.id not in resting}
         except Exception as error:  # noqa: BLE001 - health reports any failure
             ok = False
             checks[center.id] = {"ok": False, "error": str(error)}

@@ -153,6 +153,7 @@ def create_app(
         return response
 
     if hub.follows():
+        hub.connected_centers = lambda: {client.center for client in list(live.clients.values())}
         socketio.start_background_task(hub.follow_forever, live.reset)
     if settings.heartbeat_seconds > 0:
         socketio.start_background_task(live.heartbeat_forever, settings.heartbeat_seconds)

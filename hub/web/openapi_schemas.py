@@ -156,7 +156,8 @@ SCHEMAS: dict[str, Schema] = {
         "display": obj({"complaint_phone": S, "promises": array(S)})}),
     "Events": obj({**SEQ, "events": array(ref("Event"))}),
     "Health": obj({"ok": B, "centers": {"type": "object", "additionalProperties": obj(
-        {"ok": B, "seq": I, "error": S}, optional=("seq", "error"))}}),
+        {"ok": B, "seq": I, "followed": B, "error": S},
+        optional=("seq", "followed", "error"))}}),
     "Config": obj({**SEQ, "config": {"type": "object"}}),
     "Me": obj({
         "username": S, "name": S, "role": S, "center": S, "center_name": TEXT,

@@ -70,7 +70,7 @@ class OutboxWorker:
     def run_forever(self) -> None:
         log.info("outbox: sending through %s as %s", self.sender.name, self.me)
         while self.hub.still_open_after(self.sleep, self.settings.notify_poll_seconds):
-            for center in list(self.hub.centers.values()):
+            for center in self.hub.followed_centers():  # not those another process serves
                 try:
                     self.tick(center)
                     self._store_down = False

@@ -59,7 +59,7 @@ class RevocationWatch:
                 log.exception("checking sockets against revoked accounts failed")
 
     def look(self) -> None:
-        for center in list(self.hub.centers.values()):
+        for center in self.hub.followed_centers():  # a resting center has no client here
             if not self.hub.follows():
                 self.hub.check_accounts(center)  # a CLI change, with no request to notice it
             fingerprint = center.read(accounts_fingerprint)

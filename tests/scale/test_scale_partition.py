@@ -14,6 +14,8 @@ import pytest
 import requests
 
 from hub.store.redis import RedisStore
+from tests.hub.hubkit import LiveClient
+from tests.support.kit import wait_until
 from tools.process import DEMO_CONFIG, HubProcess
 
 pytestmark = pytest.mark.slow
@@ -107,4 +109,80 @@ def test_the_other_process_takes_a_dead_processs_center_with_nothing_acknowledge
             assert numbers == list(range(1, len(numbers) + 1)), center
     finally:
         store.close()
+    assert "Traceback" not in b.log(), b.log()
+
+
+def centers_health(hub: HubProcess) -> dict[str, dict[str, Any]]:
+    answer: dict[str, dict[str, Any]] = requests.get(f"{hub.url}/api/v1/health",
+                                                     timeout=10).json()["centers"]
+    return answer
+
+
+def test_a_process_rests_the_center_another_serves_and_follows_it_again_when_asked(
+        redis_server: Any, tmp_path: Path) -> None:
+    # Each process folds only the centers it serves (issue 13: 1 -> 2 processes): b
+    # stops following demo while a writes to it and nothing asks b about it; a display
+    # connecting to b, or a's death, makes b catch up and follow it again.
+    env = {"JIAOHAO_MESSAGE_QUEUE": redis_server.url, "JIAOHAO_CENTERS": CENTERS,
+           "JIAOHAO_FOLLOW_IDLE_SECONDS": "1"}
+    a, b = (HubProcess("gevent", folder=str(tmp_path / name), store=redis_server.url, env=env)
+            for name in ("a", "b"))
+    a.add_device("kiosk-resting", "kiosk")
+    a.add_device("hall-resting", "display")
+    b.tokens = a.tokens
+    a.start()
+    b.start()
+    kiosk = {"Authorization": f"Bearer {a.tokens['kiosk-resting']}"}
+    issued: list[dict[str, Any]] = []
+    stop = threading.Event()
+
+    def issue(hub: HubProcess) -> dict[str, Any]:
+        answer = requests.post(f"{hub.url}/api/v1/tickets?center=demo", timeout=20,
+                               json={"service": "household"}, headers=kiosk)
+        assert answer.status_code == 201, answer.text
+        ticket: dict[str, Any] = answer.json()
+        issued.append(ticket)
+        return ticket
+
+    def load() -> None:
+        while not stop.is_set():
+            issue(a)
+            time.sleep(0.05)
+
+    def resting_on_b() -> bool:
+        return centers_health(b)["demo"]["followed"] is False
+
+    worker = threading.Thread(target=load)
+    display = LiveClient(b.url, a.tokens["hall-resting"])
+    try:
+        worker.start()
+        wait_until(resting_on_b, 30, "b resting demo while a writes to it")
+        assert centers_health(a)["demo"]["followed"] is True
+        assert centers_health(b)["riverside"]["followed"] is True  # nobody writes to it
+        # A hall display of demo connects to b: b catches up first, then relays a's events.
+        seen = centers_health(a)["demo"]["seq"]
+        display.connect()
+        ack = display.subscribe(["hall"], None)
+        assert ack["seq"] >= seen
+        assert centers_health(b)["demo"]["followed"] is True
+        assert display.wait_for(lambda got: any(
+            e["type"] == "ticket_issued" and e["seq"] > ack["seq"] for e in got), 20)
+        display.disconnect()
+        # With its display gone, b rests demo again; then a dies, and b takes demo's
+        # kiosk from where the journal stands.
+        wait_until(resting_on_b, 30, "b resting demo again once its display left")
+    finally:
+        stop.set()
+        worker.join(30)
+    try:
+        a.kill()
+        last = issued[-1]
+        taken = issue(b)
+        assert int(taken["number"][1:]) == int(last["number"][1:]) + 1, (last, taken)
+        assert centers_health(b)["demo"]["followed"] is True
+    finally:
+        b.stop()
+        a.stop()
+    numbers = [int(ticket["number"][1:]) for ticket in issued]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
     assert "Traceback" not in b.log(), b.log()
