@@ -204,9 +204,14 @@ class Hub:
         return set(self._resting)
 
     def _wake(self, center: Center) -> None:
+        # Caught up before it counts as followed: a request arriving while the journal
+        # is read (a green thread waits on Redis) wakes it too, rather than reading
+        # the state from before.
+        if center.id not in self._resting:
+            return
+        center.sync()
         if self._resting.pop(center.id, None) is not None:
             log.info("center %s: following its journal again", center.id)
-            center.sync()
 
     def follows(self) -> bool:
         """Whether other hub processes may append to this journal (so we follow it)."""
