@@ -258,6 +258,9 @@ class Hub:
                     time.sleep(OWN_APPENDS_PAUSE)
                 if time.monotonic() - rested_at >= 1.0:
                     rested_at = time.monotonic()
+                    # Also without a failed read: Redis can restart between two reads
+                    # (the client reconnects on the next one and raises nothing).
+                    self._check_rewound(on_reset)
                     self.rest_or_wake()
             except Exception as error:  # noqa: BLE001 - a dropped connection must not end it
                 log.warning("following the journal failed (%s); retrying", error)
@@ -301,8 +304,12 @@ class Hub:
 
     def _check_rewound(self, on_reset: Callable[[str], None] | None) -> None:
         for center_id, center in list(self.centers.items()):
+            # The seq held, read under the center's lock (a batch folds its events in
+            # ahead of their append), before the journal's: the journal can only have
+            # grown since, unless it lost events.
+            held = center.read(lambda state: state.seq)
             journal = self.run(self.store.last_seq, center_id)
-            if journal < center.state.seq:
+            if journal < held:
                 log.error("center %s: the journal is at seq %d but this process had %d "
                           "(writes lost in a failover?); reloading it", center_id, journal,
                           center.state.seq)

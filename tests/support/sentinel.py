@@ -59,14 +59,31 @@ class SentinelGroup:
     def start(self, discover: bool = True) -> SentinelGroup:
         """The servers and sentinels up, the replicas in sync; with `discover`, also
         `wait_discovered()` (a caller with other work meanwhile, such as starting
-        hubs, which reach the master through any one sentinel, waits for it later)."""
+        hubs, which reach the master through any one sentinel, waits for it later).
+        A start that fails stops what it started: servers left running would fail
+        a later test of the same worker (ResourceWarning: subprocess still running)."""
+        try:
+            return self._start(discover)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _alive(self, name: str) -> bool:
+        process = self.processes[name]
+        if process.poll() is not None:
+            raise RuntimeError(f"redis-server {name} on port {self.ports[name]} exited "
+                               f"with {process.returncode} (its port taken meanwhile?)")
+        return True
+
+    def _start(self, discover: bool) -> SentinelGroup:
         master = self.ports["master"]
         self._server("master")
         for name in ("replica1", "replica2"):
             self._server(name, "--replicaof", "127.0.0.1", str(master))
             replica = redis.Redis(port=self.ports[name])
-            _wait(lambda r=replica: r.info("replication").get("master_link_status") == "up",
-                  20, "the replica to sync")
+            _wait(lambda r=replica, n=name: self._alive("master") and self._alive(n)
+                  and r.info("replication").get("master_link_status") == "up",
+                  30, "the replica to sync")
             replica.close()
         for index, port in enumerate(self.sentinel_ports):
             folder = self.folder / f"sentinel{index}"
