@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import time
 import tomllib
 from collections.abc import Callable, Sequence
@@ -297,7 +298,7 @@ class Hub:
                     self._resting[center_id] = (journal, now)
             elif (idle > 0 and center_id not in connected
                   and now - self._served.get(center_id, self._opened_at) >= idle
-                  and now - self._others_wrote.get(center_id, -idle) < idle):
+                  and now - self._others_wrote.get(center_id, -math.inf) < idle):
                 self._resting[center_id] = (center.state.seq, now)
                 log.info("center %s: another process serves it; not following its "
                          "journal until asked about it", center_id)
