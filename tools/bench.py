@@ -599,7 +599,10 @@ def bench_partition(quick: bool) -> dict[str, Any]:
     in turn, 1, 2, 1, 2 …: on a machine whose other load changes from one second to
     the next, a single pair of runs gave ratios from 0.54 to 2.48. Reported: each
     deployment's median tickets/s and range, the ratio of the medians, and the ratio
-    of each consecutive pair (its spread)."""
+    of each consecutive pair (its spread). Then the machine's share: the 1-process
+    deployment alone and beside a CPU-bound process (`other_core_busy`: a ticket dearer
+    to a hub when the other core works too), and the ceiling of the ratio on this
+    machine (every core busy at the CPU per ticket the 2 processes spent)."""
     from tools.process import RedisServer
 
     seconds = 2.0 if quick else 5.0
@@ -641,6 +644,7 @@ def bench_partition(quick: bool) -> dict[str, Any]:
                 # kiosk i: center i mod 2, process i mod count (with 2, center k on process k).
                 runs[count].append(bench_issue(hubs, tokens, 8, seconds,
                                                redis_pid=server.pid()))
+        contention = other_core_busy(deployments[1][1], deployments[1][2], seconds, rounds)
     finally:
         for server, hubs, _tokens in deployments.values():
             for hub in hubs:
@@ -670,7 +674,53 @@ def bench_partition(quick: bool) -> dict[str, Any]:
     # Tickets per CPU-second with the work split over 2 processes against 1: what 2
     # cores would give against 1 when each process has a core of its own.
     results["cpu_scaling_1_to_2"] = round(2 * one_cpu / two_cpu, 2) if two_cpu else None
+    results["processes_1_other_core_busy"] = contention
+    # What 2 processes could reach here at best: every core busy, each ticket costing
+    # what it cost the 2 hubs, the kiosks and redis-server in those runs; against the
+    # 1-process median.
+    spent = two_cpu + sum(results["processes_2"][f"{part}_cpu_ms_per_ticket_median"]
+                          for part in ("kiosks", "redis"))
+    cores = psutil.cpu_count() or 1
+    results["ceiling_1_to_2_on_this_machine"] = round(
+        cores * 1000 / spent / one, 2) if two_cpu and one else None
     return results
+
+
+# A pure-Python loop on dicts and strings (as the hub's own work is), for a while.
+HOG = """
+import sys, time
+end, table, i = time.monotonic() + float(sys.argv[1]), {}, 0
+while time.monotonic() < end:
+    for _ in range(10000):
+        table[i & 1023] = str(i); i += 1
+"""
+
+
+def other_core_busy(hubs: list[HubProcess], tokens: list[str], seconds: float,
+                    rounds: int) -> dict[str, Any]:
+    """The 1-process deployment measured alone and with a CPU-bound process on the
+    other core, alternated: how much dearer a ticket is to the hub when both cores
+    work, as they do with two hub processes. The machine's share, not the hub's."""
+    alone: list[dict[str, Any]] = []
+    busy: list[dict[str, Any]] = []
+    for _round in range(rounds):
+        alone.append(bench_issue(hubs, tokens, 8, seconds))
+        hog = subprocess.Popen([sys.executable, "-c", HOG, str(seconds + 0.5)])
+        try:
+            busy.append(bench_issue(hubs, tokens, 8, seconds))
+        finally:
+            hog.wait()
+
+    def median(runs: list[dict[str, Any]], key: str) -> float:
+        return percentile([run[key] for run in runs if run[key]], 50)
+
+    alone_cpu, busy_cpu = (median(alone, "hub_cpu_ms_per_ticket"),
+                           median(busy, "hub_cpu_ms_per_ticket"))
+    return {"tickets_per_s_median": median(busy, "tickets_per_s"),
+            "hub_cpu_ms_per_ticket_median": busy_cpu,
+            "alone_tickets_per_s_median": median(alone, "tickets_per_s"),
+            "alone_hub_cpu_ms_per_ticket_median": alone_cpu,
+            "hub_cpu_dearer_by": round(busy_cpu / alone_cpu, 2) if alone_cpu else None}
 
 
 def main(args: Any) -> int:
