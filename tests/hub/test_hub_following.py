@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Sequence
 
 import pytest
 
 from hub import core
 from hub.core import Hub, bootstrap
 from hub.domain.commands import IssueTicket
+from hub.domain.events import Event
 from hub.settings import load_settings
 from hub.store.base import EventStore
 from hub.store.memory import MemoryStore
@@ -107,3 +110,52 @@ def test_idle_zero_follows_every_center_always(pair: tuple[Hub, Hub]) -> None:
     b.heard_from_others("demo")
     b.rest_or_wake()
     assert b.resting() == set()
+
+
+class HeldJournal(MemoryStore):
+    """A memory journal whose appends wait, once `hold` is set, until `release`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold = False
+        self.appending = threading.Event()
+        self.released = threading.Event()
+
+    def append(self, center: str, events: Sequence[Event], expected_seq: int) -> None:
+        if self.hold:
+            self.appending.set()
+            assert self.released.wait(10)
+        super().append(center, events, expected_seq)
+
+
+def test_a_batch_in_flight_is_not_taken_for_a_journal_that_lost_events() -> None:
+    # A batch folds its events into the state before its append returns. The
+    # follower's check for a rewound journal (a failover that lost writes) must read
+    # the seq held under the center's lock, or it sees more than the journal holds
+    # and reloads the center and resubscribes its clients for nothing.
+    store = HeldJournal()
+    hub = open_hub(store)
+    center = hub.centers["demo"]
+    resets: list[str] = []
+    base = store.last_seq("demo")
+    store.hold = True
+    with center._lock:  # both commands queue, then go as one batch
+        kiosks = [threading.Thread(target=issue, args=(hub,)) for _ in range(2)]
+        for kiosk in kiosks:
+            kiosk.start()
+        while len(center._queue) < 2:
+            time.sleep(0.001)
+    try:
+        assert store.appending.wait(10)
+        assert center.state.seq > store.last_seq("demo") == base  # folded ahead
+        checking = threading.Thread(target=hub._check_rewound, args=(resets.append,))
+        checking.start()
+        time.sleep(0.1)  # the check now waits for the batch's lock
+    finally:
+        store.released.set()
+    checking.join(10)
+    for kiosk in kiosks:
+        kiosk.join(10)
+    assert resets == []
+    assert center.state.seq == store.last_seq("demo") > base
+    assert len(center.state.tickets) == 2
