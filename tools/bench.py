@@ -64,6 +64,13 @@ def hub_cpu_seconds(hubs: list[HubProcess]) -> float:
     return sum(process_cpu_seconds(hub.pid()) for hub in hubs)
 
 
+def hub_switches(hubs: list[HubProcess]) -> tuple[int, int]:
+    """How often the hub processes have so far given up their core: waiting for
+    something (voluntary) and taken off it for another process (involuntary)."""
+    counts = [psutil.Process(hub.pid()).num_ctx_switches() for hub in hubs]
+    return sum(c.voluntary for c in counts), sum(c.involuntary for c in counts)
+
+
 # ------------------------------------------------------------------ issuing
 
 
@@ -215,6 +222,7 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clie
     redis_before = process_cpu_seconds(redis_pid) if redis_pid else 0.0
     crowd_before = time.process_time()
     cpu_before = hub_cpu_seconds(hubs)
+    switches_before = hub_switches(hubs)
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -222,6 +230,8 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clie
         thread.join()
     elapsed = time.perf_counter() - started
     cpu = hub_cpu_seconds(hubs) - cpu_before
+    waited, preempted = (after - before for after, before in zip(
+        hub_switches(hubs), switches_before, strict=True))
     crowd = time.process_time() - crowd_before
     redis_cpu = process_cpu_seconds(redis_pid) - redis_before if redis_pid else None
     count = len(latencies) or 1
@@ -232,6 +242,10 @@ def bench_issue(hub: HubProcess | list[HubProcess], token: str | list[str], clie
         # What the hub processes spent: on a machine shared with other work the wall
         # rate depends on the CPU the hub was given; this one much less so.
         "hub_cpu_ms_per_ticket": round(cpu * 1000 / len(latencies), 3) if latencies else None,
+        # Times per ticket a hub went idle waiting, and was preempted: a hub with a
+        # core of its own is seldom preempted; one sharing its core, at every turn.
+        "hub_waits_per_ticket": round(waited / count, 3),
+        "hub_preempted_per_ticket": round(preempted / count, 3),
         "kiosks_cpu_ms_per_ticket": round(crowd * 1000 / count, 3),
         **({"redis_cpu_ms_per_ticket": round(redis_cpu * 1000 / count, 3)}
            if redis_cpu is not None else {}),
@@ -599,10 +613,9 @@ def bench_partition(quick: bool) -> dict[str, Any]:
     in turn, 1, 2, 1, 2 …: on a machine whose other load changes from one second to
     the next, a single pair of runs gave ratios from 0.54 to 2.48. Reported: each
     deployment's median tickets/s and range, the ratio of the medians, and the ratio
-    of each consecutive pair (its spread). Then the machine's share: the 1-process
-    deployment alone and beside a CPU-bound process (`other_core_busy`: a ticket dearer
-    to a hub when the other core works too), and the ceiling of the ratio on this
-    machine (every core busy at the CPU per ticket the 2 processes spent)."""
+    of each consecutive pair (its spread); how often the hubs were preempted per
+    ticket; and the ceiling of the ratio on this machine (every core busy at the CPU
+    per ticket the 2 processes, the kiosks and redis-server spent)."""
     from tools.process import RedisServer
 
     seconds = 2.0 if quick else 5.0
@@ -644,7 +657,6 @@ def bench_partition(quick: bool) -> dict[str, Any]:
                 # kiosk i: center i mod 2, process i mod count (with 2, center k on process k).
                 runs[count].append(bench_issue(hubs, tokens, 8, seconds,
                                                redis_pid=server.pid()))
-        contention = other_core_busy(deployments[1][1], deployments[1][2], seconds, rounds)
     finally:
         for server, hubs, _tokens in deployments.values():
             for hub in hubs:
@@ -662,6 +674,9 @@ def bench_partition(quick: bool) -> dict[str, Any]:
             **{f"{part}_cpu_ms_per_ticket_median": percentile(
                 [run[f"{part}_cpu_ms_per_ticket"] for run in runs[count]], 50)
                for part in ("kiosks", "redis")},
+            **{f"hub_{what}_per_ticket_median": percentile(
+                [run[f"hub_{what}_per_ticket"] for run in runs[count]], 50)
+               for what in ("waits", "preempted")},
             "errors": [e for run in runs[count] for e in run["errors"]][:3]}
     one = results["processes_1"]["tickets_per_s_median"]
     two = results["processes_2"]["tickets_per_s_median"]
@@ -674,7 +689,6 @@ def bench_partition(quick: bool) -> dict[str, Any]:
     # Tickets per CPU-second with the work split over 2 processes against 1: what 2
     # cores would give against 1 when each process has a core of its own.
     results["cpu_scaling_1_to_2"] = round(2 * one_cpu / two_cpu, 2) if two_cpu else None
-    results["processes_1_other_core_busy"] = contention
     # What 2 processes could reach here at best: every core busy, each ticket costing
     # what it cost the 2 hubs, the kiosks and redis-server in those runs; against the
     # 1-process median.
@@ -684,43 +698,6 @@ def bench_partition(quick: bool) -> dict[str, Any]:
     results["ceiling_1_to_2_on_this_machine"] = round(
         cores * 1000 / spent / one, 2) if two_cpu and one else None
     return results
-
-
-# A pure-Python loop on dicts and strings (as the hub's own work is), for a while.
-HOG = """
-import sys, time
-end, table, i = time.monotonic() + float(sys.argv[1]), {}, 0
-while time.monotonic() < end:
-    for _ in range(10000):
-        table[i & 1023] = str(i); i += 1
-"""
-
-
-def other_core_busy(hubs: list[HubProcess], tokens: list[str], seconds: float,
-                    rounds: int) -> dict[str, Any]:
-    """The 1-process deployment measured alone and with a CPU-bound process on the
-    other core, alternated: how much dearer a ticket is to the hub when both cores
-    work, as they do with two hub processes. The machine's share, not the hub's."""
-    alone: list[dict[str, Any]] = []
-    busy: list[dict[str, Any]] = []
-    for _round in range(rounds):
-        alone.append(bench_issue(hubs, tokens, 8, seconds))
-        hog = subprocess.Popen([sys.executable, "-c", HOG, str(seconds + 0.5)])
-        try:
-            busy.append(bench_issue(hubs, tokens, 8, seconds))
-        finally:
-            hog.wait()
-
-    def median(runs: list[dict[str, Any]], key: str) -> float:
-        return percentile([run[key] for run in runs if run[key]], 50)
-
-    alone_cpu, busy_cpu = (median(alone, "hub_cpu_ms_per_ticket"),
-                           median(busy, "hub_cpu_ms_per_ticket"))
-    return {"tickets_per_s_median": median(busy, "tickets_per_s"),
-            "hub_cpu_ms_per_ticket_median": busy_cpu,
-            "alone_tickets_per_s_median": median(alone, "tickets_per_s"),
-            "alone_hub_cpu_ms_per_ticket_median": alone_cpu,
-            "hub_cpu_dearer_by": round(busy_cpu / alone_cpu, 2) if alone_cpu else None}
 
 
 def main(args: Any) -> int:
