@@ -360,14 +360,15 @@ class FloorProcess:
     """A bare Flask-SocketIO + SQLite server (tools/bench_floor.py), as a HubProcess
     stands for the hub in `bench_issue`."""
 
-    def __init__(self) -> None:
+    def __init__(self, redis_url: str = "") -> None:
         from tools.process import free_port
 
         folder = Path(tempfile.mkdtemp(prefix="jiaohao-floor-"))
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "tools.bench_floor", str(port), str(folder)],
+            [sys.executable, "-m", "tools.bench_floor", str(port), str(folder),
+             *([redis_url] if redis_url else [])],
             stdout=subprocess.PIPE, text=True)
         assert self.server.stdout is not None
         self.server.stdout.readline()
@@ -605,7 +606,7 @@ PARTITION_ROUNDS = 5  # measurements of each deployment, alternated
 PARTITION_IDLE = 2.0  # JIAOHAO_FOLLOW_IDLE_SECONDS in that bench
 
 
-def bench_partition(quick: bool) -> dict[str, Any]:
+def bench_partition(quick: bool, floor: bool = False) -> dict[str, Any]:
     """Two centers on one Redis: 8 kiosks (4 per center) on 1 hub process, and on 2
     processes with each center on its own (as nginx `hash $arg_center` routes them).
 
@@ -615,12 +616,16 @@ def bench_partition(quick: bool) -> dict[str, Any]:
     deployment's median tickets/s and range, the ratio of the medians, and the ratio
     of each consecutive pair (its spread); how often the hubs were preempted per
     ticket; and the ceiling of the ratio on this machine (every core busy at the CPU
-    per ticket the 2 processes, the kiosks and redis-server spent)."""
+    per ticket the 2 processes, the kiosks and redis-server spent). With `floor`, the
+    same for bare Flask-SocketIO servers journaling to the same Redis (tools/bench_floor.py,
+    one XADD a ticket), measured in the same rounds: how far the stack alone scales
+    from 1 to 2 processes on this machine."""
     from tools.process import RedisServer
 
     seconds = 2.0 if quick else 5.0
     rounds = 2 if quick else PARTITION_ROUNDS
     deployments: dict[int, tuple[Any, list[HubProcess], list[str]]] = {}
+    floors: dict[int, list[FloorProcess]] = {}
     try:
         for count in (1, 2):
             folder = Path(tempfile.mkdtemp(prefix=f"jiaohao-partition{count}-"))
@@ -650,20 +655,38 @@ def bench_partition(quick: bool) -> dict[str, Any]:
                 centers = requests.get(f"{hub.url}/api/v1/health", timeout=10).json()["centers"]
                 followed[f"{count}.{index + 1}"] = sorted(
                     center for center, check in centers.items() if check.get("followed"))
+        for count in (1, 2) if floor else ():
+            floors[count] = [FloorProcess(deployments[count][0].url) for _ in range(count)]
         runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+        floor_runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
         for _round in range(rounds):
             for count in (1, 2):
                 server, hubs, tokens = deployments[count]
                 # kiosk i: center i mod 2, process i mod count (with 2, center k on process k).
                 runs[count].append(bench_issue(hubs, tokens, 8, seconds,
                                                redis_pid=server.pid()))
+                if count in floors:
+                    floor_runs[count].append(bench_issue(
+                        floors[count], "-", 8, seconds,  # type: ignore[arg-type]
+                        redis_pid=server.pid()))
     finally:
+        for processes in floors.values():
+            for process in processes:
+                process.stop()
         for server, hubs, _tokens in deployments.values():
             for hub in hubs:
                 hub.stop()
             server.stop()
     # Which centers each process followed after the warm-up ("2.1": the first of two).
-    results: dict[str, Any] = {"followed_after_warm_up": followed}
+    results: dict[str, Any] = {"followed_after_warm_up": followed, **scaling(runs)}
+    if floor:
+        results["floor"] = scaling(floor_runs)
+    return results
+
+
+def scaling(runs: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The partition bench's figures from the runs of its 1- and 2-process deployments."""
+    results: dict[str, Any] = {}
     for count in (1, 2):
         rates = [run["tickets_per_s"] for run in runs[count]]
         cpu = [run["hub_cpu_ms_per_ticket"] for run in runs[count] if run["hub_cpu_ms_per_ticket"]]
@@ -716,7 +739,7 @@ def main(args: Any) -> int:
         results["eta"] = bench_eta.run(args.quick)
         print(bench_eta.table(results["eta"]), flush=True)
     if "partition" in parts:
-        results["partition"] = bench_partition(args.quick)
+        results["partition"] = bench_partition(args.quick, getattr(args, "floor", False))
         print("partition", json.dumps(results["partition"], ensure_ascii=False), flush=True)
     if "scale" in parts:
         results["redis_scale"] = bench_scale(args.quick)

@@ -1,13 +1,15 @@
 """The floor for `jiaohao bench --floor`: a bare Flask-SocketIO + SQLite server, no rules.
 
-`python -m tools.bench_floor PORT FOLDER` serves, on gevent like the hub:
+`python -m tools.bench_floor PORT FOLDER [REDIS_URL]` serves, on gevent like the hub:
 
 - Socket.IO namespace /live: any client connects; `subscribe` joins the hall room
   and answers {seq};
 - POST /tickets (also at /api/v1/tickets), /call, /complete: append a row to a SQLite journal (WAL,
   synchronous=FULL, on a real thread as the hub does), emit an `event` {type:
   ticket_issued / ticket_called / ticket_completed, seq, data} of about the hub's
-  size to the hall (as the hub's hall hears each), answer {seq}.
+  size to the hall (as the hub's hall hears each), answer {seq}. Given a Redis URL,
+  the journal is a Redis Stream instead (one XADD per row, on the loop as the hub's
+  Redis journal is): the floor of hub processes sharing Redis (the partition bench).
 
 What the hub costs beyond this (rules, views, auth, rooms) is the ratio of the two.
 """
@@ -20,6 +22,7 @@ monkey.patch_all()
 
 import itertools  # noqa: E402 - after monkey-patching, as gevent requires
 import json  # noqa: E402
+import socket  # noqa: E402
 import sqlite3  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
@@ -35,6 +38,7 @@ from gevent import pywsgi  # noqa: E402
 
 def main() -> int:
     port, folder = int(sys.argv[1]), Path(sys.argv[2])
+    redis_url = sys.argv[3] if len(sys.argv) > 3 else ""
     local = threading.local()
     path = str(folder / "floor.db")
     sqlite3.connect(path).execute(
@@ -51,6 +55,18 @@ def main() -> int:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("INSERT INTO events VALUES (?, ?)", (seq, body))
         connection.execute("COMMIT")
+
+    if redis_url:
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        stream = f"floor:{port}"
+
+        def write(seq: int, body: str) -> None:
+            client.xadd(stream, {"e": body}, id=f"{seq}-1")
+    else:
+        def write(seq: int, body: str) -> None:
+            gevent.get_hub().threadpool.apply(append, (seq, body))
 
     app = Flask(__name__)
     socketio = SocketIO(app, async_mode="gevent", ping_interval=10, ping_timeout=10)
@@ -72,7 +88,7 @@ def main() -> int:
                                 "service": "bench-z", "window_name": "4号窗口",
                                 "queue": {"bench-z": {"waiting": 3, "eta_minutes": 5}}}}
             body = json.dumps(message, ensure_ascii=False)
-            gevent.get_hub().threadpool.apply(append, (seq, body))
+            write(seq, body)
             socketio.emit("event", message, to="hall", namespace="/live")
         return message
 
@@ -90,8 +106,16 @@ def main() -> int:
         message = journal("ticket_issued")
         return jsonify({"seq": message["seq"], "number": message["data"]["number"]}), 201
 
+    # TCP_NODELAY, inherited by the accepted connections, as the hub's listener has
+    # (hub/web/server.py): without it every answer written in two sends waits for the
+    # client's delayed ACK, and the floor measured ~40 ms a request of nothing but that.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(1024)
     print("floor ready", flush=True)
-    pywsgi.WSGIServer(("127.0.0.1", port), app, log=None).serve_forever()
+    pywsgi.WSGIServer(listener, app, log=None).serve_forever()
     return 0
 
 

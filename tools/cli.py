@@ -420,7 +420,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "default run)")
     bench.add_argument("--floor", action="store_true",
                        help="also measure a bare Flask-SocketIO + SQLite server (no rules) in "
-                            "the same run (issuing and fan-out), for the ratio")
+                            "the same run (issuing and fan-out; on Redis, 1 and 2 processes, "
+                            "in the partition bench), for the ratio")
     bench.add_argument("--clients", help="comma-separated fan-out sizes (default 100,1000,3000)")
     bench.add_argument("--async-mode", dest="async_mode", choices=("gevent", "eventlet", "both"),
                        default="both")
