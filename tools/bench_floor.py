@@ -22,7 +22,6 @@ monkey.patch_all()
 
 import itertools  # noqa: E402 - after monkey-patching, as gevent requires
 import json  # noqa: E402
-import socket  # noqa: E402
 import sqlite3  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
@@ -34,6 +33,8 @@ import gevent.lock  # noqa: E402
 from flask import Flask, jsonify  # noqa: E402
 from flask_socketio import SocketIO, join_room  # noqa: E402
 from gevent import pywsgi  # noqa: E402
+
+from hub.web import server  # noqa: E402
 
 
 def main() -> int:
@@ -106,14 +107,10 @@ def main() -> int:
         message = journal("ticket_issued")
         return jsonify({"seq": message["seq"], "number": message["data"]["number"]}), 201
 
-    # TCP_NODELAY, inherited by the accepted connections, as the hub's listener has
-    # (hub/web/server.py): without it every answer written in two sends waits for the
-    # client's delayed ACK, and the floor measured ~40 ms a request of nothing but that.
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    listener.bind(("127.0.0.1", port))
-    listener.listen(1024)
+    # The hub's own listening socket (TCP_NODELAY): without it every answer written in
+    # two sends waits for the client's delayed ACK, and the floor measured ~40 ms a
+    # request of nothing but that. hub.web.server imports nothing of the hub at load.
+    listener = server.listener("127.0.0.1", port)
     print("floor ready", flush=True)
     pywsgi.WSGIServer(listener, app, log=None).serve_forever()
     return 0
