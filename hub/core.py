@@ -313,7 +313,7 @@ class Hub:
             if journal < held:
                 log.error("center %s: the journal is at seq %d but this process had %d "
                           "(writes lost in a failover?); reloading it", center_id, journal,
-                          center.state.seq)
+                          held)
                 center.load()
                 if on_reset is not None:
                     on_reset(center_id)

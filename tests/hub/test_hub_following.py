@@ -139,16 +139,18 @@ def test_a_batch_in_flight_is_not_taken_for_a_journal_that_lost_events() -> None
     resets: list[str] = []
     base = store.last_seq("demo")
     store.hold = True
-    with center._lock:  # both commands queue, then go as one batch
-        kiosks = [threading.Thread(target=issue, args=(hub,)) for _ in range(2)]
-        for kiosk in kiosks:
-            kiosk.start()
-        while len(center._queue) < 2:
-            time.sleep(0.001)
+    kiosks = [threading.Thread(target=issue, args=(hub,)) for _ in range(2)]
+    checking = threading.Thread(target=hub._check_rewound, args=(resets.append,))
     try:
+        with center._lock:  # both commands queue, then go as one batch
+            for kiosk in kiosks:
+                kiosk.start()
+            deadline = time.monotonic() + 10
+            while len(center._queue) < 2 and time.monotonic() < deadline:
+                time.sleep(0.001)
+            assert len(center._queue) == 2
         assert store.appending.wait(10)
         assert center.state.seq > store.last_seq("demo") == base  # folded ahead
-        checking = threading.Thread(target=hub._check_rewound, args=(resets.append,))
         checking.start()
         time.sleep(0.1)  # the check now waits for the batch's lock
     finally:
